@@ -1,0 +1,37 @@
+/**
+ * Production entry: adapter-node's handler and Socket.IO on one HTTP server.
+ * Importing the handler runs SvelteKit's init hook, which starts the app (see src/lib/server/app).
+ */
+import { createServer } from 'node:http';
+import type { App } from './src/lib/server/app';
+
+// Built by `vite build`; a variable path keeps the type checker from needing the build.
+const handlerPath = './build/handler.js';
+const { handler } = (await import(handlerPath)) as { handler: import('node:http').RequestListener };
+const app = await (globalThis as { [key: symbol]: Promise<App> })[
+	Symbol.for('interactions-live.app')
+];
+
+const server = createServer(handler);
+app.attach(server);
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '0.0.0.0';
+server.listen(port, host, () => {
+	app.log.info(`listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`);
+});
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+	process.on(signal, () => {
+		if (stopping) return;
+		stopping = true;
+		app.log.info(`${signal}: shutting down`);
+		const force = setTimeout(() => process.exit(1), 10_000);
+		force.unref();
+		app.stop().then(
+			() => process.exit(0),
+			() => process.exit(1)
+		);
+	});
+}

@@ -1,0 +1,38 @@
+import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { getApp, startApp } from '$lib/server/app';
+
+export const init: ServerInit = async () => {
+	await startApp();
+};
+
+/** Paths reachable without signing in. Everything else needs a session (or a wall token). */
+const PUBLIC_PATHS = ['/login', '/health'];
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const app = await getApp();
+	event.locals.viewer = await app.auth.viewerFrom(Object.fromEntries(event.request.headers));
+	const path = event.url.pathname;
+	const isPublic = PUBLIC_PATHS.some((p) => path === p || path.startsWith(p + '/'));
+	if (!isPublic && !event.locals.viewer) {
+		if (path.startsWith('/api/')) {
+			return new Response(JSON.stringify({ message: 'Sign in first' }), {
+				status: 401,
+				headers: { 'content-type': 'application/json' }
+			});
+		}
+		redirect(303, `/login?next=${encodeURIComponent(path + event.url.search)}`);
+	}
+	const response = await resolve(event);
+	response.headers.set('x-content-type-options', 'nosniff');
+	response.headers.set('referrer-policy', 'same-origin');
+	response.headers.set('x-frame-options', 'DENY');
+	return response;
+};
+
+export const handleError: HandleServerError = async ({ error, status, message }) => {
+	if (status >= 500) {
+		const app = await getApp().catch(() => null);
+		app?.log.error('request failed', { error });
+	}
+	return { message: status >= 500 ? 'Something went wrong on the server' : message };
+};

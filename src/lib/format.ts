@@ -1,0 +1,26 @@
+import type { Channel, Status } from './interaction';
+import { zonedParts } from './time/zone';
+
+export const CHANNEL_LABELS: Record<Channel, string> = {
+	voice: 'Voice',
+	chat: 'Chat',
+	sms: 'SMS',
+	whatsapp: 'WhatsApp'
+};
+
+export const STATUS_LABELS: Record<Status, string> = {
+	new: 'New',
+	active: 'Active',
+	acw: 'ACW',
+	closed: 'Closed'
+};
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** 'YYYY-MM-DD HH:MM:SS' in the tenant's zone; the time alone when `timeOnly`. */
+export function formatInZone(iso: string | null, timeZone: string, timeOnly = false): string {
+	if (!iso) return '';
+	const p = zonedParts(Date.parse(iso), timeZone);
+	const time = `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+	return timeOnly ? time : `${p.year}-${pad(p.month)}-${pad(p.day)} ${time}`;
+}

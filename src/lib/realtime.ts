@@ -1,0 +1,59 @@
+import * as v from 'valibot';
+import type { InteractionChange, LiveSnapshot, LogPosition, TenantInfo } from './interaction';
+
+/** The Socket.IO contract, defined once for the server and the browser. */
+
+export const SubscribeRequestSchema = v.strictObject({
+	/** Platform admins pick the tenant; everyone else may omit it (their own). */
+	tenantId: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+	/** Narrow the live view to these queues; never wider than the viewer's scope. */
+	queueIds: v.optional(
+		v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1))), v.maxLength(500))
+	),
+	/** Where this client left off, to receive only what it missed. */
+	resume: v.optional(
+		v.strictObject({
+			epoch: v.pipe(v.string(), v.maxLength(64)),
+			seq: v.pipe(v.number(), v.integer(), v.minValue(0))
+		})
+	)
+});
+export type SubscribeRequest = v.InferOutput<typeof SubscribeRequestSchema>;
+
+export type SubscribeReply =
+	| { ok: true; kind: 'snapshot'; snapshot: LiveSnapshot }
+	| {
+			ok: true;
+			kind: 'replay';
+			epoch: string;
+			seq: number;
+			tenant: TenantInfo;
+			serverTime: number;
+			changes: InteractionChange[];
+	  }
+	| { ok: false; error: string };
+
+export interface ChangesMessage {
+	epoch: string;
+	changes: InteractionChange[];
+}
+
+export interface HeartbeatMessage extends LogPosition {
+	serverTime: number;
+}
+
+export interface ServerToClientEvents {
+	'live:changes': (message: ChangesMessage) => void;
+	/** The log restarted (e.g. after a lost binlog position): subscribe again for a snapshot. */
+	'live:resync': (message: { reason: string }) => void;
+	'live:heartbeat': (message: HeartbeatMessage) => void;
+	/** Signed out, disabled, token revoked: the socket is about to close. */
+	'session:ended': (message: { reason: string }) => void;
+}
+
+export interface ClientToServerEvents {
+	'live:subscribe': (request: unknown, reply: (reply: SubscribeReply) => void) => void;
+	'live:unsubscribe': (reply?: (reply: { ok: boolean }) => void) => void;
+}
+
+export const HEARTBEAT_INTERVAL_MS = 5000;

@@ -1,0 +1,119 @@
+import type { Server as HttpServer } from 'node:http';
+import path from 'node:path';
+import type { Pool } from 'mysql2/promise';
+import { Audit } from './audit';
+import { Auth } from './auth';
+import { Users } from './auth/users';
+import { checkBinlogServer, checkPbxTables } from './binlog/preflight';
+import { MemoryChangeLog } from './changelog';
+import { loadConfig, type Config } from './config';
+import { createConnection, createPool } from './db';
+import { migrate } from './dashboard/migrations';
+import { LiveService } from './live';
+import { createLogger, type Logger } from './log';
+import { createRealtime, type Realtime } from './realtime';
+
+/**
+ * The composition root: one App per process, shared by SvelteKit (hooks, routes) and the
+ * Socket.IO server. It lives on globalThis because in production the custom server and the
+ * bundled SvelteKit code are two module graphs, and in development Vite reloads modules.
+ */
+
+export interface App {
+	config: Config;
+	log: Logger;
+	pbxPool: Pool;
+	historyPool: Pool;
+	dashboardPool: Pool;
+	live: LiveService;
+	audit: Audit;
+	auth: Auth;
+	users: Users;
+	realtime: Realtime | null;
+	/** Attaches Socket.IO to the HTTP server serving the pages (once). */
+	attach(httpServer: HttpServer): Realtime;
+	stop(): Promise<void>;
+}
+
+const GLOBAL_KEY = Symbol.for('interactions-live.app');
+type Registry = { [GLOBAL_KEY]?: Promise<App> };
+
+export function startApp(env: Record<string, string | undefined> = process.env): Promise<App> {
+	const registry = globalThis as Registry;
+	registry[GLOBAL_KEY] ??= createApp(env).catch((error: unknown) => {
+		delete registry[GLOBAL_KEY];
+		throw error;
+	});
+	return registry[GLOBAL_KEY];
+}
+
+export function getApp(): Promise<App> {
+	const app = (globalThis as Registry)[GLOBAL_KEY];
+	if (!app) throw new Error('The app was not started');
+	return app;
+}
+
+export async function createApp(env: Record<string, string | undefined>): Promise<App> {
+	const config = loadConfig(env);
+	const log = createLogger(config.logLevel);
+	const check = await createConnection(config.binlog);
+	try {
+		await checkBinlogServer(check, config.binlog.user);
+		await checkPbxTables(check, config.pbx.database, log);
+	} finally {
+		await check.end();
+	}
+	const pbxPool = createPool(config.pbx);
+	const historyPool = config.history === config.pbx ? pbxPool : createPool(config.history);
+	const dashboardPool = createPool(config.dashboard);
+	await migrate(dashboardPool, log.child('migrate'));
+
+	const audit = new Audit(dashboardPool, log.child('audit'));
+	const auth = new Auth(dashboardPool, audit, {
+		idleMs: config.sessionIdleMs,
+		absoluteMs: config.sessionMaxMs
+	});
+	const live = new LiveService(
+		config,
+		pbxPool,
+		new MemoryChangeLog(config.liveReplayLimit),
+		log.child('live')
+	);
+	await live.start();
+
+	const app: App = {
+		config: { ...config, recordingsRoot: path.resolve(config.recordingsRoot) },
+		log,
+		pbxPool,
+		historyPool,
+		dashboardPool,
+		live,
+		audit,
+		auth,
+		users: new Users(dashboardPool, live.lookups),
+		realtime: null,
+		attach(httpServer) {
+			app.realtime ??= createRealtime(httpServer, {
+				live,
+				log: log.child('realtime'),
+				authenticate: (headers, handshakeAuth) => auth.viewerFrom(headers, handshakeAuth),
+				auditRefusal: (viewer, detail) =>
+					void audit.record({ action: 'scope_refused', viewer, detail })
+			});
+			return app.realtime;
+		},
+		async stop() {
+			await app.realtime?.close();
+			await live.stop();
+			await Promise.all(
+				[...new Set([pbxPool, historyPool, dashboardPool])].map((pool) => pool.end())
+			);
+		}
+	};
+	log.info('Interactions Live started', {
+		pbx: `${config.pbx.host}:${config.pbx.port}/${config.pbx.database}`,
+		tenants: live.lookups.tenants.size,
+		liveRows: live.state.size
+	});
+	return app;
+}

@@ -1,0 +1,169 @@
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { BinlogCheckpoint } from '../changelog';
+import type { DatabaseTarget } from '../config';
+import type { Logger } from '../log';
+import { BinlogTailer, type Commit } from './tailer';
+
+/**
+ * Keeps the binlog stream alive: restarts a failed run from the last checkpoint with backoff,
+ * notices a stream that went silent while the server kept writing, and turns a purged or
+ * invalid position (errno 1236) into a loud resnapshot instead of a silent skip.
+ */
+
+export interface SupervisorOptions {
+	target: DatabaseTarget;
+	serverId: number;
+	tables: readonly string[];
+	heartbeatMs: number;
+	/** Asks the server where its binlog ends, for the stall check. */
+	statusPool: Pool;
+	log: Logger;
+	/** Must append the commit's changes and its checkpoint before it resolves. */
+	onCommit: (commit: Commit) => void | Promise<void>;
+	/** Where to resume: the checkpoint of the last commit fully handled. */
+	checkpoint: () => BinlogCheckpoint;
+	/** The checkpoint is gone from the server: take a fresh snapshot, return its position. */
+	onPositionLost: (error: Error) => Promise<void>;
+}
+
+export type TailerStatus = 'starting' | 'streaming' | 'waiting' | 'resnapshotting' | 'stopped';
+
+const MIN_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 10_000;
+const HEALTHY_AFTER_MS = 30_000;
+
+export class BinlogSupervisor {
+	#tailer: BinlogTailer | null = null;
+	#status: TailerStatus = 'stopped';
+	#backoffMs = MIN_BACKOFF_MS;
+	#startedAt = 0;
+	#restartTimer: NodeJS.Timeout | null = null;
+	#watchdog: NodeJS.Timeout | null = null;
+	#lastServerPosition = '';
+	#silentChecks = 0;
+	#stopped = false;
+	#restarting = false;
+	restarts = 0;
+	lastError: string | null = null;
+
+	constructor(private readonly options: SupervisorOptions) {}
+
+	get status(): TailerStatus {
+		return this.#status;
+	}
+
+	start(): void {
+		this.#stopped = false;
+		this.#run();
+		this.#watchdog = setInterval(() => void this.#checkStall(), this.options.heartbeatMs);
+		this.#watchdog.unref();
+	}
+
+	async stop(): Promise<void> {
+		this.#stopped = true;
+		this.#status = 'stopped';
+		if (this.#restartTimer) clearTimeout(this.#restartTimer);
+		if (this.#watchdog) clearInterval(this.#watchdog);
+		await this.#tailer?.stop();
+		this.#tailer = null;
+	}
+
+	/** Ends the current run as if the connection had dropped (tests and operators use it). */
+	async restart(reason: string): Promise<void> {
+		await this.#handleFailure(new Error(reason));
+	}
+
+	#run(): void {
+		if (this.#stopped) return;
+		const from = this.options.checkpoint();
+		this.#status = 'starting';
+		this.#startedAt = Date.now();
+		const tailer = new BinlogTailer({
+			target: this.options.target,
+			serverId: this.options.serverId,
+			tables: this.options.tables,
+			onCommit: this.options.onCommit,
+			onError: (error) => void this.#handleFailure(error, tailer)
+		});
+		this.#tailer = tailer;
+		this.options.log.info('binlog stream starting', from);
+		tailer.start(from);
+		this.#status = 'streaming';
+	}
+
+	async #handleFailure(error: Error, from?: BinlogTailer): Promise<void> {
+		if (this.#stopped || this.#restarting || (from && from !== this.#tailer)) return;
+		this.#restarting = true;
+		try {
+			this.lastError = error.message;
+			await this.#tailer?.stop();
+			this.#tailer = null;
+			if (Date.now() - this.#startedAt > HEALTHY_AFTER_MS) this.#backoffMs = MIN_BACKOFF_MS;
+			if (isPositionLost(error)) {
+				this.options.log.error(
+					'BINLOG POSITION LOST: the checkpoint is no longer on the server (purged or invalid). ' +
+						'Taking a fresh snapshot; every open screen will reload its data.',
+					{ error, checkpoint: this.options.checkpoint() }
+				);
+				this.#status = 'resnapshotting';
+				try {
+					await this.options.onPositionLost(error);
+				} catch (snapshotError) {
+					this.options.log.error('resnapshot failed, will retry', { error: snapshotError });
+					this.#schedule();
+					return;
+				}
+				this.#run();
+				return;
+			}
+			this.options.log.warn('binlog stream failed, restarting from checkpoint', {
+				error,
+				inMs: this.#backoffMs,
+				checkpoint: this.options.checkpoint()
+			});
+			this.#schedule();
+		} finally {
+			this.#restarting = false;
+		}
+	}
+
+	#schedule(): void {
+		this.#status = 'waiting';
+		this.restarts++;
+		const delay = this.#backoffMs;
+		this.#backoffMs = Math.min(this.#backoffMs * 2, MAX_BACKOFF_MS);
+		this.#restartTimer = setTimeout(() => this.#run(), delay);
+	}
+
+	/**
+	 * Heartbeat: if the server's binlog keeps moving but no event reaches us, the stream is dead
+	 * without having said so. Restart it.
+	 */
+	async #checkStall(): Promise<void> {
+		const tailer = this.#tailer;
+		if (!tailer || this.#status !== 'streaming') return;
+		let position: string;
+		try {
+			const [rows] = await this.options.statusPool.query<RowDataPacket[]>('SHOW MASTER STATUS');
+			position = rows[0] ? `${rows[0].File}:${rows[0].Position}` : '';
+		} catch {
+			return; // the server is unreachable: the stream's own error will say so
+		}
+		const previous = this.#lastServerPosition;
+		this.#lastServerPosition = position;
+		const silentFor = Date.now() - tailer.lastEventAt;
+		const silent = previous !== '' && position !== previous && silentFor > this.options.heartbeatMs;
+		// Two checks in a row, so a write landing just before a check is not mistaken for a stall.
+		this.#silentChecks = silent ? this.#silentChecks + 1 : 0;
+		if (this.#silentChecks >= 2) {
+			this.#silentChecks = 0;
+			await this.#handleFailure(new Error(`binlog stream silent for ${silentFor} ms`), tailer);
+		}
+	}
+}
+
+/** errno 1236: the master cannot serve the requested position (purged, or not a binlog). */
+function isPositionLost(error: Error): boolean {
+	const errno = (error as Error & { errno?: number }).errno;
+	return errno === 1236 || /ER_MASTER_FATAL_ERROR_READING_BINLOG|1236/.test(error.message);
+}

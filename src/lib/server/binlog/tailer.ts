@@ -1,0 +1,178 @@
+import ZongJi from '@vlasky/zongji';
+import type { BinlogCheckpoint } from '../changelog';
+import { connectionDefaults } from '../db';
+import type { DatabaseTarget } from '../config';
+import type { RawRow } from '../interactions/map';
+
+/**
+ * One run of the binlog stream: a fresh ZongJi connection from a checkpoint until the first
+ * error. Row events are buffered per transaction and handed over at its commit, with the
+ * position after that commit: downstream sees whole transactions or nothing.
+ * ZongJi never reconnects by itself; BinlogSupervisor restarts runs.
+ */
+
+export interface RowChange {
+	table: string;
+	before: RawRow | null;
+	after: RawRow | null;
+}
+
+export interface Commit {
+	changes: RowChange[];
+	checkpoint: BinlogCheckpoint;
+}
+
+export interface TailerOptions {
+	target: DatabaseTarget;
+	serverId: number;
+	tables: readonly string[];
+	/** May return a promise: commits are delivered one at a time, in binlog order. */
+	onCommit: (commit: Commit) => void | Promise<void>;
+	onError: (error: Error) => void;
+}
+
+interface BinlogEvent {
+	getEventName(): string;
+	nextPosition: number;
+	tableId?: number;
+	tableMap?: Record<number, { parentSchema: string; tableName: string }>;
+	rows?: Array<RawRow | { before: RawRow; after: RawRow }>;
+	query?: string;
+	binlogName?: string;
+}
+
+const ROW_EVENTS = new Set(['writerows', 'updaterows', 'deleterows']);
+
+export class BinlogTailer {
+	#zongji: ZongJi | null = null;
+	#transaction: RowChange[] = [];
+	#queue: Commit[] = [];
+	#draining: Promise<void> | null = null;
+	#stopped = false;
+	#failed = false;
+	/** When the last event of any kind arrived: the watchdog compares it with the server. */
+	lastEventAt = Date.now();
+	ready = false;
+
+	constructor(private readonly options: TailerOptions) {}
+
+	start(from: BinlogCheckpoint): void {
+		const { target, serverId, tables } = this.options;
+		const zongji = new ZongJi({ ...target, ...connectionDefaults });
+		this.#zongji = zongji;
+		zongji.on('binlog', (event: BinlogEvent) => this.#onEvent(event));
+		zongji.on('error', (error: Error) => this.#fail(error));
+		zongji.on('ready', () => {
+			this.ready = true;
+			// A silently dead peer must not hang the stream forever: let TCP notice it too.
+			const stream = (zongji.connection as unknown as { stream?: import('node:net').Socket })
+				.stream;
+			stream?.setKeepAlive?.(true, 10_000);
+		});
+		zongji.start({
+			serverId,
+			filename: from.filename,
+			position: from.position,
+			includeEvents: ['tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query', 'rotate'],
+			includeSchema: { [target.database]: [...tables] }
+		});
+	}
+
+	/** Stops the stream; waits for a commit being handled, drops the ones not yet started. */
+	async stop(): Promise<void> {
+		this.#stopped = true;
+		this.#queue = [];
+		const zongji = this.#zongji;
+		this.#zongji = null;
+		if (zongji) {
+			zongji.removeAllListeners('binlog');
+			// Late errors from a connection being torn down are expected; keep them from throwing.
+			zongji.removeAllListeners('error');
+			zongji.on('error', () => {});
+			await new Promise<void>((resolve) => {
+				const timer = setTimeout(resolve, 2000);
+				zongji.once('stopped', () => {
+					clearTimeout(timer);
+					resolve();
+				});
+				try {
+					zongji.stop();
+				} catch {
+					clearTimeout(timer);
+					resolve();
+				}
+			});
+		}
+		await this.#draining;
+	}
+
+	#onEvent(event: BinlogEvent): void {
+		if (this.#stopped) return;
+		this.lastEventAt = Date.now();
+		const name = event.getEventName();
+		if (ROW_EVENTS.has(name)) {
+			const table = event.tableMap?.[event.tableId ?? -1];
+			if (!table || table.parentSchema !== this.options.target.database) return;
+			for (const row of event.rows ?? []) {
+				if (name === 'updaterows') {
+					const pair = row as { before: RawRow; after: RawRow };
+					this.#transaction.push({ table: table.tableName, before: pair.before, after: pair.after });
+				} else if (name === 'writerows') {
+					this.#transaction.push({ table: table.tableName, before: null, after: row as RawRow });
+				} else {
+					this.#transaction.push({ table: table.tableName, before: row as RawRow, after: null });
+				}
+			}
+		} else if (name === 'xid' || (name === 'query' && isCommitQuery(event.query))) {
+			const filename = this.#zongji?.options.filename;
+			if (!filename) return;
+			const commit = {
+				changes: this.#transaction,
+				checkpoint: { filename, position: event.nextPosition }
+			};
+			this.#transaction = [];
+			this.#deliver(commit);
+		} else if (name === 'query' && isRollbackQuery(event.query)) {
+			this.#transaction = [];
+		}
+	}
+
+	#deliver(commit: Commit): void {
+		this.#queue.push(commit);
+		if (!this.#draining) this.#draining = this.#drain();
+	}
+
+	async #drain(): Promise<void> {
+		try {
+			let next = 0;
+			while (next < this.#queue.length && !this.#stopped) {
+				const commit = this.#queue[next++];
+				const handled = this.options.onCommit(commit);
+				if (handled) await handled;
+				if (next > 1024) {
+					this.#queue = this.#queue.slice(next);
+					next = 0;
+				}
+			}
+			this.#queue = [];
+		} catch (error) {
+			this.#fail(error instanceof Error ? error : new Error(String(error)));
+		} finally {
+			this.#draining = null;
+		}
+	}
+
+	#fail(error: Error): void {
+		if (this.#stopped || this.#failed) return;
+		this.#failed = true;
+		this.options.onError(error);
+	}
+}
+
+function isCommitQuery(query: string | undefined): boolean {
+	return query?.trim().toUpperCase() === 'COMMIT';
+}
+
+function isRollbackQuery(query: string | undefined): boolean {
+	return query?.trim().toUpperCase() === 'ROLLBACK';
+}

@@ -1,0 +1,99 @@
+import * as v from 'valibot';
+
+/**
+ * The one config loader: every environment variable the server reads is declared here, validated
+ * at startup, and a bad value stops the server with a message naming the variable.
+ */
+
+const mysqlUrl = v.pipe(
+	v.string(),
+	v.url(),
+	v.check((url) => url.startsWith('mysql://'), 'must be a mysql:// URL')
+);
+const integer = (min: number, max: number, fallback: number) =>
+	v.optional(
+		v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(min), v.maxValue(max)),
+		String(fallback)
+	);
+
+const EnvSchema = v.object({
+	PBX_DATABASE_URL: mysqlUrl,
+	BINLOG_DATABASE_URL: v.optional(mysqlUrl),
+	HISTORY_DATABASE_URL: v.optional(mysqlUrl),
+	DASHBOARD_DATABASE_URL: mysqlUrl,
+	BINLOG_SERVER_ID: integer(2, 4294967295, 4201),
+	BINLOG_HEARTBEAT_MS: integer(500, 600000, 5000),
+	LIVE_REPLAY_LIMIT: integer(1000, 10000000, 100000),
+	SESSION_IDLE_MINUTES: integer(1, 10080, 480),
+	SESSION_MAX_HOURS: integer(1, 8760, 168),
+	RECORDINGS_ROOT: v.optional(v.string(), './recordings'),
+	REDIS_URL: v.optional(v.pipe(v.string(), v.url())),
+	LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info')
+});
+
+export interface DatabaseTarget {
+	host: string;
+	port: number;
+	user: string;
+	password: string;
+	database: string;
+}
+
+export interface Config {
+	pbx: DatabaseTarget;
+	binlog: DatabaseTarget;
+	history: DatabaseTarget;
+	dashboard: DatabaseTarget;
+	binlogServerId: number;
+	binlogHeartbeatMs: number;
+	liveReplayLimit: number;
+	sessionIdleMs: number;
+	sessionMaxMs: number;
+	recordingsRoot: string;
+	redisUrl: string | undefined;
+	logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {}
+
+export function parseDatabaseUrl(url: string, fallbackDatabase?: string): DatabaseTarget {
+	const parsed = new URL(url);
+	const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || fallbackDatabase;
+	if (!database) throw new ConfigError(`${url.replace(/:[^@/]*@/, ':***@')} names no database`);
+	return {
+		host: parsed.hostname,
+		port: parsed.port ? Number(parsed.port) : 3306,
+		user: decodeURIComponent(parsed.username),
+		password: decodeURIComponent(parsed.password),
+		database
+	};
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+	// An empty variable counts as unset, as in most deploy tools' env files.
+	const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim()));
+	const result = v.safeParse(EnvSchema, present);
+	if (!result.success) {
+		const problems = result.issues.map((issue) => {
+			const key = issue.path?.map((p) => String(p.key)).join('.') ?? '?';
+			return `  ${key}: ${issue.message}`;
+		});
+		throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+	}
+	const e = result.output;
+	const pbx = parseDatabaseUrl(e.PBX_DATABASE_URL);
+	return {
+		pbx,
+		binlog: e.BINLOG_DATABASE_URL ? parseDatabaseUrl(e.BINLOG_DATABASE_URL, pbx.database) : pbx,
+		history: e.HISTORY_DATABASE_URL ? parseDatabaseUrl(e.HISTORY_DATABASE_URL, pbx.database) : pbx,
+		dashboard: parseDatabaseUrl(e.DASHBOARD_DATABASE_URL),
+		binlogServerId: e.BINLOG_SERVER_ID,
+		binlogHeartbeatMs: e.BINLOG_HEARTBEAT_MS,
+		liveReplayLimit: e.LIVE_REPLAY_LIMIT,
+		sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+		sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
+		recordingsRoot: e.RECORDINGS_ROOT,
+		redisUrl: e.REDIS_URL,
+		logLevel: e.LOG_LEVEL
+	};
+}

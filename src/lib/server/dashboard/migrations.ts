@@ -1,0 +1,114 @@
+import type { Connection, Pool, RowDataPacket } from 'mysql2/promise';
+import type { Logger } from '../log';
+
+/**
+ * Our own schema in the dashboard database (never in pbxlogs). Versioned and append-only:
+ * add a new entry, never edit an applied one. Applied under a named lock so several nodes
+ * starting together migrate once.
+ */
+const MIGRATIONS: { version: number; name: string; sql: string[] }[] = [
+	{
+		version: 1,
+		name: 'users, sessions, wall tokens, audit',
+		sql: [
+			`CREATE TABLE users (
+				id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+				username VARCHAR(64) NOT NULL,
+				display_name VARCHAR(128) NOT NULL,
+				password_hash VARCHAR(255) NOT NULL,
+				role ENUM('platform_admin','cc_admin','cc_supervisor') NOT NULL,
+				tenant_id INT UNSIGNED NULL,
+				permissions SET('cdr','interactions') NOT NULL DEFAULT 'interactions',
+				disabled TINYINT(1) NOT NULL DEFAULT 0,
+				created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				updated_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+				UNIQUE KEY uq_users_username (username)
+			) ENGINE=InnoDB`,
+			`CREATE TABLE user_queues (
+				user_id INT UNSIGNED NOT NULL,
+				queue_id INT UNSIGNED NOT NULL,
+				PRIMARY KEY (user_id, queue_id),
+				CONSTRAINT fk_user_queues_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+			) ENGINE=InnoDB`,
+			`CREATE TABLE sessions (
+				id CHAR(64) NOT NULL PRIMARY KEY,
+				user_id INT UNSIGNED NOT NULL,
+				created_at DATETIME(3) NOT NULL,
+				last_seen_at DATETIME(3) NOT NULL,
+				expires_at DATETIME(3) NOT NULL,
+				ip VARCHAR(64) NULL,
+				user_agent VARCHAR(255) NULL,
+				KEY ix_sessions_user (user_id),
+				CONSTRAINT fk_sessions_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+			) ENGINE=InnoDB`,
+			`CREATE TABLE wall_tokens (
+				id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+				token_hash CHAR(64) NOT NULL,
+				label VARCHAR(128) NOT NULL,
+				tenant_id INT UNSIGNED NOT NULL,
+				queue_ids JSON NULL,
+				created_by INT UNSIGNED NULL,
+				created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				revoked_at DATETIME(3) NULL,
+				UNIQUE KEY uq_wall_tokens_hash (token_hash)
+			) ENGINE=InnoDB`,
+			`CREATE TABLE audit_log (
+				id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+				at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				action VARCHAR(48) NOT NULL,
+				user_id INT UNSIGNED NULL,
+				wall_token_id INT UNSIGNED NULL,
+				actor VARCHAR(64) NULL,
+				tenant_id INT UNSIGNED NULL,
+				subject VARCHAR(64) NULL,
+				detail VARCHAR(1024) NULL,
+				ip VARCHAR(64) NULL,
+				KEY ix_audit_at (at),
+				KEY ix_audit_action_at (action, at)
+			) ENGINE=InnoDB`,
+			`CREATE TABLE login_throttle (
+				throttle_key VARCHAR(160) NOT NULL PRIMARY KEY,
+				failures INT UNSIGNED NOT NULL,
+				window_started_at DATETIME(3) NOT NULL,
+				locked_until DATETIME(3) NULL
+			) ENGINE=InnoDB`
+		]
+	}
+];
+
+export async function migrate(pool: Pool, log: Logger): Promise<void> {
+	const conn = await pool.getConnection();
+	try {
+		const [[lock]] = await conn.query<RowDataPacket[]>(
+			"SELECT GET_LOCK('interactions_live_migrate', 60) AS ok"
+		);
+		if (Number(lock.ok) !== 1) throw new Error('Timed out waiting for the migration lock');
+		try {
+			await applyPending(conn, log);
+		} finally {
+			await conn.query("SELECT RELEASE_LOCK('interactions_live_migrate')");
+		}
+	} finally {
+		conn.release();
+	}
+}
+
+async function applyPending(conn: Connection, log: Logger): Promise<void> {
+	await conn.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INT UNSIGNED NOT NULL PRIMARY KEY,
+		name VARCHAR(128) NOT NULL,
+		applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)
+	) ENGINE=InnoDB`);
+	const [rows] = await conn.query<RowDataPacket[]>('SELECT version FROM schema_migrations');
+	const applied = new Set(rows.map((row) => Number(row.version)));
+	for (const migration of MIGRATIONS) {
+		if (applied.has(migration.version)) continue;
+		// DDL commits implicitly in MariaDB; each statement is written to be re-runnable by hand.
+		for (const statement of migration.sql) await conn.query(statement);
+		await conn.query('INSERT INTO schema_migrations (version, name) VALUES (?, ?)', [
+			migration.version,
+			migration.name
+		]);
+		log.info('dashboard migration applied', { version: migration.version, name: migration.name });
+	}
+}

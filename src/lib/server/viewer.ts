@@ -1,0 +1,42 @@
+import { error } from '@sveltejs/kit';
+import type { TenantInfo } from '$lib/interaction';
+import type { App } from './app';
+import { scopeFor, ScopeError, type Scope, type Viewer } from './scope';
+
+/**
+ * Resolves the scope of an HTTP request through the one scope function. A refusal is audited
+ * and answered 404 — the same as for something that does not exist.
+ */
+export function requestScope(
+	app: App,
+	viewer: Viewer | null,
+	tenantParam: string | null,
+	path: string
+): { scope: Scope; tenant: TenantInfo } {
+	if (!viewer) error(401, 'Sign in first');
+	const requested = tenantParam === null || tenantParam === '' ? undefined : Number(tenantParam);
+	if (requested !== undefined && !(Number.isInteger(requested) && requested > 0)) {
+		error(400, 'tenant must be a positive integer');
+	}
+	let scope: Scope;
+	try {
+		scope = scopeFor(viewer, requested);
+	} catch (e) {
+		if (!(e instanceof ScopeError)) throw e;
+		if (e.refusal) {
+			void app.audit.record({ action: 'scope_refused', viewer, detail: `${path}: ${e.message}` });
+			error(404, 'Not found');
+		}
+		error(400, e.message);
+	}
+	const tenant = app.live.lookups.tenants.get(scope.tenantId);
+	if (!tenant) error(404, 'Not found');
+	return { scope, tenant };
+}
+
+/** Tenants a viewer can pick from (platform admins) or is bound to. */
+export function tenantChoices(app: App, viewer: Viewer): TenantInfo[] {
+	const all = [...app.live.lookups.tenants.values()].sort((a, b) => a.name.localeCompare(b.name));
+	if (viewer.kind === 'user' && viewer.role === 'platform_admin') return all;
+	return all.filter((t) => t.id === viewer.tenantId);
+}

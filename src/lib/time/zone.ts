@@ -1,0 +1,109 @@
+/**
+ * Calendar arithmetic in a tenant's IANA time zone with nothing but Intl, for the browser and the
+ * server alike. A "day" is the tenant's day: 23 or 25 hours long across a DST change.
+ */
+
+export interface ZonedDate {
+	year: number;
+	month: number;
+	day: number;
+}
+
+export interface ZonedParts extends ZonedDate {
+	hour: number;
+	minute: number;
+	second: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+	let formatter = formatters.get(timeZone);
+	if (!formatter) {
+		formatter = new Intl.DateTimeFormat('en-US', {
+			timeZone,
+			hourCycle: 'h23',
+			year: 'numeric',
+			month: 'numeric',
+			day: 'numeric',
+			hour: 'numeric',
+			minute: 'numeric',
+			second: 'numeric'
+		});
+		formatters.set(timeZone, formatter);
+	}
+	return formatter;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+	try {
+		formatterFor(timeZone);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+export function zonedParts(ms: number, timeZone: string): ZonedParts {
+	const parts: Record<string, number> = {};
+	for (const part of formatterFor(timeZone).formatToParts(new Date(ms))) {
+		if (part.type !== 'literal') parts[part.type] = Number(part.value);
+	}
+	return {
+		year: parts.year,
+		month: parts.month,
+		day: parts.day,
+		hour: parts.hour,
+		minute: parts.minute,
+		second: parts.second
+	};
+}
+
+/** Offset of the zone from UTC at an instant, in milliseconds (positive east of Greenwich). */
+export function zoneOffsetMs(ms: number, timeZone: string): number {
+	const p = zonedParts(ms, timeZone);
+	const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+	return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/** The instant a local calendar day starts in the zone. */
+export function zonedMidnight(date: ZonedDate, timeZone: string): number {
+	const naive = Date.UTC(date.year, date.month - 1, date.day);
+	const first = naive - zoneOffsetMs(naive, timeZone);
+	// The offset at the guess can differ from the offset at the answer when DST changes that day.
+	const second = naive - zoneOffsetMs(first, timeZone);
+	return second;
+}
+
+export function zonedDateOf(ms: number, timeZone: string): ZonedDate {
+	const { year, month, day } = zonedParts(ms, timeZone);
+	return { year, month, day };
+}
+
+/** Adds whole calendar days to a date (month and year carry over). */
+export function addDays(date: ZonedDate, days: number): ZonedDate {
+	const d = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
+	return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+export function startOfZonedDay(ms: number, timeZone: string): number {
+	return zonedMidnight(zonedDateOf(ms, timeZone), timeZone);
+}
+
+export function startOfNextZonedDay(ms: number, timeZone: string): number {
+	return zonedMidnight(addDays(zonedDateOf(ms, timeZone), 1), timeZone);
+}
+
+export function formatZonedDate(date: ZonedDate): string {
+	const pad = (n: number) => String(n).padStart(2, '0');
+	return `${date.year}-${pad(date.month)}-${pad(date.day)}`;
+}
+
+export function parseZonedDate(text: string): ZonedDate | null {
+	const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+	if (!match) return null;
+	const date = { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
+	const check = addDays(date, 0);
+	const same = check.year === date.year && check.month === date.month && check.day === date.day;
+	return same ? date : null;
+}

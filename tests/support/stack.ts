@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import mysql from 'mysql2/promise';
+import { io as connectSocket, type Socket } from 'socket.io-client';
+import { applyPbxSchema } from '../../scripts/lib/schema';
+import { seedLookups, type DemoLookups } from '../../scripts/lib/demo-data';
+import { createApp, type App } from '../../src/lib/server/app';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/realtime';
+
+/**
+ * A whole server for one test file against the real MariaDB of the run: its own pbxlogs and
+ * dashboard databases, an app account with exactly the production grants, seeded lookups, the
+ * app on an ephemeral port, and helpers to write PBX rows and open authenticated sockets.
+ */
+
+export interface StackOptions {
+	mariadbPort: number;
+	env?: Record<string, string>;
+	contactsPerTenant?: number;
+}
+
+export type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export class Stack {
+	app!: App;
+	server!: Server;
+	url = '';
+	lookups!: DemoLookups;
+	readonly pbxDb: string;
+	readonly dashDb: string;
+	readonly appUser: string;
+	readonly admin: mysql.Pool;
+	#env: Record<string, string> = {};
+	#sockets: LiveClient[] = [];
+
+	constructor(private readonly options: StackOptions) {
+		const tag = randomBytes(4).toString('hex');
+		this.pbxDb = `pbx_${tag}`;
+		this.dashDb = `dash_${tag}`;
+		this.appUser = `app_${tag}`;
+		this.admin = mysql.createPool({
+			host: '127.0.0.1',
+			port: options.mariadbPort,
+			user: 'il_test',
+			password: 'il_test',
+			timezone: 'Z',
+			dateStrings: true,
+			supportBigNumbers: true,
+			bigNumberStrings: true,
+			multipleStatements: true,
+			connectionLimit: 8
+		});
+	}
+
+	async prepare(): Promise<this> {
+		const conn = await this.admin.getConnection();
+		try {
+			await applyPbxSchema(conn, this.pbxDb);
+			await conn.query(`CREATE DATABASE IF NOT EXISTS \`${this.dashDb}\``);
+			const account = `'${this.appUser}'@'127.0.0.1'`;
+			await conn.query(
+				`CREATE USER ${account} IDENTIFIED BY 'secret';
+				 GRANT SELECT ON \`${this.pbxDb}\`.* TO ${account};
+				 GRANT ALL PRIVILEGES ON \`${this.dashDb}\`.* TO ${account};
+				 GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO ${account};`
+			);
+		} finally {
+			conn.release();
+		}
+		this.lookups = await seedLookups(this.admin, this.pbxDb, {
+			contactsPerTenant: this.options.contactsPerTenant ?? 40
+		});
+		const base = `mysql://${this.appUser}:secret@127.0.0.1:${this.options.mariadbPort}`;
+		this.#env = {
+			PBX_DATABASE_URL: `${base}/${this.pbxDb}`,
+			DASHBOARD_DATABASE_URL: `${base}/${this.dashDb}`,
+			BINLOG_SERVER_ID: String(1000 + Math.floor(Math.random() * 1_000_000)),
+			BINLOG_HEARTBEAT_MS: '1000',
+			LOG_LEVEL: 'warn',
+			RECORDINGS_ROOT: '/tmp/il-test-recordings',
+			...this.options.env
+		};
+		return this;
+	}
+
+	async start(): Promise<this> {
+		this.app = await createApp(this.#env);
+		this.server = createServer((_req, res) => res.writeHead(404).end());
+		this.app.attach(this.server);
+		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		return this;
+	}
+
+	/** Stops the app (and its sockets); the databases stay for a restart. */
+	async stopApp(): Promise<void> {
+		for (const socket of this.#sockets) socket.disconnect();
+		this.#sockets = [];
+		await this.app?.stop();
+	}
+
+	async destroy(): Promise<void> {
+		await this.stopApp();
+		await this.admin.query(
+			`DROP DATABASE IF EXISTS \`${this.pbxDb}\`; DROP DATABASE IF EXISTS \`${this.dashDb}\`;
+			 DROP USER IF EXISTS '${this.appUser}'@'127.0.0.1';`
+		);
+		await this.admin.end();
+	}
+
+	/** Creates a user and a session for it; returns the Cookie header to send. */
+	async signedInAs(input: {
+		role: 'platform_admin' | 'cc_admin' | 'cc_supervisor';
+		tenantId?: number | null;
+		queueIds?: number[];
+		username?: string;
+	}): Promise<{ userId: number; cookie: string }> {
+		const username = input.username ?? `${input.role}-${randomBytes(3).toString('hex')}`;
+		const userId = await this.app.users.create({
+			username,
+			displayName: username,
+			role: input.role,
+			tenantId: input.tenantId ?? null,
+			queueIds: input.queueIds ?? [],
+			permissions: ['interactions'],
+			password: 'correct horse battery'
+		});
+		const token = await this.app.auth.sessions.create(userId, '127.0.0.1', 'test');
+		return { userId, cookie: `il_session=${token}` };
+	}
+
+	socket(cookie: string, auth: Record<string, string> = {}): LiveClient {
+		const socket: LiveClient = connectSocket(this.url, {
+			transports: ['websocket'],
+			extraHeaders: { cookie },
+			auth,
+			forceNew: true,
+			reconnectionDelay: 100,
+			reconnectionDelayMax: 500
+		});
+		this.#sockets.push(socket);
+		return socket;
+	}
+
+	/** Runs SQL against the stack's pbxlogs database as the PBX would. */
+	async pbx(sql: string, params: unknown[] = []): Promise<void> {
+		const conn = await this.admin.getConnection();
+		try {
+			await conn.query(`USE \`${this.pbxDb}\``);
+			await conn.query(sql, params);
+		} finally {
+			conn.release();
+		}
+	}
+
+	async pbxRows<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+		const conn = await this.admin.getConnection();
+		try {
+			await conn.query(`USE \`${this.pbxDb}\``);
+			const [rows] = await conn.query(sql, params);
+			return rows as T[];
+		} finally {
+			conn.release();
+		}
+	}
+}
+
+export async function waitFor(
+	check: () => boolean | Promise<boolean>,
+	timeoutMs = 10_000,
+	what = 'condition'
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (await check()) return;
+		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+	throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+}
