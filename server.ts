@@ -5,6 +5,15 @@
 import { createServer } from 'node:http';
 import type { App } from './src/lib/server/app';
 
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '0.0.0.0';
+// adapter-node assumes https when it cannot tell the public origin, and SvelteKit then refuses
+// every form post (sign-in!) as cross-site. Behind a proxy set ORIGIN or PROTOCOL_HEADER.
+if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) {
+	process.env.ORIGIN = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+	console.warn(`ORIGIN is not set: assuming ${process.env.ORIGIN}`);
+}
+
 // Built by `vite build`; a variable path keeps the type checker from needing the build.
 const handlerPath = './build/handler.js';
 const { handler } = (await import(handlerPath)) as { handler: import('node:http').RequestListener };
@@ -15,8 +24,6 @@ const app = await (globalThis as { [key: symbol]: Promise<App> })[
 const server = createServer(handler);
 app.attach(server);
 
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '0.0.0.0';
 server.listen(port, host, () => {
 	app.log.info(`listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`);
 });

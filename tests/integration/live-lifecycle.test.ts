@@ -29,7 +29,8 @@ describe('live pipeline', () => {
 		const seen: { status: Status | 'removed'; seq: number }[] = [];
 		socket.on('live:changes', (message: ChangesMessage) => {
 			for (const change of message.changes) {
-				if (change.id === '9001') seen.push({ status: change.row?.status ?? 'removed', seq: change.seq });
+				if (change.id === '9001')
+					seen.push({ status: change.row?.status ?? 'removed', seq: change.seq });
 			}
 		});
 		const reply = await subscribe(socket);

@@ -70,7 +70,8 @@ describe('live pipeline resilience', () => {
 			interactions: 1250,
 			firstId: 100_000,
 			onCommit: (n) => {
-				if (n === 1500 || n === 3500) kills.push(killBinlogConnection().then((k) => void (killed += k)));
+				if (n === 1500 || n === 3500)
+					kills.push(killBinlogConnection().then((k) => void (killed += k)));
 			}
 		});
 		await Promise.all(kills);

@@ -10,7 +10,12 @@ import type { Stack } from './stack';
 export async function lifecycleBurst(
 	stack: Stack,
 	tenant: DemoTenant,
-	opts: { interactions: number; firstId: number; concurrency?: number; onCommit?: (n: number) => void }
+	opts: {
+		interactions: number;
+		firstId: number;
+		concurrency?: number;
+		onCommit?: (n: number) => void;
+	}
 ): Promise<number> {
 	const pbx = new PbxSql(stack.admin, stack.pbxDb);
 	let next = 0;

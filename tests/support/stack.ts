@@ -31,7 +31,8 @@ export class Stack {
 	readonly dashDb: string;
 	readonly appUser: string;
 	readonly admin: mysql.Pool;
-	#env: Record<string, string> = {};
+	/** The server's environment for this stack (set by prepare). */
+	env: Record<string, string> = {};
 	#sockets: LiveClient[] = [];
 
 	constructor(private readonly options: StackOptions) {
@@ -72,7 +73,7 @@ export class Stack {
 			contactsPerTenant: this.options.contactsPerTenant ?? 40
 		});
 		const base = `mysql://${this.appUser}:secret@127.0.0.1:${this.options.mariadbPort}`;
-		this.#env = {
+		this.env = {
 			PBX_DATABASE_URL: `${base}/${this.pbxDb}`,
 			DASHBOARD_DATABASE_URL: `${base}/${this.dashDb}`,
 			BINLOG_SERVER_ID: String(1000 + Math.floor(Math.random() * 1_000_000)),
@@ -85,7 +86,7 @@ export class Stack {
 	}
 
 	async start(): Promise<this> {
-		this.app = await createApp(this.#env);
+		this.app = await createApp(this.env);
 		this.server = createServer((_req, res) => res.writeHead(404).end());
 		this.app.attach(this.server);
 		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));

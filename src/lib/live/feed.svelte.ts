@@ -32,7 +32,11 @@ export class LiveFeed {
 	clockSkewMs = $state(0);
 	/** When the server was last heard from (any message), in browser time. */
 	lastHeardAt = $state(0);
-	/** Ids of rows whose status changed recently, for a brief highlight. */
+	/**
+	 * Not a SvelteMap on purpose: 200 changes/s would each trigger work; views re-derive once
+	 * per frame from `version` instead.
+	 */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	readonly rows = new Map<string, Interaction>();
 
 	#socket: Socket<ServerToClientEvents, ClientToServerEvents>;

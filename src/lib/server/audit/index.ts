@@ -40,7 +40,8 @@ export class Audit {
 		const userId = viewer?.kind === 'user' ? viewer.userId : null;
 		const wallTokenId = viewer?.kind === 'wall' ? viewer.tokenId : null;
 		const actor =
-			entry.actor ?? (viewer?.kind === 'user' ? viewer.username : viewer ? `wall:${viewer.label}` : null);
+			entry.actor ??
+			(viewer?.kind === 'user' ? viewer.username : viewer ? `wall:${viewer.label}` : null);
 		return this.pool
 			.query(
 				`INSERT INTO audit_log (action, user_id, wall_token_id, actor, tenant_id, subject, detail, ip)
@@ -57,6 +58,8 @@ export class Audit {
 				]
 			)
 			.then(() => undefined)
-			.catch((error: unknown) => this.log.error('audit write failed', { error, entry: entry.action }));
+			.catch((error: unknown) =>
+				this.log.error('audit write failed', { error, entry: entry.action })
+			);
 	}
 }

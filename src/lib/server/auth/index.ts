@@ -10,8 +10,7 @@ import { WallTokens } from './wall';
 export { SESSION_COOKIE, WALL_COOKIE } from './tokens';
 
 export type SignInResult =
-	| { ok: true; token: string }
-	| { ok: false; error: string; retryAfterSeconds?: number };
+	{ ok: true; token: string } | { ok: false; error: string; retryAfterSeconds?: number };
 
 /** Sign-in, sessions and wall tokens: who a request or a socket is. */
 export class Auth {
@@ -62,7 +61,10 @@ export class Auth {
 			[name]
 		);
 		const user = rows[0];
-		const valid = await verifyPassword(password, user ? String(user.password_hash) : await decoyHash());
+		const valid = await verifyPassword(
+			password,
+			user ? String(user.password_hash) : await decoyHash()
+		);
 		if (!user || !valid || Number(user.disabled) === 1) {
 			await this.throttle.fail(keys);
 			await this.audit.record({ action: 'sign_in_failed', actor: name, ip });

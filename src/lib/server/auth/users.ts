@@ -102,9 +102,10 @@ export class Users {
 		const conn = await this.pool.getConnection();
 		try {
 			await conn.beginTransaction();
-			const [exists] = await conn.query<RowDataPacket[]>('SELECT id FROM users WHERE username = ?', [
-				user.username
-			]);
+			const [exists] = await conn.query<RowDataPacket[]>(
+				'SELECT id FROM users WHERE username = ?',
+				[user.username]
+			);
 			if (exists.length > 0) throw new UserInputError({ username: 'This user name is taken' });
 			const [result] = await conn.query<ResultSetHeader>(
 				`INSERT INTO users (username, display_name, password_hash, role, tenant_id, permissions, disabled)
@@ -190,7 +191,9 @@ export class Users {
 			role: row.role as Role,
 			tenantId: row.tenant_id === null ? null : Number(row.tenant_id),
 			queueIds: row.queue_ids ? String(row.queue_ids).split(',').map(Number) : [],
-			permissions: String(row.permissions || '').split(',').filter(Boolean) as Permission[],
+			permissions: String(row.permissions || '')
+				.split(',')
+				.filter(Boolean) as Permission[],
 			disabled: Number(row.disabled) === 1
 		}));
 	}

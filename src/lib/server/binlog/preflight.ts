@@ -46,9 +46,13 @@ export async function checkBinlogServer(db: Connection, user: string): Promise<v
 	const granted = grants.map((row) => String(Object.values(row)[0])).join('\n');
 	const global = /ON \*\.\* TO/;
 	const onAll = (privilege: RegExp) =>
-		granted.split('\n').some((line) => global.test(line) && (privilege.test(line) || /ALL PRIVILEGES/.test(line)));
+		granted
+			.split('\n')
+			.some((line) => global.test(line) && (privilege.test(line) || /ALL PRIVILEGES/.test(line)));
 	if (!onAll(/REPLICATION (SLAVE|REPLICA)/)) {
-		problems.push(`user ${user} lacks REPLICATION SLAVE: GRANT REPLICATION SLAVE ON *.* TO ${user}`);
+		problems.push(
+			`user ${user} lacks REPLICATION SLAVE: GRANT REPLICATION SLAVE ON *.* TO ${user}`
+		);
 	}
 	if (!onAll(/REPLICATION CLIENT|BINLOG MONITOR|SUPER/)) {
 		problems.push(

@@ -73,7 +73,15 @@ export class BinlogTailer {
 			serverId,
 			filename: from.filename,
 			position: from.position,
-			includeEvents: ['tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query', 'rotate'],
+			includeEvents: [
+				'tablemap',
+				'writerows',
+				'updaterows',
+				'deleterows',
+				'xid',
+				'query',
+				'rotate'
+			],
 			includeSchema: { [target.database]: [...tables] }
 		});
 	}
@@ -116,7 +124,11 @@ export class BinlogTailer {
 			for (const row of event.rows ?? []) {
 				if (name === 'updaterows') {
 					const pair = row as { before: RawRow; after: RawRow };
-					this.#transaction.push({ table: table.tableName, before: pair.before, after: pair.after });
+					this.#transaction.push({
+						table: table.tableName,
+						before: pair.before,
+						after: pair.after
+					});
 				} else if (name === 'writerows') {
 					this.#transaction.push({ table: table.tableName, before: null, after: row as RawRow });
 				} else {

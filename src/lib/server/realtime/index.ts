@@ -32,7 +32,10 @@ export interface RealtimeDeps {
 	live: LiveService;
 	log: Logger;
 	/** Resolves the viewer from the handshake (session cookie or wall token); null = refuse. */
-	authenticate: (headers: Record<string, string | string[] | undefined>, auth: unknown) => Promise<Viewer | null>;
+	authenticate: (
+		headers: Record<string, string | string[] | undefined>,
+		auth: unknown
+	) => Promise<Viewer | null>;
 	/** Records a refused attempt to see data outside the viewer's scope. */
 	auditRefusal: (viewer: Viewer, detail: string) => void;
 }
@@ -101,7 +104,8 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			scope = narrowScope(scopeFor(socket.data.viewer, tenantId), queueIds);
 		} catch (error) {
 			if (!(error instanceof ScopeError)) throw error;
-			if (error.refusal) deps.auditRefusal(socket.data.viewer, `socket subscribe: ${error.message}`);
+			if (error.refusal)
+				deps.auditRefusal(socket.data.viewer, `socket subscribe: ${error.message}`);
 			return { ok: false, error: error.message };
 		}
 		const tenant = live.lookups.tenants.get(scope.tenantId);

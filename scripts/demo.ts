@@ -1,0 +1,242 @@
+/**
+ * The demo: private MariaDB with binlog on, the PBX schema and demo lookups, months of history,
+ * demo users of every role, the production server, and live simulated traffic. Prints the URL
+ * and the logins. Ctrl-C stops the server and the traffic (MariaDB keeps its data; stop it with
+ * `npm run services stop`).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import mysql from 'mysql2/promise';
+import { upsertAccount, withUsers } from './lib/accounts';
+import { ensureBuild } from './lib/build';
+import { seedLookups, type DemoLookups } from './lib/demo-data';
+import { writeEnvFile } from './lib/env-file';
+import { countHistoryRows, generateHistory } from './lib/history';
+import { provisionUsers } from './lib/mariadb';
+import { preferredOrFreePort } from './lib/ports';
+import { progressBar } from './lib/progress';
+import { applyPbxSchema } from './lib/schema';
+import { TrafficSimulator } from './lib/simulator';
+import { startServices } from './services';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({
+	options: {
+		rows: { type: 'string', default: process.env.DEMO_HISTORY_ROWS ?? '200000' },
+		days: { type: 'string', default: '90' },
+		rate: { type: 'string', default: process.env.DEMO_RATE ?? '1.5' },
+		speed: { type: 'string', default: process.env.DEMO_SPEED ?? '4' },
+		port: { type: 'string', default: process.env.PORT ?? '3000' }
+	}
+});
+
+const DEMO_PASSWORD = 'demo-password';
+const ADMIN = { user: 'il_admin', password: 'il_admin_demo' };
+const APP = { user: 'interactions', password: 'interactions_demo' };
+const step = (text: string) => console.log(`▸ ${text}`);
+const done = (text: string) => console.log(`  ✓ ${text}`);
+
+async function main(): Promise<void> {
+	step('Starting a private MariaDB (binlog ROW/FULL) under .data/');
+	const { mariadb } = await startServices({ log: (line) => console.log(`  ${line}`) });
+	await provisionUsers(mariadb, {
+		pbxDatabase: 'pbxlogs',
+		dashboardDatabase: 'dashboard',
+		appUser: APP.user,
+		appPassword: APP.password,
+		adminUser: ADMIN.user,
+		adminPassword: ADMIN.password
+	});
+	const pool = mysql.createPool({
+		host: '127.0.0.1',
+		port: mariadb.port,
+		user: ADMIN.user,
+		password: ADMIN.password,
+		timezone: 'Z',
+		multipleStatements: true,
+		connectionLimit: 6
+	});
+
+	step('PBX schema and demo lookups (tenants, queues, agents, dispositions, CRM)');
+	const conn = await pool.getConnection();
+	await applyPbxSchema(conn, 'pbxlogs');
+	conn.release();
+	const lookups = await seedLookups(pool, 'pbxlogs');
+	done(describe(lookups));
+
+	const recordingsRoot = path.join(root, '.data', 'recordings');
+	mkdirSync(recordingsRoot, { recursive: true });
+	const rows = Number(values.rows);
+	step(`History: ${rows.toLocaleString('en')} closed interactions over ${values.days} days`);
+	const existing = await countHistoryRows(pool, 'pbxlogs');
+	if (existing > 0) {
+		done(`already there (${existing.toLocaleString('en')} rows)`);
+	} else {
+		const bar = progressBar('history');
+		const result = await generateHistory({
+			pool,
+			database: 'pbxlogs',
+			lookups,
+			days: Number(values.days),
+			rows,
+			recordingsRoot,
+			onProgress: (p) =>
+				bar.update(
+					p.rows,
+					p.total,
+					`${p.rows.toLocaleString('en')}/${p.total.toLocaleString('en')} rows ` +
+						`${Math.round(p.rows / Math.max(0.001, p.elapsedMs / 1000)).toLocaleString('en')} rows/s`
+				)
+		});
+		bar.done();
+		done(`${result.rows.toLocaleString('en')} rows in ${result.seconds.toFixed(1)} s`);
+	}
+
+	const port = await preferredOrFreePort(Number(values.port));
+	const base = `mysql://${APP.user}:${APP.password}@127.0.0.1:${mariadb.port}`;
+	const env = {
+		PBX_DATABASE_URL: `${base}/pbxlogs`,
+		DASHBOARD_DATABASE_URL: `${base}/dashboard`,
+		RECORDINGS_ROOT: recordingsRoot,
+		PORT: String(port),
+		HOST: '127.0.0.1',
+		ORIGIN: `http://localhost:${port}`
+	};
+	writeEnvFile(path.join(root, '.data', 'demo.env'), env);
+
+	step('Demo users');
+	const logins = await createDemoUsers({ ...process.env, ...env }, lookups);
+	done(`${logins.length} users`);
+
+	step('Building the app');
+	done((await ensureBuild(root)) ? 'built' : 'up to date');
+
+	step('Starting the server');
+	const server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+		cwd: root,
+		env: { ...process.env, ...env },
+		stdio: ['ignore', 'inherit', 'inherit']
+	});
+	await waitForHealth(`http://127.0.0.1:${port}/health`, server);
+	done('binlog streaming');
+
+	step(`Simulated traffic: ${values.rate} new interactions/s at ${values.speed}× speed`);
+	const simulator = new TrafficSimulator({
+		pool,
+		database: 'pbxlogs',
+		recordingsRoot,
+		lookups,
+		ratePerSecond: Number(values.rate),
+		speed: Number(values.speed)
+	});
+	simulator.start();
+
+	console.log(`\nInteractions Live is running: http://localhost:${port}\n`);
+	console.log('Sign in as (password for all: ' + DEMO_PASSWORD + ')');
+	for (const login of logins) console.log(`  ${login.username.padEnd(28)} ${login.what}`);
+	console.log(
+		'\nCtrl-C stops the server and the traffic; `npm run services stop` stops MariaDB.\n'
+	);
+
+	let stopping = false;
+	const stop = async () => {
+		if (stopping) return;
+		stopping = true;
+		console.log('\nStopping traffic and server…');
+		await simulator.stop();
+		server.kill('SIGTERM');
+		await pool.end();
+	};
+	process.on('SIGINT', () => void stop());
+	process.on('SIGTERM', () => void stop());
+	server.on('exit', (code) => {
+		if (!stopping) {
+			console.error(`The server exited (code ${code}).`);
+			void stop().then(() => process.exit(1));
+		}
+	});
+}
+
+function describe(lookups: DemoLookups): string {
+	return lookups.tenants
+		.map((t) => `${t.name} (${t.timezone}): ${t.queues.length} queues, ${t.agents.length} agents`)
+		.join('; ');
+}
+
+async function createDemoUsers(
+	env: Record<string, string | undefined>,
+	lookups: DemoLookups
+): Promise<{ username: string; what: string }[]> {
+	const logins: { username: string; what: string }[] = [];
+	await withUsers(env, async (users) => {
+		const save = async (input: Parameters<typeof upsertAccount>[1], what: string) => {
+			await upsertAccount(users, input);
+			logins.push({ username: input.username, what });
+		};
+		const base = { password: DEMO_PASSWORD, permissions: ['interactions', 'cdr'] as const };
+		await save(
+			{
+				...base,
+				permissions: [...base.permissions],
+				username: 'admin',
+				displayName: 'Platform Admin',
+				role: 'platform_admin',
+				tenantId: null,
+				queueIds: []
+			},
+			'Platform admin: every tenant'
+		);
+		for (const tenant of lookups.tenants) {
+			const slug = tenant.name.toLowerCase().split(/\s+/)[0];
+			await save(
+				{
+					...base,
+					permissions: [...base.permissions],
+					username: `${slug}.admin`,
+					displayName: `${tenant.name} Admin`,
+					role: 'cc_admin',
+					tenantId: tenant.id,
+					queueIds: []
+				},
+				`Contact Center Admin: all of ${tenant.name}`
+			);
+			const queues = tenant.queues.slice(0, 2);
+			await save(
+				{
+					...base,
+					permissions: ['interactions'],
+					username: `${slug}.supervisor`,
+					displayName: `${tenant.name} Supervisor`,
+					role: 'cc_supervisor',
+					tenantId: tenant.id,
+					queueIds: queues.map((q) => q.id)
+				},
+				`Supervisor: ${tenant.name} ${queues.map((q) => q.name).join(' + ')}`
+			);
+		}
+	});
+	return logins;
+}
+
+async function waitForHealth(url: string, server: ReturnType<typeof spawn>): Promise<void> {
+	const deadline = Date.now() + 60_000;
+	while (Date.now() < deadline) {
+		if (server.exitCode !== null) throw new Error('The server exited during startup (see above)');
+		try {
+			const response = await fetch(url);
+			if (response.ok) return;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	throw new Error(`The server did not become healthy at ${url} within 60 s`);
+}
+
+main().catch((error: unknown) => {
+	console.error(`\n✗ ${error instanceof Error ? error.message : String(error)}`);
+	process.exit(1);
+});

@@ -1,0 +1,9 @@
+/** Installs (as root) or names the Debian packages the tests and the demo need. */
+import { ensureCommands } from './lib/system';
+
+await ensureCommands([
+	{ command: 'mariadbd', aptPackage: 'mariadb-server' },
+	{ command: 'mariadb-install-db', aptPackage: 'mariadb-server' },
+	{ command: 'redis-server', aptPackage: 'redis-server' },
+	{ command: 'chromium', aptPackage: 'chromium' }
+]);

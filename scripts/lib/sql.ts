@@ -1,0 +1,46 @@
+/**
+ * Small SQL helpers shared by the seeders and the simulator. Timestamps are always written as
+ * explicit UTC text, never through the session time zone or a JS Date, because the PBX stores
+ * DATETIME(3) in UTC and the server reading it must not depend on how we connected.
+ */
+
+/** 'YYYY-MM-DD HH:MM:SS.mmm' in UTC. */
+export function sqlTime(epochMillis: number): string {
+	const ms = Math.round(epochMillis);
+	const minute = Math.floor(ms / 60_000);
+	// The history load formats millions of nearby instants: reuse the 'YYYY-MM-DD HH:MM:' part.
+	let prefix = minutePrefixes.get(minute);
+	if (prefix === undefined) {
+		if (minutePrefixes.size > 4096) minutePrefixes.clear();
+		prefix = new Date(minute * 60_000).toISOString().slice(0, 17).replace('T', ' ');
+		minutePrefixes.set(minute, prefix);
+	}
+	const rest = ms - minute * 60_000;
+	const seconds = Math.floor(rest / 1000);
+	return prefix + (seconds < 10 ? '0' : '') + seconds + '.' + String(1000 + (rest % 1000)).slice(1);
+}
+
+const minutePrefixes = new Map<number, string>();
+
+/** `database`.`table`, backtick-quoted, so a configured database name cannot break the SQL. */
+export function tableRef(database: string, table: string): string {
+	return `${quoteId(database)}.${quoteId(table)}`;
+}
+
+export function quoteId(name: string): string {
+	return '`' + name.replace(/`/g, '``') + '`';
+}
+
+/**
+ * A string literal for hand-built multi-row INSERTs, where running millions of values through a
+ * generic formatter would dominate the load time. Inside single quotes MariaDB only needs the
+ * quote, the backslash and NUL escaped (backslash escapes on, the default sql_mode); newlines
+ * and double quotes are fine as they are.
+ */
+export function sqlString(value: string | null): string {
+	if (value === null) return 'NULL';
+	if (!needsEscape.test(value)) return "'" + value + "'";
+	return "'" + value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\0/g, '\\0') + "'";
+}
+
+const needsEscape = /[\\'\0]/;

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# npm test: the whole suite on a clean machine. Installs what is missing (Debian packages as
+# root, npm dependencies), then type checks, lints, runs unit and integration tests against a
+# throw-away MariaDB with binlog, and browser tests in Debian's Chromium. Services are started
+# on free loopback ports and stopped afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+	echo "▸ npm ci"
+	npm ci --no-audit --no-fund --loglevel=error
+fi
+echo "▸ system packages"
+npx tsx scripts/ensure-system.ts
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+echo "▸ type check"
+npm run --silent check
+echo "▸ lint"
+npm run --silent lint
+
+echo "▸ unit + integration tests (vitest)"
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vitest.json"
+
+echo "▸ build"
+npx vite build --logLevel warn
+
+echo "▸ browser tests (playwright, Debian chromium)"
+PLAYWRIGHT_JSON_OUTPUT_NAME="$results/playwright.json" npx playwright test --reporter=list,json
+
+npx tsx scripts/test-summary.ts "$results/vitest.json" "$results/playwright.json"

@@ -1,0 +1,42 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import mysql from 'mysql2/promise';
+import { PbxSql } from '../support/pbx';
+
+/** What tests/browser/setup.ts prepared: lookups, the PBX database, users. */
+export interface TenantFixture {
+	id: number;
+	name: string;
+	timezone: string;
+	queues: { id: number; name: string }[];
+	agents: { id: number; name: string }[];
+	dispositions: { id: number; code: string }[];
+}
+
+export const tenants = JSON.parse(process.env.IL_LOOKUPS ?? '[]') as TenantFixture[];
+
+export async function signIn(page: Page, username: string): Promise<void> {
+	await page.goto('/login');
+	await page.locator('body[data-hydrated]').waitFor();
+	await page.getByLabel('User name').fill(username);
+	await page.getByLabel('Password').fill(process.env.IL_PASSWORD ?? '');
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.waitForURL(/\/interactions/);
+}
+
+export const test = base.extend<{ pbx: PbxSql }>({
+	// eslint-disable-next-line no-empty-pattern
+	pbx: async ({}, use) => {
+		const pool = mysql.createPool({
+			host: '127.0.0.1',
+			port: Number(process.env.IL_MARIADB_PORT),
+			user: 'il_test',
+			password: 'il_test',
+			timezone: 'Z',
+			connectionLimit: 2
+		});
+		await use(new PbxSql(pool, process.env.IL_PBX_DB ?? ''));
+		await pool.end();
+	}
+});
+
+export { expect };

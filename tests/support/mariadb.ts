@@ -1,0 +1,29 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startMariaDb, type MariaDbHandle } from '../../scripts/lib/mariadb';
+import { ensureCommands } from '../../scripts/lib/system';
+
+/** A throw-away MariaDB with binlog ROW/FULL on a free port, and an all-privileges test user. */
+export async function startTestMariaDb(): Promise<{
+	handle: MariaDbHandle;
+	stop(): Promise<void>;
+}> {
+	await ensureCommands([
+		{ command: 'mariadbd', aptPackage: 'mariadb-server' },
+		{ command: 'mariadb-install-db', aptPackage: 'mariadb-server' }
+	]);
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'il-test-db-'));
+	const handle = await startMariaDb({ dataDir: path.join(dir, 'data'), quiet: true });
+	await handle.rootQuery(
+		"CREATE USER IF NOT EXISTS 'il_test'@'127.0.0.1' IDENTIFIED BY 'il_test';" +
+			"GRANT ALL PRIVILEGES ON *.* TO 'il_test'@'127.0.0.1' WITH GRANT OPTION"
+	);
+	return {
+		handle,
+		async stop() {
+			await handle.stop();
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}
