@@ -56,6 +56,8 @@ export class TrafficSimulator {
 	#draining = false;
 	#lastId = 0;
 	#sequence = 0;
+	#lastFailureLog = 0;
+	#suppressedFailures = 0;
 	#counts = { started: 0, answered: 0, abandoned: 0, closed: 0, transcribed: 0, errors: 0 };
 
 	constructor(options: SimulatorOptions) {
@@ -107,13 +109,24 @@ export class TrafficSimulator {
 		const plan = planInteraction(rng, tenant, this.#leastBusyAgent);
 		const id = this.#nextId();
 		const run = this.#lifecycle(id, plan, rng)
-			.catch((error: unknown) => {
-				this.#counts.errors++;
-				const message = error instanceof Error ? error.message : String(error);
-				this.#options.log(`simulator: interaction ${id} failed: ${message}`);
-			})
+			.catch((error: unknown) => this.#logFailure(id, error))
 			.finally(() => this.#inFlight.delete(run));
 		this.#inFlight.add(run);
+	}
+
+	/** One line a second at most: with the database gone, every interaction fails at once. */
+	#logFailure(id: number, error: unknown): void {
+		this.#counts.errors++;
+		const now = Date.now();
+		if (now - this.#lastFailureLog < 1000) {
+			this.#suppressedFailures++;
+			return;
+		}
+		const message = error instanceof Error ? error.message : String(error);
+		const more = this.#suppressedFailures > 0 ? ` (+${this.#suppressedFailures} more failed)` : '';
+		this.#options.log(`simulator: interaction ${id} failed: ${message}${more}`);
+		this.#lastFailureLog = now;
+		this.#suppressedFailures = 0;
 	}
 
 	/** Epoch microseconds (≥ 10^15, above history ids), strictly increasing across restarts. */
