@@ -98,9 +98,23 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 				log: log.child('realtime'),
 				authenticate: (headers, handshakeAuth) => auth.viewerFrom(headers, handshakeAuth),
 				auditRefusal: (viewer, detail) =>
-					void audit.record({ action: 'scope_refused', viewer, detail })
+					void audit.record({ action: 'scope_refused', viewer, detail }),
+				touchSessions: (ids) => auth.sessions.touch(ids)
 			});
-			return app.realtime;
+			const realtime = app.realtime;
+			live.onAccessChange((change) => {
+				const done =
+					change.kind === 'user'
+						? realtime.refreshViewers((v) => v.kind === 'user' && v.userId === change.userId)
+						: change.kind === 'wall-token'
+							? realtime.refreshViewers((v) => v.kind === 'wall' && v.tokenId === change.tokenId)
+							: realtime.endSessions(
+									(v) => v.kind === 'user' && v.sessionId === change.sessionId,
+									'Signed out'
+								);
+				done.catch((error: unknown) => log.error('could not apply an access change', { error }));
+			});
+			return realtime;
 		},
 		async stop() {
 			await app.realtime?.close();

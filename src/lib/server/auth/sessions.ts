@@ -76,6 +76,7 @@ export class Sessions {
 			kind: 'user',
 			userId,
 			sessionId: id,
+			sessionExpiresAt: expires,
 			username: String(row.username),
 			displayName: String(row.display_name),
 			role: row.role as Role,
@@ -85,6 +86,15 @@ export class Sessions {
 				.split(',')
 				.filter(Boolean) as Permission[]
 		};
+	}
+
+	/** Sessions with an open live socket are in use: keep them from idling out. */
+	async touch(sessionIds: string[]): Promise<void> {
+		if (sessionIds.length === 0) return;
+		await this.pool.query('UPDATE sessions SET last_seen_at = ? WHERE id IN (?)', [
+			msToSqlTime(Date.now()),
+			sessionIds
+		]);
 	}
 
 	async destroy(token: string): Promise<void> {

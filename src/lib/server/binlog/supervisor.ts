@@ -13,7 +13,7 @@ import { BinlogTailer, type Commit } from './tailer';
 export interface SupervisorOptions {
 	target: DatabaseTarget;
 	serverId: number;
-	tables: readonly string[];
+	schemas: Record<string, readonly string[]>;
 	heartbeatMs: number;
 	/** Asks the server where its binlog ends, for the stall check. */
 	statusPool: Pool;
@@ -81,7 +81,7 @@ export class BinlogSupervisor {
 		const tailer = new BinlogTailer({
 			target: this.options.target,
 			serverId: this.options.serverId,
-			tables: this.options.tables,
+			schemas: this.options.schemas,
 			onCommit: this.options.onCommit,
 			onError: (error) => void this.#handleFailure(error, tailer)
 		});

@@ -12,6 +12,7 @@ import type { RawRow } from '../interactions/map';
  */
 
 export interface RowChange {
+	schema: string;
 	table: string;
 	before: RawRow | null;
 	after: RawRow | null;
@@ -25,7 +26,8 @@ export interface Commit {
 export interface TailerOptions {
 	target: DatabaseTarget;
 	serverId: number;
-	tables: readonly string[];
+	/** Tables to stream, per database. */
+	schemas: Record<string, readonly string[]>;
 	/** May return a promise: commits are delivered one at a time, in binlog order. */
 	onCommit: (commit: Commit) => void | Promise<void>;
 	onError: (error: Error) => void;
@@ -57,7 +59,7 @@ export class BinlogTailer {
 	constructor(private readonly options: TailerOptions) {}
 
 	start(from: BinlogCheckpoint): void {
-		const { target, serverId, tables } = this.options;
+		const { target, serverId, schemas } = this.options;
 		const zongji = new ZongJi({ ...target, ...connectionDefaults });
 		this.#zongji = zongji;
 		zongji.on('binlog', (event: BinlogEvent) => this.#onEvent(event));
@@ -82,7 +84,9 @@ export class BinlogTailer {
 				'query',
 				'rotate'
 			],
-			includeSchema: { [target.database]: [...tables] }
+			includeSchema: Object.fromEntries(
+				Object.entries(schemas).map(([schema, tables]) => [schema, [...tables]])
+			)
 		});
 	}
 
@@ -120,19 +124,21 @@ export class BinlogTailer {
 		const name = event.getEventName();
 		if (ROW_EVENTS.has(name)) {
 			const table = event.tableMap?.[event.tableId ?? -1];
-			if (!table || table.parentSchema !== this.options.target.database) return;
+			if (!table || !this.options.schemas[table.parentSchema]) return;
+			const { parentSchema: schema, tableName } = table;
 			for (const row of event.rows ?? []) {
 				if (name === 'updaterows') {
 					const pair = row as { before: RawRow; after: RawRow };
 					this.#transaction.push({
-						table: table.tableName,
+						schema,
+						table: tableName,
 						before: pair.before,
 						after: pair.after
 					});
 				} else if (name === 'writerows') {
-					this.#transaction.push({ table: table.tableName, before: null, after: row as RawRow });
+					this.#transaction.push({ schema, table: tableName, before: null, after: row as RawRow });
 				} else {
-					this.#transaction.push({ table: table.tableName, before: row as RawRow, after: null });
+					this.#transaction.push({ schema, table: tableName, before: row as RawRow, after: null });
 				}
 			}
 		} else if (name === 'xid' || (name === 'query' && isCommitQuery(event.query))) {

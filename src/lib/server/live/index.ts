@@ -7,6 +7,7 @@ import type { BinlogCheckpoint, ChangeLog } from '../changelog';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { Lookups } from '../lookups';
+import { ACCESS_TABLES, accessChangesOf, type AccessChange } from './access';
 import { buildChanges, contactIdsOf } from './commits';
 import { loadSnapshot } from './snapshot';
 import { LiveState } from './state';
@@ -20,6 +21,7 @@ export class LiveService {
 	readonly state: LiveState;
 	readonly supervisor: BinlogSupervisor;
 	readonly #resyncListeners = new Set<(reason: string) => void>();
+	readonly #accessListeners = new Set<(change: AccessChange) => void>();
 	#started = false;
 
 	constructor(
@@ -33,7 +35,10 @@ export class LiveService {
 		this.supervisor = new BinlogSupervisor({
 			target: config.binlog,
 			serverId: config.binlogServerId,
-			tables: PBX_TABLES,
+			schemas: {
+				[config.pbx.database]: PBX_TABLES,
+				[config.dashboard.database]: ACCESS_TABLES
+			},
 			heartbeatMs: config.binlogHeartbeatMs,
 			statusPool: pbxPool,
 			log: log.child('binlog'),
@@ -72,6 +77,12 @@ export class LiveService {
 		return () => this.#resyncListeners.delete(listener);
 	}
 
+	/** Users, queue assignments, sessions or wall tokens changed (from the dashboard binlog). */
+	onAccessChange(listener: (change: AccessChange) => void): () => void {
+		this.#accessListeners.add(listener);
+		return () => this.#accessListeners.delete(listener);
+	}
+
 	#checkpoint(): BinlogCheckpoint {
 		const checkpoint = this.changeLog.checkpoint();
 		if (!checkpoint) throw new Error('no checkpoint: the snapshot was not taken');
@@ -79,6 +90,17 @@ export class LiveService {
 	}
 
 	#handleCommit(commit: Commit): void | Promise<void> {
+		const dashboard = this.config.dashboard.database;
+		if (commit.changes.some((change) => change.schema === dashboard)) {
+			const access = commit.changes.filter((change) => change.schema === dashboard);
+			commit = {
+				...commit,
+				changes: commit.changes.filter((change) => change.schema !== dashboard)
+			};
+			for (const change of accessChangesOf(access)) {
+				for (const listener of this.#accessListeners) listener(change);
+			}
+		}
 		const missing = this.lookups.missingContacts(contactIdsOf(commit.changes));
 		if (missing.length === 0) return this.#append(commit);
 		return this.lookups.loadContacts(this.pbxPool, missing).then(() => this.#append(commit));

@@ -38,7 +38,12 @@ export interface RealtimeDeps {
 	) => Promise<Viewer | null>;
 	/** Records a refused attempt to see data outside the viewer's scope. */
 	auditRefusal: (viewer: Viewer, detail: string) => void;
+	/** Marks sessions with open sockets as in use (they are watching, not idle). */
+	touchSessions: (sessionIds: string[]) => Promise<void>;
 }
+
+/** How often open sockets are checked against their session's absolute expiry. */
+const SESSION_SWEEP_MS = 30_000;
 
 interface SocketData {
 	viewer: Viewer;
@@ -55,6 +60,13 @@ export interface Realtime {
 	/** Re-resolves matching viewers (e.g. changed queue assignment) and makes them resubscribe. */
 	refreshViewers(match: (viewer: Viewer) => boolean): Promise<number>;
 	close(): Promise<void>;
+}
+
+/** What the scope of a viewer depends on. */
+function scopeKey(viewer: Viewer): string {
+	return viewer.kind === 'wall'
+		? `wall:${viewer.tenantId}:${JSON.stringify(viewer.queueIds)}`
+		: `user:${viewer.role}:${viewer.tenantId}:${viewer.queueIds.join(',')}:${viewer.permissions.join(',')}`;
 }
 
 export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Realtime {
@@ -173,6 +185,25 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 	}, HEARTBEAT_INTERVAL_MS);
 	heartbeat.unref();
 
+	const sessionSweep = setInterval(() => {
+		const now = Date.now();
+		const inUse = new Set<string>();
+		for (const socket of io.of('/').sockets.values()) {
+			const viewer = socket.data.viewer;
+			if (viewer?.kind !== 'user') continue;
+			if (viewer.sessionExpiresAt <= now) {
+				socket.emit('session:ended', { reason: 'Your session has expired' });
+				socket.disconnect(true);
+			} else {
+				inUse.add(viewer.sessionId);
+			}
+		}
+		deps.touchSessions([...inUse]).catch((error: unknown) => {
+			log.warn('could not mark sessions in use', { error });
+		});
+	}, SESSION_SWEEP_MS);
+	sessionSweep.unref();
+
 	async function matchingSockets(match: (viewer: Viewer) => boolean): Promise<LiveSocket[]> {
 		const sockets = await io.local.fetchSockets();
 		return sockets.filter((s) => match(s.data.viewer)) as unknown as LiveSocket[];
@@ -196,10 +227,14 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 					socket.emit('session:ended', { reason: 'Your access has ended' });
 					socket.disconnect(true);
 				} else {
+					const before = socket.data.viewer;
 					socket.data.viewer = viewer;
-					leaveLiveRooms(socket);
-					socket.data.scope = null;
-					socket.emit('live:resync', { reason: 'Your access changed' });
+					// Resubscribing re-checks the scope from scratch; skip it when nothing it uses changed.
+					if (scopeKey(before) !== scopeKey(viewer)) {
+						leaveLiveRooms(socket);
+						socket.data.scope = null;
+						socket.emit('live:resync', { reason: 'Your access changed' });
+					}
 				}
 				refreshed++;
 			}
@@ -207,6 +242,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		},
 		async close() {
 			clearInterval(heartbeat);
+			clearInterval(sessionSweep);
 			unsubscribeLog();
 			unsubscribeResync();
 			await io.close();

@@ -14,6 +14,8 @@ export type Viewer =
 			kind: 'user';
 			userId: number;
 			sessionId: string;
+			/** Absolute end of the session (epoch ms): open sockets are closed then too. */
+			sessionExpiresAt: number;
 			username: string;
 			displayName: string;
 			role: Role;
