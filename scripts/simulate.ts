@@ -5,7 +5,6 @@
  * Stops cleanly on Ctrl-C / SIGTERM: interactions in flight are closed before it exits.
  */
 import { parseArgs } from 'node:util';
-import type { RowDataPacket } from 'mysql2/promise';
 import { seedLookups } from './lib/demo-data';
 import { SIMULATOR_ID_FLOOR } from './lib/interaction-plan';
 import {
@@ -16,8 +15,8 @@ import {
 	recordingsRootFrom,
 	resolveTarget
 } from './lib/pbx-cli';
+import { PbxWriter } from './lib/pbx-writes';
 import { TrafficSimulator } from './lib/simulator';
-import { tableRef } from './lib/sql';
 
 const usage = `usage: npm run simulate -- [--rate 2] [--speed 1] [--seed N] [--database pbxlogs]
        [--url mysql://user:pass@host:port] [--recordings .data/recordings]`;
@@ -46,7 +45,9 @@ async function main(): Promise<void> {
 	await ensurePbxSchema(target);
 	const pool = createAdminPool(target);
 	const lookups = await seedLookups(pool, target.database);
-	await warnAboutLeftovers(pool, target.database);
+	// Rows of an earlier run that was killed mid-call would tick on the dashboard forever.
+	const orphans = await new PbxWriter(pool, target.database).closeIdle(SIMULATOR_ID_FLOOR, 15);
+	if (orphans > 0) console.log(`closed ${orphans} interactions left open by an earlier run`);
 
 	const simulator = new TrafficSimulator({
 		pool,
@@ -72,10 +73,16 @@ async function main(): Promise<void> {
 	}, 5000);
 
 	await new Promise<void>((resolve) => {
-		let stopping = false;
+		let stoppingSince = 0;
 		const stop = (signal: string) => {
-			if (stopping) return;
-			stopping = true;
+			// One Ctrl-C reaches us twice (from the terminal and relayed by npm/tsx): only a
+			// signal that comes well after the first is a user insisting on quitting now.
+			if (stoppingSince > 0) {
+				if (Date.now() - stoppingSince < 2000) return;
+				console.error(`${signal} again: exiting with interactions still open`);
+				process.exit(130);
+			}
+			stoppingSince = Date.now();
 			clearInterval(status);
 			console.log(`${signal}: closing ${simulator.counters.inProgress} interactions in flight…`);
 			void simulator
@@ -86,33 +93,11 @@ async function main(): Promise<void> {
 					resolve();
 				});
 		};
-		process.once('SIGINT', () => stop('SIGINT'));
-		process.once('SIGTERM', () => stop('SIGTERM'));
+		process.on('SIGINT', () => stop('SIGINT'));
+		process.on('SIGTERM', () => stop('SIGTERM'));
 	});
 	const c = simulator.counters;
 	console.log(`stopped: ${c.started} started, ${c.closed} closed, ${c.errors} errors`);
-}
-
-/**
- * A simulator killed with SIGKILL leaves its rows in active_interactions, where they tick forever
- * on the dashboard. Say so, rather than guess whether another simulator still owns them.
- */
-async function warnAboutLeftovers(
-	pool: ReturnType<typeof createAdminPool>,
-	database: string
-): Promise<void> {
-	const [rows] = await pool.query<RowDataPacket[]>(
-		`SELECT COUNT(*) AS n FROM ${tableRef(database, 'active_interactions')}
-		WHERE id >= ? AND updated_at < UTC_TIMESTAMP() - INTERVAL 1 HOUR`,
-		[SIMULATOR_ID_FLOOR]
-	);
-	const stale = Number(rows[0].n);
-	if (stale > 0) {
-		console.warn(
-			`note: ${stale} simulated interactions untouched for over an hour are still in ` +
-				`active_interactions (an earlier run was killed?)`
-		);
-	}
 }
 
 main().catch((error: unknown) => {

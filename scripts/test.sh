@@ -21,11 +21,11 @@ npm run --silent check
 echo "▸ lint"
 npm run --silent lint
 
+echo "▸ build (integration and browser tests run the production server)"
+npx vite build --logLevel warn
+
 echo "▸ unit + integration tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vitest.json"
-
-echo "▸ build"
-npx vite build --logLevel warn
 
 echo "▸ browser tests (playwright, Debian chromium)"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$results/playwright.json" npx playwright test --reporter=list,json

@@ -7,6 +7,7 @@ export const init: ServerInit = async () => {
 
 /** Paths reachable without signing in. Everything else needs a session (or a wall token). */
 const PUBLIC_PATHS = ['/login', '/health'];
+const WALL_PATHS = ['/wall', '/'];
 
 export const handle: Handle = async ({ event, resolve }) => {
 	const app = await getApp();
@@ -21,6 +22,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 			});
 		}
 		redirect(303, `/login?next=${encodeURIComponent(path + event.url.search)}`);
+	}
+	// A wall-display token grants the live wall view and nothing else.
+	if (event.locals.viewer?.kind === 'wall' && !isPublic && !WALL_PATHS.includes(path)) {
+		return new Response('Not found', { status: 404 });
 	}
 	const response = await resolve(event);
 	response.headers.set('x-content-type-options', 'nosniff');

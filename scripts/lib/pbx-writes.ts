@@ -1,4 +1,4 @@
-import type { Pool } from 'mysql2/promise';
+import type { Pool, ResultSetHeader } from 'mysql2/promise';
 import { CLOSED_COLUMNS, closedRowValues, type Moments } from './closed-row';
 import type { InteractionPlan } from './interaction-plan';
 import type { Segment } from './conversation';
@@ -100,6 +100,42 @@ export class PbxWriter {
 				[row]
 			]);
 			await conn.commit();
+		} catch (error) {
+			await conn.rollback().catch(() => undefined);
+			throw error;
+		} finally {
+			conn.release();
+		}
+	}
+
+	/**
+	 * Closes rows at or above `idFloor` idle for `idleMinutes`: what a simulator killed mid-call
+	 * leaves behind, which would otherwise tick on the dashboard forever. They close at their
+	 * last update, with the phase they reached; returns how many.
+	 */
+	async closeIdle(idFloor: number, idleMinutes: number): Promise<number> {
+		const seconds = (from: string, to: string) =>
+			`GREATEST(0, ROUND(TIMESTAMPDIFF(MICROSECOND, ${from}, ${to}) / 1000000))`;
+		const idle = `id >= ? AND updated_at < UTC_TIMESTAMP(3) - INTERVAL ? MINUTE`;
+		const conn = await this.#pool.getConnection();
+		try {
+			await conn.beginTransaction();
+			await conn.query(
+				`INSERT INTO ${this.#closed} (${CLOSED_COLUMNS.join(', ')})
+				SELECT id, uniqueid, tenant_id, queue_id, channel, direction, agent_id, crm_contact_id,
+					phone_number, did, disposition_id, created_at, answered_at, acw_started_at,
+					updated_at, ${seconds('created_at', 'COALESCE(answered_at, updated_at)')},
+					COALESCE(${seconds('answered_at', 'COALESCE(acw_started_at, updated_at)')}, 0),
+					COALESCE(${seconds('acw_started_at', 'updated_at')}, 0), message_body, NULL
+				FROM ${this.#active} WHERE ${idle} FOR UPDATE`,
+				[idFloor, idleMinutes]
+			);
+			const [result] = await conn.query<ResultSetHeader>(
+				`DELETE FROM ${this.#active} WHERE ${idle}`,
+				[idFloor, idleMinutes]
+			);
+			await conn.commit();
+			return result.affectedRows;
 		} catch (error) {
 			await conn.rollback().catch(() => undefined);
 			throw error;

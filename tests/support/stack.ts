@@ -1,10 +1,15 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import mysql from 'mysql2/promise';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { applyPbxSchema } from '../../scripts/lib/schema';
 import { seedLookups, type DemoLookups } from '../../scripts/lib/demo-data';
+import { upsertAccount, withUsers } from '../../scripts/lib/accounts';
+import { freePort } from '../../scripts/lib/ports';
+import type { UserInput } from '../../src/lib/server/auth/users';
 import { createApp, type App } from '../../src/lib/server/app';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/realtime';
 
@@ -94,6 +99,83 @@ export class Stack {
 		return this;
 	}
 
+	#server: ChildProcess | null = null;
+
+	/**
+	 * Starts the production server (build/ + server.ts) in its own process, for tests of the
+	 * HTTP routes: pages, form actions, API. Needs `vite build` first (npm test does it).
+	 */
+	async startServer(): Promise<this> {
+		if (!existsSync('build/handler.js')) throw new Error('Run `npx vite build` first');
+		const port = await freePort();
+		this.url = `http://127.0.0.1:${port}`;
+		this.#server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+			env: { ...process.env, ...this.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: this.url },
+			stdio: ['ignore', 'ignore', 'inherit']
+		});
+		await waitFor(
+			() =>
+				fetch(`${this.url}/health`).then(
+					(r) => r.ok,
+					() => false
+				),
+			30_000,
+			'the server to start'
+		);
+		return this;
+	}
+
+	async stopServer(): Promise<void> {
+		const server = this.#server;
+		this.#server = null;
+		if (!server || server.exitCode !== null) return;
+		server.kill('SIGTERM');
+		await new Promise((resolve) => server.once('exit', resolve));
+	}
+
+	/** Creates (or updates) an account through the same code as `npm run user`. */
+	async createUser(
+		input: Partial<UserInput> & Pick<UserInput, 'username' | 'role'>
+	): Promise<number> {
+		const record = await withUsers(this.env, (users) =>
+			upsertAccount(users, {
+				displayName: input.username,
+				tenantId: null,
+				queueIds: [],
+				permissions: ['interactions'],
+				password: 'correct horse battery',
+				...input
+			})
+		);
+		return record.id;
+	}
+
+	/** Signs in through the real login form; returns the session Cookie header. */
+	async signIn(username: string, password = 'correct horse battery'): Promise<string> {
+		const response = await this.post('/login', { username, password });
+		const cookie = response.headers.getSetCookie().find((c) => c.startsWith('il_session='));
+		if (!cookie) throw new Error(`sign-in of ${username} failed: ${response.status}`);
+		return cookie.split(';')[0];
+	}
+
+	/** A same-origin form POST, as a browser sends it (SvelteKit checks the Origin). */
+	post(path: string, form: Record<string, string | string[]>, cookie = ''): Promise<Response> {
+		const body = new URLSearchParams();
+		for (const [key, value] of Object.entries(form)) {
+			for (const item of Array.isArray(value) ? value : [value]) body.append(key, item);
+		}
+		return fetch(this.url + path, {
+			method: 'POST',
+			body,
+			redirect: 'manual',
+			headers: { origin: this.url, cookie, 'content-type': 'application/x-www-form-urlencoded' }
+		});
+	}
+
+	get(path: string, cookie = ''): Promise<Response> {
+		return fetch(this.url + path, { redirect: 'manual', headers: { cookie } });
+	}
+
 	/** Stops the app (and its sockets); the databases stay for a restart. */
 	async stopApp(): Promise<void> {
 		for (const socket of this.#sockets) socket.disconnect();
@@ -102,6 +184,7 @@ export class Stack {
 	}
 
 	async destroy(): Promise<void> {
+		await this.stopServer();
 		await this.stopApp();
 		await this.admin.query(
 			`DROP DATABASE IF EXISTS \`${this.pbxDb}\`; DROP DATABASE IF EXISTS \`${this.dashDb}\`;

@@ -1,0 +1,156 @@
+import { error, fail } from '@sveltejs/kit';
+import { getApp, type App } from '$lib/server/app';
+import { UserInputError, type UserRecord } from '$lib/server/auth/users';
+import type { Viewer } from '$lib/server/scope';
+import type { Actions, PageServerLoad } from './$types';
+
+/**
+ * Administrators page: platform admins manage every account; a Contact Center Admin manages the
+ * admins and supervisors of its own tenant only. Anything else answers 404.
+ */
+
+type Manager = Extract<Viewer, { kind: 'user' }>;
+
+function managerOf(viewer: Viewer | null): Manager {
+	if (viewer?.kind !== 'user' || (viewer.role !== 'platform_admin' && viewer.role !== 'cc_admin')) {
+		error(404, 'Not found');
+	}
+	return viewer;
+}
+
+/** The tenant a manager is bound to; null = every tenant. */
+const boundTenant = (manager: Manager) =>
+	manager.role === 'platform_admin' ? null : manager.tenantId;
+
+function canManage(manager: Manager, user: Pick<UserRecord, 'role' | 'tenantId'>): boolean {
+	if (manager.role === 'platform_admin') return true;
+	return user.role !== 'platform_admin' && user.tenantId === manager.tenantId;
+}
+
+function tenantsAndQueues(app: App, manager: Manager) {
+	const tenantId = boundTenant(manager);
+	const tenants = [...app.live.lookups.tenants.values()]
+		.filter((t) => tenantId === null || t.id === tenantId)
+		.sort((a, b) => a.name.localeCompare(b.name));
+	const queues = [...app.live.lookups.queues.values()]
+		.filter((q) => tenants.some((t) => t.id === q.tenantId))
+		.sort((a, b) => a.name.localeCompare(b.name));
+	return { tenants, queues };
+}
+
+export const load: PageServerLoad = async ({ locals }) => {
+	const app = await getApp();
+	const manager = managerOf(locals.viewer);
+	const tenantId = boundTenant(manager);
+	const users = (await app.users.list(tenantId === null ? {} : { tenantId })).filter((u) =>
+		canManage(manager, u)
+	);
+	return {
+		...tenantsAndQueues(app, manager),
+		users,
+		wallTokens: await app.auth.wallTokens.list(tenantId),
+		canCreatePlatformAdmins: manager.role === 'platform_admin'
+	};
+};
+
+/** Reads the user form into the shape Users validates; numbers stay strict. */
+function userFormInput(form: FormData) {
+	const numbers = (key: string) => form.getAll(key).map((value) => Number(value));
+	const tenant = String(form.get('tenantId') ?? '');
+	const password = String(form.get('password') ?? '');
+	return {
+		username: String(form.get('username') ?? ''),
+		displayName: String(form.get('displayName') ?? ''),
+		role: String(form.get('role') ?? ''),
+		tenantId: tenant === '' ? null : Number(tenant),
+		queueIds: numbers('queueIds'),
+		permissions: form.getAll('permissions').map(String),
+		password: password === '' ? undefined : password,
+		disabled: form.get('disabled') === 'on'
+	};
+}
+
+export const actions: Actions = {
+	saveUser: async ({ request, locals }) => {
+		const app = await getApp();
+		const manager = managerOf(locals.viewer);
+		const form = await request.formData();
+		const input = userFormInput(form);
+		const id = Number(form.get('id') || 0);
+		const values = { ...input, password: undefined, id };
+		if (manager.role !== 'platform_admin') {
+			// A CC Admin works inside its tenant only, whatever the form says.
+			if (input.role === 'platform_admin' || input.tenantId !== manager.tenantId) {
+				return fail(400, {
+					values,
+					errors: { role: 'You can manage accounts of your tenant only' }
+				});
+			}
+		}
+		try {
+			if (id) {
+				const existing = await app.users.get(id);
+				if (!existing || !canManage(manager, existing)) error(404, 'Not found');
+				await app.users.update(id, input);
+				await app.audit.record({ action: 'user_updated', viewer: manager, subject: `user:${id}` });
+			} else {
+				const created = await app.users.create(input);
+				await app.audit.record({
+					action: 'user_created',
+					viewer: manager,
+					subject: `user:${created}`
+				});
+			}
+		} catch (e) {
+			if (e instanceof UserInputError) return fail(400, { values, errors: e.fields });
+			throw e;
+		}
+		return { saved: input.username };
+	},
+
+	createWallToken: async ({ request, locals }) => {
+		const app = await getApp();
+		const manager = managerOf(locals.viewer);
+		const form = await request.formData();
+		const label = String(form.get('label') ?? '').trim();
+		const tenantId = Number(form.get('tenantId'));
+		const queueIds = form.getAll('queueIds').map(Number);
+		const errors: Record<string, string> = {};
+		if (!label || label.length > 128) errors.label = 'Name the screen (1–128 characters)';
+		const bound = boundTenant(manager);
+		if (!app.live.lookups.tenants.has(tenantId) || (bound !== null && bound !== tenantId)) {
+			errors.tenantId = 'Choose a tenant';
+		}
+		const foreign = queueIds.filter((q) => app.live.lookups.queues.get(q)?.tenantId !== tenantId);
+		if (foreign.length > 0) errors.queueIds = 'Choose queues of that tenant';
+		if (Object.keys(errors).length > 0) return fail(400, { tokenErrors: errors });
+		const { id, token } = await app.auth.wallTokens.create({
+			label,
+			tenantId,
+			queueIds: queueIds.length > 0 ? queueIds : 'all',
+			createdBy: manager.userId
+		});
+		await app.audit.record({
+			action: 'wall_token_created',
+			viewer: manager,
+			tenantId,
+			subject: `wall:${id}`
+		});
+		return { wallToken: token, wallTokenLabel: label };
+	},
+
+	revokeWallToken: async ({ request, locals }) => {
+		const app = await getApp();
+		const manager = managerOf(locals.viewer);
+		const id = Number((await request.formData()).get('id'));
+		if (!Number.isInteger(id) || !(await app.auth.wallTokens.revoke(id, boundTenant(manager)))) {
+			return fail(404, { tokenErrors: { form: 'No such display token' } });
+		}
+		await app.audit.record({
+			action: 'wall_token_revoked',
+			viewer: manager,
+			subject: `wall:${id}`
+		});
+		return { revoked: id };
+	}
+};
