@@ -58,7 +58,10 @@ function activeRaw(overrides: Raw = {}): Raw {
 }
 
 function closedRaw(overrides: Raw = {}): Raw {
-	const { status: _status, updated_at: _updated, ...rest } = activeRaw();
+	// closed_interactions has no status or updated_at column.
+	const rest = activeRaw();
+	delete rest.status;
+	delete rest.updated_at;
 	return {
 		...rest,
 		disposition_id: 3,
@@ -239,7 +242,11 @@ describe('buildChanges', () => {
 		const { commit } = setup();
 		commit([insert('active_interactions', activeRaw())]);
 		const drafts = commit([
-			update('queues', { id: 2, tenant_id: 1, name: 'Support' }, { id: 2, tenant_id: 1, name: 'Help' })
+			update(
+				'queues',
+				{ id: 2, tenant_id: 1, name: 'Support' },
+				{ id: 2, tenant_id: 1, name: 'Help' }
+			)
 		]);
 		expect(drafts).toEqual([]);
 	});
@@ -278,5 +285,35 @@ describe('contactIdsOf', () => {
 				insert('crm_contacts', { id: '14', crm_contact_id: '14' })
 			])
 		).toEqual(['11', '12']);
+	});
+});
+
+describe('buildChanges, lookup changes later in the same commit', () => {
+	// Bug: refreshNames skips every id already folded in the commit, and those rows were mapped
+	// with the names as they stood when their own row event was read. A rename that follows the
+	// interaction write inside one transaction is therefore never reflected until the row
+	// changes again.
+	it('an interaction written before an agent rename in one commit gets the new name', () => {
+		const { commit } = setup();
+		const drafts = commit([
+			insert('active_interactions', activeRaw({ status: 'active' })),
+			update('agents', { id: 7, tenant_id: 1, name: 'Ann' }, { id: 7, tenant_id: 1, name: 'Annie' })
+		]);
+		expect(drafts).toHaveLength(1);
+		expect(drafts[0].row?.agentName).toBe('Annie');
+	});
+
+	it('an interaction written after the rename in one commit gets the new name', () => {
+		const { commit } = setup();
+		const drafts = commit([
+			update(
+				'agents',
+				{ id: 7, tenant_id: 1, name: 'Ann' },
+				{ id: 7, tenant_id: 1, name: 'Annie' }
+			),
+			insert('active_interactions', activeRaw({ status: 'active' }))
+		]);
+		expect(drafts).toHaveLength(1);
+		expect(drafts[0].row?.agentName).toBe('Annie');
 	});
 });

@@ -72,7 +72,21 @@ export function zonedMidnight(date: ZonedDate, timeZone: string): number {
 	const first = naive - zoneOffsetMs(naive, timeZone);
 	// The offset at the guess can differ from the offset at the answer when DST changes that day.
 	const second = naive - zoneOffsetMs(first, timeZone);
-	return second;
+	if (sameDate(zonedDateOf(second, timeZone), date)) return second;
+	// Midnight itself was skipped (e.g. America/Santiago springs 00:00 → 01:00): the day starts at
+	// the first instant that is on that date. Transitions are at most a few hours wide.
+	let before = second;
+	let after = second + 4 * 3_600_000;
+	while (after - before > 1000) {
+		const middle = Math.floor((before + after) / 2);
+		if (sameDate(zonedDateOf(middle, timeZone), date)) after = middle;
+		else before = middle;
+	}
+	return Math.floor(after / 1000) * 1000;
+}
+
+function sameDate(a: ZonedDate, b: ZonedDate): boolean {
+	return a.year === b.year && a.month === b.month && a.day === b.day;
 }
 
 export function zonedDateOf(ms: number, timeZone: string): ZonedDate {

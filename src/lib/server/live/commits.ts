@@ -108,7 +108,10 @@ function markTranscribed(id: string, folded: Map<string, Folded>, state: LiveSta
 	}
 }
 
-/** A queue, agent, disposition or contact was renamed: live rows showing the old name follow. */
+/**
+ * A queue, agent, disposition or contact was renamed: live rows showing the old name follow,
+ * and so do rows of this same commit that were mapped before the rename was seen.
+ */
 function refreshNames(
 	tables: LookupTable[],
 	lookups: Lookups,
@@ -116,8 +119,7 @@ function refreshNames(
 	folded: Map<string, Folded>
 ): void {
 	const touched = new Set(tables);
-	for (const row of state.allRows()) {
-		if (folded.has(row.id)) continue;
+	const rename = (row: Interaction): Interaction | null => {
 		const queueName =
 			row.queueId === null ? null : (lookups.queues.get(row.queueId)?.name ?? row.queueName);
 		const agentName =
@@ -130,16 +132,24 @@ function refreshNames(
 		const clientName = touched.has('crm_contacts')
 			? (contactName ?? row.phoneNumber ?? row.did)
 			: row.clientName;
-		if (
-			queueName !== row.queueName ||
-			agentName !== row.agentName ||
-			dispositionCode !== row.dispositionCode ||
-			clientName !== row.clientName
-		) {
+		const unchanged =
+			queueName === row.queueName &&
+			agentName === row.agentName &&
+			dispositionCode === row.dispositionCode &&
+			clientName === row.clientName;
+		return unchanged ? null : { ...row, queueName, agentName, dispositionCode, clientName };
+	};
+	for (const entry of folded.values()) {
+		if (entry.row) entry.row = rename(entry.row) ?? entry.row;
+	}
+	for (const row of state.allRows()) {
+		if (folded.has(row.id)) continue;
+		const renamed = rename(row);
+		if (renamed) {
 			folded.set(row.id, {
 				tenantId: row.tenantId,
 				queueIds: new Set([row.queueId]),
-				row: { ...row, queueName, agentName, dispositionCode, clientName }
+				row: renamed
 			});
 		}
 	}

@@ -117,9 +117,9 @@ export function projectChange(change: InteractionChange, scope: Scope): Interact
 
 /** SQL predicate for the scope over a table aliased `alias`; params appended to `params`. */
 export function scopeSql(scope: Scope, alias: string, params: unknown[]): string {
+	if (scope.queues !== 'all' && scope.queues.size === 0) return '1 = 0';
 	params.push(scope.tenantId);
 	if (scope.queues === 'all') return `${alias}.tenant_id = ?`;
-	if (scope.queues.size === 0) return '1 = 0';
 	params.push([...scope.queues]);
 	return `${alias}.tenant_id = ? AND ${alias}.queue_id IN (?)`;
 }

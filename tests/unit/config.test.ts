@@ -1,0 +1,159 @@
+import { describe, it, expect } from 'vitest';
+import { ConfigError, loadConfig, parseDatabaseUrl } from '$lib/server/config';
+
+const BASE = {
+	PBX_DATABASE_URL: 'mysql://reader:s3cret@pbx-db:3306/pbxlogs',
+	DASHBOARD_DATABASE_URL: 'mysql://dash:pw@dash-db/dashboard'
+};
+
+function configErrorOf(env: Record<string, string | undefined>): ConfigError {
+	try {
+		loadConfig(env);
+	} catch (error) {
+		expect(error).toBeInstanceOf(ConfigError);
+		return error as ConfigError;
+	}
+	expect.fail('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+	it('fails on a missing PBX_DATABASE_URL, naming the variable', () => {
+		const env: Record<string, string | undefined> = { ...BASE };
+		delete env.PBX_DATABASE_URL;
+		expect(configErrorOf(env).message).toMatch(/^\s*PBX_DATABASE_URL:/m);
+	});
+
+	it('fails on a non-mysql URL, naming the variable', () => {
+		for (const url of ['postgres://u:p@db/pbx', 'http://db/pbx', 'not a url']) {
+			const error = configErrorOf({ ...BASE, PBX_DATABASE_URL: url });
+			expect(error.message).toMatch(/^\s*PBX_DATABASE_URL:/m);
+			expect(error.message).not.toMatch(/DASHBOARD_DATABASE_URL/);
+		}
+		const binlog = configErrorOf({ ...BASE, BINLOG_DATABASE_URL: 'mariadb://db/pbx' });
+		expect(binlog.message).toMatch(/BINLOG_DATABASE_URL: must be a mysql:\/\/ URL/);
+	});
+
+	it('names every bad variable at once', () => {
+		const error = configErrorOf({ PBX_DATABASE_URL: 'x', LOG_LEVEL: 'loud' });
+		expect(error.message).toContain('PBX_DATABASE_URL');
+		expect(error.message).toContain('DASHBOARD_DATABASE_URL');
+		expect(error.message).toContain('LOG_LEVEL');
+	});
+
+	it('counts empty and blank strings as unset', () => {
+		expect(configErrorOf({ ...BASE, PBX_DATABASE_URL: '' }).message).toMatch(/PBX_DATABASE_URL/);
+		expect(configErrorOf({ ...BASE, PBX_DATABASE_URL: '   ' }).message).toMatch(/PBX_DATABASE_URL/);
+		const config = loadConfig({
+			...BASE,
+			BINLOG_DATABASE_URL: '',
+			BINLOG_SERVER_ID: '',
+			LOG_LEVEL: ' ',
+			REDIS_URL: '',
+			RECORDINGS_ROOT: ''
+		});
+		expect(config.binlog).toEqual(config.pbx);
+		expect(config.binlogServerId).toBe(4201);
+		expect(config.logLevel).toBe('info');
+		expect(config.redisUrl).toBeUndefined();
+		expect(config.recordingsRoot).toBe('./recordings');
+	});
+
+	it('applies the defaults', () => {
+		const config = loadConfig({ ...BASE });
+		expect(config).toEqual({
+			pbx: { host: 'pbx-db', port: 3306, user: 'reader', password: 's3cret', database: 'pbxlogs' },
+			binlog: config.pbx,
+			history: config.pbx,
+			dashboard: {
+				host: 'dash-db',
+				port: 3306,
+				user: 'dash',
+				password: 'pw',
+				database: 'dashboard'
+			},
+			binlogServerId: 4201,
+			binlogHeartbeatMs: 5000,
+			liveReplayLimit: 100_000,
+			sessionIdleMs: 480 * 60_000,
+			sessionMaxMs: 168 * 3_600_000,
+			recordingsRoot: './recordings',
+			redisUrl: undefined,
+			logLevel: 'info'
+		});
+	});
+
+	it('reads numbers and choices from their variables', () => {
+		const config = loadConfig({
+			...BASE,
+			BINLOG_SERVER_ID: '99',
+			BINLOG_HEARTBEAT_MS: '1000',
+			LIVE_REPLAY_LIMIT: '5000',
+			SESSION_IDLE_MINUTES: '15',
+			SESSION_MAX_HOURS: '2',
+			RECORDINGS_ROOT: '/srv/rec',
+			REDIS_URL: 'redis://cache:6379',
+			LOG_LEVEL: 'debug'
+		});
+		expect(config).toMatchObject({
+			binlogServerId: 99,
+			binlogHeartbeatMs: 1000,
+			liveReplayLimit: 5000,
+			sessionIdleMs: 15 * 60_000,
+			sessionMaxMs: 2 * 3_600_000,
+			recordingsRoot: '/srv/rec',
+			redisUrl: 'redis://cache:6379',
+			logLevel: 'debug'
+		});
+	});
+
+	it.each([
+		['BINLOG_SERVER_ID', '1'],
+		['BINLOG_SERVER_ID', 'abc'],
+		['BINLOG_SERVER_ID', '4201.5'],
+		['BINLOG_HEARTBEAT_MS', '100'],
+		['SESSION_IDLE_MINUTES', '0']
+	])('rejects %s=%j, naming it', (name, value) => {
+		expect(configErrorOf({ ...BASE, [name]: value }).message).toMatch(
+			new RegExp(`^\\s*${name}:`, 'm')
+		);
+	});
+
+	it('BINLOG_DATABASE_URL without a database falls back to the PBX database name', () => {
+		for (const url of ['mysql://repl:pw@binlog-host:3307', 'mysql://repl:pw@binlog-host:3307/']) {
+			const config = loadConfig({ ...BASE, BINLOG_DATABASE_URL: url });
+			expect(config.binlog).toEqual({
+				host: 'binlog-host',
+				port: 3307,
+				user: 'repl',
+				password: 'pw',
+				database: 'pbxlogs'
+			});
+			expect(config.pbx.host).toBe('pbx-db');
+		}
+		const named = loadConfig({ ...BASE, BINLOG_DATABASE_URL: 'mysql://repl@b/other' });
+		expect(named.binlog.database).toBe('other');
+	});
+
+	it('HISTORY_DATABASE_URL without a database falls back to the PBX database name too', () => {
+		const config = loadConfig({ ...BASE, HISTORY_DATABASE_URL: 'mysql://ro@replica' });
+		expect(config.history).toMatchObject({ host: 'replica', database: 'pbxlogs' });
+	});
+
+	it('a DASHBOARD_DATABASE_URL without a database fails without printing the password', () => {
+		const error = configErrorOf({ ...BASE, DASHBOARD_DATABASE_URL: 'mysql://dash:hunter2@db' });
+		expect(error.message).toContain('names no database');
+		expect(error.message).not.toContain('hunter2');
+	});
+});
+
+describe('parseDatabaseUrl', () => {
+	it('decodes percent-encoded credentials and database names', () => {
+		expect(parseDatabaseUrl('mysql://us%40er:p%3Ass%2Fw@h:1234/my%20db')).toEqual({
+			host: 'h',
+			port: 1234,
+			user: 'us@er',
+			password: 'p:ss/w',
+			database: 'my db'
+		});
+	});
+});
