@@ -7,6 +7,8 @@ declare global {
 		}
 		interface Error {
 			message: string;
+			/** Per-field messages for bad input, shown next to the fields. */
+			errors?: Record<string, string>;
 		}
 	}
 }

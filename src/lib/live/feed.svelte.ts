@@ -38,6 +38,9 @@ export class LiveFeed {
 	 */
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	readonly rows = new Map<string, Interaction>();
+	/** When each row last changed status (browser ms), for a brief highlight in the grid. */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	readonly statusChangedAt = new Map<string, number>();
 
 	#socket: Socket<ServerToClientEvents, ClientToServerEvents>;
 	#epoch: string | null = null;
@@ -117,6 +120,7 @@ export class LiveFeed {
 		if (reply.kind === 'snapshot') {
 			const { snapshot } = reply;
 			this.rows.clear();
+			this.statusChangedAt.clear();
 			for (const row of snapshot.rows) this.rows.set(row.id, row);
 			this.#epoch = snapshot.epoch;
 			this.#seq = snapshot.seq;
@@ -141,7 +145,11 @@ export class LiveFeed {
 	#apply(changes: InteractionChange[]): void {
 		for (const change of changes) {
 			if (change.seq <= this.#seq) continue;
+			const before = this.rows.get(change.id)?.status;
 			applyChange(this.rows, change, this.#todayStartMs);
+			const after = this.rows.get(change.id)?.status;
+			if (after && after !== before) this.statusChangedAt.set(change.id, Date.now());
+			else if (!after) this.statusChangedAt.delete(change.id);
 			this.#seq = change.seq;
 		}
 		this.#render();
@@ -154,6 +162,11 @@ export class LiveFeed {
 		if (todayStart !== this.#todayStartMs) {
 			this.#todayStartMs = todayStart;
 			if (dropBeforeToday(this.rows, todayStart) > 0) this.#render();
+		}
+		// Highlights are brief: forget them so the map does not grow over a day.
+		const stale = Date.now() - 5000;
+		for (const [id, at] of this.statusChangedAt) {
+			if (at < stale) this.statusChangedAt.delete(id);
 		}
 	}
 

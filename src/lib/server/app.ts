@@ -9,6 +9,7 @@ import { MemoryChangeLog } from './changelog';
 import { loadConfig, type Config } from './config';
 import { createConnection, createPool } from './db';
 import { migrate } from './dashboard/migrations';
+import type { HistoryDeps } from './history';
 import { LiveService } from './live';
 import { createLogger, type Logger } from './log';
 import { createRealtime, type Realtime } from './realtime';
@@ -29,6 +30,8 @@ export interface App {
 	audit: Audit;
 	auth: Auth;
 	users: Users;
+	/** History queries: the read replica when configured. */
+	history: HistoryDeps;
 	realtime: Realtime | null;
 	/** Attaches Socket.IO to the HTTP server serving the pages (once). */
 	attach(httpServer: HttpServer): Realtime;
@@ -91,6 +94,12 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		audit,
 		auth,
 		users: new Users(dashboardPool, live.lookups),
+		history: {
+			pool: historyPool,
+			database: config.history.database,
+			lookups: live.lookups,
+			recordingsRoot: path.resolve(config.recordingsRoot)
+		},
 		realtime: null,
 		attach(httpServer) {
 			app.realtime ??= createRealtime(httpServer, {

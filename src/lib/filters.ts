@@ -1,0 +1,223 @@
+import { CHANNELS, type Channel, type Interaction } from './interaction';
+import {
+	addDays,
+	formatZonedDate,
+	parseZonedDate,
+	zonedDateOf,
+	zonedMidnight,
+	type ZonedDate
+} from './time/zone';
+
+/**
+ * The view a user is looking at — filters, date range, sort — as held in the URL. Parsed and
+ * validated the same way in the browser and on the server, and applied with the same meaning
+ * to live rows (matchesFilters) and to history queries (the server's SQL).
+ */
+
+export const RANGE_PRESETS = [
+	'today',
+	'yesterday',
+	'last7',
+	'last30',
+	'thisMonth',
+	'lastMonth',
+	'custom'
+] as const;
+export type RangePreset = (typeof RANGE_PRESETS)[number];
+
+export const RANGE_LABELS: Record<RangePreset, string> = {
+	today: 'Today',
+	yesterday: 'Yesterday',
+	last7: 'Last 7 days',
+	last30: 'Last 30 days',
+	thisMonth: 'This month',
+	lastMonth: 'Last month',
+	custom: 'Custom'
+};
+
+/** Columns a view can be sorted by. History (server-side) supports the numeric/time ones. */
+export const SORT_KEYS = [
+	'created',
+	'closed',
+	'channel',
+	'queue',
+	'agent',
+	'client',
+	'did',
+	'disposition',
+	'duration',
+	'acw',
+	'status'
+] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+export const HISTORY_SORT_KEYS: readonly SortKey[] = ['created', 'closed', 'duration', 'acw'];
+
+export interface ViewFilters {
+	agent: string;
+	queueId: number | null;
+	channel: Channel | null;
+	did: string;
+	disposition: string;
+	range: RangePreset;
+	from: string;
+	to: string;
+	sort: SortKey;
+	dir: 'asc' | 'desc';
+}
+
+export const DEFAULT_FILTERS: ViewFilters = {
+	agent: '',
+	queueId: null,
+	channel: null,
+	did: '',
+	disposition: '',
+	range: 'today',
+	from: '',
+	to: '',
+	sort: 'created',
+	dir: 'desc'
+};
+
+export const TEXT_LIMITS = { agent: 64, did: 32, disposition: 32 } as const;
+
+export type FieldErrors = Partial<Record<keyof ViewFilters | 'tenant' | 'cursor', string>>;
+
+export function parseViewParams(params: URLSearchParams): {
+	filters: ViewFilters;
+	errors: FieldErrors;
+} {
+	const errors: FieldErrors = {};
+	const filters: ViewFilters = { ...DEFAULT_FILTERS };
+	const text = (key: 'agent' | 'did' | 'disposition') => {
+		const value = (params.get(key) ?? '').trim();
+		if (value.length > TEXT_LIMITS[key]) {
+			errors[key] = `At most ${TEXT_LIMITS[key]} characters`;
+			return '';
+		}
+		return value;
+	};
+	filters.agent = text('agent');
+	filters.did = text('did');
+	filters.disposition = text('disposition');
+
+	const queue = params.get('queue');
+	if (queue) {
+		if (/^[1-9]\d{0,9}$/.test(queue)) filters.queueId = Number(queue);
+		else errors.queueId = 'Unknown queue';
+	}
+	const channel = params.get('channel');
+	if (channel) {
+		if ((CHANNELS as readonly string[]).includes(channel)) filters.channel = channel as Channel;
+		else errors.channel = 'Choose Chat, Voice, SMS or WhatsApp';
+	}
+	const range = params.get('range');
+	if (range) {
+		if ((RANGE_PRESETS as readonly string[]).includes(range)) filters.range = range as RangePreset;
+		else errors.range = 'Unknown date range';
+	}
+	if (filters.range === 'custom') {
+		filters.from = params.get('from') ?? '';
+		filters.to = params.get('to') ?? '';
+		const from = parseZonedDate(filters.from);
+		const to = parseZonedDate(filters.to);
+		if (!from) errors.from = 'Enter a From date as YYYY-MM-DD';
+		if (!to) errors.to = 'Enter a To date as YYYY-MM-DD';
+		if (from && to && formatZonedDate(to) < formatZonedDate(from)) {
+			errors.to = 'To must be on or after From';
+		}
+	}
+	const sort = params.get('sort');
+	if (sort) {
+		if ((SORT_KEYS as readonly string[]).includes(sort)) filters.sort = sort as SortKey;
+		else errors.sort = 'Unknown sort column';
+	}
+	const dir = params.get('dir');
+	if (dir) {
+		if (dir === 'asc' || dir === 'desc') filters.dir = dir;
+		else errors.dir = 'Sort direction is asc or desc';
+	}
+	if (filters.range !== 'today' && !HISTORY_SORT_KEYS.includes(filters.sort)) {
+		errors.sort = 'History can be sorted by Created, Closed, Duration or ACW';
+	}
+	return { filters, errors };
+}
+
+/** The URL query of a view; defaults are left out so shared links stay short. */
+export function viewSearchParams(filters: ViewFilters, extra: Record<string, string> = {}) {
+	const params = new URLSearchParams();
+	for (const [key, value] of Object.entries(extra)) if (value) params.set(key, value);
+	if (filters.agent) params.set('agent', filters.agent);
+	if (filters.queueId !== null) params.set('queue', String(filters.queueId));
+	if (filters.channel) params.set('channel', filters.channel);
+	if (filters.did) params.set('did', filters.did);
+	if (filters.disposition) params.set('disposition', filters.disposition);
+	if (filters.range !== 'today') params.set('range', filters.range);
+	if (filters.range === 'custom') {
+		params.set('from', filters.from);
+		params.set('to', filters.to);
+	}
+	if (filters.sort !== 'created') params.set('sort', filters.sort);
+	if (filters.dir !== 'desc') params.set('dir', filters.dir);
+	return params;
+}
+
+/** The instants a range covers in the tenant's zone: [fromMs, toMs). */
+export function rangeBounds(
+	filters: Pick<ViewFilters, 'range' | 'from' | 'to'>,
+	timeZone: string,
+	nowMs: number
+): { fromMs: number; toMs: number; fromDate: string; toDate: string } {
+	const today = zonedDateOf(nowMs, timeZone);
+	let first: ZonedDate;
+	let last: ZonedDate;
+	switch (filters.range) {
+		case 'today':
+			first = last = today;
+			break;
+		case 'yesterday':
+			first = last = addDays(today, -1);
+			break;
+		case 'last7':
+			first = addDays(today, -6);
+			last = today;
+			break;
+		case 'last30':
+			first = addDays(today, -29);
+			last = today;
+			break;
+		case 'thisMonth':
+			first = { ...today, day: 1 };
+			last = today;
+			break;
+		case 'lastMonth': {
+			const firstOfThis = { ...today, day: 1 };
+			last = addDays(firstOfThis, -1);
+			first = { ...last, day: 1 };
+			break;
+		}
+		case 'custom':
+			first = parseZonedDate(filters.from) ?? today;
+			last = parseZonedDate(filters.to) ?? first;
+			break;
+	}
+	return {
+		fromMs: zonedMidnight(first, timeZone),
+		toMs: zonedMidnight(addDays(last, 1), timeZone),
+		fromDate: formatZonedDate(first),
+		toDate: formatZonedDate(last)
+	};
+}
+
+function includesFolded(haystack: string | null, needle: string): boolean {
+	return haystack !== null && haystack.toLowerCase().includes(needle.toLowerCase());
+}
+
+/** The filter bar's meaning, for live rows. The server's history SQL means the same. */
+export function matchesFilters(row: Interaction, filters: ViewFilters): boolean {
+	if (filters.agent && !includesFolded(row.agentName, filters.agent)) return false;
+	if (filters.queueId !== null && row.queueId !== filters.queueId) return false;
+	if (filters.channel && row.channel !== filters.channel) return false;
+	if (filters.did && !includesFolded(row.did, filters.did)) return false;
+	if (filters.disposition && row.dispositionCode !== filters.disposition) return false;
+	return true;
+}

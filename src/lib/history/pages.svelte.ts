@@ -1,0 +1,103 @@
+import type { Interaction } from '$lib/interaction';
+
+/**
+ * Keyset-paginated rows from one of the read API's list endpoints, loaded page by page. Every
+ * request can be cancelled (a new view cancels the previous one), and a 4xx keeps the server's
+ * message and per-field errors instead of showing an empty list that looks like "no data".
+ */
+export class PagedRows {
+	rows = $state.raw<Interaction[]>([]);
+	loading = $state(false);
+	done = $state(false);
+	error = $state<string | null>(null);
+	fieldErrors = $state<Record<string, string>>({});
+	total = $state<number | null>(null);
+	counting = $state(false);
+
+	#cursor: string | null = null;
+	#controller: AbortController | null = null;
+	#countController: AbortController | null = null;
+
+	constructor(
+		private readonly url: string,
+		private readonly countUrl: string | null = null
+	) {}
+
+	/** Loads the first page (and, in parallel, the total when there is a count endpoint). */
+	start(): void {
+		this.rows = [];
+		this.#cursor = null;
+		this.done = false;
+		void this.more();
+		if (this.countUrl) void this.#count(this.countUrl);
+	}
+
+	async more(): Promise<void> {
+		if (this.done || (this.loading && this.#cursor !== null)) return;
+		this.#controller?.abort();
+		const controller = new AbortController();
+		this.#controller = controller;
+		this.loading = true;
+		this.error = null;
+		try {
+			const separator = this.url.includes('?') ? '&' : '?';
+			const cursor = this.#cursor ? `${separator}cursor=${encodeURIComponent(this.#cursor)}` : '';
+			const response = await fetch(this.url + cursor, { signal: controller.signal });
+			const body = (await response.json()) as {
+				rows?: Interaction[];
+				nextCursor?: string | null;
+				message?: string;
+				errors?: Record<string, string>;
+			};
+			if (!response.ok) {
+				this.error = body.message ?? `The server answered ${response.status}`;
+				this.fieldErrors = body.errors ?? {};
+				this.done = true;
+				return;
+			}
+			this.rows = [...this.rows, ...(body.rows ?? [])];
+			this.#cursor = body.nextCursor ?? null;
+			this.done = this.#cursor === null;
+		} catch (error) {
+			if ((error as Error).name !== 'AbortError') this.error = 'Could not reach the server';
+		} finally {
+			if (this.#controller === controller) {
+				this.loading = false;
+				this.#controller = null;
+			}
+		}
+	}
+
+	cancel(): void {
+		this.#controller?.abort();
+		this.#countController?.abort();
+		this.loading = false;
+		this.counting = false;
+	}
+
+	/** Applies a live change to an open list: rows it already holds are updated in place. */
+	update(row: Interaction, belongs: boolean): void {
+		const index = this.rows.findIndex((r) => r.id === row.id);
+		if (index >= 0) {
+			this.rows = this.rows.map((r, i) => (i === index ? row : r));
+		} else if (belongs) {
+			this.rows = [row, ...this.rows];
+		}
+	}
+
+	async #count(url: string): Promise<void> {
+		this.#countController?.abort();
+		const controller = new AbortController();
+		this.#countController = controller;
+		this.counting = true;
+		this.total = null;
+		try {
+			const response = await fetch(url, { signal: controller.signal });
+			if (response.ok) this.total = ((await response.json()) as { count: number }).count;
+		} catch {
+			// the list itself reports connection problems
+		} finally {
+			if (this.#countController === controller) this.counting = false;
+		}
+	}
+}

@@ -1,0 +1,95 @@
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { SortKey, ViewFilters } from '$lib/filters';
+import type { Interaction } from '$lib/interaction';
+import { escapeId } from '../db';
+import { CLOSED_COLUMNS } from '../interactions/map';
+import type { Lookups } from '../lookups';
+import type { Scope } from '../scope';
+import { encodeCursor, type Cursor } from './cursor';
+import { enrichRows } from './enrich';
+import { historyWhere } from './where';
+
+/** History over closed_interactions: one keyset-paginated page, and the total count. */
+
+export interface HistoryDeps {
+	pool: Pool;
+	database: string;
+	lookups: Lookups;
+	recordingsRoot: string;
+}
+
+export interface HistoryRequest {
+	scope: Scope;
+	filters: ViewFilters;
+	range: { fromMs: number; toMs: number };
+}
+
+const SORT_COLUMNS: Partial<Record<SortKey, string>> = {
+	created: 'c.created_at',
+	closed: 'c.closed_at',
+	duration: 'c.talk_seconds',
+	acw: 'c.acw_seconds'
+};
+
+export const MAX_PAGE = 500;
+
+/** ORDER BY and the keyset condition for "strictly after the cursor" in that order. */
+export function keyset(
+	sort: SortKey,
+	dir: 'asc' | 'desc',
+	cursor: Cursor | null,
+	params: unknown[]
+): { after: string; orderBy: string; column: string } {
+	const column = SORT_COLUMNS[sort] ?? SORT_COLUMNS.created!;
+	const op = dir === 'desc' ? '<' : '>';
+	const orderBy = `${column} ${dir.toUpperCase()}, c.id ${dir.toUpperCase()}`;
+	if (!cursor) return { after: '', orderBy, column };
+	params.push(cursor.value, cursor.value, cursor.id);
+	return { after: ` AND (${column} ${op} ? OR (${column} = ? AND c.id ${op} ?))`, orderBy, column };
+}
+
+export async function historyPage(
+	deps: HistoryDeps,
+	request: HistoryRequest,
+	cursor: Cursor | null,
+	limit: number
+): Promise<{ rows: Interaction[]; nextCursor: string | null }> {
+	const { sql, params } = historyWhere(request.scope, request.filters, request.range, deps.lookups);
+	const { after, orderBy, column } = keyset(
+		request.filters.sort,
+		request.filters.dir,
+		cursor,
+		params
+	);
+	params.push(limit + 1);
+	const [raws] = await deps.pool.query<RowDataPacket[]>(
+		`SELECT ${CLOSED_COLUMNS}, ${column} AS sort_value
+		   FROM ${escapeId(deps.database)}.closed_interactions c
+		  WHERE ${sql}${after}
+		  ORDER BY ${orderBy} LIMIT ?`,
+		params
+	);
+	const more = raws.length > limit;
+	const page = more ? raws.slice(0, limit) : raws;
+	const last = page[page.length - 1];
+	const rows = await enrichRows(
+		deps.pool,
+		deps.database,
+		deps.lookups,
+		deps.recordingsRoot,
+		page.map((raw) => ({ raw, source: 'closed' as const }))
+	);
+	return {
+		rows,
+		nextCursor: more && last ? encodeCursor({ value: last.sort_value, id: String(last.id) }) : null
+	};
+}
+
+export async function historyCount(deps: HistoryDeps, request: HistoryRequest): Promise<number> {
+	const { sql, params } = historyWhere(request.scope, request.filters, request.range, deps.lookups);
+	const [[row]] = await deps.pool.query<RowDataPacket[]>(
+		`SELECT COUNT(*) AS n FROM ${escapeId(deps.database)}.closed_interactions c WHERE ${sql}`,
+		params
+	);
+	return Number(row.n);
+}

@@ -1,0 +1,74 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import type { Interaction, Source } from '$lib/interaction';
+import { escapeId } from '../db';
+import { ACTIVE_COLUMNS, CLOSED_COLUMNS, type RawRow } from '../interactions/map';
+import { scopeSql, type Scope } from '../scope';
+import { encodeCursor, type Cursor } from './cursor';
+import { enrichRows } from './enrich';
+import type { HistoryDeps } from './index';
+
+/**
+ * Everything of one client (by CRM contact, else by phone number) or one agent, across the
+ * active and closed tables and all time, newest first, within the viewer's scope. In-progress
+ * rows come with the first page; closed ones page by (created_at, id) on the reporting indexes.
+ */
+
+export type PersonKey =
+	| { kind: 'contact'; contactId: string }
+	| { kind: 'phone'; phone: string }
+	| { kind: 'agent'; agentId: number };
+
+function keySql(key: PersonKey, params: unknown[]): string {
+	switch (key.kind) {
+		case 'contact':
+			params.push(key.contactId);
+			return 'c.crm_contact_id = ?';
+		case 'phone':
+			params.push(key.phone);
+			return 'c.phone_number = ?';
+		case 'agent':
+			params.push(key.agentId);
+			return 'c.agent_id = ?';
+	}
+}
+
+export async function personHistoryPage(
+	deps: HistoryDeps,
+	scope: Scope,
+	key: PersonKey,
+	cursor: Cursor | null,
+	limit: number
+): Promise<{ rows: Interaction[]; nextCursor: string | null }> {
+	const db = escapeId(deps.database);
+	const raws: { raw: RawRow; source: Source }[] = [];
+	if (!cursor) {
+		const params: unknown[] = [];
+		const where = `${scopeSql(scope, 'c', params)} AND ${keySql(key, params)}`;
+		const [active] = await deps.pool.query<RowDataPacket[]>(
+			`SELECT ${ACTIVE_COLUMNS} FROM ${db}.active_interactions c WHERE ${where}
+			  ORDER BY c.created_at DESC, c.id DESC`,
+			params
+		);
+		for (const raw of active) raws.push({ raw, source: 'active' });
+	}
+	const params: unknown[] = [];
+	let where = `${scopeSql(scope, 'c', params)} AND ${keySql(key, params)}`;
+	if (cursor) {
+		where += ' AND (c.created_at < ? OR (c.created_at = ? AND c.id < ?))';
+		params.push(cursor.value, cursor.value, cursor.id);
+	}
+	params.push(limit + 1);
+	const [closed] = await deps.pool.query<RowDataPacket[]>(
+		`SELECT ${CLOSED_COLUMNS}, c.created_at AS sort_value FROM ${db}.closed_interactions c
+		  WHERE ${where} ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
+		params
+	);
+	const more = closed.length > limit;
+	const page = more ? closed.slice(0, limit) : closed;
+	for (const raw of page) raws.push({ raw, source: 'closed' });
+	const last = page[page.length - 1];
+	return {
+		rows: await enrichRows(deps.pool, deps.database, deps.lookups, deps.recordingsRoot, raws),
+		nextCursor: more && last ? encodeCursor({ value: last.sort_value, id: String(last.id) }) : null
+	};
+}

@@ -1,0 +1,84 @@
+import { error } from '@sveltejs/kit';
+import { parseViewParams, rangeBounds, type FieldErrors, type ViewFilters } from '$lib/filters';
+import type { TenantInfo } from '$lib/interaction';
+import type { App } from '../app';
+import { canSeeQueue, type Scope, type Viewer } from '../scope';
+import { requestScope } from '../viewer';
+import { CursorError, decodeCursor, type Cursor } from './cursor';
+import type { HistoryRequest } from './index';
+
+/**
+ * The edge of every history path (page, API, export): the URL is parsed into a view, checked
+ * against the viewer's scope and the tenant's queues and dispositions, and turned into a range
+ * in the tenant's time zone. Problems come back per field.
+ */
+export interface ParsedView {
+	scope: Scope;
+	tenant: TenantInfo;
+	filters: ViewFilters;
+	errors: FieldErrors;
+	range: ReturnType<typeof rangeBounds>;
+}
+
+export function parseView(app: App, viewer: Viewer | null, url: URL): ParsedView {
+	const { scope, tenant } = requestScope(app, viewer, url.searchParams.get('tenant'), url.pathname);
+	const { filters, errors } = parseViewParams(url.searchParams);
+	if (filters.queueId !== null) {
+		const queue = app.live.lookups.queues.get(filters.queueId);
+		// A queue outside the scope reads exactly like one that does not exist.
+		if (!queue || queue.tenantId !== scope.tenantId || !canSeeQueue(scope, queue.id)) {
+			errors.queueId = 'Unknown queue';
+			filters.queueId = null;
+		}
+	}
+	if (filters.disposition) {
+		const known = [...app.live.lookups.dispositions.values()].some(
+			(d) => d.tenantId === scope.tenantId && d.code === filters.disposition
+		);
+		if (!known) errors.disposition = 'Unknown disposition';
+	}
+	const range = rangeBounds(filters, tenant.timezone, Date.now());
+	return { scope, tenant, filters, errors, range };
+}
+
+/** For API routes: any field error is a 400 naming the fields. */
+export function historyRequestOrThrow(
+	app: App,
+	viewer: Viewer | null,
+	url: URL
+): HistoryRequest & {
+	tenant: TenantInfo;
+	cursor: Cursor | null;
+	limit: number;
+	rangeDates: { from: string; to: string };
+} {
+	const view = parseView(app, viewer, url);
+	const errors: Record<string, string> = { ...view.errors } as Record<string, string>;
+	let cursor: Cursor | null = null;
+	try {
+		cursor = decodeCursor(url.searchParams.get('cursor'));
+	} catch (e) {
+		if (!(e instanceof CursorError)) throw e;
+		errors.cursor = e.message;
+	}
+	const limitText = url.searchParams.get('limit') ?? '100';
+	const limit = Number(limitText);
+	if (!/^\d{1,4}$/.test(limitText) || limit < 1 || limit > 500) {
+		errors.limit = 'limit must be between 1 and 500';
+	}
+	if (Object.keys(errors).length > 0) {
+		const summary = Object.entries(errors)
+			.map(([field, message]) => `${field}: ${message}`)
+			.join('; ');
+		error(400, { message: summary, errors });
+	}
+	return {
+		scope: view.scope,
+		tenant: view.tenant,
+		filters: view.filters,
+		range: view.range,
+		rangeDates: { from: view.range.fromDate, to: view.range.toDate },
+		cursor,
+		limit
+	};
+}

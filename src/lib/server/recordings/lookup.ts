@@ -1,0 +1,160 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import { CHANNELS, type Channel } from '$lib/interaction';
+import type { App } from '../app';
+import { escapeId, sqlTimeToIso } from '../db';
+import { scopeSql, type Scope } from '../scope';
+
+/**
+ * The one way the recording and transcription routes find an interaction: by id, under the
+ * viewer's scope, so an id outside the scope reads exactly like one that does not exist.
+ */
+
+type Deps = Pick<App, 'history'>;
+
+export interface ClosedInteractionRef {
+	id: string;
+	tenantId: number;
+	queueId: number | null;
+	channel: Channel;
+	/** As the PBX wrote it: relative to the recordings root, untrusted until resolved. */
+	recordingFile: string | null;
+	createdAt: string;
+}
+
+export type TranscriptSpeaker = 'agent' | 'customer' | null;
+
+export interface TranscriptSegment {
+	speaker: TranscriptSpeaker;
+	/** Seconds from the start of the recording; null when the job did not say. */
+	start: number | null;
+	end: number | null;
+	text: string;
+}
+
+export interface Transcription {
+	language: string | null;
+	segments: TranscriptSegment[];
+}
+
+const MAX_BIGINT = 18446744073709551615n;
+
+/** Whether `id` is a BIGINT UNSIGNED interaction id as text. */
+export function isInteractionId(id: string): boolean {
+	return /^\d{1,20}$/.test(id) && BigInt(id) <= MAX_BIGINT;
+}
+
+/*
+ * `CAST(? AS UNSIGNED)`: MariaDB compares a BIGINT column with a string parameter as doubles,
+ * so ids above 2^53 would match their neighbours. The cast keeps the comparison exact.
+ */
+const ID_EQUALS = 'c.id = CAST(? AS UNSIGNED)';
+
+export async function findClosedInScope(
+	app: Deps,
+	scope: Scope,
+	id: string
+): Promise<ClosedInteractionRef | null> {
+	if (!isInteractionId(id)) return null;
+	const params: unknown[] = [id];
+	const inScope = scopeSql(scope, 'c', params);
+	const [rows] = await app.history.pool.query<RowDataPacket[]>(
+		`SELECT c.id, c.tenant_id, c.queue_id, c.channel, c.recording_file, c.created_at
+		   FROM ${escapeId(app.history.database)}.closed_interactions c
+		  WHERE ${ID_EQUALS} AND ${inScope}
+		  LIMIT 1`,
+		params
+	);
+	const row = rows[0];
+	if (!row) return null;
+	const channel = String(row.channel) as Channel;
+	return {
+		id: String(row.id),
+		tenantId: Number(row.tenant_id),
+		queueId: row.queue_id === null ? null : Number(row.queue_id),
+		channel: CHANNELS.includes(channel) ? channel : 'voice',
+		recordingFile:
+			typeof row.recording_file === 'string' && row.recording_file !== ''
+				? row.recording_file
+				: null,
+		createdAt: sqlTimeToIso(row.created_at) ?? ''
+	};
+}
+
+export async function findTranscription(
+	app: Deps,
+	scope: Scope,
+	id: string
+): Promise<Transcription | null> {
+	if (!isInteractionId(id)) return null;
+	const params: unknown[] = [id];
+	const inScope = scopeSql(scope, 'c', params);
+	const database = escapeId(app.history.database);
+	const [rows] = await app.history.pool.query<RowDataPacket[]>(
+		`SELECT t.language, t.segments
+		   FROM ${database}.transcriptions t
+		   JOIN ${database}.closed_interactions c ON c.id = t.interaction_id
+		  WHERE ${ID_EQUALS} AND ${inScope}
+		  LIMIT 1`,
+		params
+	);
+	const row = rows[0];
+	if (!row) return null;
+	return {
+		language: typeof row.language === 'string' && row.language !== '' ? row.language : null,
+		segments: parseSegments(row.segments)
+	};
+}
+
+/**
+ * The segments column as the speech-to-text job wrote it. MariaDB hands JSON back as text
+ * (MySQL as a parsed value); jobs differ in field names and leave out what they do not know,
+ * so anything unreadable becomes fewer segments, never an error page.
+ */
+export function parseSegments(value: unknown): TranscriptSegment[] {
+	let parsed: unknown = value;
+	if (Buffer.isBuffer(parsed)) parsed = parsed.toString('utf8');
+	if (typeof parsed === 'string') {
+		try {
+			parsed = JSON.parse(parsed);
+		} catch {
+			return [];
+		}
+	}
+	if (isRecord(parsed) && Array.isArray(parsed.segments)) parsed = parsed.segments;
+	if (!Array.isArray(parsed)) return [];
+	const segments: TranscriptSegment[] = [];
+	for (const item of parsed) {
+		if (typeof item === 'string') {
+			if (item.trim() !== '') segments.push({ speaker: null, start: null, end: null, text: item });
+			continue;
+		}
+		if (!isRecord(item) || typeof item.text !== 'string' || item.text.trim() === '') continue;
+		segments.push({
+			speaker: speakerOf(item.speaker ?? item.role ?? item.channel),
+			start: seconds(item.start),
+			end: seconds(item.end),
+			text: item.text
+		});
+	}
+	return segments;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const AGENT_NAMES = new Set(['agent', 'operator', 'rep', 'representative']);
+const CUSTOMER_NAMES = new Set(['customer', 'caller', 'client', 'contact']);
+
+function speakerOf(value: unknown): TranscriptSpeaker {
+	if (typeof value !== 'string') return null;
+	const name = value.trim().toLowerCase();
+	if (AGENT_NAMES.has(name)) return 'agent';
+	if (CUSTOMER_NAMES.has(name)) return 'customer';
+	return null;
+}
+
+function seconds(value: unknown): number | null {
+	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : null;
+}

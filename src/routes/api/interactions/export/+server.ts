@@ -1,0 +1,32 @@
+import { viewSearchParams } from '$lib/filters';
+import { getApp } from '$lib/server/app';
+import { exportCsv, exportFileName } from '$lib/server/export/csv';
+import { historyRequestOrThrow } from '$lib/server/history/request';
+import type { RequestHandler } from './$types';
+
+/**
+ * The view in the query string (plus `tenant` for platform admins) as a CSV download: the whole
+ * view, no row cap, streamed. Bad input is a 400 naming the fields, before any byte of CSV.
+ */
+export const GET: RequestHandler = async ({ locals, url }) => {
+	const app = await getApp();
+	const request = historyRequestOrThrow(app, locals.viewer, url);
+	// historyRequestOrThrow has answered 401 already when nobody is signed in.
+	const viewer = locals.viewer!;
+	const { tenant, filters, rangeDates } = request;
+	await app.audit.record({
+		action: 'export',
+		viewer,
+		tenantId: tenant.id,
+		// The validated view, normalised: what was exported, not how the URL happened to spell it.
+		detail: viewSearchParams(filters).toString() || 'range=today'
+	});
+	const fileName = exportFileName(tenant, rangeDates.from, rangeDates.to);
+	return new Response(exportCsv(app, request, viewer), {
+		headers: {
+			'content-type': 'text/csv; charset=utf-8',
+			'content-disposition': `attachment; filename="${fileName}"`,
+			'cache-control': 'no-store'
+		}
+	});
+};
