@@ -584,6 +584,44 @@ describe('socket messages, as every kind of viewer', () => {
 		}
 	});
 
+	it('live changes reach only the viewers in scope; live:unsubscribe stops them', async () => {
+		const watch = async (credentials: { cookie?: string; wallToken?: string }) => {
+			const socket = await openSocket(stack.url, credentials, sockets);
+			const received: InteractionChange[] = [];
+			socket.on('live:changes', ({ changes }) => received.push(...changes));
+			expect((await subscribe(socket, {})).ok).toBe(true);
+			return { socket, received };
+		};
+		const admin = await watch({ cookie: cookies.adminA });
+		const sup = await watch({ cookie: cookies.supA });
+		const wall = await watch({ wallToken });
+		const otherTenant = await watch({ cookie: cookies.adminB });
+
+		await pbx.answer(81_002, tenantA.agents[0].id);
+		await pbx.answer(81_001, tenantA.agents[1].id);
+		await waitFor(() => admin.received.length >= 2, 5000, 'admin A to see both changes');
+		await waitFor(
+			() => sup.received.length >= 1 && wall.received.length >= 1,
+			5000,
+			'the queue-scoped viewers to see theirs'
+		);
+		for (const viewer of [sup, wall]) {
+			expect(viewer.received.map((c) => c.id)).toEqual(['81001']);
+		}
+		expect(otherTenant.received).toEqual([]);
+
+		const unsubscribed = await new Promise<{ ok: boolean }>((resolve) =>
+			sup.socket.emit('live:unsubscribe', resolve)
+		);
+		expect(unsubscribed.ok).toBe(true);
+		await pbx.startAcw(81_001);
+		await waitFor(() => wall.received.length >= 2, 5000, 'the wall to see the ACW');
+		await new Promise((resolve) => setTimeout(resolve, 150));
+		expect(sup.received.map((c) => c.id)).toEqual(['81001']);
+		expect(otherTenant.received).toEqual([]);
+		for (const viewer of [admin, sup, wall, otherTenant]) viewer.socket.close();
+	});
+
 	it("a platform admin chooses any tenant; a CC Admin's queue filter never crosses tenants", async () => {
 		const platform = await openSocket(stack.url, { cookie: cookies.platform }, sockets);
 		expect((await subscribe(platform, {})).ok).toBe(false);

@@ -109,6 +109,13 @@ async function liveSocket(credentials: { cookie?: string; wallToken?: string }) 
 	return socket;
 }
 
+/** The server said why (`session:ended`) and closed the socket itself, within 5 s. */
+async function expectEndedByServer(ended: ReturnType<typeof whenEnded>): Promise<void> {
+	const { reason, disconnect } = await ended;
+	expect(reason).toBeTruthy();
+	expect(disconnect).toBe('io server disconnect');
+}
+
 /** The account form as the Administrators page posts it. */
 function accountForm(
 	username: string,
@@ -305,7 +312,7 @@ describe('access ends or changes while a socket is open', () => {
 		expect(response.headers.get('location')).toBe('/login');
 		const cleared = response.headers.getSetCookie().find((c) => c.startsWith('il_session='));
 		expect(cleared).toMatch(/Max-Age=0/i);
-		expect((await ended).reason).toBeTruthy();
+		await expectEndedByServer(ended);
 
 		const reused = await stack.get('/interactions', cookie);
 		expect(reused.status).toBe(303);
@@ -328,7 +335,7 @@ describe('access ends or changes while a socket is open', () => {
 			adminCookie
 		);
 		expect(saved.type).toBe('success');
-		expect((await ended).reason).toBeTruthy();
+		await expectEndedByServer(ended);
 
 		const again = await signInForm('as-disabled-form');
 		expect(again.status).toBe(400);
@@ -341,7 +348,7 @@ describe('access ends or changes while a socket is open', () => {
 		const socket = await liveSocket({ cookie });
 		const ended = whenEnded(socket);
 		await dashRows(stack, 'UPDATE users SET disabled = 1 WHERE id = ?', [ids['as-disabled-sql']]);
-		expect((await ended).reason).toBeTruthy();
+		await expectEndedByServer(ended);
 		expect((await signInForm('as-disabled-sql')).status).toBe(400);
 		expect((await stack.get('/interactions', cookie)).status).toBe(303);
 	});
@@ -409,7 +416,7 @@ describe('access ends or changes while a socket is open', () => {
 			adminCookie
 		);
 		expect(revoked.type).toBe('success');
-		expect((await ended).reason).toBeTruthy();
+		await expectEndedByServer(ended);
 
 		const wall = await stack.get('/wall', cookie);
 		expect(wall.status).toBe(303);
@@ -431,7 +438,7 @@ describe('access ends or changes while a socket is open', () => {
 			stack,
 			"UPDATE wall_tokens SET revoked_at = UTC_TIMESTAMP(3) WHERE label = 'as-wall-sql'"
 		);
-		expect((await ended).reason).toBeTruthy();
+		await expectEndedByServer(ended);
 		expect((await stack.get('/wall', `il_wall=${token}`)).status).toBe(303);
 	});
 });

@@ -83,7 +83,7 @@ export class Stack {
 			DASHBOARD_DATABASE_URL: `${base}/${this.dashDb}`,
 			BINLOG_SERVER_ID: String(1000 + Math.floor(Math.random() * 1_000_000)),
 			BINLOG_HEARTBEAT_MS: '1000',
-			LOG_LEVEL: 'warn',
+			LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
 			RECORDINGS_ROOT: '/tmp/il-test-recordings',
 			...this.options.env
 		};
@@ -100,6 +100,11 @@ export class Stack {
 	}
 
 	#server: ChildProcess | null = null;
+
+	/** The pid of the server started by startServer, e.g. to read its memory from /proc. */
+	get serverPid(): number | undefined {
+		return this.#server?.pid;
+	}
 
 	/**
 	 * Starts the production server (build/ + server.ts) in its own process, for tests of the
