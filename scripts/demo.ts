@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
-import { upsertAccount, withUsers } from './lib/accounts';
+import { mintWallToken, upsertAccount, withUsers } from './lib/accounts';
 import { ensureBuild } from './lib/build';
 import { seedLookups, type DemoLookups } from './lib/demo-data';
 import { writeEnvFile } from './lib/env-file';
@@ -109,7 +109,11 @@ async function main(): Promise<void> {
 
 	step('Demo users');
 	const logins = await createDemoUsers({ ...process.env, ...env }, lookups);
-	done(`${logins.length} users`);
+	const wallToken = await mintWallToken(
+		{ ...process.env, ...env },
+		{ label: 'Demo wall', tenantId: lookups.tenants[0].id, queueIds: 'all' }
+	);
+	done(`${logins.length} users and a wall-display token`);
 
 	step('Building the app');
 	done((await ensureBuild(root)) ? 'built' : 'up to date');
@@ -137,6 +141,10 @@ async function main(): Promise<void> {
 	console.log(`\nInteractions Live is running: http://localhost:${port}\n`);
 	console.log('Sign in as (password for all: ' + DEMO_PASSWORD + ')');
 	for (const login of logins) console.log(`  ${login.username.padEnd(28)} ${login.what}`);
+	console.log(
+		`\nWall display for ${lookups.tenants[0].name} (no sign-in needed):\n` +
+			`  http://localhost:${port}/wall?token=${wallToken}`
+	);
 	console.log(
 		'\nCtrl-C stops the server and the traffic; `npm run services stop` stops MariaDB.\n'
 	);

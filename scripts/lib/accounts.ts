@@ -2,6 +2,7 @@ import { loadConfig } from '../../src/lib/server/config';
 import { createPool } from '../../src/lib/server/db';
 import { migrate } from '../../src/lib/server/dashboard/migrations';
 import { Users, type UserInput, type UserRecord } from '../../src/lib/server/auth/users';
+import { WallTokens } from '../../src/lib/server/auth/wall';
 import { createLogger } from '../../src/lib/server/log';
 import { Lookups } from '../../src/lib/server/lookups';
 
@@ -24,6 +25,26 @@ export async function withUsers<T>(
 		return await work(new Users(dashboard, lookups));
 	} finally {
 		await Promise.all([pbx.end(), dashboard.end()]);
+	}
+}
+
+/**
+ * Mints a wall-display token for the demo, revoking earlier ones with the same label so
+ * repeated demo runs do not pile up live tokens.
+ */
+export async function mintWallToken(
+	env: Record<string, string | undefined>,
+	input: { label: string; tenantId: number; queueIds: number[] | 'all' }
+): Promise<string> {
+	const dashboard = createPool(loadConfig(env).dashboard, 1);
+	try {
+		const tokens = new WallTokens(dashboard);
+		for (const token of await tokens.list(input.tenantId)) {
+			if (token.label === input.label && !token.revokedAt) await tokens.revoke(token.id, null);
+		}
+		return (await tokens.create({ ...input, createdBy: 0 })).token;
+	} finally {
+		await dashboard.end();
 	}
 }
 
