@@ -380,7 +380,14 @@ describe('GET /api/transcriptions/[id]', () => {
 describe('audit', () => {
 	it('records one play per listen, however many ranges the player asks for', async () => {
 		const subject = `interaction:${ID.inA1}`;
-		const ranges = ['bytes=0-', 'bytes=100-199', 'bytes=-50', 'bytes=2000-', 'bytes=999999999-'];
+		const ranges = [
+			'bytes=0-1',
+			'bytes=0-',
+			'bytes=100-199',
+			'bytes=-50',
+			'bytes=2000-',
+			'bytes=999999999-'
+		];
 		for (const range of ranges) {
 			const response = await get(`/api/recordings/${ID.inA1}`, cookies.auditor, { range });
 			await response.arrayBuffer();

@@ -38,9 +38,11 @@ export interface Transcription {
 
 const MAX_BIGINT = 18446744073709551615n;
 
-/** Whether `id` is a BIGINT UNSIGNED interaction id as text. */
-export function isInteractionId(id: string): boolean {
-	return /^\d{1,20}$/.test(id) && BigInt(id) <= MAX_BIGINT;
+/** A BIGINT UNSIGNED interaction id in its canonical text (no leading zeros), or null. */
+export function interactionId(text: string): string | null {
+	if (!/^\d{1,20}$/.test(text)) return null;
+	const id = BigInt(text);
+	return id <= MAX_BIGINT ? id.toString() : null;
 }
 
 /*
@@ -54,8 +56,9 @@ export async function findClosedInScope(
 	scope: Scope,
 	id: string
 ): Promise<ClosedInteractionRef | null> {
-	if (!isInteractionId(id)) return null;
-	const params: unknown[] = [id];
+	const canonical = interactionId(id);
+	if (canonical === null) return null;
+	const params: unknown[] = [canonical];
 	const inScope = scopeSql(scope, 'c', params);
 	const [rows] = await app.history.pool.query<RowDataPacket[]>(
 		`SELECT c.id, c.tenant_id, c.queue_id, c.channel, c.recording_file, c.created_at
@@ -85,8 +88,9 @@ export async function findTranscription(
 	scope: Scope,
 	id: string
 ): Promise<Transcription | null> {
-	if (!isInteractionId(id)) return null;
-	const params: unknown[] = [id];
+	const canonical = interactionId(id);
+	if (canonical === null) return null;
+	const params: unknown[] = [canonical];
 	const inScope = scopeSql(scope, 'c', params);
 	const database = escapeId(app.history.database);
 	const [rows] = await app.history.pool.query<RowDataPacket[]>(

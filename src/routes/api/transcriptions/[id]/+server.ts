@@ -1,0 +1,36 @@
+import { isHttpError, json } from '@sveltejs/kit';
+import { getApp } from '$lib/server/app';
+import { findTranscription, interactionId } from '$lib/server/recordings/lookup';
+import { requestScope } from '$lib/server/viewer';
+import type { RequestHandler } from './$types';
+
+/** The transcription of a voice interaction, when the viewer's scope lets the interaction through. */
+
+/** Transcripts are personal data: no browser or proxy may keep a copy. */
+const NO_STORE = { 'cache-control': 'private, no-store' };
+
+export const GET: RequestHandler = async (event) => {
+	const { locals, params, url } = event;
+	const app = await getApp();
+	let scope;
+	try {
+		({ scope } = requestScope(app, locals.viewer, url.searchParams.get('tenant'), url.pathname));
+	} catch (e) {
+		// Same answer as SvelteKit would give, plus no-store: a 404 is cacheable by default.
+		if (isHttpError(e)) return json(e.body, { status: e.status, headers: NO_STORE });
+		throw e;
+	}
+	const id = interactionId(params.id);
+	const transcription = id === null ? null : await findTranscription(app, scope, id);
+	if (id === null || !transcription) {
+		return json({ message: 'Transcription unavailable' }, { status: 404, headers: NO_STORE });
+	}
+	await app.audit.record({
+		action: 'transcription_viewed',
+		viewer: locals.viewer,
+		tenantId: scope.tenantId,
+		subject: `interaction:${id}`,
+		ip: event.getClientAddress()
+	});
+	return json({ id, ...transcription }, { headers: NO_STORE });
+};
