@@ -13,7 +13,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const app = await getApp();
 	event.locals.viewer = await app.auth.viewerFrom(Object.fromEntries(event.request.headers));
 	const path = event.url.pathname;
-	const isPublic = PUBLIC_PATHS.some((p) => path === p || path.startsWith(p + '/'));
+	// A wall-display link (/wall?token=…) is how a screen that never signed in gets in.
+	const isWallLink = path === '/wall' && event.url.searchParams.has('token');
+	const isPublic = isWallLink || PUBLIC_PATHS.some((p) => path === p || path.startsWith(p + '/'));
 	if (!isPublic && !event.locals.viewer) {
 		if (path.startsWith('/api/')) {
 			return new Response(JSON.stringify({ message: 'Sign in first' }), {
@@ -25,6 +27,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 	// A wall-display token grants the live wall view and nothing else.
 	if (event.locals.viewer?.kind === 'wall' && !isPublic && !WALL_PATHS.includes(path)) {
+		void app.audit.record({
+			action: 'scope_refused',
+			viewer: event.locals.viewer,
+			detail: `${path}: a wall-display token grants the wall view only`
+		});
 		return new Response('Not found', { status: 404 });
 	}
 	const response = await resolve(event);

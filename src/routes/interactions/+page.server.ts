@@ -45,8 +45,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const tenants = tenantChoices(app, viewer);
 	if (viewer.role === 'platform_admin' && !url.searchParams.get('tenant')) {
 		if (tenants.length === 0) error(404, 'No tenants yet');
-		url.searchParams.set('tenant', String(tenants[0].id));
-		redirect(303, url.pathname + url.search);
+		// The url given to load is read-only in effect: build the target from a copy.
+		const params = new URLSearchParams(url.searchParams);
+		params.set('tenant', String(tenants[0].id));
+		redirect(303, `${url.pathname}?${params}`);
 	}
 	const view = parseView(app, viewer, url);
 	const { scope, tenant } = view;

@@ -9,9 +9,21 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	return {};
 };
 
-/** Only same-site paths: an open redirect after sign-in would be a phishing aid. */
+/**
+ * Only paths of this site: an open redirect after sign-in would be a phishing aid. The path is
+ * resolved the way a browser would (`/\\evil.example` is another host to a browser), then kept
+ * only if it stays on our origin.
+ */
 function safeNext(next: string | null): string {
-	return next && next.startsWith('/') && !next.startsWith('//') ? next : '/interactions';
+	if (!next || !next.startsWith('/')) return '/interactions';
+	const base = 'http://this.invalid';
+	try {
+		const target = new URL(next, base);
+		if (target.origin !== base) return '/interactions';
+		return target.pathname + target.search + target.hash;
+	} catch {
+		return '/interactions';
+	}
 }
 
 export const actions: Actions = {

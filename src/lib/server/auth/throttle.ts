@@ -7,13 +7,17 @@ import { msToSqlTime } from '../db';
  */
 
 export interface ThrottlePolicy {
+	/** Failures that lock one account. */
 	maxFailures: number;
+	/** Failures that lock one address: higher, so an office behind one NAT does not lock itself out. */
+	maxFailuresPerIp: number;
 	windowMs: number;
 	lockMs: number;
 }
 
 export const DEFAULT_THROTTLE: ThrottlePolicy = {
 	maxFailures: 5,
+	maxFailuresPerIp: 50,
 	windowMs: 15 * 60_000,
 	lockMs: 15 * 60_000
 };
@@ -51,7 +55,14 @@ export class LoginThrottle {
 				   window_started_at = IF(window_started_at < ?, VALUES(window_started_at), window_started_at),
 				   locked_until = IF(failures >= ?, ?, locked_until)`,
 				// MariaDB applies these assignments left to right: failures is already the new count.
-				[key, msToSqlTime(now), windowStart, windowStart, this.policy.maxFailures, lockUntil]
+				[
+					key,
+					msToSqlTime(now),
+					windowStart,
+					windowStart,
+					key.startsWith('ip:') ? this.policy.maxFailuresPerIp : this.policy.maxFailures,
+					lockUntil
+				]
 			);
 		}
 	}

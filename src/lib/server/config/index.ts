@@ -27,6 +27,7 @@ const EnvSchema = v.object({
 	SESSION_IDLE_MINUTES: integer(1, 10080, 480),
 	SESSION_MAX_HOURS: integer(1, 8760, 168),
 	RECORDINGS_ROOT: v.optional(v.string(), './recordings'),
+	ORIGIN: v.optional(v.pipe(v.string(), v.url())),
 	REDIS_URL: v.optional(v.pipe(v.string(), v.url())),
 	LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info')
 });
@@ -50,6 +51,8 @@ export interface Config {
 	sessionIdleMs: number;
 	sessionMaxMs: number;
 	recordingsRoot: string;
+	/** The public origin (adapter-node's ORIGIN); sockets from other origins are refused. */
+	origin: string | undefined;
 	redisUrl: string | undefined;
 	logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -93,6 +96,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
 		sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
 		recordingsRoot: e.RECORDINGS_ROOT,
+		origin: e.ORIGIN,
 		redisUrl: e.REDIS_URL,
 		logLevel: e.LOG_LEVEL
 	};

@@ -40,6 +40,8 @@ export interface RealtimeDeps {
 	auditRefusal: (viewer: Viewer, detail: string) => void;
 	/** Marks sessions with open sockets as in use (they are watching, not idle). */
 	touchSessions: (sessionIds: string[]) => Promise<void>;
+	/** The public origin; when unset, a browser's Origin must match the Host it connected to. */
+	allowedOrigin?: string;
 }
 
 /** How often open sockets are checked against their session's absolute expiry. */
@@ -62,6 +64,21 @@ export interface Realtime {
 	close(): Promise<void>;
 }
 
+/** A handshake without Origin is not from a browser page (tools, tests): the cookie still rules. */
+function isSameOrigin(
+	headers: Record<string, string | string[] | undefined>,
+	allowed: string | undefined
+): boolean {
+	const origin = headers.origin;
+	if (typeof origin !== 'string') return true;
+	try {
+		if (allowed) return new URL(origin).origin === new URL(allowed).origin;
+		return new URL(origin).host === headers.host;
+	} catch {
+		return false;
+	}
+}
+
 /** What the scope of a viewer depends on. */
 function scopeKey(viewer: Viewer): string {
 	return viewer.kind === 'wall'
@@ -75,7 +92,10 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		serveClient: false,
 		pingInterval: 10_000,
 		pingTimeout: 8_000,
-		maxHttpBufferSize: 64 * 1024
+		maxHttpBufferSize: 64 * 1024,
+		// Browsers send cookies on cross-site WebSocket handshakes too: accept only our own origin.
+		allowRequest: (request, callback) =>
+			callback(null, isSameOrigin(request.headers, deps.allowedOrigin))
 	});
 
 	io.use((socket, next) => {
