@@ -55,7 +55,9 @@ export class PagedRows {
 				this.done = true;
 				return;
 			}
-			this.rows = [...this.rows, ...(body.rows ?? [])];
+			// Live updates may already have added some of these rows: keep the (newer) live copy.
+			const known = new Set(this.rows.map((row) => row.id));
+			this.rows = [...this.rows, ...(body.rows ?? []).filter((row) => !known.has(row.id))];
 			this.#cursor = body.nextCursor ?? null;
 			this.done = this.#cursor === null;
 		} catch (error) {
@@ -78,6 +80,7 @@ export class PagedRows {
 	/** Applies a live change to an open list: rows it already holds are updated in place. */
 	update(row: Interaction, belongs: boolean): void {
 		const index = this.rows.findIndex((r) => r.id === row.id);
+		if (index >= 0 && this.rows[index] === row) return;
 		if (index >= 0) {
 			this.rows = this.rows.map((r, i) => (i === index ? row : r));
 		} else if (belongs) {
