@@ -56,8 +56,9 @@ export class PagedRows {
 				return;
 			}
 			// Live updates may already have added some of these rows: keep the (newer) live copy.
-			const known = new Set(this.rows.map((row) => row.id));
-			this.rows = [...this.rows, ...(body.rows ?? []).filter((row) => !known.has(row.id))];
+			const known: Record<string, true> = {};
+			for (const row of this.rows) known[row.id] = true;
+			this.rows = [...this.rows, ...(body.rows ?? []).filter((row) => !known[row.id])];
 			this.#cursor = body.nextCursor ?? null;
 			this.done = this.#cursor === null;
 		} catch (error) {
