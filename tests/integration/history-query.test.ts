@@ -69,9 +69,13 @@ function sqlFor(scope: Scope, f: ViewFilters, range: { fromMs: number; toMs: num
 		where.push('c.queue_id IN (?)');
 		params.push([...scope.queues]);
 	}
-	if (f.queueId !== null) (where.push('c.queue_id = ?'), params.push(f.queueId));
-	if (f.channel) (where.push('c.channel = ?'), params.push(f.channel));
-	if (f.did) (where.push('INSTR(c.did, ?) > 0'), params.push(f.did));
+	const add = (clause: string, value: unknown) => {
+		where.push(clause);
+		params.push(value);
+	};
+	if (f.queueId !== null) add('c.queue_id = ?', f.queueId);
+	if (f.channel) add('c.channel = ?', f.channel);
+	if (f.did) add('INSTR(c.did, ?) > 0', f.did);
 	if (f.agent) {
 		where.push(
 			'c.agent_id IN (SELECT id FROM agents WHERE tenant_id = ? AND INSTR(LOWER(name), LOWER(?)) > 0)'
@@ -146,6 +150,8 @@ describe('history queries', () => {
 				expected.length
 			);
 		}
+		// The combinations must exercise real result sets, not just agree on empty ones.
+		expect(nonEmpty).toBeGreaterThan(15);
 	});
 
 	it('returns pages in sort order, with no duplicates or gaps while new rows arrive', async () => {
