@@ -44,8 +44,14 @@ export function keyset(
 	const op = dir === 'desc' ? '<' : '>';
 	const orderBy = `${column} ${dir.toUpperCase()}, c.id ${dir.toUpperCase()}`;
 	if (!cursor) return { after: '', orderBy, column };
+	// The leading `column <= ?` (or >=) gives MariaDB a range to seek to on the index; an OR alone
+	// makes it scan from the top of the index for every page.
 	params.push(cursor.value, cursor.value, cursor.id);
-	return { after: ` AND (${column} ${op} ? OR (${column} = ? AND c.id ${op} ?))`, orderBy, column };
+	return {
+		after: ` AND ${column} ${op}= ? AND (${column} ${op} ? OR c.id ${op} ?)`,
+		orderBy,
+		column
+	};
 }
 
 export async function historyPage(

@@ -54,7 +54,7 @@ export async function personHistoryPage(
 	const params: unknown[] = [];
 	let where = `${scopeSql(scope, 'c', params)} AND ${keySql(key, params)}`;
 	if (cursor) {
-		where += ' AND (c.created_at < ? OR (c.created_at = ? AND c.id < ?))';
+		where += ' AND c.created_at <= ? AND (c.created_at < ? OR c.id < ?)';
 		params.push(cursor.value, cursor.value, cursor.id);
 	}
 	params.push(limit + 1);
