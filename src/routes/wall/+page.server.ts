@@ -2,8 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { dev } from '$app/environment';
 import { getApp } from '$lib/server/app';
 import { WALL_COOKIE } from '$lib/server/auth';
-import { canSeeQueue } from '$lib/server/scope';
-import { requestScope, tenantChoices } from '$lib/server/viewer';
+import { loadBoard } from './board.server';
 import type { PageServerLoad } from './$types';
 
 /** Cookie lifetime for a wall token: the token itself never idles out, only revocation ends it. */
@@ -22,19 +21,13 @@ export const load: PageServerLoad = async ({ locals, url, cookies }) => {
 			secure: !dev && url.protocol === 'https:',
 			maxAge: TEN_YEARS
 		});
-		redirect(303, '/wall');
+		// The board's own settings (rotation, queue subset) stay in the address.
+		const rest = new URLSearchParams(url.searchParams);
+		rest.delete('token');
+		const query = rest.toString();
+		redirect(303, query ? `/wall?${query}` : '/wall');
 	}
 	const viewer = locals.viewer;
 	if (!viewer) redirect(303, '/login?next=/wall');
-	const tenants = viewer.kind === 'user' ? tenantChoices(app, viewer) : [];
-	let tenantParam = url.searchParams.get('tenant');
-	if (viewer.kind === 'user' && viewer.role === 'platform_admin' && !tenantParam) {
-		tenantParam = tenants[0] ? String(tenants[0].id) : null;
-	}
-	const { scope, tenant } = requestScope(app, viewer, tenantParam, url.pathname);
-	const queues = [...app.live.lookups.queues.values()]
-		.filter((q) => q.tenantId === scope.tenantId && canSeeQueue(scope, q.id))
-		.sort((a, b) => a.name.localeCompare(b.name))
-		.map(({ id, name }) => ({ id, name }));
-	return { tenant, queues, byToken: viewer.kind === 'wall' };
+	return { ...(await loadBoard(app, viewer, url)), byToken: viewer.kind === 'wall' };
 };

@@ -73,6 +73,27 @@ const MIGRATIONS: { version: number; name: string; sql: string[] }[] = [
 				locked_until DATETIME(3) NULL
 			) ENGINE=InnoDB`
 		]
+	},
+	{
+		version: 2,
+		name: 'per-queue wall thresholds',
+		sql: [
+			`CREATE TABLE IF NOT EXISTS queue_thresholds (
+				tenant_id INT UNSIGNED NOT NULL,
+				queue_id INT UNSIGNED NOT NULL,
+				wait_amber_seconds INT UNSIGNED NOT NULL,
+				wait_red_seconds INT UNSIGNED NOT NULL,
+				talk_amber_seconds INT UNSIGNED NOT NULL,
+				talk_red_seconds INT UNSIGNED NOT NULL,
+				acw_amber_seconds INT UNSIGNED NOT NULL,
+				acw_red_seconds INT UNSIGNED NOT NULL,
+				service_level_seconds INT UNSIGNED NOT NULL,
+				service_level_target_pct TINYINT UNSIGNED NOT NULL,
+				updated_by INT UNSIGNED NULL,
+				updated_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+				PRIMARY KEY (tenant_id, queue_id)
+			) ENGINE=InnoDB`
+		]
 	}
 ];
 

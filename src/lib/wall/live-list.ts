@@ -1,0 +1,42 @@
+import type { Interaction } from '$lib/interaction';
+import { factsOf } from './facts';
+
+/**
+ * The wall's list of interactions in progress: waiting first (what needs an agent), then talking,
+ * then in after-contact work; in each group the longest in that status first. A row that changes
+ * status therefore moves between groups, which the list animates.
+ */
+
+const GROUP: Record<Interaction['status'], number> = { new: 0, active: 1, acw: 2, closed: 3 };
+
+export function liveRows(rows: Iterable<Interaction>, queueIds: readonly number[]): Interaction[] {
+	const shown = new Set(queueIds);
+	const live: Interaction[] = [];
+	for (const row of rows) {
+		if (row.status !== 'closed' && row.queueId !== null && shown.has(row.queueId)) {
+			live.push(row);
+		}
+	}
+	return live.sort(
+		(a, b) =>
+			GROUP[a.status] - GROUP[b.status] ||
+			factsOf(a).sinceMs - factsOf(b).sinceMs ||
+			a.id.localeCompare(b.id)
+	);
+}
+
+/** Seconds a row has been in its current status at `nowMs`. */
+export function secondsSince(row: Interaction, nowMs: number): number {
+	return Math.max(0, Math.floor((nowMs - factsOf(row).sinceMs) / 1000));
+}
+
+/**
+ * How many rows fit in `capacity` lines: all of them, or one line fewer and a "+N more" line in
+ * its place, so the list never scrolls.
+ */
+export function fitRows(total: number, capacity: number): { shown: number; more: number } {
+	const lines = Math.max(0, Math.floor(capacity));
+	if (total <= lines) return { shown: total, more: 0 };
+	const shown = Math.max(0, lines - 1);
+	return { shown, more: total - shown };
+}

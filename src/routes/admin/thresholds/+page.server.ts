@@ -1,0 +1,93 @@
+import { error, fail } from '@sveltejs/kit';
+import { getApp, type App } from '$lib/server/app';
+import type { Viewer } from '$lib/server/scope';
+import { QueueThresholdStore } from '$lib/server/thresholds';
+import { DEFAULT_THRESHOLDS, parseThresholds, THRESHOLD_FIELDS } from '$lib/wall/thresholds';
+import type { Actions, PageServerLoad } from './$types';
+
+/**
+ * Wall thresholds per queue. Platform admins pick any tenant; a Contact Center Admin works on
+ * its own tenant only, whatever the form says. Everyone else gets 404, like a missing page.
+ */
+
+type Manager = Extract<Viewer, { kind: 'user' }>;
+
+function managerOf(viewer: Viewer | null): Manager {
+	if (viewer?.kind !== 'user' || (viewer.role !== 'platform_admin' && viewer.role !== 'cc_admin')) {
+		error(404, 'Not found');
+	}
+	return viewer;
+}
+
+/** The tenant the manager asked for, if it may manage it; null otherwise. */
+function tenantFor(app: App, manager: Manager, requested: unknown): number | null {
+	const id = manager.role === 'platform_admin' ? Number(requested) : manager.tenantId;
+	return id !== null && Number.isInteger(id) && app.live.lookups.tenants.has(id) ? id : null;
+}
+
+function queuesOf(app: App, tenantId: number) {
+	return [...app.live.lookups.queues.values()]
+		.filter((q) => q.tenantId === tenantId)
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const app = await getApp();
+	const manager = managerOf(locals.viewer);
+	const tenants = [...app.live.lookups.tenants.values()]
+		.filter((t) => manager.role === 'platform_admin' || t.id === manager.tenantId)
+		.sort((a, b) => a.name.localeCompare(b.name));
+	const tenantId = tenantFor(app, manager, url.searchParams.get('tenant') ?? tenants[0]?.id);
+	if (tenantId === null) error(404, 'Not found');
+	const queues = queuesOf(app, tenantId);
+	const stored = await new QueueThresholdStore(app.dashboardPool).list(
+		tenantId,
+		queues.map((q) => q.id)
+	);
+	return {
+		tenants: manager.role === 'platform_admin' ? tenants : [],
+		tenantId,
+		defaults: DEFAULT_THRESHOLDS,
+		queues: queues.map((q, i) => ({ id: q.id, name: q.name, ...stored[i] }))
+	};
+};
+
+/** The queue a form names, if it belongs to a tenant the manager may manage. */
+async function target(request: Request, locals: { viewer: Viewer | null }) {
+	const app = await getApp();
+	const manager = managerOf(locals.viewer);
+	const form = await request.formData();
+	const tenantId = tenantFor(app, manager, form.get('tenantId'));
+	const queueId = Number(form.get('queueId'));
+	const queue = app.live.lookups.queues.get(queueId);
+	const allowed = tenantId !== null && queue?.tenantId === tenantId;
+	return { app, manager, form, tenantId: tenantId ?? 0, queueId, allowed };
+}
+
+export const actions: Actions = {
+	save: async ({ request, locals }) => {
+		const { app, manager, form, tenantId, queueId, allowed } = await target(request, locals);
+		const values = Object.fromEntries(THRESHOLD_FIELDS.map((f) => [f, String(form.get(f) ?? '')]));
+		if (!allowed) {
+			return fail(400, { queueId, values, errors: { form: 'Choose a queue of your tenant' } });
+		}
+		const parsed = parseThresholds(values);
+		if (!parsed.ok) return fail(400, { queueId, values, errors: parsed.errors });
+		await new QueueThresholdStore(app.dashboardPool).save(
+			tenantId,
+			queueId,
+			parsed.value,
+			manager.userId
+		);
+		return { saved: queueId };
+	},
+
+	reset: async ({ request, locals }) => {
+		const { app, tenantId, queueId, allowed } = await target(request, locals);
+		if (!allowed) {
+			return fail(400, { queueId, errors: { form: 'Choose a queue of your tenant' } });
+		}
+		await new QueueThresholdStore(app.dashboardPool).reset(tenantId, queueId);
+		return { reset: queueId };
+	}
+};

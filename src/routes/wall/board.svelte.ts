@@ -1,0 +1,115 @@
+import { LiveFeed } from '$lib/live/feed.svelte';
+import type { TenantInfo } from '$lib/interaction';
+import { groupAt, queueGroups, type BoardOptions } from '$lib/wall/board-options';
+import { dayFrame, hourIndex } from '$lib/wall/day';
+import { freshness } from '$lib/wall/freshness';
+import { liveRows } from '$lib/wall/live-list';
+import { aggregateDay, emptyQueueDay, queueFigures } from '$lib/wall/stats';
+import { thresholdsLookup, type QueueThresholds } from '$lib/wall/thresholds';
+import { startOfZonedDay } from '$lib/time/zone';
+
+/** What the server says a board shows (the page's data, later refreshed from GET /wall). */
+export interface BoardConfig {
+	tenant: TenantInfo;
+	queues: { id: number; name: string; thresholds: QueueThresholds }[];
+	narrowedTo: number[] | null;
+	options: BoardOptions;
+}
+
+/**
+ * A wall's live state: the feed, a clock that ticks once a second, and everything derived from
+ * both. Counts re-derive when rows change (at most once a frame); timers re-derive each tick from
+ * the few rows in progress. While the board is stale its timers stop at the last moment the
+ * server was heard from, instead of ticking on as if the figures were current.
+ */
+export class WallBoard {
+	config = $state<BoardConfig>() as BoardConfig;
+	/** Browser time of the last tick. */
+	now = $state(Date.now());
+	readonly openedAt = Date.now();
+	readonly feed: LiveFeed;
+
+	constructor(config: BoardConfig) {
+		this.config = config;
+		this.feed = new LiveFeed({
+			tenantId: config.tenant.id,
+			queueIds: config.narrowedTo ?? undefined
+		});
+	}
+
+	// Arrow bodies: `feed` is only assigned in the constructor, after these fields are declared.
+	readonly serverNow = $derived.by(() => this.now - this.feed.clockSkewMs);
+	readonly freshness = $derived.by(() =>
+		freshness({
+			status: this.feed.status,
+			lastHeardAt: this.feed.lastHeardAt,
+			openedAt: this.openedAt,
+			now: this.now
+		})
+	);
+	readonly stale = $derived(this.freshness.state === 'stale' || this.freshness.state === 'ended');
+	/** Server time the figures are true at. */
+	readonly dataNow = $derived.by(() =>
+		this.stale && this.feed.lastHeardAt > 0
+			? Math.min(this.serverNow, this.feed.lastHeardAt - this.feed.clockSkewMs)
+			: this.serverNow
+	);
+	readonly todayStart = $derived(startOfZonedDay(this.serverNow, this.config.tenant.timezone));
+	readonly frame = $derived(dayFrame(this.todayStart, this.config.tenant.timezone));
+	readonly currentHour = $derived(hourIndex(this.dataNow, this.frame));
+
+	readonly #thresholds = $derived(thresholdsLookup(this.config.queues));
+	readonly thresholdsOf = (queueId: number | null): QueueThresholds => this.#thresholds(queueId);
+
+	readonly groups = $derived(queueGroups(this.config.queues, this.config.options.perGroup));
+	readonly groupIndex = $derived(
+		groupAt(this.serverNow, this.config.options.rotateSeconds, this.groups.length)
+	);
+	readonly visibleQueues = $derived(this.groups[this.groupIndex] ?? []);
+
+	readonly days = $derived.by(() => {
+		void this.feed.version;
+		return aggregateDay(
+			this.feed.rows.values(),
+			this.config.queues.map((q) => q.id),
+			this.frame,
+			this.thresholdsOf
+		);
+	});
+
+	readonly tiles = $derived(
+		this.visibleQueues.map((queue) => {
+			const day = this.days.get(queue.id) ?? emptyQueueDay(this.frame.hourLabels.length);
+			return { queue, day, figures: queueFigures(day, this.dataNow, queue.thresholds) };
+		})
+	);
+
+	readonly rows = $derived.by(() => {
+		void this.feed.version;
+		return liveRows(
+			this.feed.rows.values(),
+			this.visibleQueues.map((q) => q.id)
+		);
+	});
+
+	/** Starts the clock; returns the function that stops it and closes the feed. */
+	start(): () => void {
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const tick = () => {
+			clearTimeout(timer);
+			this.now = Date.now();
+			this.feed.tick();
+			// On the second boundary, so every timer on the board changes together.
+			timer = setTimeout(tick, 1000 - (this.now % 1000) + 5);
+		};
+		// A background tab's timers are throttled: catch up the moment it is shown again.
+		const onVisibility = () => document.visibilityState === 'visible' && tick();
+		document.addEventListener('visibilitychange', onVisibility);
+		tick();
+		return () => {
+			clearTimeout(timer);
+			document.removeEventListener('visibilitychange', onVisibility);
+			this.feed.close();
+		};
+	}
+}

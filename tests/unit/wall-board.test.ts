@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { groupAt, parseBoardOptions, queueGroups, tileColumns } from '$lib/wall/board-options';
+import { freshness, STALE_AFTER_MS } from '$lib/wall/freshness';
+import { fitRows, liveRows, secondsSince } from '$lib/wall/live-list';
+import { interaction } from './fixtures';
+
+describe('liveRows', () => {
+	const at = (s: number) => new Date(Date.UTC(2026, 2, 10, 10, 0, s)).toISOString();
+	const rows = [
+		interaction({
+			id: 'a',
+			status: 'acw',
+			createdAt: at(0),
+			answeredAt: at(1),
+			acwStartedAt: at(9)
+		}),
+		interaction({ id: 'b', status: 'new', createdAt: at(5) }),
+		interaction({ id: 'c', status: 'active', createdAt: at(0), answeredAt: at(3) }),
+		interaction({ id: 'd', status: 'new', createdAt: at(2) }),
+		interaction({ id: 'e', status: 'closed', createdAt: at(0), closedAt: at(4) }),
+		interaction({ id: 'f', status: 'new', createdAt: at(0), queueId: 2 })
+	];
+
+	it('lists waiting first, then talking, then wrap-up, longest first, of the queues shown', () => {
+		expect(liveRows(rows, [1]).map((r) => r.id)).toEqual(['d', 'b', 'c', 'a']);
+	});
+
+	it('times a row from when it entered its status', () => {
+		expect(secondsSince(rows[0], Date.parse(at(39)))).toBe(30);
+		expect(secondsSince(rows[1], Date.parse(at(4)))).toBe(0);
+	});
+});
+
+describe('fitRows', () => {
+	it('shows everything that fits, else one line less and "+N more"', () => {
+		expect(fitRows(5, 5)).toEqual({ shown: 5, more: 0 });
+		expect(fitRows(6, 5)).toEqual({ shown: 4, more: 2 });
+		expect(fitRows(3, 0)).toEqual({ shown: 0, more: 3 });
+	});
+});
+
+describe('freshness', () => {
+	const base = { openedAt: 1_000, lastHeardAt: 10_000 };
+
+	it('is live while the server was heard within two heartbeats', () => {
+		expect(freshness({ ...base, status: 'live', now: 13_500 })).toEqual({
+			state: 'live',
+			ageSeconds: 3,
+			staleSinceMs: null
+		});
+	});
+
+	it('turns stale when the server falls silent, even with the socket still open', () => {
+		const result = freshness({ ...base, status: 'live', now: 10_001 + STALE_AFTER_MS });
+		expect(result).toMatchObject({ state: 'stale', staleSinceMs: 10_000 });
+	});
+
+	it('is stale at once when the socket drops', () => {
+		expect(freshness({ ...base, status: 'reconnecting', now: 10_500 }).state).toBe('stale');
+	});
+
+	it('gives a first connection a grace period, then calls it stale since the page opened', () => {
+		const first = { openedAt: 1_000, lastHeardAt: 0, status: 'connecting' as const };
+		expect(freshness({ ...first, now: 2_000 }).state).toBe('connecting');
+		expect(freshness({ ...first, now: 2_000 + STALE_AFTER_MS })).toMatchObject({
+			state: 'stale',
+			staleSinceMs: 1_000
+		});
+	});
+
+	it('says when the feed has ended for good', () => {
+		expect(freshness({ ...base, status: 'ended', now: 10_500 }).state).toBe('ended');
+	});
+});
+
+describe('board options', () => {
+	it('reads a queue subset, a rotation period and a group size from the address', () => {
+		const options = parseBoardOptions(new URLSearchParams('queues=3,5,x,3&rotate=30&group=4'));
+		expect(options).toEqual({ queueIds: [3, 5], rotateSeconds: 30, perGroup: 4 });
+	});
+
+	it('falls back to defaults on nonsense', () => {
+		const options = parseBoardOptions(new URLSearchParams('rotate=1&group=99&queues='));
+		expect(options).toEqual({ queueIds: null, rotateSeconds: 0, perGroup: 6 });
+	});
+
+	it('balances groups so the last screen is not a lone tile', () => {
+		expect(queueGroups([1, 2, 3, 4, 5, 6, 7], 6).map((g) => g.length)).toEqual([4, 3]);
+		expect(queueGroups([], 8)).toEqual([[]]);
+	});
+
+	it('rotates from the clock, so boards side by side agree', () => {
+		expect(groupAt(0, 20, 3)).toBe(0);
+		expect(groupAt(20_000, 20, 3)).toBe(1);
+		expect(groupAt(60_000, 20, 3)).toBe(0);
+		expect(groupAt(123_456, 20, 1)).toBe(0);
+	});
+
+	it('lays tiles out in at most two rows', () => {
+		expect([1, 3, 4, 5, 6].map(tileColumns)).toEqual([1, 3, 2, 3, 3]);
+	});
+});
