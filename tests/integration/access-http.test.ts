@@ -186,7 +186,11 @@ describe('pages, as every kind of viewer', () => {
 	// load can exchange ?token= for the il_wall cookie, so a fresh display cannot use its link
 	// (and the token ends up in the login URL's `next`).
 	it('a wall-display link signs a fresh screen in: GET /wall?token=… sets il_wall', async () => {
-		const response = await stack.get(`/wall?token=${encodeURIComponent(wallToken)}`);
+		// As a browser asks for it: /wall also answers JSON (the board's settings) to non-HTML requests.
+		const response = await fetch(`${stack.url}/wall?token=${encodeURIComponent(wallToken)}`, {
+			redirect: 'manual',
+			headers: { accept: 'text/html' }
+		});
 		expect(response.headers.get('location') ?? '').not.toContain(wallToken);
 		expect(response.status).toBe(303);
 		expect(response.headers.get('location')).toBe('/wall');

@@ -16,7 +16,9 @@ export type AuditAction =
 	| 'user_created'
 	| 'user_updated'
 	| 'wall_token_created'
-	| 'wall_token_revoked';
+	| 'wall_token_revoked'
+	| 'queue_thresholds_saved'
+	| 'queue_thresholds_reset';
 
 export interface AuditEntry {
 	action: AuditAction;

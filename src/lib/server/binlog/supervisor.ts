@@ -77,7 +77,7 @@ export class BinlogSupervisor {
 		if (this.#stopped) return;
 		const from = this.options.checkpoint();
 		this.#status = 'starting';
-		this.#startedAt = Date.now();
+		this.#startedAt = performance.now();
 		const tailer = new BinlogTailer({
 			target: this.options.target,
 			serverId: this.options.serverId,
@@ -98,7 +98,7 @@ export class BinlogSupervisor {
 			this.lastError = error.message;
 			await this.#tailer?.stop();
 			this.#tailer = null;
-			if (Date.now() - this.#startedAt > HEALTHY_AFTER_MS) this.#backoffMs = MIN_BACKOFF_MS;
+			if (performance.now() - this.#startedAt > HEALTHY_AFTER_MS) this.#backoffMs = MIN_BACKOFF_MS;
 			if (isPositionLost(error)) {
 				this.options.log.error(
 					'BINLOG POSITION LOST: the checkpoint is no longer on the server (purged or invalid). ' +
@@ -151,7 +151,7 @@ export class BinlogSupervisor {
 		}
 		const previous = this.#lastServerPosition;
 		this.#lastServerPosition = position;
-		const silentFor = Date.now() - tailer.lastEventAt;
+		const silentFor = performance.now() - tailer.lastEventAt;
 		const silent = previous !== '' && position !== previous && silentFor > this.options.heartbeatMs;
 		// Two checks in a row, so a write landing just before a check is not mistaken for a stall.
 		this.#silentChecks = silent ? this.#silentChecks + 1 : 0;

@@ -52,8 +52,11 @@ export class BinlogTailer {
 	#draining: Promise<void> | null = null;
 	#stopped = false;
 	#failed = false;
-	/** When the last event of any kind arrived: the watchdog compares it with the server. */
-	lastEventAt = Date.now();
+	/**
+	 * When the last event of any kind arrived (monotonic ms: a wall-clock step must not look
+	 * like a silent stream). The watchdog compares it with the server.
+	 */
+	lastEventAt = performance.now();
 	ready = false;
 
 	constructor(private readonly options: TailerOptions) {}
@@ -120,7 +123,7 @@ export class BinlogTailer {
 
 	#onEvent(event: BinlogEvent): void {
 		if (this.#stopped) return;
-		this.lastEventAt = Date.now();
+		this.lastEventAt = performance.now();
 		const name = event.getEventName();
 		if (ROW_EVENTS.has(name)) {
 			const table = event.tableMap?.[event.tableId ?? -1];

@@ -79,15 +79,27 @@ export const actions: Actions = {
 			parsed.value,
 			manager.userId
 		);
+		await app.audit.record({
+			action: 'queue_thresholds_saved',
+			viewer: manager,
+			tenantId,
+			subject: `queue:${queueId}`
+		});
 		return { saved: queueId };
 	},
 
 	reset: async ({ request, locals }) => {
-		const { app, tenantId, queueId, allowed } = await target(request, locals);
+		const { app, manager, tenantId, queueId, allowed } = await target(request, locals);
 		if (!allowed) {
 			return fail(400, { queueId, errors: { form: 'Choose a queue of your tenant' } });
 		}
 		await new QueueThresholdStore(app.dashboardPool).reset(tenantId, queueId);
+		await app.audit.record({
+			action: 'queue_thresholds_reset',
+			viewer: manager,
+			tenantId,
+			subject: `queue:${queueId}`
+		});
 		return { reset: queueId };
 	}
 };
