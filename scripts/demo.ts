@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
 import { mintWallToken, upsertAccount, withUsers } from './lib/accounts';
+import { devAdmin } from './lib/pbx-cli';
 import { ensureBuild } from './lib/build';
 import { seedLookups, type DemoLookups } from './lib/demo-data';
 import { writeEnvFile } from './lib/env-file';
@@ -34,7 +35,7 @@ const { values } = parseArgs({
 });
 
 const DEMO_PASSWORD = 'demo-password';
-const ADMIN = { user: 'il_admin', password: 'il_admin_demo' };
+const ADMIN = devAdmin;
 const APP = { user: 'interactions', password: 'interactions_demo' };
 const step = (text: string) => console.log(`▸ ${text}`);
 const done = (text: string) => console.log(`  ✓ ${text}`);

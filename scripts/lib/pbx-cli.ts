@@ -12,8 +12,8 @@ import { applyPbxSchema } from './schema';
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const servicesFile = resolve(repoRoot, '.data/services.json');
 
-/** Credentials `npm run services` provisions for the admin account. */
-const devAdmin = { user: 'il_admin', password: 'il_admin' };
+/** The all-privileges account `npm run demo` provisions on the dev MariaDB (never production). */
+export const devAdmin = { user: 'il_admin', password: 'il_admin' };
 
 export interface PbxTarget {
 	host: string;
