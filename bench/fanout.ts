@@ -1,0 +1,115 @@
+import type { Pool } from 'mysql2/promise';
+import type { Stack } from '../tests/support/stack';
+import { insertActive, reanswerActive } from './lib/bulk';
+import { onCleanup } from './lib/cleanup';
+import { targetsOf, type Context } from './lib/context';
+import { addQueues, createAccounts, newStack, pbxPool, signIn, type Account } from './lib/env';
+import { LoadProcess, settleFleet } from './lib/load';
+import { CpuSplit, rssMb } from './lib/proc';
+import { ServerProcess } from './lib/server';
+import { fmt, sleep } from './lib/stats';
+import { PacedWriter, type Target } from './lib/writer';
+import type { FleetResult } from './live';
+import type { ClientSpec } from './load/fleet';
+import { memorySuite } from './memory';
+
+/**
+ * Fan-out: 3 tenants × 10 queues (30 queue rooms), 50,000 interactions in progress, 2,000
+ * Socket.IO clients (per tenant 10 Contact Center Admins on the tenant room, the rest
+ * supervisors of one queue each), then 500 changes/s. Memory and the steady run follow on the
+ * same server.
+ */
+
+export interface FanoutEnv {
+	ctx: Context;
+	stack: Stack;
+	server: ServerProcess;
+	pool: Pool;
+	targets: Target[];
+	sockets: LoadProcess;
+}
+
+export async function fanoutAndMemorySuites(ctx: Context): Promise<void> {
+	const S = 'fan-out';
+	const { db, options, report } = ctx;
+	const stack = await newStack(db);
+	const lookups = await addQueues(stack, 10);
+	const pool = pbxPool(db, stack.pbxDb, 8);
+	const targets = targetsOf(lookups);
+	const accounts: Account[] = [
+		...lookups.tenants.map((t) => ({ username: `fan.admin.${t.id}`, role: 'cc_admin' as const, tenantId: t.id })), // prettier-ignore
+		...targets.map((t) => ({ username: `fan.sup.${t.queueId}`, role: 'cc_supervisor' as const, tenantId: t.tenantId, queueIds: [t.queueId] })) // prettier-ignore
+	];
+	await createAccounts(stack, accounts);
+	const server = new ServerProcess(stack.env, 'fanout');
+	const stopServer = onCleanup(() => server.stop());
+	const sockets = new LoadProcess('fanout-sockets');
+	const stopSockets = onCleanup(() => sockets.stop());
+	try {
+		await server.start();
+		const rss0 = rssMb(server.pid);
+		// In progress: inserted then answered again, through the binlog (2 × N changes), which
+		// also fills the server's replay buffer (100,000 changes by default) before anything is timed.
+		const rows = options.memoryRows;
+		ctx.log(`${S}: ${rows} interactions in progress, through the binlog`);
+		await insertActive(pool, { idBase: 6e9, count: rows, targets });
+		await reanswerActive(pool, { idBase: 6e9, count: rows });
+		for (let i = 0; i < 240 && (await server.health()).seq < rows * 2; i++) await sleep(500);
+		const rssRows = rssMb(server.pid);
+
+		const cookies = new Map<string, string>();
+		for (const a of accounts) cookies.set(a.username, await signIn(server.url, a.username));
+		const specs: ClientSpec[] = [];
+		for (let i = 0; i < options.fanoutClients; i++) {
+			if (i < 30) {
+				const tenant = lookups.tenants[i % lookups.tenants.length];
+				specs.push({ cookie: cookies.get(`fan.admin.${tenant.id}`)!, request: {}, scope: { tenantId: tenant.id, queueIds: null } }); // prettier-ignore
+			} else {
+				const t = targets[i % targets.length];
+				specs.push({ cookie: cookies.get(`fan.sup.${t.queueId}`)!, request: {}, scope: { tenantId: t.tenantId, queueIds: [t.queueId] } }); // prettier-ignore
+			}
+		}
+		ctx.log(`${S}: opening ${specs.length} sockets (each takes its snapshot)`);
+		const opened = await sockets.call<{ opened: number; failed: number; seconds: number; snapshotRows: number; firstError: string | null }>('openSockets', { url: server.url, clients: specs, concurrency: 20 }); // prettier-ignore
+		await sleep(3000);
+		const rssSockets = rssMb(server.pid);
+
+		const seconds = options.fanoutSeconds;
+		const writer = new PacedWriter(pool, {
+			idBase: 7e9,
+			rate: options.fanoutRate,
+			seconds,
+			targets
+		});
+		const offset = await sockets.clockOffset();
+		await sockets.call('record', { space: writer.table.space });
+		ctx.log(`${S}: ${seconds} s at ${options.fanoutRate} changes/s to ${opened.opened} sockets`);
+		const cpu = new CpuSplit({ server: server.pid, MariaDB: db.pid, 'socket clients': sockets.pid }).start(); // prettier-ignore
+		await writer.run();
+		const used = cpu.read();
+		await settleFleet(sockets, 120_000);
+		await sockets.call('stopRecording');
+		const fleet = await sockets.call<FleetResult>('fleetResults', { table: writer.table, offsetMs: offset }); // prettier-ignore
+		const rssAfter = rssMb(server.pid);
+		const share = fleet.delivered / Math.max(1, fleet.expected);
+		const serverCpu = used.byName.server ?? NaN;
+		report.add({ suite: S, name: 'delivered / expected', unit: '%', value: share * 100, target: '100%', met: fleet.delivered === fleet.expected && fleet.duplicates === 0 }); // prettier-ignore
+		report.dist(S, 'commit ack → client received', 'ms', fleet.latency);
+		report.add({ suite: S, name: 'server CPU', unit: '% of a core', value: serverCpu });
+		const perMessage = (serverCpu / 100 / (fleet.delivered / seconds)) * 1e6;
+		report.add({ suite: S, name: 'server CPU per socket message', unit: 'µs', value: perMessage });
+		report.ratio(`fan-out: the server spent ${perMessage.toFixed(1)} µs of CPU per socket message (${fmt(serverCpu)}% of a core for ${fmt(fleet.delivered / seconds)} messages/s), so one core carries about ${fmt(1e6 / perMessage)} messages/s; here the simulated clients share the same 2 cores`); // prettier-ignore
+		report.detail(S, `${opened.opened} clients (${opened.failed} failed${opened.firstError ? `: ${opened.firstError}` : ''}): 30 Contact Center Admins (10 per tenant, tenant rooms) and ${opened.opened - 30} supervisors of one queue each over ${targets.length} queue rooms; subscribing took ${opened.seconds.toFixed(1)} s with ${fmt(opened.snapshotRows)} snapshot rows in all.`); // prettier-ignore
+		report.detail(S, `${writer.commits} changes (${writer.failures} failed) in ${((writer.endedAt - writer.startedAt) / 1000).toFixed(1)} s (schedule lag max ${writer.maxLagMs.toFixed(0)} ms); ${fleet.delivered} of ${fleet.expected} expected deliveries (${Math.round(fleet.delivered / seconds)}/s), ${fleet.duplicates} duplicates, ${fleet.unexpected} out of scope, ${fleet.clientsShort} clients short, ${fleet.disconnects} disconnects ${JSON.stringify(fleet.disconnectReasons)} (the clients reconnect and resume, as the browser does; ${fleet.resnapshots} got a fresh snapshot instead).`); // prettier-ignore
+		report.detail(S, `CPU: ${used.text}.`);
+		report.detail(S, `Server RSS: ${fmt(rss0)} MB at start, ${fmt(rssRows)} MB with ${rows} in progress (replay buffer filled), ${fmt(rssSockets)} MB with ${opened.opened} sockets, ${fmt(rssAfter)} MB after the fan-out.`); // prettier-ignore
+		report.add({ suite: 'memory', name: `server RSS, ${rows} in progress + ${opened.opened} sockets`, unit: 'MB', value: rssAfter, target: '≤ 250 MB', met: rssAfter <= 250 }); // prettier-ignore
+		if (options.suites.has('memory'))
+			await memorySuite({ ctx, stack, server, pool, targets, sockets });
+	} finally {
+		await stopSockets();
+		await stopServer();
+		await pool.end();
+		await stack.destroy();
+	}
+}

@@ -1,0 +1,111 @@
+import { parseArgs } from 'node:util';
+
+/** `npm run bench -- [flags]`: which suites, how long, how big. */
+
+export const SUITES = ['catchup', 'live', 'polling', 'fanout', 'memory', 'history'] as const;
+export type Suite = (typeof SUITES)[number];
+
+export interface BenchOptions {
+	suites: Set<Suite>;
+	/** Seconds of 200 commits/s with Chromium + 500 sockets watching. */
+	latencySeconds: number;
+	/** Extra Socket.IO clients watching the same tenant during commit-to-screen. */
+	liveSockets: number;
+	/** Seconds of each polling-peer phase (1 s and 5 s), and of ours with 100 dashboards. */
+	pollSeconds: number;
+	catchupChanges: number;
+	fanoutSeconds: number;
+	fanoutClients: number;
+	fanoutRate: number;
+	memoryRows: number;
+	steadyMinutes: number;
+	historyRows: number;
+	/** Seconds of the grid frame-rate measurement. */
+	fpsSeconds: number;
+	build: 'auto' | 'always' | 'never';
+	out: string;
+}
+
+const HELP = `npm run bench -- [options]
+  --suite LIST          comma list of ${SUITES.join(', ')} (default: all)
+  --latency-seconds N   commit-to-screen run at 200 commits/s (default 40)
+ --live-sockets N     extra Socket.IO clients during it (default 500)
+  --poll-seconds N      each polling-peer phase (default 30)
+  --catchup-changes N   changes committed while the tailer is stopped (default 100000)
+  --fanout-seconds N    fan-out at 500 changes/s (default 60)
+  --fanout-clients N    Socket.IO clients of the fan-out and memory suites (default 2000)
+  --memory-rows N       in-progress interactions of the memory suite (default 50000)
+  --steady-minutes N    steady run sampled every 10 s (default 3; the issue's figure is 10)
+  --history-rows N      closed rows for the history suite (default 1000000 in the full run,
+                        10000000 with --suite history alone)
+  --fps-seconds N       grid frame-rate run (default 20)
+  --build auto|always|never   vite build first (auto: when build/ is missing or older than src/)
+  --out FILE            results file (default bench/RESULTS.md)
+  --quick               short everything (development)`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+	const { values } = parseArgs({
+		args: argv,
+		options: {
+			suite: { type: 'string' },
+			'latency-seconds': { type: 'string' },
+			'poll-seconds': { type: 'string' },
+			'live-sockets': { type: 'string' },
+			'catchup-changes': { type: 'string' },
+			'fanout-seconds': { type: 'string' },
+			'fanout-clients': { type: 'string' },
+			'memory-rows': { type: 'string' },
+			'steady-minutes': { type: 'string' },
+			'history-rows': { type: 'string' },
+			'fps-seconds': { type: 'string' },
+			build: { type: 'string' },
+			out: { type: 'string' },
+			quick: { type: 'boolean' },
+			help: { type: 'boolean', short: 'h' }
+		}
+	});
+	if (values.help) {
+		console.log(HELP);
+		process.exit(0);
+	}
+	const list = (values.suite ?? SUITES.join(',')).split(',').map((s) => s.trim());
+	for (const name of list) {
+		if (!(SUITES as readonly string[]).includes(name)) {
+			throw new Error(`--suite: unknown suite "${name}" (one of ${SUITES.join(', ')})`);
+		}
+	}
+	const suites = new Set(list as Suite[]);
+	const quick = values.quick ?? false;
+	const num = (name: string, text: string | undefined, normal: number, short: number) => {
+		if (text === undefined) return quick ? short : normal;
+		const value = Number(text);
+		if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name}: not a positive number`);
+		return value;
+	};
+	const historyOnly = suites.size === 1 && suites.has('history');
+	const build = values.build ?? 'auto';
+	if (!['auto', 'always', 'never'].includes(build))
+		throw new Error('--build: auto, always or never');
+	return {
+		suites,
+		latencySeconds: num('latency-seconds', values['latency-seconds'], 40, 8),
+		liveSockets:
+			values['live-sockets'] === '0' ? 0 : num('live-sockets', values['live-sockets'], 500, 500),
+		pollSeconds: num('poll-seconds', values['poll-seconds'], 30, 8),
+		catchupChanges: num('catchup-changes', values['catchup-changes'], 100_000, 20_000),
+		fanoutSeconds: num('fanout-seconds', values['fanout-seconds'], 60, 8),
+		fanoutClients: num('fanout-clients', values['fanout-clients'], 2000, 300),
+		fanoutRate: 500,
+		memoryRows: num('memory-rows', values['memory-rows'], 50_000, 5000),
+		steadyMinutes: num('steady-minutes', values['steady-minutes'], 3, 0.5),
+		historyRows: num(
+			'history-rows',
+			values['history-rows'],
+			historyOnly ? 10_000_000 : 1_000_000,
+			100_000
+		),
+		fpsSeconds: num('fps-seconds', values['fps-seconds'], 20, 6),
+		build: build as BenchOptions['build'],
+		out: values.out ?? 'bench/RESULTS.md'
+	};
+}

@@ -1,0 +1,131 @@
+import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
+import { upsertAccount, withUsers } from '../../scripts/lib/accounts';
+import { loadLookups, type DemoLookups } from '../../scripts/lib/demo-data';
+import { startTestMariaDb } from '../../tests/support/mariadb';
+import { Stack } from '../../tests/support/stack';
+
+/**
+ * The services of a run: one throw-away MariaDB (binlog ROW/FULL, as the tests use it), and per
+ * suite a Stack (its own pbxlogs + dashboard databases, the app account, demo lookups).
+ */
+
+export interface Db {
+	port: number;
+	pid: number;
+	version: string;
+	stop(): Promise<void>;
+}
+
+export async function startDb(): Promise<Db> {
+	const mariadb = await startTestMariaDb();
+	// A PBX database server has more than the dev default of 128 MB (resizable online).
+	await mariadb.handle.rootQuery('SET GLOBAL innodb_buffer_pool_size = 1073741824');
+	const rows = (await mariadb.handle.rootQuery('SELECT VERSION() AS v')) as RowDataPacket[];
+	return {
+		port: mariadb.handle.port,
+		pid: mariadb.handle.pid,
+		version: String(rows[0].v),
+		stop: () => mariadb.stop()
+	};
+}
+
+export async function newStack(db: Db, env: Record<string, string> = {}): Promise<Stack> {
+	return new Stack({
+		mariadbPort: db.port,
+		contactsPerTenant: 300,
+		env: { LOG_LEVEL: 'warn', BINLOG_HEARTBEAT_MS: '5000', ...env }
+	}).prepare();
+}
+
+/** A pool on the stack's pbxlogs as the PBX (all privileges), one COM_QUERY per call. */
+export function pbxPool(db: Db, database: string, connectionLimit = 8): Pool {
+	return mysql.createPool({
+		host: '127.0.0.1',
+		port: db.port,
+		user: 'il_test',
+		password: 'il_test',
+		database,
+		timezone: 'Z',
+		dateStrings: true,
+		supportBigNumbers: true,
+		bigNumberStrings: true,
+		multipleStatements: true,
+		connectionLimit
+	});
+}
+
+/** Adds queues until every tenant has `perTenant` of them; returns the lookups after. */
+export async function addQueues(stack: Stack, perTenant: number): Promise<DemoLookups> {
+	for (const tenant of stack.lookups.tenants) {
+		for (let i = tenant.queues.length; i < perTenant; i++) {
+			await stack.pbx('INSERT INTO queues (tenant_id, name, description) VALUES (?, ?, ?)', [
+				tenant.id,
+				`Overflow ${i + 1}`,
+				'Added by the benchmark'
+			]);
+		}
+	}
+	stack.lookups = await loadLookups(stack.admin, stack.pbxDb);
+	return stack.lookups;
+}
+
+export interface Account {
+	username: string;
+	role: 'cc_admin' | 'cc_supervisor';
+	tenantId: number;
+	queueIds?: number[];
+}
+
+export const PASSWORD = 'bench-password-1';
+
+/** Creates accounts through the same code as `npm run user`. */
+export async function createAccounts(stack: Stack, accounts: Account[]): Promise<void> {
+	await withUsers(stack.env, async (users) => {
+		for (const a of accounts) {
+			await upsertAccount(users, {
+				username: a.username,
+				displayName: a.username,
+				role: a.role,
+				tenantId: a.tenantId,
+				queueIds: a.queueIds ?? [],
+				permissions: ['interactions'],
+				password: PASSWORD
+			});
+		}
+	});
+}
+
+/** Signs in through the real login form; returns the Cookie header value. */
+export async function signIn(url: string, username: string): Promise<string> {
+	const response = await fetch(`${url}/login`, {
+		method: 'POST',
+		body: new URLSearchParams({ username, password: PASSWORD }),
+		redirect: 'manual',
+		headers: { origin: url, 'content-type': 'application/x-www-form-urlencoded' }
+	});
+	const cookie = response.headers.getSetCookie().find((c) => c.startsWith('il_session='));
+	if (!cookie) throw new Error(`sign-in of ${username} failed: HTTP ${response.status}`);
+	return cookie.split(';')[0];
+}
+
+export async function globalStatus(pool: Pool, names: string[]): Promise<Record<string, number>> {
+	const [rows] = await pool.query<RowDataPacket[]>(
+		'SHOW GLOBAL STATUS WHERE Variable_name IN (?)',
+		[names]
+	);
+	return Object.fromEntries(rows.map((r) => [String(r.Variable_name), Number(r.Value)]));
+}
+
+export interface BinlogPosition {
+	filename: string;
+	position: number;
+}
+
+export async function binlogEnd(pool: Pool): Promise<BinlogPosition> {
+	const [rows] = await pool.query<RowDataPacket[]>('SHOW MASTER STATUS');
+	return { filename: String(rows[0].File), position: Number(rows[0].Position) };
+}
+
+export function atOrAfter(a: BinlogPosition, b: BinlogPosition): boolean {
+	return a.filename > b.filename || (a.filename === b.filename && a.position >= b.position);
+}

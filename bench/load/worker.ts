@@ -1,0 +1,62 @@
+import { now } from '../lib/stats';
+import { Fleet } from './fleet';
+import { Pollers } from './pollers';
+
+/**
+ * A load process: a fleet of Socket.IO clients and/or polling dashboards, driven over IPC by
+ * bench/lib/load.ts. It exits when told, or when its parent goes away.
+ */
+
+let fleet: Fleet | null = null;
+let pollers: Pollers | null = null;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Args = any;
+
+const commands: Record<string, (args: Args) => unknown> = {
+	now: () => now(),
+	cpu: () => process.cpuUsage(),
+	openSockets: async (args) => {
+		fleet ??= new Fleet();
+		return fleet.open(args);
+	},
+	record: (args) => fleet?.record(args.space),
+	stopRecording: () => fleet?.stopRecording(),
+	progress: () => fleet?.progress() ?? { deliveries: 0, disconnected: 0 },
+	fleetResults: (args) => (fleet ?? new Fleet()).results(args.table, args.offsetMs),
+	closeSockets: async () => {
+		await fleet?.close();
+		fleet = null;
+	},
+	startPolling: (args) => {
+		pollers = new Pollers(args);
+		pollers.start();
+	},
+	stopPolling: async () => pollers?.stop(),
+	pollResults: (args) => pollers?.results(args.table, args.offsetMs),
+	exit: async () => {
+		await fleet?.close();
+		await pollers?.stop();
+		setTimeout(() => process.exit(0), 50);
+	}
+};
+
+process.on('message', (message: { id: number; command: string; args: unknown }) => {
+	const handler = commands[message.command];
+	Promise.resolve()
+		.then(() => {
+			if (!handler) throw new Error(`unknown command ${message.command}`);
+			return handler(message.args);
+		})
+		.then(
+			(result) => process.send?.({ id: message.id, ok: true, result }),
+			(error: unknown) =>
+				process.send?.({
+					id: message.id,
+					ok: false,
+					error: (error as Error).message ?? String(error)
+				})
+		);
+});
+
+process.on('disconnect', () => process.exit(0));
