@@ -1,0 +1,122 @@
+import { mintWallToken } from '../../scripts/lib/accounts';
+import { startOfZonedDay } from '../../src/lib/time/zone';
+import { expect, test } from '../support/wall';
+import { expectBoardEqualsDb } from '../support/wall-board';
+import { screenshot } from '../support/wall-page';
+import { morningTraffic, sqlTime } from '../support/wall-pbx';
+
+test.describe('wall display', () => {
+	test('stopping the server shows the stale banner within 5 s; restarting it recovers by itself', async ({
+		page,
+		server,
+		stack,
+		tenant,
+		pbx,
+		openWall
+	}, testInfo) => {
+		await server.start(0);
+		const dayStart = startOfZonedDay(server.now(), tenant.timezone);
+		await pbx.write(morningTraffic(tenant, server.now(), dayStart));
+		await page.setViewportSize({ width: 1920, height: 1080 });
+		await openWall(page);
+		await expectBoardEqualsDb(page, stack, tenant, dayStart);
+		// A reload would lose this: the recovery must happen in the same page.
+		await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+
+		const stoppedAt = Date.now();
+		await server.stop();
+		await expect(page.getByTestId('stale-banner')).toBeVisible({ timeout: 5_000 });
+		expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+		await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'stale');
+		// Timers stop pretending: the longest wait does not tick on while nothing is known.
+		const timer = page.getByTestId('time-in-status').first();
+		const frozen = await timer.textContent();
+		await page.waitForTimeout(2_200);
+		expect(await timer.textContent()).toBe(frozen);
+		await screenshot(page, testInfo, 'wall-stale-1920x1080');
+
+		// The PBX goes on while the server is down: answers, closes, new calls.
+		const now = Date.now();
+		await stack.pbx(
+			`UPDATE active_interactions SET status = 'active', agent_id = ?, answered_at = ?
+			  WHERE status = 'new' ORDER BY id LIMIT 3`,
+			[tenant.agents[0].id, sqlTime(now)]
+		);
+		await stack.pbx("DELETE FROM active_interactions WHERE status = 'acw' ORDER BY id LIMIT 2");
+		await pbx.write([
+			{ queue: tenant.queues[2].id, createdMs: now - 5_000 },
+			{
+				queue: tenant.queues[3].id,
+				createdMs: now - 90_000,
+				answeredMs: now - 80_000,
+				acwMs: now - 20_000,
+				closedMs: now - 1_000
+			}
+		]);
+
+		await server.start();
+		await expect(page.getByTestId('stale-banner')).toBeHidden({ timeout: 20_000 });
+		await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'live');
+		await expectBoardEqualsDb(page, stack, tenant, dayStart);
+		expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
+	});
+
+	test('a server that hangs with its socket open is called stale; live again when it speaks', async ({
+		page,
+		server,
+		openWall
+	}) => {
+		await server.start(0);
+		await openWall(page);
+		server.freeze();
+		const frozenAt = Date.now();
+		await expect(page.getByTestId('stale-banner')).toBeVisible({ timeout: 15_000 });
+		// Two missed heartbeats (10 s) after the last message, which came at most 5 s earlier.
+		expect(Date.now() - frozenAt).toBeLessThan(11_500);
+		server.thaw();
+		await expect(page.getByTestId('stale-banner')).toBeHidden({ timeout: 10_000 });
+		await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'live');
+	});
+
+	test('a frozen background tab comes back current when it is shown again', async ({
+		page,
+		server,
+		stack,
+		tenant,
+		pbx,
+		openWall
+	}) => {
+		await server.start(0);
+		const dayStart = startOfZonedDay(server.now(), tenant.timezone);
+		await openWall(page);
+		const cdp = await page.context().newCDPSession(page);
+		// What Chrome does to a tab in the background for long: no timers, no frames, no JS.
+		await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+		await pbx.write(morningTraffic(tenant, server.now(), dayStart));
+		await new Promise((resolve) => setTimeout(resolve, 6_000));
+		await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+		await expectBoardEqualsDb(page, stack, tenant, dayStart, 5_000);
+		await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'live');
+	});
+
+	test('a revoked token stops the board and says so, instead of showing old figures as live', async ({
+		page,
+		server,
+		stack,
+		tenant
+	}) => {
+		await server.start(0);
+		const label = 'Revoked TV';
+		const revoked = await mintWallToken(stack.env, { label, tenantId: tenant.id, queueIds: 'all' });
+		await page.goto(`${server.url}/wall?token=${revoked}`);
+		await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'live');
+		await stack.admin.query(
+			`UPDATE \`${stack.dashDb}\`.wall_tokens SET revoked_at = NOW(3) WHERE label = ?`,
+			[label]
+		);
+		await expect(page.getByTestId('stale-banner')).toContainText('This board has stopped', {
+			timeout: 10_000
+		});
+		await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'ended');
+	});
+});
