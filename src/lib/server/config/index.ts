@@ -23,7 +23,7 @@ const EnvSchema = v.object({
 	DASHBOARD_DATABASE_URL: mysqlUrl,
 	BINLOG_SERVER_ID: integer(2, 4294967295, 4201),
 	BINLOG_HEARTBEAT_MS: integer(500, 600000, 5000),
-	LIVE_REPLAY_LIMIT: integer(1000, 10000000, 100000),
+	LIVE_REPLAY_LIMIT: integer(1000, 10000000, 20000),
 	SESSION_IDLE_MINUTES: integer(1, 10080, 480),
 	SESSION_MAX_HOURS: integer(1, 8760, 168),
 	RECORDINGS_ROOT: v.optional(v.string(), './recordings'),
