@@ -1,4 +1,4 @@
-import { error } from '@sveltejs/kit';
+import { error, isHttpError, json } from '@sveltejs/kit';
 import type { TenantInfo } from '$lib/interaction';
 import type { App } from './app';
 import { scopeFor, ScopeError, type Scope, type Viewer } from './scope';
@@ -39,4 +39,32 @@ export function tenantChoices(app: App, viewer: Viewer): TenantInfo[] {
 	const all = [...app.live.lookups.tenants.values()].sort((a, b) => a.name.localeCompare(b.name));
 	if (viewer.kind === 'user' && viewer.role === 'platform_admin') return all;
 	return all.filter((t) => t.id === viewer.tenantId);
+}
+
+/**
+ * requestScope for routes that answer JSON with their own cache headers: the refusal comes back
+ * as the same status and body SvelteKit would send, with `headers` added.
+ */
+export function requestScopeOrResponse(
+	app: App,
+	viewer: Viewer | null,
+	url: URL,
+	headers: Record<string, string>
+): { scope: Scope; tenant: TenantInfo } | Response {
+	try {
+		return requestScope(app, viewer, url.searchParams.get('tenant'), url.pathname);
+	} catch (e) {
+		if (isHttpError(e)) return json(e.body, { status: e.status, headers });
+		throw e;
+	}
+}
+
+export type Manager = Extract<Viewer, { kind: 'user' }> & { role: 'platform_admin' | 'cc_admin' };
+
+/** The Administrators pages are for platform admins and Contact Center Admins; others get 404. */
+export function requireManager(viewer: Viewer | null): Manager {
+	if (viewer?.kind !== 'user' || (viewer.role !== 'platform_admin' && viewer.role !== 'cc_admin')) {
+		error(404, 'Not found');
+	}
+	return viewer as Manager;
 }

@@ -1,22 +1,13 @@
 import { error, fail } from '@sveltejs/kit';
 import { getApp, type App } from '$lib/server/app';
 import { UserInputError, type UserRecord } from '$lib/server/auth/users';
-import type { Viewer } from '$lib/server/scope';
+import { requireManager, type Manager } from '$lib/server/viewer';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
  * Administrators page: platform admins manage every account; a Contact Center Admin manages the
  * admins and supervisors of its own tenant only. Anything else answers 404.
  */
-
-type Manager = Extract<Viewer, { kind: 'user' }>;
-
-function managerOf(viewer: Viewer | null): Manager {
-	if (viewer?.kind !== 'user' || (viewer.role !== 'platform_admin' && viewer.role !== 'cc_admin')) {
-		error(404, 'Not found');
-	}
-	return viewer;
-}
 
 /** The tenant a manager is bound to; null = every tenant. */
 const boundTenant = (manager: Manager) =>
@@ -40,7 +31,7 @@ function tenantsAndQueues(app: App, manager: Manager) {
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const app = await getApp();
-	const manager = managerOf(locals.viewer);
+	const manager = requireManager(locals.viewer);
 	const tenantId = boundTenant(manager);
 	const users = (await app.users.list(tenantId === null ? {} : { tenantId })).filter((u) =>
 		canManage(manager, u)
@@ -73,7 +64,7 @@ function userFormInput(form: FormData) {
 export const actions: Actions = {
 	saveUser: async ({ request, locals }) => {
 		const app = await getApp();
-		const manager = managerOf(locals.viewer);
+		const manager = requireManager(locals.viewer);
 		const form = await request.formData();
 		const input = userFormInput(form);
 		const id = Number(form.get('id') || 0);
@@ -110,7 +101,7 @@ export const actions: Actions = {
 
 	createWallToken: async ({ request, locals }) => {
 		const app = await getApp();
-		const manager = managerOf(locals.viewer);
+		const manager = requireManager(locals.viewer);
 		const form = await request.formData();
 		const label = String(form.get('label') ?? '').trim();
 		const tenantId = Number(form.get('tenantId'));
@@ -141,7 +132,7 @@ export const actions: Actions = {
 
 	revokeWallToken: async ({ request, locals }) => {
 		const app = await getApp();
-		const manager = managerOf(locals.viewer);
+		const manager = requireManager(locals.viewer);
 		const id = Number((await request.formData()).get('id'));
 		if (!Number.isInteger(id) || !(await app.auth.wallTokens.revoke(id, boundTenant(manager)))) {
 			return fail(404, { tokenErrors: { form: 'No such display token' } });

@@ -3,21 +3,13 @@ import { getApp, type App } from '$lib/server/app';
 import type { Viewer } from '$lib/server/scope';
 import { QueueThresholdStore } from '$lib/server/thresholds';
 import { DEFAULT_THRESHOLDS, parseThresholds, THRESHOLD_FIELDS } from '$lib/wall/thresholds';
+import { requireManager, type Manager } from '$lib/server/viewer';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
  * Wall thresholds per queue. Platform admins pick any tenant; a Contact Center Admin works on
  * its own tenant only, whatever the form says. Everyone else gets 404, like a missing page.
  */
-
-type Manager = Extract<Viewer, { kind: 'user' }>;
-
-function managerOf(viewer: Viewer | null): Manager {
-	if (viewer?.kind !== 'user' || (viewer.role !== 'platform_admin' && viewer.role !== 'cc_admin')) {
-		error(404, 'Not found');
-	}
-	return viewer;
-}
 
 /** The tenant the manager asked for, if it may manage it; null otherwise. */
 function tenantFor(app: App, manager: Manager, requested: unknown): number | null {
@@ -33,7 +25,7 @@ function queuesOf(app: App, tenantId: number) {
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const app = await getApp();
-	const manager = managerOf(locals.viewer);
+	const manager = requireManager(locals.viewer);
 	const tenants = [...app.live.lookups.tenants.values()]
 		.filter((t) => manager.role === 'platform_admin' || t.id === manager.tenantId)
 		.sort((a, b) => a.name.localeCompare(b.name));
@@ -55,7 +47,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 /** The queue a form names, if it belongs to a tenant the manager may manage. */
 async function target(request: Request, locals: { viewer: Viewer | null }) {
 	const app = await getApp();
-	const manager = managerOf(locals.viewer);
+	const manager = requireManager(locals.viewer);
 	const form = await request.formData();
 	const tenantId = tenantFor(app, manager, form.get('tenantId'));
 	const queueId = Number(form.get('queueId'));

@@ -1,11 +1,11 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { isHttpError, json } from '@sveltejs/kit';
+import { json } from '@sveltejs/kit';
 import { getApp, type App } from '$lib/server/app';
 import { recordingPath } from '$lib/server/recordings/files';
 import { findClosedInScope } from '$lib/server/recordings/lookup';
-import { requestScope } from '$lib/server/viewer';
+import { requestScopeOrResponse } from '$lib/server/viewer';
 import type { RequestEvent, RequestHandler } from './$types';
 
 /**
@@ -105,14 +105,10 @@ function streamOf(handle: FileHandle, range: ByteRange): ReadableStream<Uint8Arr
 async function serve(event: RequestEvent, withBody: boolean): Promise<Response> {
 	const { locals, params, url, request } = event;
 	const app = await getApp();
-	let scope;
-	try {
-		({ scope } = requestScope(app, locals.viewer, url.searchParams.get('tenant'), url.pathname));
-	} catch (e) {
-		// Same answer as SvelteKit would give, plus no-store: a 404 is cacheable by default.
-		if (isHttpError(e)) return json(e.body, { status: e.status, headers: NO_STORE });
-		throw e;
-	}
+	// A refusal keeps no-store too: a 404 is cacheable by default.
+	const scoped = requestScopeOrResponse(app, locals.viewer, url, NO_STORE);
+	if (scoped instanceof Response) return scoped;
+	const { scope } = scoped;
 	const row = await findClosedInScope(app, scope, params.id);
 	if (!row) return unavailable('Not found');
 	const opened = await openRecording(app.history.recordingsRoot, row.recordingFile, app.log);

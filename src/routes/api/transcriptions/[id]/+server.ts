@@ -1,7 +1,7 @@
-import { isHttpError, json } from '@sveltejs/kit';
+import { json } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { findTranscription, interactionId } from '$lib/server/recordings/lookup';
-import { requestScope } from '$lib/server/viewer';
+import { requestScopeOrResponse } from '$lib/server/viewer';
 import type { RequestHandler } from './$types';
 
 /** The transcription of a voice interaction, when the viewer's scope lets the interaction through. */
@@ -12,14 +12,10 @@ const NO_STORE = { 'cache-control': 'private, no-store' };
 export const GET: RequestHandler = async (event) => {
 	const { locals, params, url } = event;
 	const app = await getApp();
-	let scope;
-	try {
-		({ scope } = requestScope(app, locals.viewer, url.searchParams.get('tenant'), url.pathname));
-	} catch (e) {
-		// Same answer as SvelteKit would give, plus no-store: a 404 is cacheable by default.
-		if (isHttpError(e)) return json(e.body, { status: e.status, headers: NO_STORE });
-		throw e;
-	}
+	// A refusal keeps no-store too: a 404 is cacheable by default.
+	const scoped = requestScopeOrResponse(app, locals.viewer, url, NO_STORE);
+	if (scoped instanceof Response) return scoped;
+	const { scope } = scoped;
 	const id = interactionId(params.id);
 	const transcription = id === null ? null : await findTranscription(app, scope, id);
 	if (id === null || !transcription) {
