@@ -73,10 +73,11 @@ describe('loadConfig', () => {
 			},
 			binlogServerId: 4201,
 			binlogHeartbeatMs: 5000,
-			liveReplayLimit: 100_000,
+			liveReplayLimit: 20_000,
 			sessionIdleMs: 480 * 60_000,
 			sessionMaxMs: 168 * 3_600_000,
 			recordingsRoot: './recordings',
+			origin: undefined,
 			redisUrl: undefined,
 			logLevel: 'info'
 		});
@@ -92,9 +93,11 @@ describe('loadConfig', () => {
 			SESSION_MAX_HOURS: '2',
 			RECORDINGS_ROOT: '/srv/rec',
 			REDIS_URL: 'redis://cache:6379',
+			ORIGIN: 'https://live.example.com',
 			LOG_LEVEL: 'debug'
 		});
 		expect(config).toMatchObject({
+			origin: 'https://live.example.com',
 			binlogServerId: 99,
 			binlogHeartbeatMs: 1000,
 			liveReplayLimit: 5000,
