@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { ConfigError, loadConfig, parseDatabaseUrl } from '$lib/server/config';
 
@@ -55,7 +56,7 @@ describe('loadConfig', () => {
 		expect(config.binlogServerId).toBe(4201);
 		expect(config.logLevel).toBe('info');
 		expect(config.redisUrl).toBeUndefined();
-		expect(config.recordingsRoot).toBe('./recordings');
+		expect(config.recordingsRoot).toBe(path.resolve('./recordings'));
 	});
 
 	it('applies the defaults', () => {
@@ -76,7 +77,7 @@ describe('loadConfig', () => {
 			liveReplayLimit: 20_000,
 			sessionIdleMs: 480 * 60_000,
 			sessionMaxMs: 168 * 3_600_000,
-			recordingsRoot: './recordings',
+			recordingsRoot: path.resolve('./recordings'),
 			origin: undefined,
 			redisUrl: undefined,
 			logLevel: 'info'

@@ -1,5 +1,4 @@
 import type { Server as HttpServer } from 'node:http';
-import path from 'node:path';
 import type { Pool } from 'mysql2/promise';
 import { Audit } from './audit';
 import { Auth } from './auth';
@@ -85,7 +84,7 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 	await live.start();
 
 	const app: App = {
-		config: { ...config, recordingsRoot: path.resolve(config.recordingsRoot) },
+		config,
 		log,
 		pbxPool,
 		historyPool,
@@ -98,7 +97,7 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 			pool: historyPool,
 			database: config.history.database,
 			lookups: live.lookups,
-			recordingsRoot: path.resolve(config.recordingsRoot)
+			recordingsRoot: config.recordingsRoot
 		},
 		realtime: null,
 		attach(httpServer) {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import * as v from 'valibot';
 
 /**
@@ -95,7 +96,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		liveReplayLimit: e.LIVE_REPLAY_LIMIT,
 		sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
 		sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
-		recordingsRoot: e.RECORDINGS_ROOT,
+		// Absolute once, here: recording paths are checked against it with a prefix test.
+		recordingsRoot: path.resolve(e.RECORDINGS_ROOT),
 		origin: e.ORIGIN,
 		redisUrl: e.REDIS_URL,
 		logLevel: e.LOG_LEVEL
