@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { io as connectSocket } from 'socket.io-client';
 import type { SubscribeReply } from '../../src/lib/realtime';
-import type { LiveClient, Stack } from './stack';
+import { formBody, type LiveClient, type Stack } from './stack';
 
 /**
  * Helpers for access tests against the production server (`stack.startServer()`): form actions
@@ -19,13 +19,9 @@ export function browserPost(
 	form: Record<string, string | string[]>,
 	cookie = ''
 ): Promise<Response> {
-	const body = new URLSearchParams();
-	for (const [key, value] of Object.entries(form)) {
-		for (const item of Array.isArray(value) ? value : [value]) body.append(key, item);
-	}
 	return fetch(stack.url + path, {
 		method: 'POST',
-		body,
+		body: formBody(form),
 		redirect: 'manual',
 		headers: {
 			origin: stack.url,
@@ -53,13 +49,9 @@ export async function postAction(
 	form: Record<string, string | string[]>,
 	cookie = ''
 ): Promise<ActionResult> {
-	const body = new URLSearchParams();
-	for (const [key, value] of Object.entries(form)) {
-		for (const item of Array.isArray(value) ? value : [value]) body.append(key, item);
-	}
 	const response = await fetch(stack.url + path, {
 		method: 'POST',
-		body,
+		body: formBody(form),
 		redirect: 'manual',
 		headers: {
 			origin: stack.url,

@@ -165,13 +165,9 @@ export class Stack {
 
 	/** A same-origin form POST, as a browser sends it (SvelteKit checks the Origin). */
 	post(path: string, form: Record<string, string | string[]>, cookie = ''): Promise<Response> {
-		const body = new URLSearchParams();
-		for (const [key, value] of Object.entries(form)) {
-			for (const item of Array.isArray(value) ? value : [value]) body.append(key, item);
-		}
 		return fetch(this.url + path, {
 			method: 'POST',
-			body,
+			body: formBody(form),
 			redirect: 'manual',
 			headers: { origin: this.url, cookie, 'content-type': 'application/x-www-form-urlencoded' }
 		});
@@ -253,6 +249,15 @@ export class Stack {
 			conn.release();
 		}
 	}
+}
+
+/** A form as a browser encodes it; a list value repeats its key (checkbox groups). */
+export function formBody(form: Record<string, string | string[]>): URLSearchParams {
+	const body = new URLSearchParams();
+	for (const [key, value] of Object.entries(form)) {
+		for (const item of Array.isArray(value) ? value : [value]) body.append(key, item);
+	}
+	return body;
 }
 
 export async function waitFor(

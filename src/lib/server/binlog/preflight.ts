@@ -1,5 +1,6 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import type { Logger } from '../log';
+import { LOOKUP_TABLES } from '../lookups';
 
 /**
  * Startup checks of the PBX database server. A setting that makes live data impossible stops the
@@ -12,11 +13,7 @@ export const PBX_TABLES = [
 	'active_interactions',
 	'closed_interactions',
 	'transcriptions',
-	'tenants',
-	'queues',
-	'agents',
-	'dispositions',
-	'crm_contacts'
+	...LOOKUP_TABLES
 ] as const;
 
 /** The "recommended for reporting" indexes of pbxlogs.sql, by their leading columns. */

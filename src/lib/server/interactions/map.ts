@@ -10,14 +10,16 @@ import type { Lookups } from '../lookups';
 
 export type RawRow = Record<string, unknown>;
 
-/** Columns read from either table; shared by the snapshot and history queries. */
-export const ACTIVE_COLUMNS = [
+/**
+ * Columns read from each table, shared by the snapshot, history and export queries. Both tables
+ * have these; the message body is cut to the preview length.
+ */
+const SHARED_COLUMNS = [
 	'id',
 	'tenant_id',
 	'queue_id',
 	'channel',
 	'direction',
-	'status',
 	'agent_id',
 	'crm_contact_id',
 	'phone_number',
@@ -27,27 +29,16 @@ export const ACTIVE_COLUMNS = [
 	'answered_at',
 	'acw_started_at',
 	'LEFT(message_body, 80) AS message_body'
-].join(', ');
+];
+
+export const ACTIVE_COLUMNS = [...SHARED_COLUMNS, 'status'].join(', ');
 
 export const CLOSED_COLUMNS = [
-	'id',
-	'tenant_id',
-	'queue_id',
-	'channel',
-	'direction',
-	'agent_id',
-	'crm_contact_id',
-	'phone_number',
-	'did',
-	'disposition_id',
-	'created_at',
-	'answered_at',
-	'acw_started_at',
+	...SHARED_COLUMNS,
 	'closed_at',
 	'wait_seconds',
 	'talk_seconds',
 	'acw_seconds',
-	'LEFT(message_body, 80) AS message_body',
 	'recording_file'
 ].join(', ');
 
