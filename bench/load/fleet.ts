@@ -1,19 +1,17 @@
 import { io, type Socket } from 'socket.io-client';
 import type { InteractionChange } from '../../src/lib/interaction';
-import type {
-	ClientToServerEvents,
-	ServerToClientEvents,
-	SubscribeReply
-} from '../../src/lib/realtime';
+import { LiveSync } from '../../src/lib/live/sync';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/realtime';
 import { keyOf, type AckTable, type KeySpace } from '../lib/keys';
 import { now } from '../lib/stats';
 import { deliveryResults } from './delivery';
 
 /**
- * Socket.IO clients as the browser's LiveFeed talks: websocket, the session cookie, then
- * `live:subscribe`; after a disconnect they reconnect and resume from their last sequence, as
- * the browser does, so a change missed while away arrives in the replay (late, not lost).
- * While recording, each client keeps (key, receive time) of every change.
+ * Socket.IO clients that speak the browser's protocol through the same module (LiveSync, without
+ * a row map: only the position is tracked): websocket, the session cookie, `live:subscribe`;
+ * after a disconnect they reconnect and resume from their last sequence, so a change missed
+ * while away arrives in the replay (late, not lost). While recording, each client keeps
+ * (key, receive time) of every change.
  */
 
 export interface ClientSpec {
@@ -26,11 +24,10 @@ export interface ClientSpec {
 export interface Client {
 	spec: ClientSpec;
 	socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+	sync: LiveSync;
 	keys: number[];
 	times: number[];
 	disconnects: number;
-	epoch: string;
-	seq: number;
 	/** Resumes that got a fresh snapshot instead of the missed changes. */
 	resnapshots: number;
 }
@@ -55,30 +52,43 @@ export class Fleet {
 				reconnectionDelayMax: 10_000,
 				timeout: 60_000
 			});
-			const client: Client = { spec, socket, keys: [], times: [], disconnects: 0, epoch: '', seq: 0, resnapshots: 0 }; // prettier-ignore
-			socket.on('disconnect', (reason) => {
-				client.disconnects++;
-				this.#reasons[reason] = (this.#reasons[reason] ?? 0) + 1;
-			});
-			socket.on('live:changes', ({ changes }) => this.#receive(client, changes));
-			socket.io.on('reconnect', () => this.#resume(client));
 			try {
-				const reply = await new Promise<SubscribeReply>((resolve, reject) => {
+				const client = await new Promise<Client>((resolve, reject) => {
 					const timer = setTimeout(() => reject(new Error('subscribe timed out')), 120_000);
 					socket.once('connect_error', (e) => reject(e));
-					socket.once('connect', () =>
-						socket.emit('live:subscribe', spec.request, (r: SubscribeReply) => {
-							clearTimeout(timer);
-							resolve(r);
+					// Settled by the first reply; later snapshots are resumes that came back as one.
+					let opened = false;
+					const client: Client = {
+						spec,
+						socket,
+						keys: [],
+						times: [],
+						disconnects: 0,
+						resnapshots: 0,
+						sync: new LiveSync(socket, {
+							request: spec.request,
+							hooks: {
+								snapshot: ({ rows }) => {
+									if (opened) return void client.resnapshots++;
+									opened = true;
+									clearTimeout(timer);
+									snapshotRows += rows.length;
+									resolve(client);
+								},
+								error: (message) => {
+									if (opened) return;
+									clearTimeout(timer);
+									reject(new Error(message));
+								},
+								change: (change) => this.#receive(client, change)
+							}
 						})
-					);
+					};
+					socket.on('disconnect', (reason) => {
+						client.disconnects++;
+						this.#reasons[reason] = (this.#reasons[reason] ?? 0) + 1;
+					});
 				});
-				if (!reply.ok) throw new Error(reply.error);
-				if (reply.kind === 'snapshot') {
-					snapshotRows += reply.snapshot.rows.length;
-					client.epoch = reply.snapshot.epoch;
-					client.seq = reply.snapshot.seq;
-				}
 				this.#clients.push(client);
 			} catch (error) {
 				errors.push((error as Error).message);
@@ -98,32 +108,13 @@ export class Fleet {
 		};
 	}
 
-	#resume(client: Client): void {
-		const request = { ...client.spec.request, resume: { epoch: client.epoch, seq: client.seq } };
-		client.socket.emit('live:subscribe', request, (reply: SubscribeReply) => {
-			if (!reply.ok) return;
-			if (reply.kind === 'replay') this.#receive(client, reply.changes);
-			else {
-				client.resnapshots++;
-				client.epoch = reply.snapshot.epoch;
-				client.seq = reply.snapshot.seq;
-			}
-		});
-	}
-
-	#receive(client: Client, changes: InteractionChange[]): void {
+	#receive(client: Client, change: InteractionChange): void {
 		const space = this.#space;
-		const t = now();
-		for (const change of changes) {
-			// As the browser: what is at or below the last sequence applied was seen already.
-			if (change.seq <= client.seq) continue;
-			client.seq = change.seq;
-			if (!space || !change.row) continue;
-			const key = keyOf(space, change.id, change.row.status);
-			if (key < 0) continue;
-			client.keys.push(key);
-			client.times.push(t);
-		}
+		if (!space || !change.row) return;
+		const key = keyOf(space, change.id, change.row.status);
+		if (key < 0) return;
+		client.keys.push(key);
+		client.times.push(now());
 	}
 
 	record(space: KeySpace): void {
