@@ -44,55 +44,12 @@ export class Fleet {
 		let snapshotRows = 0;
 		const queue = [...args.clients];
 		const openOne = async (spec: ClientSpec) => {
-			const socket: Client['socket'] = io(args.url, {
-				transports: ['websocket'],
-				extraHeaders: { cookie: spec.cookie },
-				forceNew: true,
-				reconnectionDelay: 500,
-				reconnectionDelayMax: 10_000,
-				timeout: 60_000
-			});
 			try {
-				const client = await new Promise<Client>((resolve, reject) => {
-					const timer = setTimeout(() => reject(new Error('subscribe timed out')), 120_000);
-					socket.once('connect_error', (e) => reject(e));
-					// Settled by the first reply; later snapshots are resumes that came back as one.
-					let opened = false;
-					const client: Client = {
-						spec,
-						socket,
-						keys: [],
-						times: [],
-						disconnects: 0,
-						resnapshots: 0,
-						sync: new LiveSync(socket, {
-							request: spec.request,
-							hooks: {
-								snapshot: ({ rows }) => {
-									if (opened) return void client.resnapshots++;
-									opened = true;
-									clearTimeout(timer);
-									snapshotRows += rows.length;
-									resolve(client);
-								},
-								error: (message) => {
-									if (opened) return;
-									clearTimeout(timer);
-									reject(new Error(message));
-								},
-								change: (change) => this.#receive(client, change)
-							}
-						})
-					};
-					socket.on('disconnect', (reason) => {
-						client.disconnects++;
-						this.#reasons[reason] = (this.#reasons[reason] ?? 0) + 1;
-					});
-				});
+				const { client, rows } = await this.#connect(args.url, spec);
+				snapshotRows += rows;
 				this.#clients.push(client);
 			} catch (error) {
 				errors.push((error as Error).message);
-				socket.close();
 			}
 		};
 		const worker = async () => {
@@ -106,6 +63,56 @@ export class Fleet {
 			seconds: (now() - started) / 1000,
 			snapshotRows
 		};
+	}
+
+	/** One client, once its first snapshot is in; `rows` is that snapshot's size. */
+	#connect(url: string, spec: ClientSpec): Promise<{ client: Client; rows: number }> {
+		const socket: Client['socket'] = io(url, {
+			transports: ['websocket'],
+			extraHeaders: { cookie: spec.cookie },
+			forceNew: true,
+			reconnectionDelay: 500,
+			reconnectionDelayMax: 10_000,
+			timeout: 60_000
+		});
+		return new Promise((resolve, reject) => {
+			// The first snapshot opens the client; a later one is a resume that came back as one.
+			let opened = false;
+			// Only while opening: later connect errors are reconnect attempts, and they retry.
+			const fail = (error: Error) => {
+				if (opened) return;
+				clearTimeout(timer);
+				socket.close();
+				reject(error);
+			};
+			const timer = setTimeout(() => fail(new Error('subscribe timed out')), 120_000);
+			socket.once('connect_error', fail);
+			const client: Client = {
+				spec,
+				socket,
+				keys: [],
+				times: [],
+				disconnects: 0,
+				resnapshots: 0,
+				sync: new LiveSync(socket, {
+					request: spec.request,
+					hooks: {
+						snapshot: ({ rows }) => {
+							if (opened) return void client.resnapshots++;
+							opened = true;
+							clearTimeout(timer);
+							resolve({ client, rows: rows.length });
+						},
+						error: (message) => fail(new Error(message)),
+						change: (change) => this.#receive(client, change)
+					}
+				})
+			};
+			socket.on('disconnect', (reason) => {
+				client.disconnects++;
+				this.#reasons[reason] = (this.#reasons[reason] ?? 0) + 1;
+			});
+		});
 	}
 
 	#receive(client: Client, change: InteractionChange): void {
