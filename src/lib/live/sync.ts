@@ -5,7 +5,8 @@ import type {
 	SubscribeReply,
 	SubscribeRequest
 } from '$lib/realtime';
-// Relative, not $lib: the bench's load workers run this module under plain tsx.
+// Relative, not $lib: the bench's load workers run this under tsx, where $lib resolves only
+// after svelte-kit sync has written .svelte-kit/tsconfig.json.
 import { startOfZonedDay } from '../time/zone';
 import { applyChange, dropBeforeToday } from './apply';
 
