@@ -1,4 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { idField, parseFields } from '$lib/params';
 import { getApp, type App } from '$lib/server/app';
 import { UserInputError } from '$lib/server/auth/users';
 import {
@@ -15,6 +17,16 @@ import type { Actions, PageServerLoad } from './$types';
  * Administrators page: platform admins manage every account; a Contact Center Admin manages the
  * admins and supervisors of its own tenant only. Anything else answers 404.
  */
+
+const WALL_TOKEN_FIELDS = {
+	label: v.pipe(
+		v.string(),
+		v.trim(),
+		v.minLength(1, 'Name the screen (1–128 characters)'),
+		v.maxLength(128, 'Name the screen (1–128 characters)')
+	),
+	tenantId: idField('Choose a tenant')
+};
 
 function tenantsAndQueues(app: App, manager: Manager) {
 	const tenants = manageableTenants(manager, app.lookups);
@@ -96,11 +108,13 @@ export const actions: Actions = {
 		const app = await getApp();
 		const manager = requireManager(locals.viewer);
 		const form = await request.formData();
-		const label = String(form.get('label') ?? '').trim();
-		const tenantId = Number(form.get('tenantId'));
+		const parsed = parseFields(form, WALL_TOKEN_FIELDS);
+		const { values } = parsed;
+		const errors: Record<string, string> = { ...parsed.errors };
+		const label = values.label ?? '';
+		const tenantId = values.tenantId ?? 0;
 		const queueIds = form.getAll('queueIds').map(Number);
-		const errors: Record<string, string> = {};
-		if (!label || label.length > 128) errors.label = 'Name the screen (1–128 characters)';
+		if (!label) errors.label = 'Name the screen (1–128 characters)';
 		if (!manageableTenants(manager, app.lookups).some((tenant) => tenant.id === tenantId)) {
 			errors.tenantId = 'Choose a tenant';
 		}
@@ -125,8 +139,8 @@ export const actions: Actions = {
 	revokeWallToken: async ({ request, locals }) => {
 		const app = await getApp();
 		const manager = requireManager(locals.viewer);
-		const id = Number((await request.formData()).get('id'));
-		if (!Number.isInteger(id) || !(await app.auth.wallTokens.revoke(id, boundTenantId(manager)))) {
+		const id = parseFields(await request.formData(), { id: idField('') }).values.id;
+		if (id === undefined || !(await app.auth.wallTokens.revoke(id, boundTenantId(manager)))) {
 			return fail(404, { tokenErrors: { form: 'No such display token' } });
 		}
 		await app.audit.record({

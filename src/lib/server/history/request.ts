@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { parseViewParams, rangeBounds, type FieldErrors, type ViewFilters } from '$lib/filters';
 import type { TenantInfo } from '$lib/interaction';
+import { intField, parseFields } from '$lib/params';
 import type { App } from '../app';
 import { visibleDispositions, visibleQueues, type Scope, type Viewer } from '../scope';
 import { requestScope } from '../scope/http';
@@ -37,6 +38,8 @@ export function parseView(app: App, viewer: Viewer | null, url: URL): ParsedView
 	return { scope, tenant, filters, errors, range };
 }
 
+const HISTORY_PAGING = { limit: intField(1, 500, 'limit must be between 1 and 500') };
+
 /** For API routes: any field error is a 400 naming the fields. */
 export function historyRequestOrThrow(
 	app: App,
@@ -57,11 +60,9 @@ export function historyRequestOrThrow(
 		if (!(e instanceof CursorError)) throw e;
 		errors.cursor = e.message;
 	}
-	const limitText = url.searchParams.get('limit') ?? '100';
-	const limit = Number(limitText);
-	if (!/^\d{1,4}$/.test(limitText) || limit < 1 || limit > 500) {
-		errors.limit = 'limit must be between 1 and 500';
-	}
+	const paging = parseFields(url.searchParams, HISTORY_PAGING);
+	if (paging.errors.limit) errors.limit = paging.errors.limit;
+	const limit = paging.values.limit ?? 100;
 	if (Object.keys(errors).length > 0) {
 		const summary = Object.entries(errors)
 			.map(([field, message]) => `${field}: ${message}`)

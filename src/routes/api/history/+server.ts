@@ -1,11 +1,14 @@
 import { error, json } from '@sveltejs/kit';
 import { parsePersonKey, PERSON_PARAMS, type PersonKey } from '$lib/history/person';
+import { intField, parseFields } from '$lib/params';
 import { getApp } from '$lib/server/app';
 import { CursorError, decodeCursor } from '$lib/server/history/cursor';
 import { personHistoryPage } from '$lib/server/history/person';
 import { agentInScope } from '$lib/server/scope';
 import { requestScope } from '$lib/server/scope/http';
 import type { RequestHandler } from './$types';
+
+const PERSON_PAGING = { limit: intField(1, 200, 'limit must be between 1 and 200') };
 
 /**
  * A client's or an agent's history: `?contact=<crm id>`, `?phone=<number>` or `?agent=<id>`,
@@ -32,9 +35,8 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 		if (e instanceof CursorError) error(400, { message: e.message, errors: { cursor: e.message } });
 		throw e;
 	}
-	const limitText = params.get('limit') ?? '50';
-	if (!/^\d{1,3}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 200) {
-		error(400, { message: 'limit must be between 1 and 200' });
-	}
-	return json(await personHistoryPage(app.history, scope, key, cursor, Number(limitText)));
+	const paging = parseFields(params, PERSON_PAGING);
+	if (paging.errors.limit) error(400, { message: paging.errors.limit });
+	const limit = paging.values.limit ?? 50;
+	return json(await personHistoryPage(app.history, scope, key, cursor, limit));
 };
