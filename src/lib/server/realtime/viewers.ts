@@ -1,6 +1,6 @@
 import type { Logger } from '../log';
 import type { Viewer } from '../scope';
-import type { LiveSocket, RealtimeServer } from './index';
+import type { LiveSocket, RealtimeDeps, RealtimeServer } from './index';
 
 /**
  * Open sockets whose viewer's access changes: ended (signed out, disabled, token revoked,
@@ -8,14 +8,9 @@ import type { LiveSocket, RealtimeServer } from './index';
  * rooms and is told to subscribe again, which re-checks the scope from scratch.
  */
 
-export interface ViewerDeps {
+export interface ViewerDeps extends Pick<RealtimeDeps, 'authenticate' | 'touchSessions'> {
 	io: RealtimeServer;
 	log: Logger;
-	authenticate: (
-		headers: Record<string, string | string[] | undefined>,
-		auth: unknown
-	) => Promise<Viewer | null>;
-	touchSessions: (sessionIds: string[]) => Promise<void>;
 	leaveLiveRooms: (socket: LiveSocket) => void;
 	/** How often open sockets are checked against their session's absolute expiry. */
 	sessionSweepMs: number;
