@@ -1,9 +1,13 @@
 import type { TestProject } from 'vitest/node';
+import { RunDir } from '../../scripts/lib/run-dir';
 import { startTestMariaDb } from './mariadb';
 
 /**
  * One throw-away MariaDB (binlog ROW/FULL) for the whole integration run, on a free loopback
- * port, removed afterwards. Each test file creates its own databases and users in it.
+ * port, removed afterwards. Each test file creates its own databases and users in it. All of it
+ * lives in a run directory: the teardown fails the run if anything the run started (the server,
+ * or an app server a test file spawned) is still running, and a reaper stops it all if this
+ * process is killed before it gets there.
  */
 
 declare module 'vitest' {
@@ -12,15 +16,29 @@ declare module 'vitest' {
 	}
 }
 
-let stop: (() => Promise<void>) | null = null;
+let run: RunDir | null = null;
+let stopMariaDb: (() => Promise<void>) | null = null;
 
 export async function setup(project: TestProject): Promise<void> {
-	const mariadb = await startTestMariaDb();
-	stop = mariadb.stop;
-	const { port, socketPath, dataDir } = mariadb.handle;
-	project.provide('mariadb', { port, socketPath, dataDir });
+	run = RunDir.open('il-vitest-');
+	try {
+		const mariadb = await startTestMariaDb();
+		stopMariaDb = mariadb.stop;
+		const { port, socketPath, dataDir } = mariadb.handle;
+		project.provide('mariadb', { port, socketPath, dataDir });
+	} catch (error) {
+		// Vitest runs no teardown for a failed setup.
+		await teardown().catch(() => {});
+		throw error;
+	}
 }
 
 export async function teardown(): Promise<void> {
-	await stop?.();
+	try {
+		await stopMariaDb?.();
+	} finally {
+		stopMariaDb = null;
+		await run?.finish();
+		run = null;
+	}
 }

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describeLeftovers, findLeftovers, RUN_DIR_VAR, stopLeftovers } from './leftovers';
+import { startReaper, type Reaper } from './reaper';
+
+/**
+ * The directory a test or benchmark run keeps its services in, and its promise to leave nothing
+ * running. While it is open, RUN_DIR_VAR names it in this process's environment, so everything
+ * the run starts from here on (workers, app servers, Chromium) carries it, wherever it was
+ * spawned from. finish() checks that, and a reaper does the stopping if this process dies first.
+ */
+export class RunDir {
+	readonly path: string;
+	#previous: string | undefined;
+	#reaper: Reaper;
+	#finished = false;
+
+	private constructor(prefix: string, opts: { removeDir: boolean }) {
+		// Inside an enclosing run (npm test sets one for the whole suite), so its check sees ours.
+		const parent = process.env[RUN_DIR_VAR] ?? os.tmpdir();
+		this.path = mkdtempSync(path.join(parent, prefix));
+		this.#previous = process.env[RUN_DIR_VAR];
+		process.env[RUN_DIR_VAR] = this.path;
+		this.#reaper = startReaper(this.path, opts);
+	}
+
+	/** A new run directory; removeDir: false keeps it (and its logs) when the owner dies. */
+	static open(prefix: string, opts = { removeDir: true }): RunDir {
+		return new RunDir(prefix, opts);
+	}
+
+	/**
+	 * Call after stopping the run's services. Anything of the run still running is a bug in
+	 * how it was stopped: it is stopped now, and the error names it.
+	 */
+	async finish(opts = { removeDir: true }): Promise<void> {
+		if (this.#finished) return;
+		this.#finished = true;
+		if (this.#previous === undefined) delete process.env[RUN_DIR_VAR];
+		else process.env[RUN_DIR_VAR] = this.#previous;
+		const found = findLeftovers([this.path]);
+		try {
+			await stopLeftovers(found);
+		} finally {
+			if (opts.removeDir) rmSync(this.path, { recursive: true, force: true });
+			this.#reaper.release();
+		}
+		if (found.length > 0) {
+			throw new Error(
+				`${found.length} process(es) of the run in ${this.path} were still running after ` +
+					`its services were stopped (now stopped):\n${describeLeftovers(found)}`
+			);
+		}
+	}
+}
