@@ -7,8 +7,10 @@
  * tsx scripts/test-summary.ts --run-dir DIR [--status N] [vitest.json] [playwright.json]
  */
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeLeftovers, findLeftovers, findReapers, stopLeftovers } from './lib/leftovers';
+import { LEFTOVERS_FILE } from './lib/run-dir';
 import { sleep } from './lib/system';
 
 const { values, positionals } = parseArgs({
@@ -46,12 +48,20 @@ if (playwrightFile && existsSync(playwrightFile)) {
 
 let leftovers = 0;
 if (runDir) {
+	// What the runners' own checks found and stopped (RunDir.finish): they may still exit 0.
+	const reportedFile = path.join(runDir, LEFTOVERS_FILE);
+	const reported = existsSync(reportedFile) ? readFileSync(reportedFile, 'utf8') : '';
+	if (reported) {
+		console.log(`Still running after the services were stopped (found by the runner, stopped):`);
+		console.log(reported.trimEnd());
+		leftovers += reported.trimEnd().split('\n').length;
+	}
 	// After Ctrl-C a runner's reaper may still be stopping what it owned: let it finish first.
 	const deadline = Date.now() + 30_000;
 	while (findReapers([runDir]).length > 0 && Date.now() < deadline) await sleep(200);
 	const found = findLeftovers([runDir]);
-	leftovers = found.length;
-	if (leftovers > 0) {
+	leftovers += found.length;
+	if (found.length > 0) {
 		console.log(`Still running after the tests, started by this run (stopping them now):`);
 		console.log(describeLeftovers(found));
 		await stopLeftovers(found);

@@ -88,7 +88,7 @@ export function pointsInto(text: string, dir: string): boolean {
 	return false;
 }
 
-/** pid, its parent, its parent's parent… up to init. */
+/** pid itself, its parent, its parent's parent… up to init. */
 function ancestorsOf(pid: number, byPid: Map<number, ProcessInfo>): Set<number> {
 	const result = new Set<number>();
 	for (let at = byPid.get(pid); at && !result.has(at.pid); at = byPid.get(at.ppid)) {
@@ -98,22 +98,25 @@ function ancestorsOf(pid: number, byPid: Map<number, ProcessInfo>): Set<number> 
 }
 
 /**
- * Processes of the runs in dirs. This process and its ancestors never count: a check runs inside
- * the run (its shell, npx), and they carry the run's variable too.
+ * Processes of the runs in dirs. Never this process or its ancestors: a check runs inside the
+ * run (its shell, npx) and they carry the run's variable too. With spareChildren, nor this
+ * process's own children that carry only the variable: a test runner's workers, which it stops
+ * itself after the check (vitest tears its global setup down before it closes its pool). A
+ * detached server of ours still counts then: its command line points into the run.
  */
-export function findLeftovers(dirs: string[]): Leftover[] {
+export function findLeftovers(dirs: string[], opts: { spareChildren?: boolean } = {}): Leftover[] {
 	const processes = listProcesses();
 	const byPid = new Map(processes.map((p) => [p.pid, p]));
 	const spared = ancestorsOf(process.pid, byPid);
-	spared.add(process.pid);
 	const found: Leftover[] = [];
-	for (const { pid, args } of processes) {
+	for (const { pid, ppid, args } of processes) {
 		if (spared.has(pid)) continue;
 		const command = args.join(' ');
 		if (dirs.some((dir) => args.some((arg) => pointsInto(arg, dir)))) {
 			found.push({ pid, command, via: 'command line' });
 			continue;
 		}
+		if (opts.spareChildren && ppid === process.pid) continue;
 		const runDir = environmentValue(pid, RUN_DIR_VAR);
 		if (runDir !== null && dirs.some((dir) => pointsInto(runDir, dir))) {
 			found.push({ pid, command, via: RUN_DIR_VAR });

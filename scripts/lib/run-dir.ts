@@ -1,8 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeLeftovers, findLeftovers, RUN_DIR_VAR, stopLeftovers } from './leftovers';
 import { startReaper, type Reaper } from './reaper';
+
+/** In an enclosing run's directory: what the checks of the runs inside it found and stopped. */
+export const LEFTOVERS_FILE = 'leftovers.txt';
 
 /**
  * The directory a test or benchmark run keeps its services in, and its promise to leave nothing
@@ -32,25 +35,34 @@ export class RunDir {
 
 	/**
 	 * Call after stopping the run's services. Anything of the run still running is a bug in
-	 * how it was stopped: it is stopped now, and the error names it.
+	 * how it was stopped: it is stopped now, and the error names it. spareChildren: see
+	 * findLeftovers.
 	 */
-	async finish(opts = { removeDir: true }): Promise<void> {
+	async finish(opts: { removeDir?: boolean; spareChildren?: boolean } = {}): Promise<void> {
 		if (this.#finished) return;
 		this.#finished = true;
 		if (this.#previous === undefined) delete process.env[RUN_DIR_VAR];
 		else process.env[RUN_DIR_VAR] = this.#previous;
-		const found = findLeftovers([this.path]);
+		const found = findLeftovers([this.path], { spareChildren: opts.spareChildren });
 		try {
 			await stopLeftovers(found);
 		} finally {
-			if (opts.removeDir) rmSync(this.path, { recursive: true, force: true });
+			if (opts.removeDir ?? true) rmSync(this.path, { recursive: true, force: true });
 			this.#reaper.release();
 		}
-		if (found.length > 0) {
-			throw new Error(
-				`${found.length} process(es) of the run in ${this.path} were still running after ` +
-					`its services were stopped (now stopped):\n${describeLeftovers(found)}`
-			);
+		if (found.length === 0) return;
+		const named = describeLeftovers(found);
+		// A runner may log this error and still exit 0 (vitest does): npm test's summary reads it.
+		if (this.#previous !== undefined) {
+			try {
+				appendFileSync(path.join(this.#previous, LEFTOVERS_FILE), named + '\n');
+			} catch {
+				// the enclosing run is gone already: the error below still says it
+			}
 		}
+		throw new Error(
+			`${found.length} process(es) of the run in ${this.path} were still running after ` +
+				`its services were stopped (now stopped):\n${named}`
+		);
 	}
 }
