@@ -24,4 +24,4 @@ for (let round = 1; round <= 5; round++) {
 	await stopLeftovers(found);
 	await sleep(500);
 }
-if (process.env.IL_REAPER_REMOVE) rmSync(dir, { recursive: true, force: true });
+rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { REAPER_VAR, RUN_DIR_VAR } from './leftovers';
 
 /**
  * A watchdog for a run's directory that outlives the process owning the run. A detached shell
- * (its own session, so Ctrl-C in the terminal does not reach it; about 1 MB) waits on a pipe
+ * (its own session, so Ctrl-C in the terminal does not reach it; under 2 MB) waits on a pipe
  * from the owner. After a clean stop the owner writes "done" and it exits. If the owner dies
  * first — Ctrl-C, a crash, SIGKILL — the kernel closes the pipe, and the shell runs
  * scripts/reap.ts: it stops every process of the run (see leftovers.ts) and removes the
@@ -23,16 +23,12 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const waiter = `IFS= read -r line; [ "$line" = done ] && exit 0
 exec "$IL_REAPER_NODE" --import tsx scripts/reap.ts`;
 
-export function startReaper(dir: string, opts: { removeDir: boolean }): Reaper {
+export function startReaper(dir: string): Reaper {
 	// Not marked as part of the run (RUN_DIR_VAR): the sweep and the checks must not count it.
 	const env: NodeJS.ProcessEnv = { ...process.env };
 	delete env[RUN_DIR_VAR];
 	delete env.NODE_OPTIONS;
-	Object.assign(env, {
-		[REAPER_VAR]: dir,
-		IL_REAPER_NODE: process.execPath,
-		IL_REAPER_REMOVE: opts.removeDir ? '1' : ''
-	});
+	Object.assign(env, { [REAPER_VAR]: dir, IL_REAPER_NODE: process.execPath });
 	const child = spawn('/bin/sh', ['-c', waiter, 'il-reaper'], {
 		cwd: repoRoot,
 		env,

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeLeftovers, findLeftovers, RUN_DIR_VAR, stopLeftovers } from './leftovers';
@@ -19,18 +19,20 @@ export class RunDir {
 	#reaper: Reaper;
 	#finished = false;
 
-	private constructor(prefix: string, opts: { removeDir: boolean }) {
-		// Inside an enclosing run (npm test sets one for the whole suite), so its check sees ours.
-		const parent = process.env[RUN_DIR_VAR] ?? os.tmpdir();
+	private constructor(prefix: string) {
+		// Inside an enclosing run (npm test sets one for the whole suite), so its check sees ours;
+		// not inside one that is gone (a stale variable in a shell).
+		const enclosing = process.env[RUN_DIR_VAR];
+		const parent = enclosing && existsSync(enclosing) ? enclosing : os.tmpdir();
 		this.path = mkdtempSync(path.join(parent, prefix));
 		this.#previous = process.env[RUN_DIR_VAR];
 		process.env[RUN_DIR_VAR] = this.path;
-		this.#reaper = startReaper(this.path, opts);
+		this.#reaper = startReaper(this.path);
 	}
 
-	/** A new run directory; removeDir: false keeps it (and its logs) when the owner dies. */
-	static open(prefix: string, opts = { removeDir: true }): RunDir {
-		return new RunDir(prefix, opts);
+	/** A new run directory, under the enclosing run's if there is one, else under the tmpdir. */
+	static open(prefix: string): RunDir {
+		return new RunDir(prefix);
 	}
 
 	/**
@@ -38,7 +40,7 @@ export class RunDir {
 	 * how it was stopped: it is stopped now, and the error names it. spareChildren: see
 	 * findLeftovers.
 	 */
-	async finish(opts: { removeDir?: boolean; spareChildren?: boolean } = {}): Promise<void> {
+	async finish(opts: { spareChildren?: boolean } = {}): Promise<void> {
 		if (this.#finished) return;
 		this.#finished = true;
 		if (this.#previous === undefined) delete process.env[RUN_DIR_VAR];
@@ -47,7 +49,7 @@ export class RunDir {
 		try {
 			await stopLeftovers(found);
 		} finally {
-			if (opts.removeDir ?? true) rmSync(this.path, { recursive: true, force: true });
+			rmSync(this.path, { recursive: true, force: true });
 			this.#reaper.release();
 		}
 		if (found.length === 0) return;
