@@ -19,18 +19,13 @@ declare module 'vitest' {
 let run: RunDir | null = null;
 let stopMariaDb: (() => Promise<void>) | null = null;
 
+// Vitest calls teardown also when setup failed part way: it copes with either unset.
 export async function setup(project: TestProject): Promise<void> {
 	run = RunDir.open('il-vitest-');
-	try {
-		const mariadb = await startTestMariaDb();
-		stopMariaDb = mariadb.stop;
-		const { port, socketPath, dataDir } = mariadb.handle;
-		project.provide('mariadb', { port, socketPath, dataDir });
-	} catch (error) {
-		// Vitest runs no teardown for a failed setup.
-		await teardown().catch(() => {});
-		throw error;
-	}
+	const mariadb = await startTestMariaDb();
+	stopMariaDb = mariadb.stop;
+	const { port, socketPath, dataDir } = mariadb.handle;
+	project.provide('mariadb', { port, socketPath, dataDir });
 }
 
 export async function teardown(): Promise<void> {
