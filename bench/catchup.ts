@@ -1,5 +1,4 @@
 import { createApp } from '../src/lib/server/app';
-import { databaseView } from '../tests/support/burst';
 import { lifecycleBurst } from './lib/bulk';
 import { targetsOf, type Context } from './lib/context';
 import { atOrAfter, binlogEnd, newStack, pbxPool } from './lib/env';
@@ -59,7 +58,7 @@ export async function catchupSuite(ctx: Context): Promise<void> {
 		let equal = true;
 		let compared = 0;
 		for (const tenant of stack.lookups.tenants) {
-			const want = await databaseView(stack, tenant);
+			const want = await stack.databaseView(tenant);
 			const have = new Map(app.live.state.rows(tenant.id).map((r) => [r.id, r.status as string]));
 			compared += want.size;
 			if (want.size !== have.size || [...want].some(([id, s]) => have.get(id) !== s)) equal = false;

@@ -1,5 +1,5 @@
 import type { Pool } from 'mysql2/promise';
-import type { Stack } from '../tests/support/stack';
+import type { Sandbox } from '../scripts/lib/sandbox';
 import { insertActive, reanswerActive } from './lib/bulk';
 import { onCleanup } from './lib/cleanup';
 import { targetsOf, type Context } from './lib/context';
@@ -22,7 +22,7 @@ import { memorySuite } from './memory';
 
 export interface FanoutEnv {
 	ctx: Context;
-	stack: Stack;
+	stack: Sandbox;
 	server: ServerProcess;
 	pool: Pool;
 	targets: Target[];
@@ -53,7 +53,7 @@ export async function fanoutAndMemorySuites(ctx: Context): Promise<void> {
 		const rows = options.memoryRows;
 		ctx.log(`${S}: ${rows} interactions in progress, through the binlog`);
 		await insertActive(pool, { idBase: 6e9, count: rows, targets });
-		await reanswerActive(pool, { idBase: 6e9, count: rows });
+		await reanswerActive(pool, { idBase: 6e9, count: rows, targets });
 		for (let i = 0; i < 240 && (await server.health()).seq < rows * 2; i++) await sleep(500);
 		const rssRows = rssMb(server.pid);
 

@@ -1,6 +1,6 @@
 import { io } from 'socket.io-client';
 import type { SubscribeReply } from '../src/lib/realtime';
-import type { Stack } from '../tests/support/stack';
+import type { Sandbox } from '../scripts/lib/sandbox';
 import {
 	drainProbe,
 	gridRowCount,
@@ -26,7 +26,7 @@ import { PacedWriter } from './lib/writer';
  */
 export async function gridFpsRun(
 	ctx: Context,
-	stack: Stack,
+	stack: Sandbox,
 	server: ServerProcess,
 	cookie: string
 ): Promise<void> {

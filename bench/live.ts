@@ -1,6 +1,6 @@
 import type { Browser, Page } from '@playwright/test';
 import type { Pool } from 'mysql2/promise';
-import type { Stack } from '../tests/support/stack';
+import type { Sandbox } from '../scripts/lib/sandbox';
 import { launchChromium, openGrid } from './lib/browser';
 import { insertActive, insertClosedToday } from './lib/bulk';
 import { onCleanup } from './lib/cleanup';
@@ -22,7 +22,7 @@ import { startOfZonedDay } from '../src/lib/time/zone';
 
 export interface LiveEnv {
 	ctx: Context;
-	stack: Stack;
+	stack: Sandbox;
 	server: ServerProcess;
 	pool: Pool;
 	targets: Target[];

@@ -4,13 +4,13 @@
  * and the logins. Ctrl-C stops the server and the traffic (MariaDB keeps its data; stop it with
  * `npm run services stop`).
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
 import { mintWallToken, upsertAccount, withUsers } from './lib/accounts';
+import { AppServer } from './lib/app-server';
 import { devAdmin } from './lib/pbx-cli';
 import { ensureBuild } from './lib/build';
 import { seedLookups, type DemoLookups } from './lib/demo-data';
@@ -120,12 +120,7 @@ async function main(): Promise<void> {
 	done((await ensureBuild(root)) ? 'built' : 'up to date');
 
 	step('Starting the server');
-	const server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
-		cwd: root,
-		env: { ...process.env, ...env },
-		stdio: ['ignore', 'inherit', 'inherit']
-	});
-	await waitForHealth(`http://127.0.0.1:${port}/health`, server);
+	const server = await new AppServer({ env, port }).start();
 	done('binlog streaming');
 
 	step(`Simulated traffic: ${values.rate} new interactions/s at ${values.speed}× speed`);
@@ -156,12 +151,12 @@ async function main(): Promise<void> {
 		stopping = true;
 		console.log('\nStopping traffic and server…');
 		await simulator.stop();
-		server.kill('SIGTERM');
+		await server.stop();
 		await pool.end();
 	};
 	process.on('SIGINT', () => void stop());
 	process.on('SIGTERM', () => void stop());
-	server.on('exit', (code) => {
+	server.process?.on('exit', (code) => {
 		if (!stopping) {
 			console.error(`The server exited (code ${code}).`);
 			void stop().then(() => process.exit(1));
@@ -228,21 +223,6 @@ async function createDemoUsers(
 		}
 	});
 	return logins;
-}
-
-async function waitForHealth(url: string, server: ReturnType<typeof spawn>): Promise<void> {
-	const deadline = Date.now() + 60_000;
-	while (Date.now() < deadline) {
-		if (server.exitCode !== null) throw new Error('The server exited during startup (see above)');
-		try {
-			const response = await fetch(url);
-			if (response.ok) return;
-		} catch {
-			// not listening yet
-		}
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-	throw new Error(`The server did not become healthy at ${url} within 60 s`);
 }
 
 main().catch((error: unknown) => {

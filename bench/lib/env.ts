@@ -1,12 +1,13 @@
-import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
-import { upsertAccount, withUsers } from '../../scripts/lib/accounts';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { signIn as signInAs } from '../../scripts/lib/app-server';
 import { loadLookups, type DemoLookups } from '../../scripts/lib/demo-data';
+import { adminPool, Sandbox } from '../../scripts/lib/sandbox';
+// Owned by the test-run lifecycle work; it moves to scripts/lib with it.
 import { startTestMariaDb } from '../../tests/support/mariadb';
-import { Stack } from '../../tests/support/stack';
 
 /**
  * The services of a run: one throw-away MariaDB (binlog ROW/FULL, as the tests use it), and per
- * suite a Stack (its own pbxlogs + dashboard databases, the app account, demo lookups).
+ * suite a Sandbox (its own pbxlogs + dashboard databases, the app account, demo lookups).
  */
 
 export interface Db {
@@ -29,8 +30,8 @@ export async function startDb(): Promise<Db> {
 	};
 }
 
-export async function newStack(db: Db, env: Record<string, string> = {}): Promise<Stack> {
-	return new Stack({
+export async function newStack(db: Db, env: Record<string, string> = {}): Promise<Sandbox> {
+	return new Sandbox({
 		mariadbPort: db.port,
 		contactsPerTenant: 300,
 		env: { LOG_LEVEL: 'warn', BINLOG_HEARTBEAT_MS: '5000', ...env }
@@ -39,23 +40,11 @@ export async function newStack(db: Db, env: Record<string, string> = {}): Promis
 
 /** A pool on the stack's pbxlogs as the PBX (all privileges), one COM_QUERY per call. */
 export function pbxPool(db: Db, database: string, connectionLimit = 8): Pool {
-	return mysql.createPool({
-		host: '127.0.0.1',
-		port: db.port,
-		user: 'il_test',
-		password: 'il_test',
-		database,
-		timezone: 'Z',
-		dateStrings: true,
-		supportBigNumbers: true,
-		bigNumberStrings: true,
-		multipleStatements: true,
-		connectionLimit
-	});
+	return adminPool(db.port, { database, connectionLimit });
 }
 
 /** Adds queues until every tenant has `perTenant` of them; returns the lookups after. */
-export async function addQueues(stack: Stack, perTenant: number): Promise<DemoLookups> {
+export async function addQueues(stack: Sandbox, perTenant: number): Promise<DemoLookups> {
 	for (const tenant of stack.lookups.tenants) {
 		for (let i = tenant.queues.length; i < perTenant; i++) {
 			await stack.pbx('INSERT INTO queues (tenant_id, name, description) VALUES (?, ?, ?)', [
@@ -79,33 +68,13 @@ export interface Account {
 export const PASSWORD = 'bench-password-1';
 
 /** Creates accounts through the same code as `npm run user`. */
-export async function createAccounts(stack: Stack, accounts: Account[]): Promise<void> {
-	await withUsers(stack.env, async (users) => {
-		for (const a of accounts) {
-			await upsertAccount(users, {
-				username: a.username,
-				displayName: a.username,
-				role: a.role,
-				tenantId: a.tenantId,
-				queueIds: a.queueIds ?? [],
-				permissions: ['interactions'],
-				password: PASSWORD
-			});
-		}
-	});
+export async function createAccounts(stack: Sandbox, accounts: Account[]): Promise<void> {
+	await stack.createUsers(accounts.map((a) => ({ ...a, password: PASSWORD })));
 }
 
 /** Signs in through the real login form; returns the Cookie header value. */
-export async function signIn(url: string, username: string): Promise<string> {
-	const response = await fetch(`${url}/login`, {
-		method: 'POST',
-		body: new URLSearchParams({ username, password: PASSWORD }),
-		redirect: 'manual',
-		headers: { origin: url, 'content-type': 'application/x-www-form-urlencoded' }
-	});
-	const cookie = response.headers.getSetCookie().find((c) => c.startsWith('il_session='));
-	if (!cookie) throw new Error(`sign-in of ${username} failed: HTTP ${response.status}`);
-	return cookie.split(';')[0];
+export function signIn(url: string, username: string): Promise<string> {
+	return signInAs(url, username, PASSWORD);
 }
 
 export async function globalStatus(pool: Pool, names: string[]): Promise<Record<string, number>> {

@@ -1,10 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
 	cpSync,
 	existsSync,
 	mkdirSync,
 	openSync,
-	readdirSync,
 	rmSync,
 	statSync,
 	symlinkSync,
@@ -12,8 +11,8 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../scripts/lib/ports';
-import { sleep } from './stats';
+import { AppServer } from '../../scripts/lib/app-server';
+import { newestMtime } from '../../scripts/lib/build';
 
 /**
  * The production server (adapter-node build + server.ts) in its own process, as `npm start`
@@ -24,15 +23,6 @@ import { sleep } from './stats';
 
 export const WORK_DIR = path.join(os.tmpdir(), `il-bench-${process.pid}`);
 const APP_DIR = path.join(WORK_DIR, 'app');
-
-function newestMtime(dir: string): number {
-	let newest = 0;
-	for (const entry of readdirSync(dir, { withFileTypes: true })) {
-		const file = path.join(dir, entry.name);
-		newest = Math.max(newest, entry.isDirectory() ? newestMtime(file) : statSync(file).mtimeMs);
-	}
-	return newest;
-}
 
 /** Builds when asked or needed, then snapshots build/ and server.ts; describes what it used. */
 export function prepareBuild(mode: 'auto' | 'always' | 'never'): string {
@@ -63,63 +53,16 @@ export function prepareBuild(mode: 'auto' | 'always' | 'never'): string {
 	return `vite build of ${at}${fresh ? '' : ' (older than some files under src/)'}`;
 }
 
-export class ServerProcess {
-	url = '';
-	#child: ChildProcess | null = null;
-
+/** The production server for one suite, run from the private copy, its output in WORK_DIR. */
+export class ServerProcess extends AppServer {
 	constructor(
-		private readonly env: Record<string, string>,
+		env: Record<string, string>,
 		readonly name: string
-	) {}
-
-	get pid(): number {
-		if (!this.#child?.pid) throw new Error(`server ${this.name} is not running`);
-		return this.#child.pid;
-	}
-
-	async start(): Promise<this> {
-		const port = await freePort();
-		this.url = `http://127.0.0.1:${port}`;
-		const logFile = path.join(WORK_DIR, `server-${this.name}.log`);
-		const log = openSync(logFile, 'w');
-		this.#child = spawn(process.execPath, ['--import', 'tsx', path.join(APP_DIR, 'server.ts')], {
-			env: {
-				...process.env,
-				...this.env,
-				PORT: String(port),
-				HOST: '127.0.0.1',
-				ORIGIN: this.url,
-				NODE_ENV: 'production'
-			},
-			stdio: ['ignore', log, log]
+	) {
+		super({
+			env: { ...env, NODE_ENV: 'production' },
+			appDir: APP_DIR,
+			logFile: path.join(WORK_DIR, `server-${name}.log`)
 		});
-		const deadline = Date.now() + 60_000;
-		while (Date.now() < deadline) {
-			if (this.#child.exitCode !== null) break;
-			const ok = await fetch(`${this.url}/health`).then(
-				(r) => r.ok,
-				() => false
-			);
-			if (ok) return this;
-			await sleep(200);
-		}
-		await this.stop();
-		throw new Error(`server ${this.name} did not start: see ${logFile}`);
-	}
-
-	async health(): Promise<{ ok: boolean; binlog: string; seq: number }> {
-		const response = await fetch(`${this.url}/health`);
-		return (await response.json()) as { ok: boolean; binlog: string; seq: number };
-	}
-
-	async stop(): Promise<void> {
-		const child = this.#child;
-		this.#child = null;
-		if (!child || child.exitCode !== null || child.signalCode !== null) return;
-		const exited = new Promise((resolve) => child.once('exit', resolve));
-		child.kill('SIGTERM');
-		const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-		await exited;
-		clearTimeout(timer);
 	}
 }

@@ -1,5 +1,7 @@
-import mysql, { type Pool } from 'mysql2/promise';
-import { sqlTime } from '../../scripts/lib/sql';
+import type { Pool } from 'mysql2/promise';
+import { lifecycleStep, type Lifecycle } from '../../scripts/lib/lifecycle';
+import type { ActiveRow } from '../../scripts/lib/pbx-sql';
+import { PbxWriter } from '../../scripts/lib/pbx-writes';
 import { newAckTable, type AckTable } from './keys';
 import { now, sleep } from './stats';
 
@@ -25,54 +27,42 @@ export interface PacedOptions {
 }
 
 const CHANNELS = ['voice', 'chat', 'sms', 'whatsapp'] as const;
-const CLOSE_COLUMNS =
-	'id, uniqueid, tenant_id, queue_id, channel, direction, agent_id, crm_contact_id, phone_number, did, created_at, answered_at, acw_started_at';
 
-/** One commit of step `step` (0..3) of interaction `j`; returns [sql, statements sent]. */
-export function stepSql(o: PacedOptions, j: number, step: number, at: number): [string, number] {
+/** Interaction `j` of a bench load, round-robin over the targets; `phone` starts its number. */
+export function benchRow(
+	o: { idBase: number; targets: Target[] },
+	j: number,
+	createdMs: number,
+	phone = '+1555'
+): ActiveRow {
 	const id = o.idBase + j;
 	const t = o.targets[j % o.targets.length];
-	const time = sqlTime(at);
-	switch (step) {
-		case 0:
-			return [
-				mysql.format(
-					`INSERT INTO active_interactions
-					   (id, uniqueid, tenant_id, queue_id, channel, status, phone_number, did, created_at)
-					 VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?)`,
-					[id, `bench-${id}`, t.tenantId, t.queueId, CHANNELS[j % 4], `+1555${String(j % 1e7).padStart(7, '0')}`, `+1800555${t.queueId % 10000}`, sqlTime(at - (o.createdAgoMs ?? 0))] // prettier-ignore
-				),
-				1
-			];
-		case 1:
-			return [
-				mysql.format(
-					"UPDATE active_interactions SET status = 'active', agent_id = ?, answered_at = ? WHERE id = ?",
-					[t.agentIds[j % t.agentIds.length], time, id]
-				),
-				1
-			];
-		case 2:
-			return [
-				mysql.format(
-					"UPDATE active_interactions SET status = 'acw', acw_started_at = ? WHERE id = ?",
-					[time, id]
-				),
-				1
-			];
-		default:
-			return [
-				mysql.format(
-					`BEGIN;
-					 INSERT INTO closed_interactions (${CLOSE_COLUMNS}, closed_at, talk_seconds, acw_seconds, disposition_id)
-					 SELECT ${CLOSE_COLUMNS}, ?, 1, 1, NULL FROM active_interactions WHERE id = ?;
-					 DELETE FROM active_interactions WHERE id = ?;
-					 COMMIT`,
-					[time, id, id]
-				),
-				4
-			];
-	}
+	return {
+		id,
+		uniqueid: `bench-${id}`,
+		tenantId: t.tenantId,
+		queueId: t.queueId,
+		channel: CHANNELS[j % 4],
+		phoneNumber: `${phone}${String(j % 1e7).padStart(7, '0')}`,
+		did: `+1800555${t.queueId % 10000}`,
+		createdMs
+	};
+}
+
+/** The agent who takes interaction `j`. */
+export function benchAgent(o: { targets: Target[] }, j: number): number {
+	const t = o.targets[j % o.targets.length];
+	return t.agentIds[j % t.agentIds.length];
+}
+
+/** Interaction `j`'s lifecycle, created `createdAgoMs` before it starts at `atMs`. */
+export function benchLifecycle(
+	o: { idBase: number; targets: Target[]; createdAgoMs?: number },
+	j: number,
+	atMs: number
+): Lifecycle {
+	const row = benchRow(o, j, atMs - (o.createdAgoMs ?? 0));
+	return { row, agentId: benchAgent(o, j), dispositionId: null };
 }
 
 export class PacedWriter {
@@ -88,11 +78,13 @@ export class PacedWriter {
 	endedAt = 0;
 	readonly #gap: number;
 	readonly #interactions: number;
+	readonly #writer: PbxWriter;
 
 	constructor(
-		private readonly pool: Pool,
+		pool: Pool,
 		private readonly options: PacedOptions
 	) {
+		this.#writer = new PbxWriter(pool);
 		// Steps ~200 ms apart: interaction j's step s is due at tick 4·(j + s·gap) + s.
 		this.#gap = Math.max(1, Math.round(options.rate / 20));
 		this.#interactions = Math.ceil((options.rate * options.seconds) / 4);
@@ -130,10 +122,12 @@ export class PacedWriter {
 	}
 
 	async #commit(j: number, step: number): Promise<void> {
-		const [sql, statements] = stepSql(this.options, j, step, Date.now());
-		this.statements += statements;
+		const at = Date.now();
+		const commit = lifecycleStep(this.#writer.sql, benchLifecycle(this.options, j, at), step, at);
+		// One round trip whatever the commit: several statements go as BEGIN; …; COMMIT.
+		this.statements += commit.length === 1 ? 1 : commit.length + 2;
 		try {
-			await this.pool.query(sql);
+			await this.#writer.runTogether([commit]);
 			this.table.acks[j * 4 + step] = now();
 			this.commits++;
 		} catch (error) {

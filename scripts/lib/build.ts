@@ -2,7 +2,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { runQuietly } from './system';
 
-function newestMtime(dir: string): number {
+/** The newest modification time of any file below `dir`, in epoch ms. */
+export function newestMtime(dir: string): number {
 	let newest = 0;
 	for (const entry of readdirSync(dir, { withFileTypes: true })) {
 		const full = path.join(dir, entry.name);

@@ -1,3 +1,4 @@
+import type { TranscriptSegment } from '../../src/lib/transcript';
 import type { Rng } from './random';
 
 /**
@@ -155,11 +156,11 @@ export function messageBody(lines: readonly Line[]): string {
 	return lines.map(formatLine).join('\n');
 }
 
-export interface Segment {
+/** A segment as the PBX's speech-to-text job writes it: always a speaker and both times. */
+export interface Segment extends TranscriptSegment {
 	speaker: Speaker;
 	start: number;
 	end: number;
-	text: string;
 }
 
 /**

@@ -10,7 +10,7 @@ import {
 	personName,
 	tenantSpecs
 } from './demo-catalog';
-import { tableRef } from './sql';
+import { tableRef, withTransaction } from './sql';
 
 /**
  * The demo's lookup data (tenants, queues, agents, dispositions, CRM contacts) and the typed
@@ -83,9 +83,7 @@ export async function seedLookups(
 	const rng = new Rng(options.seed ?? 20240611);
 	const contactsPerTenant = options.contactsPerTenant ?? 300;
 	const table = (name: string) => tableRef(database, name);
-	const conn = await pool.getConnection();
-	try {
-		await conn.beginTransaction();
+	await withTransaction(pool, async (conn) => {
 		for (const spec of tenantSpecs) {
 			const [result] = await conn.query<ResultSetHeader>(
 				`INSERT INTO ${table('tenants')} (name, timezone) VALUES (?, ?)`,
@@ -125,13 +123,7 @@ export async function seedLookups(
 				[contacts]
 			);
 		}
-		await conn.commit();
-	} catch (error) {
-		await conn.rollback();
-		throw error;
-	} finally {
-		conn.release();
-	}
+	});
 	return loadLookups(pool, database);
 }
 

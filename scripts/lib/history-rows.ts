@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import type { DemoTenant } from './demo-data';
 import { segmentsFor } from './conversation';
-import { closedRowValues, plannedMoments, type SqlValue } from './closed-row';
+import { closedValues } from './pbx-sql';
+import { closedRowOf, plannedMoments } from './plan-rows';
 import { hourBuckets } from './history-shape';
 import { planInteraction, uniqueIdFor, type InteractionPlan } from './interaction-plan';
 import type { Rng } from './random';
-import { sqlString, sqlTime } from './sql';
+import { sqlString, sqlTime, type SqlValue } from './sql';
 import { writeToneWav, type Turn } from './wav';
 
 /** History rows as SQL tuples, and the shared recordings they point at. */
@@ -64,7 +65,7 @@ export function* historyTuples(source: TupleSource): Generator<{
 				transcription = `(${id},'en',${sqlString(segments)},'${at}')`;
 			}
 			const uniqueid = uniqueIdFor(plan.channel, createdMs, id);
-			const values = closedRowValues(id, uniqueid, plan, moments, recording?.path ?? null);
+			const values = closedValues(closedRowOf(id, uniqueid, plan, moments, recording?.path ?? null));
 			yield { closed: '(' + values.map(sqlValue).join(',') + ')', transcription };
 		}
 	}

@@ -1,6 +1,6 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { DemoLookups } from './demo-data';
-import { CLOSED_COLUMNS } from './closed-row';
+import { CLOSED_COLUMNS } from './pbx-sql';
 import { SIMULATOR_ID_FLOOR } from './interaction-plan';
 import { Rng } from './random';
 import {
@@ -84,7 +84,7 @@ export async function generateHistory(options: HistoryOptions): Promise<HistoryR
 		started = Date.now();
 		const closedTable = tableRef(database, 'closed_interactions');
 		const transcriptionTable = tableRef(database, 'transcriptions');
-		const closedSql = `INSERT INTO ${closedTable} (${CLOSED_COLUMNS.join(',')}) VALUES `;
+		const closedSql = `INSERT INTO ${closedTable} (${CLOSED_COLUMNS}) VALUES `;
 		const transcriptionSql = `INSERT INTO ${transcriptionTable} (${TRANSCRIPTION_COLUMNS}) VALUES `;
 		let written = 0;
 		let transcribed = 0;

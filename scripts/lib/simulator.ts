@@ -4,6 +4,7 @@ import { Rng } from './random';
 import type { DemoLookups, DemoTenant } from './demo-data';
 import { formatLine, segmentsFor } from './conversation';
 import { PbxWriter } from './pbx-writes';
+import { activeRowOf } from './plan-rows';
 import {
 	type AgentPicker,
 	type InteractionPlan,
@@ -148,11 +149,12 @@ export class TrafficSimulator {
 		const uniqueid = uniqueIdFor(plan.channel, createdMs, ++this.#sequence);
 		const [opening = null, ...rest] = plan.channel === 'voice' ? [] : plan.lines.map(formatLine);
 		this.#counts.started++;
-		await pbx.insertNew(id, uniqueid, plan, createdMs, opening);
+		await pbx.insertActive([activeRowOf(id, uniqueid, plan, createdMs, opening)]);
 		await this.#sleep(plan.waitSeconds);
+		// Some PBX setups tag an abandon with a disposition at its close (see the plan).
+		const dispositionId = plan.disposition?.id ?? null;
 		if (plan.abandoned || !plan.agent) {
-			const moments = { createdMs, answeredMs: null, acwMs: null, closedMs: Date.now() };
-			await pbx.close(id, uniqueid, plan, moments, null);
+			await pbx.close(id, { dispositionId });
 			this.#counts.abandoned++;
 			this.#counts.closed++;
 			return;
@@ -167,13 +169,13 @@ export class TrafficSimulator {
 			const steps = Math.max(1, rest.length);
 			for (let i = 0; i < steps; i++) {
 				await this.#sleep(plan.talkSeconds / steps);
-				if (i < rest.length) await pbx.appendMessage(id, rest[i], Date.now());
+				if (i < rest.length) await pbx.appendMessage(id, rest[i]);
 			}
 			const acwMs = Date.now();
 			await pbx.startAcw(id, acwMs);
 			// The agent picks the disposition part-way through wrap-up, as a real one would.
 			await this.#sleep(plan.acwSeconds / 2);
-			await pbx.setDisposition(id, plan.disposition?.id ?? null, Date.now());
+			await pbx.setDisposition(id, dispositionId);
 			await this.#sleep(plan.acwSeconds / 2);
 			const recording = plan.recorded ? recordingPath(plan.tenant.id, createdMs, id) : null;
 			// The file exists before the row that points at it becomes visible.
@@ -185,18 +187,12 @@ export class TrafficSimulator {
 						plan.lines.length
 					)
 				: [];
-			await pbx.close(
-				id,
-				uniqueid,
-				plan,
-				{ createdMs, answeredMs, acwMs, closedMs: Date.now() },
-				recording
-			);
+			await pbx.close(id, { dispositionId, recordingFile: recording });
 			this.#counts.closed++;
 			if (!recording) return;
 			// The speech-to-text job runs a little after the call closes.
 			await this.#sleep(rng.float(1, 5));
-			await pbx.insertTranscription(id, segmentsFor(plan.lines, turns), Date.now());
+			await pbx.insertTranscription(id, segmentsFor(plan.lines, turns));
 			this.#counts.transcribed++;
 		} finally {
 			this.#agentLoad.set(agentId, (this.#agentLoad.get(agentId) ?? 1) - 1);

@@ -1,8 +1,12 @@
+import type { Pool, PoolConnection } from 'mysql2/promise';
+
 /**
- * Small SQL helpers shared by the seeders and the simulator. Timestamps are always written as
+ * Small SQL helpers shared by the seeders, the PBX writer, the tests and the benchmarks. Timestamps are always written as
  * explicit UTC text, never through the session time zone or a JS Date, because the PBX stores
  * DATETIME(3) in UTC and the server reading it must not depend on how we connected.
  */
+
+export type SqlValue = string | number | null;
 
 /** 'YYYY-MM-DD HH:MM:SS.mmm' in UTC. */
 export function sqlTime(epochMillis: number): string {
@@ -44,3 +48,23 @@ export function sqlString(value: string | null): string {
 }
 
 const needsEscape = /[\\'\0]/;
+
+/** Runs `work` in one transaction on a connection of its own; rolls back when it throws. */
+export async function withTransaction<T>(
+	pool: Pool,
+	work: (conn: PoolConnection) => Promise<T>
+): Promise<T> {
+	const conn = await pool.getConnection();
+	try {
+		await conn.beginTransaction();
+		const result = await work(conn);
+		await conn.commit();
+		return result;
+	} catch (error) {
+		// The original error matters, not a rollback on a connection that may already be gone.
+		await conn.rollback().catch(() => undefined);
+		throw error;
+	} finally {
+		conn.release();
+	}
+}

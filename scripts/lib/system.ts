@@ -131,18 +131,26 @@ export function spawnDetached(command: string, args: string[], logFile: string) 
 	return { pid: child.pid, exitStatus: () => status };
 }
 
-/** Polls probe until it resolves; fails early if the server exits, quoting its log either way. */
+/**
+ * Polls probe until it resolves; fails early if the server exits, quoting its log either way
+ * (a server without a log file of its own writes to ours: its last words are already above).
+ */
 export async function waitUntilReady(opts: {
 	name: string;
 	probe: () => Promise<unknown>;
-	logFile: string;
+	logFile?: string;
 	exitStatus?: () => string | null;
 	timeoutMs?: number;
 }): Promise<void> {
 	const timeoutMs = opts.timeoutMs ?? 30_000;
 	const deadline = Date.now() + timeoutMs;
+	const { logFile } = opts;
 	const fail = (why: string) =>
-		new Error(`${opts.name} ${why}; ${opts.logFile} ends with:\n${tailOfFile(opts.logFile)}`);
+		new Error(
+			logFile === undefined
+				? `${opts.name} ${why}`
+				: `${opts.name} ${why}; ${logFile} ends with:\n${tailOfFile(logFile)}`
+		);
 	let lastError = '';
 	while (Date.now() < deadline) {
 		const exited = opts.exitStatus?.() ?? null;

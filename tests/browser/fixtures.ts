@@ -1,6 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test';
-import mysql from 'mysql2/promise';
-import { PbxSql } from '../support/pbx';
+import { adminPool } from '../../scripts/lib/sandbox';
+import { TestPbx } from '../support/pbx';
 
 /** What tests/browser/setup.ts prepared: lookups, the PBX database, users. */
 export interface TenantFixture {
@@ -23,18 +23,11 @@ export async function signIn(page: Page, username: string): Promise<void> {
 	await page.waitForURL(/\/interactions/);
 }
 
-export const test = base.extend<{ pbx: PbxSql }>({
+export const test = base.extend<{ pbx: TestPbx }>({
 	// eslint-disable-next-line no-empty-pattern
 	pbx: async ({}, use) => {
-		const pool = mysql.createPool({
-			host: '127.0.0.1',
-			port: Number(process.env.IL_MARIADB_PORT),
-			user: 'il_test',
-			password: 'il_test',
-			timezone: 'Z',
-			connectionLimit: 2
-		});
-		await use(new PbxSql(pool, process.env.IL_PBX_DB ?? ''));
+		const pool = adminPool(Number(process.env.IL_MARIADB_PORT), { connectionLimit: 2 });
+		await use(new TestPbx(pool, process.env.IL_PBX_DB ?? ''));
 		await pool.end();
 	}
 });

@@ -25,7 +25,7 @@ test('a row inserted by SQL appears in the grid and changes status without a rel
 	await expect(row).toContainText(tenant.agents[0].name);
 	await pbx.startAcw(id);
 	await expect(row).toHaveAttribute('data-status', 'acw');
-	await pbx.close(id, tenant.dispositions[0].id);
+	await pbx.close(id, { dispositionId: tenant.dispositions[0].id });
 	await expect(row).toHaveAttribute('data-status', 'closed');
 	await expect(row).toContainText(tenant.dispositions[0].code);
 

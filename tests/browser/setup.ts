@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { upsertAccount, withUsers } from '../../scripts/lib/accounts';
+import { AppServer } from '../../scripts/lib/app-server';
 import { freePort } from '../../scripts/lib/ports';
 import { RunDir } from '../../scripts/lib/run-dir';
 import { startTestMariaDb } from '../support/mariadb';
@@ -67,23 +67,9 @@ async function start(stops: (() => Promise<void>)[]): Promise<void> {
 		return { password: common.password };
 	});
 
-	const server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
-		env,
-		stdio: ['ignore', 'inherit', 'inherit']
-	});
-	stops.push(() => stopChild(server));
-	const url = `http://127.0.0.1:${port}`;
-	const deadline = Date.now() + 60_000;
-	for (;;) {
-		if (server.exitCode !== null) throw new Error('server exited during startup');
-		if (Date.now() > deadline) throw new Error('server did not become healthy');
-		const ok = await fetch(`${url}/health`).then(
-			(r) => r.ok,
-			() => false
-		);
-		if (ok) break;
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
+	const server = await new AppServer({ env, port }).start();
+	stops.push(() => server.stop());
+	const url = server.url;
 
 	process.env.IL_BASE_URL = url;
 	process.env.IL_MARIADB_PORT = String(mariadb.handle.port);
@@ -91,14 +77,4 @@ async function start(stops: (() => Promise<void>)[]): Promise<void> {
 	process.env.IL_PASSWORD = users.password;
 	process.env.IL_RECORDINGS_ROOT = stack.env.RECORDINGS_ROOT;
 	process.env.IL_LOOKUPS = JSON.stringify(stack.lookups.tenants.map((t) => ({ id: t.id, name: t.name, timezone: t.timezone, queues: t.queues.map((q) => ({ id: q.id, name: q.name })), agents: t.agents.slice(0, 3).map((a) => ({ id: a.id, name: a.name })), dispositions: t.dispositions.slice(0, 3).map((d) => ({ id: d.id, code: d.code })) }))); // prettier-ignore
-}
-
-/** SIGTERM, then SIGKILL after 15 s; at once when it already ended (Ctrl-C reaches it too). */
-async function stopChild(child: ChildProcess): Promise<void> {
-	if (child.exitCode !== null || child.signalCode !== null) return;
-	const exited = new Promise((resolve) => child.once('exit', resolve));
-	child.kill('SIGTERM');
-	const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-	await exited;
-	clearTimeout(timer);
 }

@@ -3,7 +3,7 @@ import { startOfZonedDay } from '../../src/lib/time/zone';
 import { expect, test } from '../support/wall';
 import { expectBoardEqualsDb } from '../support/wall-board';
 import { screenshot } from '../support/wall-page';
-import { morningTraffic, sqlTime } from '../support/wall-pbx';
+import { morningTraffic } from '../support/wall-pbx';
 
 test.describe('wall display', () => {
 	test('stopping the server shows the stale banner within 5 s; restarting it recovers by itself', async ({
@@ -37,11 +37,11 @@ test.describe('wall display', () => {
 
 		// The PBX goes on while the server is down: answers, closes, new calls.
 		const now = Date.now();
-		await stack.pbx(
-			`UPDATE active_interactions SET status = 'active', agent_id = ?, answered_at = ?
-			  WHERE status = 'new' ORDER BY id LIMIT 3`,
-			[tenant.agents[0].id, sqlTime(now)]
+		const waiting = await stack.pbxRows<{ id: string }>(
+			"SELECT id FROM active_interactions WHERE status = 'new' ORDER BY id LIMIT 3"
 		);
+		const agentId = tenant.agents[0].id;
+		await pbx.run(pbx.sql.answer(waiting.map((r) => ({ id: Number(r.id), agentId, atMs: now }))));
 		await stack.pbx("DELETE FROM active_interactions WHERE status = 'acw' ORDER BY id LIMIT 2");
 		await pbx.write([
 			{ queue: tenant.queues[2].id, createdMs: now - 5_000 },

@@ -26,7 +26,7 @@ test.describe('wall display', () => {
 		const heap: Record<string, number> = { baseline: await heapMb(page) };
 
 		const steps = 161;
-		const traffic = new DayOfTraffic(stack, tenant, pbx, 190);
+		const traffic = new DayOfTraffic(tenant, pbx, 190);
 		const started = Date.now();
 		for (let step = 0; step <= steps; step++) {
 			// The day moves on 9 minutes a step: the server's clock, and the PBX's timestamps.

@@ -9,7 +9,7 @@ import {
 	postAction,
 	subscribe
 } from '../support/access';
-import { PbxSql } from '../support/pbx';
+import { TestPbx } from '../support/pbx';
 import { Stack, waitFor, type LiveClient } from '../support/stack';
 
 /**
@@ -19,7 +19,7 @@ import { Stack, waitFor, type LiveClient } from '../support/stack';
  */
 
 let stack: Stack;
-let pbx: PbxSql;
+let pbx: TestPbx;
 let tenantA: DemoTenant;
 let tenantB: DemoTenant;
 let tenantC: DemoTenant;
@@ -81,7 +81,7 @@ async function expectRefusalAudited(
 beforeAll(async () => {
 	stack = await new Stack({ mariadbPort: inject('mariadb').port, contactsPerTenant: 5 }).prepare();
 	[tenantA, tenantB, tenantC] = stack.lookups.tenants;
-	pbx = new PbxSql(stack.admin, stack.pbxDb);
+	pbx = new TestPbx(stack.admin, stack.pbxDb);
 	// Live rows in every tenant, in two queues of A, so snapshots have something to leak.
 	await pbx.insertNew({ id: 81_001, tenantId: tenantA.id, queueId: tenantA.queues[0].id });
 	await pbx.insertNew({ id: 81_002, tenantId: tenantA.id, queueId: tenantA.queues[1].id });

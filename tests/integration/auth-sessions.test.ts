@@ -11,7 +11,7 @@ import {
 	subscribe,
 	whenEnded
 } from '../support/access';
-import { PbxSql } from '../support/pbx';
+import { TestPbx } from '../support/pbx';
 import { Stack, waitFor, type LiveClient } from '../support/stack';
 
 /**
@@ -26,7 +26,7 @@ const IDLE_MINUTES = 30;
 const MAX_HOURS = 12;
 
 let stack: Stack;
-let pbx: PbxSql;
+let pbx: TestPbx;
 let tenantA: DemoTenant;
 let tenantB: DemoTenant;
 const sockets: LiveClient[] = [];
@@ -43,7 +43,7 @@ beforeAll(async () => {
 		env: { SESSION_IDLE_MINUTES: String(IDLE_MINUTES), SESSION_MAX_HOURS: String(MAX_HOURS) }
 	}).prepare();
 	[tenantA, tenantB] = stack.lookups.tenants;
-	pbx = new PbxSql(stack.admin, stack.pbxDb);
+	pbx = new TestPbx(stack.admin, stack.pbxDb);
 	const [first, second] = tenantA.queues;
 	await pbx.insertNew({ id: 82_001, tenantId: tenantA.id, queueId: first.id });
 	await pbx.insertNew({ id: 82_002, tenantId: tenantA.id, queueId: second.id });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/lib/server/app';
-import { databaseView, lifecycleBurst } from '../support/burst';
+import { lifecycleBurst } from '../support/burst';
 import { TestClient } from '../support/client';
-import { PbxSql } from '../support/pbx';
+import { TestPbx } from '../support/pbx';
 import { Stack, waitFor } from '../support/stack';
 
 /**
@@ -35,7 +35,7 @@ describe('binlog edge cases', () => {
 			await stack.app.live.supervisor.stop();
 			// While the tailer is down, changes land in a binlog file that is then purged.
 			await lifecycleBurst(stack, tenant, { interactions: 20, firstId: 600_000 });
-			await new PbxSql(stack.admin, stack.pbxDb).insertNew({
+			await new TestPbx(stack.admin, stack.pbxDb).insertNew({
 				id: 600_100,
 				tenantId: tenant.id,
 				queueId: tenant.queues[0].id
@@ -65,11 +65,11 @@ describe('binlog edge cases', () => {
 			'the client to resync'
 		);
 		expect(client.snapshots).toBeGreaterThanOrEqual(2);
-		const expected = await databaseView(stack, tenant);
+		const expected = await stack.databaseView(tenant);
 		expect(client.statuses()).toEqual(expected);
 		expect(client.statuses().get('600100')).toBe('new');
 		// And the stream goes on after the resnapshot.
-		await new PbxSql(stack.admin, stack.pbxDb).answer(600_100, tenant.agents[0].id);
+		await new TestPbx(stack.admin, stack.pbxDb).answer(600_100, tenant.agents[0].id);
 		await waitFor(() => client.rows.get('600100')?.status === 'active', 10_000, 'the next change');
 	});
 
@@ -85,7 +85,7 @@ describe('binlog edge cases', () => {
 			 VALUES (77, 610001, 'legacy', ?, ?, 'chat', UTC_TIMESTAMP(3))`,
 			[tenant.id, tenant.queues[0].id]
 		);
-		await new PbxSql(stack.admin, stack.pbxDb).answer(610_001, tenant.agents[0].id);
+		await new TestPbx(stack.admin, stack.pbxDb).answer(610_001, tenant.agents[0].id);
 		await waitFor(() => client.rows.get('610001')?.status === 'active', 10_000, 'the row');
 		const row = client.rows.get('610001');
 		expect(row?.channel).toBe('chat');

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
+import { sqlTime } from '../../scripts/lib/sql';
 import { formatInZone } from '../../src/lib/format';
 import { zonedTimestamps } from '../../src/lib/server/export/timestamps';
 import { dashRows } from '../support/access';
-import { PbxSql } from '../support/pbx';
+import { TestPbx } from '../support/pbx';
 import { Stack, waitFor } from '../support/stack';
 
 /**
@@ -14,7 +15,7 @@ import { Stack, waitFor } from '../support/stack';
  */
 
 let stack: Stack;
-let pbx: PbxSql;
+let pbx: TestPbx;
 let tenantA: DemoTenant; // America/Chicago: UTC-6 in January
 let tenantB: DemoTenant;
 let tenantC: DemoTenant; // Asia/Kolkata: the 200k bulk rows live here
@@ -28,7 +29,6 @@ const cookies: Record<'admin' | 'sup' | 'adminB' | 'adminC' | 'platform', string
 const CHANNELS = ['voice', 'chat', 'sms', 'whatsapp'] as const;
 const BULK = 200_000;
 const utcMs = (sql: string) => Date.parse(sql.replace(' ', 'T') + 'Z');
-const sqlTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
 /** RFC 4180, as a spreadsheet reads it. */
 function parseCsv(text: string): string[][] {
@@ -163,7 +163,7 @@ function rssBytes(): number {
 beforeAll(async () => {
 	stack = await new Stack({ mariadbPort: inject('mariadb').port, contactsPerTenant: 5 }).prepare();
 	[tenantA, tenantB, tenantC] = stack.lookups.tenants;
-	pbx = new PbxSql(stack.admin, stack.pbxDb);
+	pbx = new TestPbx(stack.admin, stack.pbxDb);
 	// History is written before the server starts, so the binlog tailer has none of it to decode
 	// while memory is measured.
 	await insertHistory();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { InteractionChange } from '../../src/lib/interaction';
 import type { SubscribeReply } from '../../src/lib/realtime';
 import { Rng } from '../../scripts/lib/random';
-import { PbxSql } from '../support/pbx';
+import { TestPbx } from '../support/pbx';
 import { Stack, waitFor, type LiveClient } from '../support/stack';
 
 /**
@@ -89,7 +89,7 @@ describe('scope isolation', () => {
 		}
 
 		// 2,500 lifecycles of 4 commits each, spread over every tenant and queue.
-		const pbx = new PbxSql(stack.admin, stack.pbxDb);
+		const pbx = new TestPbx(stack.admin, stack.pbxDb);
 		const plan = Array.from({ length: 2500 }, (_, i) => {
 			const tenant = stack.lookups.tenants[i % 3];
 			return {
@@ -106,7 +106,7 @@ describe('scope isolation', () => {
 				await pbx.insertNew({ id: p.id, tenantId: p.tenant.id, queueId: p.queueId });
 				await pbx.answer(p.id, p.agentId);
 				await pbx.startAcw(p.id);
-				await pbx.close(p.id, p.tenant.dispositions[0].id);
+				await pbx.close(p.id, { dispositionId: p.tenant.dispositions[0].id });
 			}
 		};
 		await Promise.all(Array.from({ length: 8 }, worker));
@@ -153,7 +153,7 @@ describe('scope isolation', () => {
 		const received: InteractionChange[] = [];
 		socket.on('live:changes', ({ changes }) => received.push(...changes));
 		await new Promise((resolve) => socket.emit('live:subscribe', {}, resolve));
-		const pbx = new PbxSql(stack.admin, stack.pbxDb);
+		const pbx = new TestPbx(stack.admin, stack.pbxDb);
 		await pbx.insertNew({ id: 990_001, tenantId: tenant.id, queueId: inside.id });
 		await pbx.moveQueue(990_001, outside.id);
 		await pbx.answer(990_001, tenant.agents[0].id);

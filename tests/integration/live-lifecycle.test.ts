@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ChangesMessage, SubscribeReply } from '../../src/lib/realtime';
 import type { Status } from '../../src/lib/interaction';
-import { PbxSql } from '../support/pbx';
+import { TestPbx } from '../support/pbx';
 import { Stack, waitFor, type LiveClient } from '../support/stack';
 
 let stack: Stack;
-let pbx: PbxSql;
+let pbx: TestPbx;
 
 beforeAll(async () => {
 	stack = await new Stack({ mariadbPort: inject('mariadb').port }).prepare();
 	await stack.start();
-	pbx = new PbxSql(stack.admin, stack.pbxDb);
+	pbx = new TestPbx(stack.admin, stack.pbxDb);
 });
 
 afterAll(async () => {
@@ -39,7 +39,7 @@ describe('live pipeline', () => {
 		await pbx.insertNew({ id: 9001, tenantId: tenant.id, queueId: tenant.queues[0].id });
 		await pbx.answer(9001, tenant.agents[0].id);
 		await pbx.startAcw(9001);
-		await pbx.close(9001, tenant.dispositions[0].id);
+		await pbx.close(9001, { dispositionId: tenant.dispositions[0].id });
 
 		await waitFor(() => seen.length >= 4, 10_000, 'four changes');
 		expect(seen.map((s) => s.status)).toEqual(['new', 'active', 'acw', 'closed']);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startMariaDb } from '../../scripts/lib/mariadb';
-import { databaseView, lifecycleBurst } from '../support/burst';
+import { lifecycleBurst } from '../support/burst';
 import { TestClient } from '../support/client';
 import { Stack, waitFor } from '../support/stack';
 
@@ -25,7 +25,7 @@ async function expectEqualToDatabase(client: TestClient, tenantIndex = 0): Promi
 	let expected = new Map<string, string>();
 	await waitFor(
 		async () => {
-			expected = await databaseView(stack, tenant);
+			expected = await stack.databaseView(tenant);
 			return client.ready && sameMap(client.statuses(), expected);
 		},
 		20_000,

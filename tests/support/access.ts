@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { io as connectSocket } from 'socket.io-client';
 import type { SubscribeReply } from '../../src/lib/realtime';
-import { formBody, type LiveClient, type Stack } from './stack';
+import type { LiveClient, Stack } from './stack';
 
 /**
  * Helpers for access tests against the production server (`stack.startServer()`): form actions
@@ -19,17 +19,7 @@ export function browserPost(
 	form: Record<string, string | string[]>,
 	cookie = ''
 ): Promise<Response> {
-	return fetch(stack.url + path, {
-		method: 'POST',
-		body: formBody(form),
-		redirect: 'manual',
-		headers: {
-			origin: stack.url,
-			cookie,
-			accept: 'text/html,application/xhtml+xml',
-			'content-type': 'application/x-www-form-urlencoded'
-		}
-	});
+	return stack.post(path, form, cookie, { accept: 'text/html,application/xhtml+xml' });
 }
 
 /** A form action's answer as `use:enhance` receives it. */
@@ -49,17 +39,9 @@ export async function postAction(
 	form: Record<string, string | string[]>,
 	cookie = ''
 ): Promise<ActionResult> {
-	const response = await fetch(stack.url + path, {
-		method: 'POST',
-		body: formBody(form),
-		redirect: 'manual',
-		headers: {
-			origin: stack.url,
-			cookie,
-			accept: 'application/json',
-			'x-sveltekit-action': 'true',
-			'content-type': 'application/x-www-form-urlencoded'
-		}
+	const response = await stack.post(path, form, cookie, {
+		accept: 'application/json',
+		'x-sveltekit-action': 'true'
 	});
 	const text = await response.text();
 	if (!(response.headers.get('content-type') ?? '').includes('json')) {

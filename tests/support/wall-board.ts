@@ -1,9 +1,9 @@
 import { expect, type Page } from '@playwright/test';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
+import { sqlTime } from '../../scripts/lib/sql';
 import { formatSeconds } from '../../src/lib/live/durations';
 import { startOfNextZonedDay } from '../../src/lib/time/zone';
 import type { Stack } from './stack';
-import { sqlTime } from './wall-pbx';
 
 export interface TileReading {
 	queue: number;

@@ -1,20 +1,19 @@
 import type { DemoTenant } from '../../scripts/lib/demo-data';
-import { sqlTime, type Pbx } from './wall-pbx';
-import type { Stack } from './stack';
+import type { Pbx } from './wall-pbx';
 
 /**
  * A busy day in fast-forward: every step inserts a batch of new contacts, answers the previous
  * batch (4 in 5; the fifth is abandoned), puts the one before into ACW and closes the one before
  * that, each as one multi-row statement (the close: insert into closed + delete from active in
  * one transaction, as the PBX does). Timestamps follow the server's clock, which the test moves
- * through the day.
+ * through the day; each contact's phases last a few seconds to minutes, set by its id.
  */
 export class DayOfTraffic {
 	changes = 0;
 	#batches: number[][] = [];
+	readonly #createdMs = new Map<number, number>();
 
 	constructor(
-		private readonly stack: Stack,
 		private readonly tenant: DemoTenant,
 		private readonly pbx: Pbx,
 		private readonly batchSize: number
@@ -26,93 +25,65 @@ export class DayOfTraffic {
 		const close = at(step - 3);
 		const acw = at(step - 2);
 		const answer = at(step - 1);
-		if (close) this.changes += await this.#close(close);
-		if (acw) this.changes += await this.#acw(acw.filter((id) => id % 5 !== 0));
-		if (answer) this.changes += await this.#answer(answer.filter((id) => id % 5 !== 0));
+		const { sql } = this.pbx;
+		if (close) {
+			const closings = close.map((id) => ({ id, atMs: this.#closedMs(id) }));
+			this.changes += await this.pbx.run(sql.close(closings));
+		}
+		if (acw) {
+			const moments = acw.filter(answered).map((id) => ({ id, atMs: this.#acwMs(id) }));
+			this.changes += await this.pbx.run(sql.startAcw(moments));
+		}
+		if (answer) {
+			const agents = this.tenant.agents;
+			const answers = answer.filter(answered).map((id) => ({
+				id,
+				agentId: agents[id % agents.length].id,
+				atMs: this.#answeredMs(id)
+			}));
+			this.changes += await this.pbx.run(sql.answer(answers));
+		}
 		if (step <= lastInsert) this.changes += await this.#insert(step, nowMs);
 	}
 
-	async #insert(step: number, nowMs: number): Promise<number> {
+	#insert(step: number, nowMs: number): Promise<number> {
 		const ids = this.pbx.nextIds(this.batchSize);
 		this.#batches[step] = ids;
 		const { queues, contacts } = this.tenant;
-		const rows = ids.map((id) => [
-			id,
-			`u-${id}`,
-			this.tenant.id,
-			// Not `id % queues`: abandonment is `id % 5`, and it must not pick a queue.
-			queues[Math.floor(id / 7) % queues.length].id,
-			(['voice', 'chat', 'sms', 'whatsapp'] as const)[id % 4],
-			contacts[id % contacts.length].id,
-			contacts[id % contacts.length].phone,
-			queues[0].did,
-			sqlTime(nowMs - (id % 100) * 1000)
-		]);
-		return this.#run(
-			`INSERT INTO active_interactions (id, uniqueid, tenant_id, queue_id, channel, crm_contact_id,
-			   phone_number, did, created_at) VALUES ?`,
-			[rows]
-		);
+		const rows = ids.map((id) => {
+			const createdMs = nowMs - (id % 100) * 1000;
+			this.#createdMs.set(id, createdMs);
+			return {
+				id,
+				uniqueid: `u-${id}`,
+				tenantId: this.tenant.id,
+				// Not `id % queues`: abandonment is `id % 5`, and it must not pick a queue.
+				queueId: queues[Math.floor(id / 7) % queues.length].id,
+				channel: (['voice', 'chat', 'sms', 'whatsapp'] as const)[id % 4],
+				crmContactId: contacts[id % contacts.length].id,
+				phoneNumber: contacts[id % contacts.length].phone,
+				did: queues[0].did,
+				createdMs
+			};
+		});
+		return this.pbx.run(this.pbx.sql.insertActive(rows));
 	}
 
-	#answer(ids: number[]): Promise<number> {
-		const agents = this.tenant.agents.map((a) => a.id);
-		return this.#run(
-			`UPDATE active_interactions SET status = 'active',
-			        agent_id = ELT(1 + id % ${agents.length}, ${agents.join(', ')}),
-			        answered_at = DATE_ADD(created_at, INTERVAL id % 90 SECOND)
-			  WHERE id IN (?)`,
-			[ids]
-		);
+	#answeredMs(id: number): number {
+		return (this.#createdMs.get(id) ?? 0) + (id % 90) * 1000;
 	}
 
-	#acw(ids: number[]): Promise<number> {
-		return this.#run(
-			`UPDATE active_interactions SET status = 'acw',
-			        acw_started_at = DATE_ADD(answered_at, INTERVAL 60 + (id * 7) % 540 SECOND)
-			  WHERE id IN (?)`,
-			[ids]
-		);
+	#acwMs(id: number): number {
+		return this.#answeredMs(id) + (60 + ((id * 7) % 540)) * 1000;
 	}
 
-	async #close(ids: number[]): Promise<number> {
-		const end = `IF(acw_started_at IS NULL, DATE_ADD(created_at, INTERVAL 20 + id % 100 SECOND),
-		                DATE_ADD(acw_started_at, INTERVAL 30 + id % 90 SECOND))`;
-		const conn = await this.stack.admin.getConnection();
-		try {
-			await conn.query(`USE \`${this.stack.pbxDb}\``);
-			await conn.beginTransaction();
-			await conn.query(
-				`INSERT INTO closed_interactions (id, uniqueid, tenant_id, queue_id, channel, direction,
-				   agent_id, crm_contact_id, phone_number, did, created_at, answered_at, acw_started_at,
-				   closed_at, wait_seconds, talk_seconds, acw_seconds)
-				 SELECT id, uniqueid, tenant_id, queue_id, channel, direction, agent_id, crm_contact_id,
-				        phone_number, did, created_at, answered_at, acw_started_at, ${end},
-				        TIMESTAMPDIFF(SECOND, created_at, COALESCE(answered_at, ${end})),
-				        IF(answered_at IS NULL, 0, TIMESTAMPDIFF(SECOND, answered_at, acw_started_at)),
-				        IF(answered_at IS NULL, 0, TIMESTAMPDIFF(SECOND, acw_started_at, ${end}))
-				   FROM active_interactions WHERE id IN (?)`,
-				[ids]
-			);
-			const [deleted] = await conn.query('DELETE FROM active_interactions WHERE id IN (?)', [ids]);
-			await conn.commit();
-			return (deleted as { affectedRows: number }).affectedRows;
-		} catch (error) {
-			await conn.rollback();
-			throw error;
-		} finally {
-			conn.release();
-		}
+	#closedMs(id: number): number {
+		if (!answered(id)) return (this.#createdMs.get(id) ?? 0) + (20 + (id % 100)) * 1000;
+		return this.#acwMs(id) + (30 + (id % 90)) * 1000;
 	}
+}
 
-	async #run(sql: string, params: unknown[]): Promise<number> {
-		const conn = await this.stack.admin.getConnection();
-		try {
-			await conn.query(`USE \`${this.stack.pbxDb}\``);
-			const [result] = await conn.query(sql, params);
-			return (result as { affectedRows: number }).affectedRows;
-		} finally {
-			conn.release();
-		}
-	}
+/** Four contacts in five are answered; the fifth is abandoned. */
+function answered(id: number): boolean {
+	return id % 5 !== 0;
 }

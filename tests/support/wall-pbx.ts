@@ -1,8 +1,7 @@
 import type { DemoTenant } from '../../scripts/lib/demo-data';
+import type { ActiveRow, ClosedRow } from '../../scripts/lib/pbx-sql';
+import { PbxWriter } from '../../scripts/lib/pbx-writes';
 import type { Stack } from './stack';
-
-export const sqlTime = (ms: number) =>
-	new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
 export interface Contact {
 	queue: number;
@@ -12,14 +11,18 @@ export interface Contact {
 	closedMs?: number | null;
 }
 
+const CHANNELS = ['voice', 'chat', 'sms', 'whatsapp'] as const;
+
 /** Writes PBX rows with exact timestamps, in multi-row statements, as the PBX's tables hold them. */
-export class Pbx {
+export class Pbx extends PbxWriter {
 	#nextId = 1;
 
 	constructor(
 		private readonly stack: Stack,
 		private readonly tenant: DemoTenant
-	) {}
+	) {
+		super(stack.admin, stack.pbxDb);
+	}
 
 	nextIds(count: number): number[] {
 		const first = this.#nextId;
@@ -34,59 +37,31 @@ export class Pbx {
 
 	/** Inserts contacts in progress (status from the timestamps given) or closed. */
 	async write(contacts: Contact[]): Promise<void> {
-		const ids = this.nextIds(contacts.length);
-		const common = (c: Contact, i: number) => {
-			const contact = this.tenant.contacts[ids[i] % this.tenant.contacts.length];
-			return [
-				ids[i],
-				`u-${ids[i]}`,
-				this.tenant.id,
-				c.queue,
-				(['voice', 'chat', 'sms', 'whatsapp'] as const)[ids[i] % 4],
-				c.answeredMs ? this.tenant.agents[ids[i] % this.tenant.agents.length].id : null,
-				ids[i] % 3 === 0 ? null : contact.id,
-				contact.phone,
-				this.tenant.queues[0].did,
-				sqlTime(c.createdMs),
-				c.answeredMs ? sqlTime(c.answeredMs) : null,
-				c.acwMs ? sqlTime(c.acwMs) : null
-			];
-		};
-		const open = contacts.flatMap((c, i) => (c.closedMs ? [] : [{ c, i }]));
-		const closed = contacts.flatMap((c, i) => (c.closedMs ? [{ c, i }] : []));
-		if (open.length > 0) {
-			await this.stack.pbx(
-				`INSERT INTO active_interactions (id, uniqueid, tenant_id, queue_id, channel, agent_id,
-				   crm_contact_id, phone_number, did, created_at, answered_at, acw_started_at, status) VALUES ?`,
-				[
-					open.map(({ c, i }) => [
-						...common(c, i),
-						c.acwMs ? 'acw' : c.answeredMs ? 'active' : 'new'
-					])
-				]
-			);
+		const { tenant } = this;
+		const open: ActiveRow[] = [];
+		const closed: ClosedRow[] = [];
+		for (const [i, id] of this.nextIds(contacts.length).entries()) {
+			const c = contacts[i];
+			const contact = tenant.contacts[id % tenant.contacts.length];
+			const row: ActiveRow = {
+				id,
+				uniqueid: `u-${id}`,
+				tenantId: tenant.id,
+				queueId: c.queue,
+				channel: CHANNELS[id % 4],
+				agentId: c.answeredMs ? tenant.agents[id % tenant.agents.length].id : null,
+				crmContactId: id % 3 === 0 ? null : contact.id,
+				phoneNumber: contact.phone,
+				did: tenant.queues[0].did,
+				createdMs: c.createdMs,
+				answeredMs: c.answeredMs || null,
+				acwMs: c.acwMs || null
+			};
+			if (c.closedMs) closed.push({ ...row, closedMs: c.closedMs });
+			else open.push(row);
 		}
-		if (closed.length > 0) {
-			const seconds = (from: number, to: number) => Math.max(0, Math.floor((to - from) / 1000));
-			await this.stack.pbx(
-				`INSERT INTO closed_interactions (id, uniqueid, tenant_id, queue_id, channel, agent_id,
-				   crm_contact_id, phone_number, did, created_at, answered_at, acw_started_at, closed_at,
-				   wait_seconds, talk_seconds, acw_seconds) VALUES ?`,
-				[
-					closed.map(({ c, i }) => {
-						const end = c.closedMs ?? 0;
-						const acw = c.acwMs ?? end;
-						return [
-							...common(c, i),
-							sqlTime(end),
-							seconds(c.createdMs, c.answeredMs ?? end),
-							c.answeredMs ? seconds(c.answeredMs, acw) : 0,
-							c.answeredMs ? seconds(acw, end) : 0
-						];
-					})
-				]
-			);
-		}
+		if (open.length > 0) await this.insertActive(open);
+		if (closed.length > 0) await this.insertClosed(closed);
 	}
 }
 

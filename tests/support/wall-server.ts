@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { AppServer } from '../../scripts/lib/app-server';
 import { waitFor, type Stack } from './stack';
 
 /**
@@ -39,14 +39,17 @@ process.stdin.on('data', (chunk) => {
 
 export class WallServer {
 	readonly url: string;
-	#child: ChildProcess | null = null;
+	readonly #server: AppServer;
 	#offsetMs = 0;
 	#acks: string[] = [];
 
-	constructor(
-		private readonly stack: Stack,
-		readonly port: number
-	) {
+	constructor(stack: Stack, port: number) {
+		this.#server = new AppServer({
+			env: stack.env,
+			port,
+			nodeArgs: ['--import', CLOCK_PRELOAD],
+			stdio: ['pipe', 'pipe', 'inherit']
+		});
 		this.url = `http://127.0.0.1:${port}`;
 	}
 
@@ -57,59 +60,32 @@ export class WallServer {
 
 	async start(offsetMs = this.#offsetMs, env: Record<string, string> = {}): Promise<void> {
 		this.#offsetMs = offsetMs;
-		const child = spawn(
-			process.execPath,
-			['--import', CLOCK_PRELOAD, '--import', 'tsx', 'server.ts'],
-			{
-				env: {
-					...process.env,
-					...this.stack.env,
-					PORT: String(this.port),
-					HOST: '127.0.0.1',
-					ORIGIN: this.url,
-					IL_TEST_CLOCK_OFFSET_MS: String(offsetMs),
-					...env
-				},
-				stdio: ['pipe', 'pipe', 'inherit']
-			}
-		);
-		this.#child = child;
-		child.stdout?.setEncoding('utf8');
-		child.stdout?.on('data', (text: string) => {
+		await this.#server.start({ IL_TEST_CLOCK_OFFSET_MS: String(offsetMs), ...env });
+		const stdout = this.#server.process?.stdout;
+		stdout?.setEncoding('utf8');
+		stdout?.on('data', (text: string) => {
 			for (const line of text.split('\n')) if (line.startsWith('clock ')) this.#acks.push(line);
 		});
-		const healthy = () =>
-			fetch(`${this.url}/health`).then(
-				(r) => r.ok,
-				() => false
-			);
-		await waitFor(async () => child.exitCode === null && (await healthy()), 30_000, 'server');
 	}
 
 	/** Moves the server's clock to `serverMs` (the board follows at its next heartbeat). */
 	async setClock(serverMs: number): Promise<void> {
 		const offset = Math.round(serverMs - Date.now());
-		this.#child?.stdin?.write(`${offset}\n`);
+		this.#server.process?.stdin?.write(`${offset}\n`);
 		await waitFor(() => this.#acks.includes(`clock ${offset}`), 5_000, 'the clock to move');
 		this.#offsetMs = offset;
 	}
 
-	async stop(): Promise<void> {
-		const child = this.#child;
-		this.#child = null;
-		if (!child || child.exitCode !== null) return;
-		const exited = new Promise((resolve) => child.once('exit', resolve));
-		child.kill('SIGCONT');
-		child.kill('SIGTERM');
-		await exited;
+	stop(): Promise<void> {
+		return this.#server.stop();
 	}
 
 	/** Freezes the process: its sockets stay open but it says nothing, like a hung server. */
 	freeze(): void {
-		this.#child?.kill('SIGSTOP');
+		this.#server.process?.kill('SIGSTOP');
 	}
 
 	thaw(): void {
-		this.#child?.kill('SIGCONT');
+		this.#server.process?.kill('SIGCONT');
 	}
 }
