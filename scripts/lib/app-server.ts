@@ -77,7 +77,10 @@ export class AppServer {
 						PORT: String(port),
 						...env
 					},
-					stdio: log === null ? (this.options.stdio ?? ['ignore', 'inherit', 'inherit']) : ['ignore', log, log]
+					stdio:
+						log === null
+							? (this.options.stdio ?? ['ignore', 'inherit', 'inherit'])
+							: ['ignore', log, log]
 				}
 			);
 			this.#child = child;

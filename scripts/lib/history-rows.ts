@@ -65,7 +65,9 @@ export function* historyTuples(source: TupleSource): Generator<{
 				transcription = `(${id},'en',${sqlString(segments)},'${at}')`;
 			}
 			const uniqueid = uniqueIdFor(plan.channel, createdMs, id);
-			const values = closedValues(closedRowOf(id, uniqueid, plan, moments, recording?.path ?? null));
+			const values = closedValues(
+				closedRowOf(id, uniqueid, plan, moments, recording?.path ?? null)
+			);
 			yield { closed: '(' + values.map(sqlValue).join(',') + ')', transcription };
 		}
 	}

@@ -1,12 +1,6 @@
 import type { Pool, ResultSetHeader } from 'mysql2/promise';
 import type { TranscriptSegment } from '../../src/lib/transcript';
-import {
-	commitText,
-	PbxStatements,
-	type ActiveRow,
-	type ClosedRow,
-	type Commit
-} from './pbx-sql';
+import { commitText, PbxStatements, type ActiveRow, type ClosedRow, type Commit } from './pbx-sql';
 import { withTransaction } from './sql';
 
 /**
