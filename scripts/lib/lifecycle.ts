@@ -65,7 +65,10 @@ export async function lifecycleBurst(
 				for (const life of lives) trip.push(lifecycleStep(writer.sql, life, step, Date.now()));
 			}
 			await writer.runTogether(trip);
-			for (let i = 0; i < trip.length; i++) o.onCommit?.(++commits);
+			for (let i = 0; i < trip.length; i++) {
+				commits++;
+				o.onCommit?.(commits);
+			}
 		}
 	};
 	await Promise.all(Array.from({ length: o.concurrency ?? 8 }, worker));
