@@ -5,15 +5,14 @@
  * Without --reset it does nothing when history rows already exist.
  */
 import { parseArgs } from 'node:util';
-import { seedLookups } from './lib/demo-data';
 import { generateHistory, type HistoryProgress } from './lib/history';
 import {
-	createAdminPool,
 	describe,
-	ensurePbxSchema,
 	numberFlag,
-	recordingsRootFrom,
-	resolveTarget
+	openPbx,
+	PBX_FLAGS,
+	pbxSeed,
+	recordingsRootFrom
 } from './lib/pbx-cli';
 
 const usage = `usage: npm run history -- [--rows 200000] [--days 90] [--reset] [--seed N]
@@ -28,26 +27,15 @@ async function main(): Promise<void> {
 			rows: { type: 'string' },
 			days: { type: 'string' },
 			reset: { type: 'boolean' },
-			seed: { type: 'string' },
-			database: { type: 'string' },
-			url: { type: 'string' },
-			recordings: { type: 'string' },
 			'allow-binlog': { type: 'boolean' },
-			help: { type: 'boolean', short: 'h' }
+			...PBX_FLAGS
 		}
 	});
-	if (values.help) {
-		console.log(usage);
-		return;
-	}
+	const seed = pbxSeed(values, usage);
 	const rows = Math.floor(numberFlag('rows', values.rows, 200_000));
 	const days = numberFlag('days', values.days, 90);
-	const seed = values.seed === undefined ? undefined : numberFlag('seed', values.seed, 1);
-	const target = resolveTarget(values);
-	await ensurePbxSchema(target);
-	const pool = createAdminPool(target);
+	const { target, pool, lookups } = await openPbx(values);
 	try {
-		const lookups = await seedLookups(pool, target.database);
 		console.error(`history: ${count.format(rows)} rows over ${days} days into ${describe(target)}`);
 		const result = await generateHistory({
 			pool,

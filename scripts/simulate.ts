@@ -5,15 +5,14 @@
  * Stops cleanly on Ctrl-C / SIGTERM: interactions in flight are closed before it exits.
  */
 import { parseArgs } from 'node:util';
-import { seedLookups } from './lib/demo-data';
 import { SIMULATOR_ID_FLOOR } from './lib/interaction-plan';
 import {
-	createAdminPool,
 	describe,
-	ensurePbxSchema,
 	numberFlag,
-	recordingsRootFrom,
-	resolveTarget
+	openPbx,
+	PBX_FLAGS,
+	pbxSeed,
+	recordingsRootFrom
 } from './lib/pbx-cli';
 import { PbxWriter } from './lib/pbx-writes';
 import { TrafficSimulator } from './lib/simulator';
@@ -23,28 +22,13 @@ const usage = `usage: npm run simulate -- [--rate 2] [--speed 1] [--seed N] [--d
 
 async function main(): Promise<void> {
 	const { values } = parseArgs({
-		options: {
-			rate: { type: 'string' },
-			speed: { type: 'string' },
-			seed: { type: 'string' },
-			database: { type: 'string' },
-			url: { type: 'string' },
-			recordings: { type: 'string' },
-			help: { type: 'boolean', short: 'h' }
-		}
+		options: { rate: { type: 'string' }, speed: { type: 'string' }, ...PBX_FLAGS }
 	});
-	if (values.help) {
-		console.log(usage);
-		return;
-	}
+	const seed = pbxSeed(values, usage);
 	const rate = numberFlag('rate', values.rate, 2);
 	const speed = numberFlag('speed', values.speed, 1);
-	const seed = values.seed === undefined ? undefined : numberFlag('seed', values.seed, 1);
-	const target = resolveTarget(values);
 	const recordingsRoot = recordingsRootFrom(values.recordings);
-	await ensurePbxSchema(target);
-	const pool = createAdminPool(target);
-	const lookups = await seedLookups(pool, target.database);
+	const { target, pool, lookups } = await openPbx(values);
 	// Rows of an earlier run that was killed mid-call would tick on the dashboard forever.
 	const orphans = await new PbxWriter(pool, target.database).closeIdle(SIMULATOR_ID_FLOOR, 15);
 	if (orphans > 0) console.log(`closed ${orphans} interactions left open by an earlier run`);

@@ -1,5 +1,6 @@
 import type { Pool } from 'mysql2/promise';
 import { lifecycleBurst as burst } from '../../scripts/lib/lifecycle';
+import type { ActiveRow, ClosedRow, Commit, PbxStatements } from '../../scripts/lib/pbx-sql';
 import { PbxWriter } from '../../scripts/lib/pbx-writes';
 import { benchAgent, benchLifecycle, benchRow, type Target } from './writer';
 
@@ -21,10 +22,19 @@ export function lifecycleBurst(
 	});
 }
 
-/** Writes interactions 0 … count-1 in chunks of 1,000: one statement, one commit each. */
-async function inChunks(count: number, write: (js: number[]) => Promise<unknown>): Promise<void> {
+/** Rows 0 … count-1 as `row` makes them, through `statement`, 1,000 a statement (a commit each). */
+async function load<T>(
+	pool: Pool,
+	count: number,
+	row: (j: number) => T,
+	statement: (sql: PbxStatements, rows: T[]) => Commit
+): Promise<void> {
+	const writer = new PbxWriter(pool);
 	for (let first = 0; first < count; first += 1000) {
-		await write(Array.from({ length: Math.min(count, first + 1000) - first }, (_, i) => first + i));
+		const rows = Array.from({ length: Math.min(count, first + 1000) - first }, (_, i) =>
+			row(first + i)
+		);
+		await writer.run(statement(writer.sql, rows));
 	}
 }
 
@@ -35,22 +45,18 @@ export async function insertActive(
 	pool: Pool,
 	o: { idBase: number; count: number; targets: Target[]; createdAgoMs?: number }
 ): Promise<void> {
-	const writer = new PbxWriter(pool);
 	const nowMs = Date.now();
-	await inChunks(o.count, (js) =>
-		writer.insertActive(
-			js.map((j) => {
-				const status = STATUSES[j % 3];
-				const created = nowMs - (o.createdAgoMs ?? 0) - (j % 600) * 1000;
-				return {
-					...benchRow(o, j, created, '+1556'),
-					agentId: status === 'new' ? null : benchAgent(o, j),
-					answeredMs: status === 'new' ? null : created + 5000,
-					acwMs: status === 'acw' ? created + 60_000 : null
-				};
-			})
-		)
-	);
+	const row = (j: number): ActiveRow => {
+		const status = STATUSES[j % 3];
+		const created = nowMs - (o.createdAgoMs ?? 0) - (j % 600) * 1000;
+		return {
+			...benchRow(o, j, created, '+1556'),
+			agentId: status === 'new' ? null : benchAgent(o, j),
+			answeredMs: status === 'new' ? null : created + 5000,
+			acwMs: status === 'acw' ? created + 60_000 : null
+		};
+	};
+	await load(pool, o.count, row, (sql, rows) => sql.insertActive(rows));
 }
 
 /** Answers every in-progress row of the id range again (1,000 rows per commit, all change). */
@@ -58,12 +64,9 @@ export async function reanswerActive(
 	pool: Pool,
 	o: { idBase: number; count: number; targets: Target[] }
 ): Promise<void> {
-	const writer = new PbxWriter(pool);
-	await inChunks(o.count, (js) => {
-		const atMs = Date.now();
-		const answers = js.map((j) => ({ id: o.idBase + j, agentId: benchAgent(o, j), atMs }));
-		return writer.run(writer.sql.answer(answers));
-	});
+	const atMs = Date.now();
+	const answer = (j: number) => ({ id: o.idBase + j, agentId: benchAgent(o, j), atMs });
+	await load(pool, o.count, answer, (sql, answers) => sql.answer(answers));
 }
 
 /** `count` closed interactions created today (within the last `spanMs`), 1,000 per INSERT. */
@@ -71,20 +74,16 @@ export async function insertClosedToday(
 	pool: Pool,
 	o: { idBase: number; count: number; targets: Target[]; spanMs: number }
 ): Promise<void> {
-	const writer = new PbxWriter(pool);
 	const nowMs = Date.now();
-	await inChunks(o.count, (js) =>
-		writer.insertClosed(
-			js.map((j) => {
-				const created = nowMs - 120_000 - Math.floor((j / o.count) * o.spanMs);
-				return {
-					...benchRow(o, j, created, '+1557'),
-					agentId: benchAgent(o, j),
-					answeredMs: created + 5000,
-					acwMs: created + 65_000,
-					closedMs: created + 90_000
-				};
-			})
-		)
-	);
+	const row = (j: number): ClosedRow => {
+		const created = nowMs - 120_000 - Math.floor((j / o.count) * o.spanMs);
+		return {
+			...benchRow(o, j, created, '+1557'),
+			agentId: benchAgent(o, j),
+			answeredMs: created + 5000,
+			acwMs: created + 65_000,
+			closedMs: created + 90_000
+		};
+	};
+	await load(pool, o.count, row, (sql, rows) => sql.insertClosed(rows));
 }

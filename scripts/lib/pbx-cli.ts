@@ -2,11 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql, { type Pool } from 'mysql2/promise';
+import { seedLookups, type DemoLookups } from './demo-data';
 import { applyPbxSchema } from './schema';
 
 /**
- * What the simulate and history CLIs share: finding the PBX database as an admin, opening a pool
- * that writes UTC, and creating the schema on a fresh server.
+ * What the simulate and history CLIs share: their common flags, finding the PBX database as an
+ * admin, opening a pool that writes UTC, and creating the schema and lookups on a fresh server.
  */
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -117,4 +118,41 @@ export function recordingsRootFrom(flag: string | undefined): string {
 
 export function describe(target: PbxTarget): string {
 	return `${target.user}@${target.host}:${target.port}/${target.database}`;
+}
+
+/** The flags of every PBX CLI: where the database is, where recordings go, a seed, help. */
+export const PBX_FLAGS = {
+	seed: { type: 'string' },
+	database: { type: 'string' },
+	url: { type: 'string' },
+	recordings: { type: 'string' },
+	help: { type: 'boolean', short: 'h' }
+} as const;
+
+/** Acts on PBX_FLAGS' --help (prints `usage`, exits) and returns --seed. */
+export function pbxSeed(
+	values: { help?: boolean; seed?: string },
+	usage: string
+): number | undefined {
+	if (values.help) {
+		console.log(usage);
+		process.exit(0);
+	}
+	return values.seed === undefined ? undefined : numberFlag('seed', values.seed, 1);
+}
+
+/** The PBX database the flags name, with its schema and demo lookups created when missing. */
+export async function openPbx(flags: {
+	url?: string;
+	database?: string;
+}): Promise<{ target: PbxTarget; pool: Pool; lookups: DemoLookups }> {
+	const target = resolveTarget(flags);
+	await ensurePbxSchema(target);
+	const pool = createAdminPool(target);
+	try {
+		return { target, pool, lookups: await seedLookups(pool, target.database) };
+	} catch (error) {
+		await pool.end();
+		throw error;
+	}
 }

@@ -33,12 +33,12 @@ export interface ActiveRow {
 	createdMs: number;
 	answeredMs?: number | null;
 	acwMs?: number | null;
+	dispositionId?: number | null;
 	messageBody?: string | null;
 }
 
 export interface ClosedRow extends ActiveRow {
 	closedMs: number;
-	dispositionId?: number | null;
 	recordingFile?: string | null;
 }
 
@@ -59,26 +59,8 @@ export interface Closing extends Moment {
 	recordingFile?: string | null;
 }
 
-const ACTIVE_COLUMNS = [
-	'id',
-	'uniqueid',
-	'tenant_id',
-	'queue_id',
-	'channel',
-	'direction',
-	'status',
-	'agent_id',
-	'crm_contact_id',
-	'phone_number',
-	'did',
-	'created_at',
-	'answered_at',
-	'acw_started_at',
-	'message_body',
-	'updated_at'
-].join(', ');
-
-export const CLOSED_COLUMNS = [
+/** The columns both tables have: each table's values start with these, in this order. */
+const SHARED_COLUMNS = [
 	'id',
 	'uniqueid',
 	'tenant_id',
@@ -93,11 +75,17 @@ export const CLOSED_COLUMNS = [
 	'created_at',
 	'answered_at',
 	'acw_started_at',
+	'message_body'
+];
+
+const ACTIVE_COLUMNS = [...SHARED_COLUMNS, 'status', 'updated_at'].join(', ');
+
+export const CLOSED_COLUMNS = [
+	...SHARED_COLUMNS,
 	'closed_at',
 	'wait_seconds',
 	'talk_seconds',
 	'acw_seconds',
-	'message_body',
 	'recording_file'
 ].join(', ');
 
@@ -216,9 +204,10 @@ export class PbxStatements {
 			`INSERT INTO ${this.#closed} (${CLOSED_COLUMNS})
 			SELECT id, uniqueid, tenant_id, queue_id, channel, direction, agent_id, crm_contact_id,
 				phone_number, did, COALESCE(${disposition}, disposition_id), created_at, answered_at,
-				acw_started_at, ${end}, ${seconds('created_at', `COALESCE(answered_at, ${end})`)},
+				acw_started_at, message_body, ${end},
+				${seconds('created_at', `COALESCE(answered_at, ${end})`)},
 				COALESCE(${seconds('answered_at', `COALESCE(acw_started_at, ${end})`)}, 0),
-				COALESCE(${seconds('acw_started_at', end)}, 0), message_body, ${recording}
+				COALESCE(${seconds('acw_started_at', end)}, 0), ${recording}
 			FROM ${this.#active} WHERE ${where} FOR UPDATE`,
 			`DELETE FROM ${this.#active} WHERE ${where}`
 		];
@@ -250,35 +239,12 @@ function perRow<T extends { id: number }>(rows: readonly T[], value: (row: T) =>
 	return `CASE id ${cases.join(' ')} END`;
 }
 
-function activeValues(row: ActiveRow): SqlValue[] {
-	const answeredMs = row.answeredMs ?? null;
-	const acwMs = row.acwMs ?? null;
-	const status = acwMs !== null ? 'acw' : answeredMs !== null ? 'active' : 'new';
-	return [
-		row.id,
-		row.uniqueid,
-		row.tenantId,
-		row.queueId,
-		row.channel,
-		row.direction ?? 'inbound',
-		status,
-		row.agentId ?? null,
-		row.crmContactId ?? null,
-		row.phoneNumber,
-		row.did,
-		sqlTime(row.createdMs),
-		answeredMs === null ? null : sqlTime(answeredMs),
-		acwMs === null ? null : sqlTime(acwMs),
-		row.messageBody ?? null,
-		sqlTime(acwMs ?? answeredMs ?? row.createdMs)
-	];
+function optionalTime(ms: number | null | undefined): string | null {
+	return ms === undefined || ms === null ? null : sqlTime(ms);
 }
 
-/** A closed row's values in CLOSED_COLUMNS order; wait, talk and ACW as the close computes them. */
-export function closedValues(row: ClosedRow): SqlValue[] {
-	const { createdMs, closedMs } = row;
-	const answeredMs = row.answeredMs ?? null;
-	const acwMs = row.acwMs ?? null;
+/** The values of SHARED_COLUMNS. */
+function sharedValues(row: ActiveRow): SqlValue[] {
 	return [
 		row.id,
 		row.uniqueid,
@@ -291,14 +257,31 @@ export function closedValues(row: ClosedRow): SqlValue[] {
 		row.phoneNumber,
 		row.did,
 		row.dispositionId ?? null,
-		sqlTime(createdMs),
-		answeredMs === null ? null : sqlTime(answeredMs),
-		acwMs === null ? null : sqlTime(acwMs),
+		sqlTime(row.createdMs),
+		optionalTime(row.answeredMs),
+		optionalTime(row.acwMs),
+		row.messageBody ?? null
+	];
+}
+
+function activeValues(row: ActiveRow): SqlValue[] {
+	const answeredMs = row.answeredMs ?? null;
+	const acwMs = row.acwMs ?? null;
+	const status = acwMs !== null ? 'acw' : answeredMs !== null ? 'active' : 'new';
+	return [...sharedValues(row), status, sqlTime(acwMs ?? answeredMs ?? row.createdMs)];
+}
+
+/** A closed row's values in CLOSED_COLUMNS order; wait, talk and ACW as the close computes them. */
+export function closedValues(row: ClosedRow): SqlValue[] {
+	const { createdMs, closedMs } = row;
+	const answeredMs = row.answeredMs ?? null;
+	const acwMs = row.acwMs ?? null;
+	return [
+		...sharedValues(row),
 		sqlTime(closedMs),
 		secondsBetween(createdMs, answeredMs ?? closedMs),
 		answeredMs === null ? 0 : secondsBetween(answeredMs, acwMs ?? closedMs),
 		acwMs === null ? 0 : secondsBetween(acwMs, closedMs),
-		row.messageBody ?? null,
 		row.recordingFile ?? null
 	];
 }

@@ -1,8 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import type { Page } from '@playwright/test';
+import { adminPool } from '../../scripts/lib/sandbox';
+import { sqlTime } from '../../scripts/lib/sql';
 import { writeToneWav } from '../../scripts/lib/wav';
 import { expect, signIn, tenants, test } from './fixtures';
 
@@ -13,18 +15,12 @@ import { expect, signIn, tenants, test } from './fixtures';
  */
 
 const tenant = tenants[0]; // Acme Health, America/Chicago
-const sql = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 const HOUR = 3_600_000;
 let db: mysql.Pool;
 
 test.beforeAll(async () => {
-	db = mysql.createPool({
-		host: '127.0.0.1',
-		port: Number(process.env.IL_MARIADB_PORT),
-		user: 'il_test',
-		password: 'il_test',
+	db = adminPool(Number(process.env.IL_MARIADB_PORT), {
 		database: process.env.IL_PBX_DB,
-		timezone: 'Z',
 		connectionLimit: 2
 	});
 	const [q0, q1] = tenant.queues;
@@ -37,8 +33,8 @@ test.beforeAll(async () => {
 		o: { queue?: number; agent?: number; channel?: string; did?: string; disp?: number; phone?: string; rec?: string; body?: string }
 	) => [
 		id, `b-${id}`, tenant.id, o.queue ?? q0.id, o.channel ?? 'voice', o.agent ?? a0.id, null,
-		o.phone ?? '+15550001111', o.did ?? '+18005550100', o.disp ?? d0.id, sql(createdMs),
-		sql(createdMs + 60_000), sql(createdMs + 30_000), 5, 120, 30, o.body ?? null, o.rec ?? null
+		o.phone ?? '+15550001111', o.did ?? '+18005550100', o.disp ?? d0.id, sqlTime(createdMs),
+		sqlTime(createdMs + 60_000), sqlTime(createdMs + 30_000), 5, 120, 30, o.body ?? null, o.rec ?? null
 	]; // prettier-ignore
 	const rows = [
 		// Today (created within the last hour, so "today" in Chicago for all but a minute a day).
@@ -239,7 +235,7 @@ test('export downloads exactly the rows a SQL query of the view gives', async ({
 	const [rows] = await db.query<mysql.RowDataPacket[]>(
 		`SELECT id FROM closed_interactions WHERE tenant_id = ? AND channel = 'voice'
 		   AND created_at >= ? ORDER BY id`,
-		[tenant.id, sql(startOfChicagoDay(Date.now() - 6 * 24 * HOUR))]
+		[tenant.id, sqlTime(startOfChicagoDay(Date.now() - 6 * 24 * HOUR))]
 	);
 	expect(exported).toEqual(rows.map((r) => String(r.id)).sort());
 });

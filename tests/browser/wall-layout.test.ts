@@ -1,23 +1,17 @@
 import AxeBuilder from '@axe-core/playwright';
-import { startOfZonedDay } from '../../src/lib/time/zone';
 import { expect, test } from '../support/wall';
 import { expectBoardEqualsDb } from '../support/wall-board';
 import { layoutProblems, screenshot, settle } from '../support/wall-page';
-import { morningTraffic } from '../support/wall-pbx';
 
 test.describe('wall display', () => {
 	test('fills a 1080p and a 4K screen legibly, nothing clipped, nothing scrolling', async ({
 		page,
-		server,
 		stack,
 		tenant,
-		pbx,
+		startMorning,
 		openWall
 	}, testInfo) => {
-		await server.start(0);
-		const now = server.now();
-		const dayStart = startOfZonedDay(now, tenant.timezone);
-		await pbx.write(morningTraffic(tenant, now, dayStart));
+		const dayStart = await startMorning();
 		for (const [width, height, name] of [
 			[1920, 1080, 'wall-1920x1080'],
 			[3840, 2160, 'wall-3840x2160']

@@ -12,11 +12,10 @@ test.describe('wall display', () => {
 		stack,
 		tenant,
 		pbx,
+		startMorning,
 		openWall
 	}, testInfo) => {
-		await server.start(0);
-		const dayStart = startOfZonedDay(server.now(), tenant.timezone);
-		await pbx.write(morningTraffic(tenant, server.now(), dayStart));
+		const dayStart = await startMorning();
 		await page.setViewportSize({ width: 1920, height: 1080 });
 		await openWall(page);
 		await expectBoardEqualsDb(page, stack, tenant, dayStart);

@@ -3,6 +3,7 @@ import type { DemoTenant } from '../../scripts/lib/demo-data';
 import type { InteractionChange } from '../../src/lib/interaction';
 import {
 	browserPost,
+	createWallToken,
 	dashCount,
 	dashRows,
 	openSocket,
@@ -124,16 +125,11 @@ beforeAll(async () => {
 	}
 
 	// Wall tokens are minted on the Administrators page, as an admin would.
-	const minted = await postAction(
-		stack,
-		'/admin?/createWallToken',
-		{
-			label: 'zz-wall-a-lobby',
-			tenantId: String(tenantA.id),
-			queueIds: [String(tenantA.queues[0].id)]
-		},
-		cookies.adminA
-	);
+	const minted = await createWallToken(stack, cookies.adminA, {
+		label: 'zz-wall-a-lobby',
+		tenantId: tenantA.id,
+		queueIds: [tenantA.queues[0].id]
+	});
 	expect(minted.type).toBe('success');
 	wallToken = String(minted.data.wallToken);
 	// What GET /wall?token=… should set (see the failing test below: it does not get there).
@@ -143,12 +139,10 @@ beforeAll(async () => {
 	]);
 	wallTokenId = Number(row.id);
 
-	const ofB = await postAction(
-		stack,
-		'/admin?/createWallToken',
-		{ label: 'zz-wall-b-hall', tenantId: String(tenantB.id) },
-		cookies.adminB
-	);
+	const ofB = await createWallToken(stack, cookies.adminB, {
+		label: 'zz-wall-b-hall',
+		tenantId: tenantB.id
+	});
 	expect(ofB.type).toBe('success');
 	const [rowB] = await dashRows(stack, 'SELECT id FROM wall_tokens WHERE label = ?', [
 		'zz-wall-b-hall'
@@ -460,23 +454,16 @@ describe('Administrators form actions across tenants', () => {
 	});
 
 	it("createWallToken / revokeWallToken: another tenant's tokens are out of reach", async () => {
-		const foreign = await postAction(
-			stack,
-			'/admin?/createWallToken',
-			{ label: 'zz-sneaky', tenantId: String(tenantB.id) },
-			cookies.adminA
-		);
+		const foreign = await createWallToken(stack, cookies.adminA, {
+			label: 'zz-sneaky',
+			tenantId: tenantB.id
+		});
 		expect(foreign.status).toBe(400);
-		const foreignQueue = await postAction(
-			stack,
-			'/admin?/createWallToken',
-			{
-				label: 'zz-sneaky',
-				tenantId: String(tenantA.id),
-				queueIds: [String(tenantB.queues[0].id)]
-			},
-			cookies.adminA
-		);
+		const foreignQueue = await createWallToken(stack, cookies.adminA, {
+			label: 'zz-sneaky',
+			tenantId: tenantA.id,
+			queueIds: [tenantB.queues[0].id]
+		});
 		expect(foreignQueue.status).toBe(400);
 		expect(
 			await dashCount(stack, "SELECT COUNT(*) FROM wall_tokens WHERE label = 'zz-sneaky'")

@@ -4,6 +4,7 @@ import type { DemoTenant } from '../../scripts/lib/demo-data';
 import type { InteractionChange } from '../../src/lib/interaction';
 import {
 	browserPost,
+	createWallToken,
 	dashCount,
 	dashRows,
 	openSocket,
@@ -405,12 +406,10 @@ describe('access ends or changes while a socket is open', () => {
 	});
 
 	it('a revoked wall token (Administrators form) closes its screen and /wall asks to sign in', async () => {
-		const minted = await postAction(
-			stack,
-			'/admin?/createWallToken',
-			{ label: 'as-wall-form', tenantId: String(tenantA.id) },
-			adminCookie
-		);
+		const minted = await createWallToken(stack, adminCookie, {
+			label: 'as-wall-form',
+			tenantId: tenantA.id
+		});
 		const token = String(minted.data.wallToken);
 		const cookie = `il_wall=${token}`;
 		expect((await stack.get('/wall', cookie)).status).toBe(200);
@@ -433,12 +432,10 @@ describe('access ends or changes while a socket is open', () => {
 	});
 
 	it('a wall token revoked in SQL closes its socket within 5 s', async () => {
-		const minted = await postAction(
-			stack,
-			'/admin?/createWallToken',
-			{ label: 'as-wall-sql', tenantId: String(tenantA.id) },
-			adminCookie
-		);
+		const minted = await createWallToken(stack, adminCookie, {
+			label: 'as-wall-sql',
+			tenantId: tenantA.id
+		});
 		const token = String(minted.data.wallToken);
 		const socket = await liveSocket({ wallToken: token });
 		const ended = whenEnded(socket);

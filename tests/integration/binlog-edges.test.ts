@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/lib/server/app';
 import { lifecycleBurst } from '../support/burst';
-import { TestClient } from '../support/client';
+import { subscribedAdmin } from '../support/client';
 import { TestPbx } from '../support/pbx';
-import { Stack, waitFor } from '../support/stack';
+import { waitFor, type Stack } from '../support/stack';
+import { stackForFile } from '../support/file-stack';
 
 /**
  * The binlog's edge cases: a purged checkpoint is a loud resnapshot, vendor columns are
@@ -11,22 +12,12 @@ import { Stack, waitFor } from '../support/stack';
  */
 
 let stack: Stack;
-
-beforeAll(async () => {
-	stack = await new Stack({ mariadbPort: inject('mariadb').port }).prepare();
-	await stack.start();
-});
-
-afterAll(async () => {
-	await stack?.destroy();
-});
+stackForFile((ready) => (stack = ready));
 
 describe('binlog edge cases', () => {
 	it('turns a purged checkpoint into a loud resnapshot that every screen follows', async () => {
 		const tenant = stack.lookups.tenants[0];
-		const { cookie } = await stack.signedInAs({ role: 'cc_admin', tenantId: tenant.id });
-		const client = new TestClient(stack.socket(cookie));
-		await waitFor(() => client.ready, 10_000, 'subscription');
+		const { client } = await subscribedAdmin(stack, tenant.id);
 		const epochBefore = stack.app.live.changeLog.epoch;
 		const errors: string[] = [];
 		const originalError = console.error;
@@ -77,9 +68,7 @@ describe('binlog edge cases', () => {
 		const tenant = stack.lookups.tenants[1];
 		await stack.pbx('ALTER TABLE active_interactions ADD COLUMN legacy_client_id INT NULL FIRST');
 		await stack.pbx('ALTER TABLE closed_interactions ADD COLUMN vendor_blob JSON NULL');
-		const { cookie } = await stack.signedInAs({ role: 'cc_admin', tenantId: tenant.id });
-		const client = new TestClient(stack.socket(cookie));
-		await waitFor(() => client.ready, 10_000, 'subscription');
+		const { client } = await subscribedAdmin(stack, tenant.id);
 		await stack.pbx(
 			`INSERT INTO active_interactions (legacy_client_id, id, uniqueid, tenant_id, queue_id, channel, created_at)
 			 VALUES (77, 610001, 'legacy', ?, ?, 'chat', UTC_TIMESTAMP(3))`,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Rng } from '../../scripts/lib/random';
+import { sqlTime } from '../../scripts/lib/sql';
 import {
 	DEFAULT_FILTERS,
 	rangeBounds,
@@ -31,7 +32,6 @@ beforeAll(async () => {
 	for (let i = 1; i <= 6000; i++) {
 		const tenant = stack.lookups.tenants[i % 3];
 		const created = new Date(now - rng.float(0, 40 * DAY));
-		const sql = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 		const talk = rng.int(0, 900);
 		values.push([
 			i,
@@ -43,8 +43,8 @@ beforeAll(async () => {
 			`+1555${String(rng.int(0, 9999)).padStart(4, '0')}`,
 			rng.pick(tenant.queues).did,
 			rng.pick(tenant.dispositions).id,
-			sql(created),
-			sql(new Date(created.getTime() + (talk + 60) * 1000)),
+			sqlTime(created.getTime()),
+			sqlTime(created.getTime() + (talk + 60) * 1000),
 			talk,
 			rng.int(0, 120)
 		]);
@@ -62,9 +62,8 @@ afterAll(async () => {
 });
 
 function sqlFor(scope: Scope, f: ViewFilters, range: { fromMs: number; toMs: number }) {
-	const t = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 	const where = ['c.tenant_id = ?', 'c.created_at >= ?', 'c.created_at < ?'];
-	const params: unknown[] = [scope.tenantId, t(range.fromMs), t(range.toMs)];
+	const params: unknown[] = [scope.tenantId, sqlTime(range.fromMs), sqlTime(range.toMs)];
 	if (scope.queues !== 'all') {
 		where.push('c.queue_id IN (?)');
 		params.push([...scope.queues]);

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { InteractionChange } from '../../src/lib/interaction';
 import type { SubscribeReply } from '../../src/lib/realtime';
 import { Rng } from '../../scripts/lib/random';
 import { TestPbx } from '../support/pbx';
-import { Stack, waitFor, type LiveClient } from '../support/stack';
+import { waitFor, type LiveClient, type Stack } from '../support/stack';
+import { stackForFile } from '../support/file-stack';
 
 /**
  * Isolation under load: three tenants, a CC Admin per tenant, supervisors with random queue
@@ -12,15 +13,7 @@ import { Stack, waitFor, type LiveClient } from '../support/stack';
  */
 
 let stack: Stack;
-
-beforeAll(async () => {
-	stack = await new Stack({ mariadbPort: inject('mariadb').port }).prepare();
-	await stack.start();
-});
-
-afterAll(async () => {
-	await stack?.destroy();
-});
+stackForFile((ready) => (stack = ready));
 
 interface Watcher {
 	name: string;

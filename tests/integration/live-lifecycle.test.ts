@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChangesMessage, SubscribeReply } from '../../src/lib/realtime';
 import type { Status } from '../../src/lib/interaction';
 import { TestPbx } from '../support/pbx';
-import { Stack, waitFor, type LiveClient } from '../support/stack';
+import { waitFor, type LiveClient, type Stack } from '../support/stack';
+import { stackForFile } from '../support/file-stack';
 
 let stack: Stack;
 let pbx: TestPbx;
 
-beforeAll(async () => {
-	stack = await new Stack({ mariadbPort: inject('mariadb').port }).prepare();
-	await stack.start();
+stackForFile((ready) => {
+	stack = ready;
 	pbx = new TestPbx(stack.admin, stack.pbxDb);
-});
-
-afterAll(async () => {
-	await stack?.destroy();
 });
 
 function subscribe(socket: LiveClient, request: object = {}): Promise<SubscribeReply> {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { startMariaDb } from '../../scripts/lib/mariadb';
 import { lifecycleBurst } from '../support/burst';
-import { TestClient } from '../support/client';
-import { Stack, waitFor } from '../support/stack';
+import { subscribedAdmin, TestClient } from '../support/client';
+import { waitFor, type Stack } from '../support/stack';
+import { stackForFile } from '../support/file-stack';
 
 /**
  * The live view must equal the database after anything: a killed binlog connection, a killed
@@ -10,15 +11,7 @@ import { Stack, waitFor } from '../support/stack';
  */
 
 let stack: Stack;
-
-beforeAll(async () => {
-	stack = await new Stack({ mariadbPort: inject('mariadb').port }).prepare();
-	await stack.start();
-});
-
-afterAll(async () => {
-	await stack?.destroy();
-});
+stackForFile((ready) => (stack = ready));
 
 async function expectEqualToDatabase(client: TestClient, tenantIndex = 0): Promise<void> {
 	const tenant = stack.lookups.tenants[tenantIndex];
@@ -59,9 +52,7 @@ async function killBinlogConnection(): Promise<number> {
 describe('live pipeline resilience', () => {
 	it('loses and doubles nothing when the binlog connection is killed mid-burst of 5,000 changes', async () => {
 		const tenant = stack.lookups.tenants[0];
-		const { cookie } = await stack.signedInAs({ role: 'cc_admin', tenantId: tenant.id });
-		const client = new TestClient(stack.socket(cookie));
-		await waitFor(() => client.ready, 10_000, 'subscription');
+		const { client } = await subscribedAdmin(stack, tenant.id);
 		const restartsBefore = stack.app.live.supervisor.restarts;
 
 		let killed = 0;
@@ -88,9 +79,7 @@ describe('live pipeline resilience', () => {
 
 	it('recovers the exact state when the whole server is killed mid-burst and started again', async () => {
 		const tenant = stack.lookups.tenants[0];
-		const { cookie } = await stack.signedInAs({ role: 'cc_admin', tenantId: tenant.id });
-		const client = new TestClient(stack.socket(cookie));
-		await waitFor(() => client.ready, 10_000, 'subscription');
+		const { cookie, client } = await subscribedAdmin(stack, tenant.id);
 
 		let stopping: Promise<void> | null = null;
 		await lifecycleBurst(stack, tenant, {
@@ -109,9 +98,7 @@ describe('live pipeline resilience', () => {
 
 	it('comes back by itself and catches up after MariaDB restarts under it', async () => {
 		const tenant = stack.lookups.tenants[1];
-		const { cookie } = await stack.signedInAs({ role: 'cc_admin', tenantId: tenant.id });
-		const client = new TestClient(stack.socket(cookie));
-		await waitFor(() => client.ready, 10_000, 'subscription');
+		const { client } = await subscribedAdmin(stack, tenant.id);
 
 		await lifecycleBurst(stack, tenant, { interactions: 50, firstId: 300_000 });
 		const { dataDir, port } = inject('mariadb');

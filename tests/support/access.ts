@@ -64,6 +64,20 @@ export async function postAction(
 	};
 }
 
+/** The Administrators page's wall-token form, posted as `use:enhance` does. */
+export function createWallToken(
+	stack: Stack,
+	cookie: string,
+	form: { label: string; tenantId: number; queueIds?: number[] }
+): Promise<ActionResult> {
+	const fields: Record<string, string | string[]> = {
+		label: form.label,
+		tenantId: String(form.tenantId)
+	};
+	if (form.queueIds) fields.queueIds = form.queueIds.map(String);
+	return postAction(stack, '/admin?/createWallToken', fields, cookie);
+}
+
 /**
  * Decodes devalue's flat JSON (what SvelteKit uses for action data) for plain values: objects,
  * arrays, strings, numbers, booleans, null and undefined. Enough for form answers.

@@ -1,6 +1,6 @@
 import type { Interaction } from '../../src/lib/interaction';
 import { LiveSync } from '../../src/lib/live/sync';
-import type { LiveClient } from './stack';
+import { waitFor, type LiveClient, type Stack } from './stack';
 
 /**
  * A headless live client running the browser's own protocol module (LiveSync), so what these
@@ -64,4 +64,15 @@ export class TestClient {
 	statuses(): Map<string, string> {
 		return new Map([...this.rows.values()].map((row) => [row.id, row.status]));
 	}
+}
+
+/** A Contact Center Admin of `tenantId` with a live client subscribed (its first snapshot in). */
+export async function subscribedAdmin(
+	stack: Stack,
+	tenantId: number
+): Promise<{ cookie: string; client: TestClient }> {
+	const { cookie } = await stack.signedInAs({ role: 'cc_admin', tenantId });
+	const client = new TestClient(stack.socket(cookie));
+	await waitFor(() => client.ready, 10_000, 'subscription');
+	return { cookie, client };
 }

@@ -2,8 +2,9 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { mintWallToken } from '../../scripts/lib/accounts';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
 import { freePort } from '../../scripts/lib/ports';
+import { startOfZonedDay } from '../../src/lib/time/zone';
 import { Stack } from './stack';
-import { Pbx } from './wall-pbx';
+import { morningTraffic, Pbx } from './wall-pbx';
 import { WallServer } from './wall-server';
 
 /**
@@ -26,6 +27,8 @@ interface Wall {
 interface WallFixtures extends Wall {
 	/** Opens the board with `token` (and `query`) and waits until it says it is live. */
 	openWall: (page: Page, query?: string) => Promise<void>;
+	/** Starts the server on the real clock with a morning's traffic written; returns the day's start. */
+	startMorning: () => Promise<number>;
 	wallReset: void;
 }
 
@@ -64,6 +67,14 @@ export const test = base.extend<WallFixtures, { wall: Wall }>({
 		use(async (page, query = '') => {
 			await page.goto(`${wall.server.url}/wall?token=${wall.token}${query}`);
 			await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'live');
+		}),
+	startMorning: ({ wall }, use) =>
+		use(async () => {
+			await wall.server.start(0);
+			const now = wall.server.now();
+			const dayStart = startOfZonedDay(now, wall.tenant.timezone);
+			await wall.pbx.write(morningTraffic(wall.tenant, now, dayStart));
+			return dayStart;
 		}),
 	wallReset: [
 		async ({ wall }, use) => {

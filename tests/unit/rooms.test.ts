@@ -3,46 +3,31 @@ import { describe, it, expect } from 'vitest';
 import type { InteractionChange } from '$lib/interaction';
 import { deliveriesOf, queueRoom, roomsFor, tenantRoom } from '$lib/server/realtime/rooms';
 import { projectChange, type Scope } from '$lib/server/scope';
+import { Rng } from '../../scripts/lib/random';
 import { interaction } from './fixtures';
 
-/** mulberry32: a small seeded PRNG, so a failure reproduces from its case number. */
-function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
-type Random = () => number;
-const int = (random: Random, min: number, max: number) =>
-	min + Math.floor(random() * (max - min + 1));
-const pick = <T>(random: Random, items: readonly T[]): T => items[int(random, 0, items.length - 1)];
 const QUEUES = [null, 1, 2, 3, 4] as const;
 
-function randomChange(random: Random, seq: number): InteractionChange {
-	const tenantId = int(random, 1, 3);
-	const before = Array.from({ length: int(random, 0, 2) }, () => pick(random, QUEUES));
-	const id = String(int(random, 1, 20));
-	if (random() < 0.35) {
-		const removedFrom = pick(random, [undefined, 'active', 'closed'] as const);
+function randomChange(random: Rng, seq: number): InteractionChange {
+	const tenantId = random.int(1, 3);
+	const before = Array.from({ length: random.int(0, 2) }, () => random.pick(QUEUES));
+	const id = String(random.int(1, 20));
+	if (random.next() < 0.35) {
+		const removedFrom = random.pick([undefined, 'active', 'closed'] as const);
 		const queueIds = [...new Set(before)];
 		return { seq, id, tenantId, queueIds, row: null, ...(removedFrom ? { removedFrom } : {}) };
 	}
-	const queueId = pick(random, QUEUES);
+	const queueId = random.pick(QUEUES);
 	// buildChanges always lists the row's own queue; also try changes that do not.
-	const queueIds = [...new Set(random() < 0.85 ? [...before, queueId] : before)];
-	const status = pick(random, ['new', 'active', 'acw', 'closed'] as const);
+	const queueIds = [...new Set(random.next() < 0.85 ? [...before, queueId] : before)];
+	const status = random.pick(['new', 'active', 'acw', 'closed'] as const);
 	return { seq, id, tenantId, queueIds, row: interaction({ id, tenantId, queueId, status }) };
 }
 
-function randomScope(random: Random): Scope {
-	const tenantId = int(random, 1, 3);
-	if (random() < 0.3) return { tenantId, queues: 'all' };
-	return { tenantId, queues: new Set([1, 2, 3, 4].filter(() => random() < 0.4)) };
+function randomScope(random: Rng): Scope {
+	const tenantId = random.int(1, 3);
+	if (random.next() < 0.3) return { tenantId, queues: 'all' };
+	return { tenantId, queues: new Set([1, 2, 3, 4].filter(() => random.next() < 0.4)) };
 }
 
 /** What a socket in `rooms` is sent, with socket.io's to(...).except(...) semantics. */
@@ -86,7 +71,8 @@ describe('deliveriesOf', () => {
 	});
 
 	it('agrees with projectChange for every scope (property, 3,000 seeded cases)', () => {
-		const random = prng(20260308);
+		// Seeded, so a failure reproduces from its case number.
+		const random = new Rng(20260308);
 		const mismatches: unknown[] = [];
 		let delivered = 0;
 		let removals = 0;
