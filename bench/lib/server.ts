@@ -15,10 +15,10 @@ import { AppServer } from '../../scripts/lib/app-server';
 import { newestMtime } from '../../scripts/lib/build';
 
 /**
- * The production server (adapter-node build + server.ts) in its own process, as `npm start`
- * runs it. It runs from a private copy of build/, so a `vite build` by someone else during the
- * run cannot swap modules under it. The copy, logs and recordings live in a temporary folder
- * (outside the repository, so linters never see them), removed after a clean run.
+ * The production server for the benchmarks (AppServer: build/ + server.ts in its own process),
+ * run from a private copy of build/, so a `vite build` by someone else during the run cannot swap
+ * modules under it. The copy, logs and recordings live in a temporary folder (outside the
+ * repository, so linters never see them), removed after a clean run.
  */
 
 export const WORK_DIR = path.join(os.tmpdir(), `il-bench-${process.pid}`);
