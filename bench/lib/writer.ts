@@ -1,7 +1,6 @@
 import type { Pool } from 'mysql2/promise';
 import { lifecycleStep, type Lifecycle } from '../../scripts/lib/lifecycle';
-import type { ActiveRow } from '../../scripts/lib/pbx-sql';
-import { PbxWriter } from '../../scripts/lib/pbx-writes';
+import { commitText, PbxStatements, type ActiveRow } from '../../scripts/lib/pbx-sql';
 import { newAckTable, type AckTable } from './keys';
 import { now, sleep } from './stats';
 
@@ -78,13 +77,12 @@ export class PacedWriter {
 	endedAt = 0;
 	readonly #gap: number;
 	readonly #interactions: number;
-	readonly #writer: PbxWriter;
+	readonly #sql = new PbxStatements();
 
 	constructor(
-		pool: Pool,
+		private readonly pool: Pool,
 		private readonly options: PacedOptions
 	) {
-		this.#writer = new PbxWriter(pool);
 		// Steps ~200 ms apart: interaction j's step s is due at tick 4·(j + s·gap) + s.
 		this.#gap = Math.max(1, Math.round(options.rate / 20));
 		this.#interactions = Math.ceil((options.rate * options.seconds) / 4);
@@ -123,11 +121,12 @@ export class PacedWriter {
 
 	async #commit(j: number, step: number): Promise<void> {
 		const at = Date.now();
-		const commit = lifecycleStep(this.#writer.sql, benchLifecycle(this.options, j, at), step, at);
-		// One round trip whatever the commit: several statements go as BEGIN; …; COMMIT.
+		const commit = lifecycleStep(this.#sql, benchLifecycle(this.options, j, at), step, at);
+		// One query whatever the commit (several statements go as BEGIN; …; COMMIT), acknowledged
+		// when the pool answers, as a PBX's client sees it.
 		this.statements += commit.length === 1 ? 1 : commit.length + 2;
 		try {
-			await this.#writer.runTogether([commit]);
+			await this.pool.query(commitText(commit));
 			this.table.acks[j * 4 + step] = now();
 			this.commits++;
 		} catch (error) {
