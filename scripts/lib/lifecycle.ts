@@ -46,7 +46,10 @@ export interface BurstOptions {
 	onCommit?: (commits: number) => void;
 }
 
-/** Whole lifecycles as fast as the server takes them. */
+/**
+ * Whole lifecycles as fast as the server takes them: each round trip carries the four commits of
+ * `perTrip` interactions, step by step, every commit still its own transaction.
+ */
 export async function lifecycleBurst(
 	writer: PbxWriter,
 	o: BurstOptions

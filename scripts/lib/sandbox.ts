@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import type { UserInput } from '../../src/lib/server/auth/users';
+import { startOfZonedDay } from '../../src/lib/time/zone';
 import { upsertAccount, withUsers } from './accounts';
 import { seedLookups, type DemoLookups, type DemoTenant } from './demo-data';
 import { applyPbxSchema } from './schema';
 import { quoteId, sqlTime } from './sql';
-import { startOfZonedDay } from '../../src/lib/time/zone';
 
 /**
  * One app's private corner of a throw-away MariaDB, for a test file or a benchmark suite: its own
