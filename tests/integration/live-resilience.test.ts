@@ -40,10 +40,23 @@ function expectStrictlyIncreasing(seqs: number[]): void {
 	}
 }
 
+/**
+ * Kills the app's binlog dump thread. After an earlier kill the tailer may still be waiting out
+ * its restart delay (on a fast machine the whole burst can commit inside it), so this waits for
+ * the dump thread to be back rather than counting a kill that found nothing to kill.
+ */
 async function killBinlogConnection(): Promise<number> {
-	const threads = await stack.pbxRows<{ id: number }>(
-		`SELECT id FROM information_schema.processlist WHERE user = ? AND command LIKE 'Binlog Dump%'`,
-		[stack.appUser]
+	let threads: { id: number }[] = [];
+	await waitFor(
+		async () => {
+			threads = await stack.pbxRows<{ id: number }>(
+				`SELECT id FROM information_schema.processlist WHERE user = ? AND command LIKE 'Binlog Dump%'`,
+				[stack.appUser]
+			);
+			return threads.length > 0;
+		},
+		10_000,
+		'a binlog dump thread to kill'
 	);
 	for (const { id } of threads) await stack.pbx(`KILL ${Number(id)}`);
 	return threads.length;
