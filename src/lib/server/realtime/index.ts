@@ -42,9 +42,11 @@ export interface RealtimeDeps {
 	touchSessions: (sessionIds: string[]) => Promise<void>;
 	/** The public origin; when unset, a browser's Origin must match the Host it connected to. */
 	allowedOrigin?: string;
+	/** How often open sockets are checked against their session's absolute expiry (ms). */
+	sessionSweepMs?: number;
 }
 
-/** How often open sockets are checked against their session's absolute expiry. */
+/** The default of `sessionSweepMs`. */
 const SESSION_SWEEP_MS = 30_000;
 
 interface SocketData {
@@ -221,7 +223,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		deps.touchSessions([...inUse]).catch((error: unknown) => {
 			log.warn('could not mark sessions in use', { error });
 		});
-	}, SESSION_SWEEP_MS);
+	}, deps.sessionSweepMs ?? SESSION_SWEEP_MS);
 	sessionSweep.unref();
 
 	async function matchingSockets(match: (viewer: Viewer) => boolean): Promise<LiveSocket[]> {
