@@ -33,15 +33,20 @@ beforeAll(async () => {
 	[tenantA, tenantB, tenantC] = stack.lookups.tenants;
 	pbx = new PbxSql(stack.admin, stack.pbxDb);
 	await stack.startServer();
-	const users = {
-		'en-sup-a': { role: 'cc_supervisor', tenantId: tenantA.id, queueIds: [tenantA.queues[0].id] },
-		'en-admin-a': { role: 'cc_admin', tenantId: tenantA.id },
-		'en-admin-b': { role: 'cc_admin', tenantId: tenantB.id },
-		'en-expiring': { role: 'cc_admin', tenantId: tenantA.id }
-	} as const;
-	for (const [username, user] of Object.entries(users)) {
-		await stack.createUser({ username, ...user });
-		cookies[username] = await stack.signIn(username);
+	const users: Parameters<Stack['createUser']>[0][] = [
+		{
+			username: 'en-sup-a',
+			role: 'cc_supervisor',
+			tenantId: tenantA.id,
+			queueIds: [tenantA.queues[0].id]
+		},
+		{ username: 'en-admin-a', role: 'cc_admin', tenantId: tenantA.id },
+		{ username: 'en-admin-b', role: 'cc_admin', tenantId: tenantB.id },
+		{ username: 'en-expiring', role: 'cc_admin', tenantId: tenantA.id }
+	];
+	for (const user of users) {
+		await stack.createUser(user);
+		cookies[user.username] = await stack.signIn(user.username);
 	}
 });
 

@@ -1,0 +1,289 @@
+/**
+ * npm run mutate [-- id ...]: proves the suite guards the enforcement lines. Each mutant of
+ * scripts/lib/mutants.ts is applied alone, the app rebuilt (integration and browser tests run the
+ * built server), the tests chosen for it run, and the file restored — always: after the run,
+ * on an error, on Ctrl-C. Writes bench/MUTATION.md. Not part of npm test: it takes a while.
+ *
+ * A mutant is killed when at least one test fails; a run that fails without a failing test
+ * (a crash, a failed build) is reported as an error, not as a kill. Exit status 1 when any
+ * mutant survived or errored.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MUTANTS, type Mutant } from './lib/mutants';
+
+const root = path.resolve(import.meta.dirname, '..');
+process.chdir(root);
+const logs = mkdtempSync(path.join(tmpdir(), 'il-mutate-'));
+
+interface Outcome {
+	mutant: Mutant;
+	result: 'killed' | 'survived' | 'error';
+	failed: string[];
+	detail: string;
+	seconds: number;
+}
+
+/** The file under mutation and its original text, for every way out of this process. */
+let applied: { file: string; original: string } | null = null;
+
+function restore(): void {
+	if (!applied) return;
+	writeFileSync(applied.file, applied.original);
+	console.log(`  restored ${applied.file}`);
+	applied = null;
+}
+
+/** The running build or test command: its own process group, so it can be ended whole. */
+let current: ChildProcess | null = null;
+
+function onSignal(signal: NodeJS.Signals): void {
+	if (current?.pid) {
+		try {
+			process.kill(-current.pid, 'SIGTERM');
+		} catch {
+			// already gone
+		}
+	}
+	const wasApplied = applied !== null;
+	restore();
+	if (wasApplied) {
+		console.log('  rebuilding the unmutated app (build/ held a mutant)…');
+		const build = spawnSync(bin('vite'), ['build', '--logLevel', 'warn'], { stdio: 'inherit' });
+		if (build.status !== 0) console.log('  ⚠ rebuild failed: run `npx vite build` yourself.');
+	}
+	process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+process.on('exit', restore);
+
+/** Every mutant must match exactly once before anything is touched. */
+function checkMutants(mutants: Mutant[]): void {
+	const problems: string[] = [];
+	for (const m of mutants) {
+		if (!existsSync(m.file)) problems.push(`${m.id}: ${m.file} does not exist`);
+		else {
+			const count = readFileSync(m.file, 'utf8').split(m.find).length - 1;
+			if (count !== 1) problems.push(`${m.id}: found ${count} times in ${m.file}`);
+		}
+		for (const test of m.tests) if (!existsSync(test)) problems.push(`${m.id}: no test ${test}`);
+	}
+	if (problems.length > 0) {
+		console.error(
+			`The code moved: update scripts/lib/mutants.ts (each find text must match exactly once).\n  ${problems.join('\n  ')}`
+		);
+		process.exit(2);
+	}
+}
+
+const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+
+function run(command: string, args: string[], log: string, env: NodeJS.ProcessEnv = {}) {
+	return new Promise<number>((resolve) => {
+		const child = spawn(bin(command), args, {
+			env: { ...process.env, ...env },
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true
+		});
+		current = child;
+		const out: Buffer[] = [];
+		child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+		child.stderr.on('data', (chunk: Buffer) => out.push(chunk));
+		child.on('close', (code) => {
+			current = null;
+			writeFileSync(log, Buffer.concat(out), { flag: 'a' });
+			resolve(code ?? 1);
+		});
+	});
+}
+
+const build = (log: string) => run('vite', ['build', '--logLevel', 'warn'], log);
+
+interface VitestReport {
+	testResults: {
+		name: string;
+		message?: string;
+		assertionResults: { ancestorTitles: string[]; title: string; status: string }[];
+	}[];
+}
+
+interface PlaywrightSuite {
+	title: string;
+	suites?: PlaywrightSuite[];
+	specs?: { title: string; ok: boolean; file: string }[];
+}
+
+/** Runs a mutant's tests; returns the names of the failed tests and any file-level errors. */
+async function runTests(m: Mutant, log: string): Promise<{ failed: string[]; errors: string[] }> {
+	const failed: string[] = [];
+	const errors: string[] = [];
+	const vitestFiles = m.tests.filter((t) => !t.startsWith('tests/browser/'));
+	const browserFiles = m.tests.filter((t) => t.startsWith('tests/browser/'));
+	if (vitestFiles.length > 0) {
+		const json = path.join(logs, `${m.id}.vitest.json`);
+		const code = await run(
+			'vitest',
+			['run', '--reporter=dot', '--reporter=json', `--outputFile.json=${json}`, ...vitestFiles],
+			log
+		);
+		if (!existsSync(json)) errors.push(`vitest exited ${code} without a report`);
+		else {
+			const report = JSON.parse(readFileSync(json, 'utf8')) as VitestReport;
+			for (const file of report.testResults) {
+				const name = path.relative(root, file.name);
+				const bad = file.assertionResults.filter((a) => a.status === 'failed');
+				for (const a of bad) failed.push([name, ...a.ancestorTitles, a.title].join(' › '));
+				if (bad.length === 0 && file.message)
+					errors.push(`${name}: ${file.message.split('\n')[0]}`);
+			}
+		}
+	}
+	if (browserFiles.length > 0) {
+		const json = path.join(logs, `${m.id}.playwright.json`);
+		await run('playwright', ['test', '--reporter=line,json', ...browserFiles], log, {
+			PLAYWRIGHT_JSON_OUTPUT_NAME: json
+		});
+		if (!existsSync(json)) errors.push('playwright wrote no report');
+		else {
+			const walk = (suite: PlaywrightSuite, titles: string[]) => {
+				for (const spec of suite.specs ?? []) {
+					if (!spec.ok) failed.push(`${spec.file} › ${[...titles, spec.title].join(' › ')}`);
+				}
+				for (const child of suite.suites ?? [])
+					walk(child, child.title ? [...titles, child.title] : titles);
+			};
+			const report = JSON.parse(readFileSync(json, 'utf8')) as { suites: PlaywrightSuite[] };
+			for (const suite of report.suites) walk(suite, []);
+		}
+	}
+	return { failed, errors };
+}
+
+async function mutate(m: Mutant): Promise<Outcome> {
+	const started = Date.now();
+	const log = path.join(logs, `${m.id}.log`);
+	const original = readFileSync(m.file, 'utf8');
+	applied = { file: m.file, original };
+	writeFileSync(
+		m.file,
+		original.replace(m.find, () => m.replace)
+	);
+	const done = (result: Outcome['result'], failed: string[], detail: string): Outcome => ({
+		mutant: m,
+		result,
+		failed,
+		detail,
+		seconds: Math.round((Date.now() - started) / 1000)
+	});
+	try {
+		if ((await build(log)) !== 0) return done('error', [], 'the mutant does not build');
+		const { failed, errors } = await runTests(m, log);
+		if (failed.length > 0) return done('killed', failed, '');
+		if (errors.length > 0) return done('error', [], errors.join('; '));
+		return done('survived', [], '');
+	} finally {
+		restore();
+	}
+}
+
+function gitHead(): string {
+	const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+	const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+		encoding: 'utf8'
+	});
+	return `${head.stdout.trim()}${dirty.stdout.trim() ? ' (with uncommitted changes)' : ''}`;
+}
+
+const code = (text: string) => '`' + text.replaceAll('\n', '⏎').replaceAll(/\t+/g, ' ') + '`';
+
+function report(outcomes: Outcome[], startedAt: Date, partial: boolean): string {
+	const count = (r: Outcome['result']) => outcomes.filter((o) => o.result === r).length;
+	const minutes = Math.round((Date.now() - startedAt.getTime()) / 60_000);
+	const lines = [
+		'# Mutation check',
+		'',
+		`Run ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${gitHead()} by`,
+		`\`npm run mutate${partial ? ' -- ' + outcomes.map((o) => o.mutant.id).join(' ') : ''}\`,`,
+		`${minutes} min. Each enforcement line of \`scripts/lib/mutants.ts\` was replaced alone, the`,
+		'app rebuilt, and the listed test files run against it.',
+		'',
+		`**${count('killed')} killed, ${count('survived')} survived, ${count('error')} errors** of ${outcomes.length} mutants.`,
+		'',
+		'| mutant | removed | file | result | killed by (failing tests) | s |',
+		'| --- | --- | --- | --- | --- | --- |'
+	];
+	for (const o of outcomes) {
+		const by =
+			o.result === 'killed'
+				? o.failed
+						.slice(0, 3)
+						.map((f) => f.replaceAll('|', '\\|'))
+						.join('<br>') + (o.failed.length > 3 ? `<br>… ${o.failed.length - 3} more` : '')
+				: o.detail.replaceAll('|', '\\|') || `ran: ${o.mutant.tests.join(', ')}`;
+		const result = o.result === 'killed' ? 'killed' : `**${o.result.toUpperCase()}**`;
+		lines.push(
+			`| \`${o.mutant.id}\` | ${o.mutant.what} | \`${o.mutant.file}\` | ${result} | ${by} | ${o.seconds} |`
+		);
+	}
+	lines.push('', '## The mutants', '');
+	for (const o of outcomes) {
+		lines.push(`- \`${o.mutant.id}\`: ${code(o.mutant.find)} → ${code(o.mutant.replace)}`);
+	}
+	const survivors = outcomes.filter((o) => o.result !== 'killed');
+	lines.push('', '## Survivors', '');
+	lines.push(
+		survivors.length === 0
+			? 'None.'
+			: survivors
+					.map(
+						(o) =>
+							`- \`${o.mutant.id}\`: ${o.result}. (Explain here, or add the test that kills it.)`
+					)
+					.join('\n')
+	);
+	return lines.join('\n') + '\n';
+}
+
+async function main(): Promise<void> {
+	const wanted = process.argv.slice(2);
+	const unknown = wanted.filter((id) => !MUTANTS.some((m) => m.id === id));
+	if (unknown.length > 0) {
+		console.error(
+			`Unknown mutant ${unknown.join(', ')}. Known: ${MUTANTS.map((m) => m.id).join(', ')}`
+		);
+		process.exit(2);
+	}
+	const mutants = wanted.length > 0 ? MUTANTS.filter((m) => wanted.includes(m.id)) : MUTANTS;
+	checkMutants(mutants);
+	const startedAt = new Date();
+	console.log(`▸ ${mutants.length} mutants; logs in ${logs}`);
+	const outcomes: Outcome[] = [];
+	for (const [i, m] of mutants.entries()) {
+		console.log(`▸ [${i + 1}/${mutants.length}] ${m.id}: ${m.what}`);
+		const outcome = await mutate(m);
+		outcomes.push(outcome);
+		const by =
+			outcome.failed.length > 0
+				? ` by ${outcome.failed.length} test(s), e.g. ${outcome.failed[0]}`
+				: '';
+		console.log(
+			`  ${outcome.result}${by}${outcome.detail ? ` — ${outcome.detail}` : ''} (${outcome.seconds} s)`
+		);
+	}
+	console.log('▸ rebuilding the unmutated app');
+	if ((await build(path.join(logs, 'final-build.log'))) !== 0) {
+		console.error('  ⚠ the final build failed: run `npx vite build`');
+	}
+	writeFileSync('bench/MUTATION.md', report(outcomes, startedAt, wanted.length > 0));
+	console.log('▸ wrote bench/MUTATION.md');
+	process.exit(outcomes.every((o) => o.result === 'killed') ? 0 : 1);
+}
+
+main().catch((error: unknown) => {
+	restore();
+	console.error(error);
+	process.exit(1);
+});
