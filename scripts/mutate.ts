@@ -1,11 +1,14 @@
 /**
- * npm run mutate [-- id ...]: proves the suite guards the enforcement lines. Each mutant of
- * scripts/lib/mutants.ts is applied alone, the app rebuilt (integration and browser tests run the
- * built server), the tests chosen for it run, and the file restored — always: after the run,
- * on an error, on Ctrl-C. Writes bench/MUTATION.md. Not part of npm test: it takes a while.
+ * npm run mutate [-- [--no-baseline] id ...]: proves the suite guards the enforcement lines.
+ * Each mutant of scripts/lib/mutants.ts is applied alone, the app rebuilt (integration and
+ * browser tests run the built server), the tests chosen for it run, and the file restored —
+ * always: after the run, on an error, on Ctrl-C. Writes bench/MUTATION.md. Not part of npm
+ * test: it takes a while.
  *
- * A mutant is killed when at least one test fails; a run that fails without a failing test
- * (a crash, a failed build) is reported as an error, not as a kill. Exit status 1 when any
+ * First the chosen test files run once without any mutant (the baseline; skip it with
+ * --no-baseline): a kill only counts if they pass on today's code. A mutant is killed when at
+ * least one test fails; a run that fails without a failing test (a crash, a failed build, a
+ * file whose tests never ran) is reported as an error, not as a kill. Exit status 1 when any
  * mutant survived or errored.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -92,6 +95,7 @@ function run(command: string, args: string[], log: string, env: NodeJS.ProcessEn
 		const out: Buffer[] = [];
 		child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
 		child.stderr.on('data', (chunk: Buffer) => out.push(chunk));
+		child.on('error', (error) => out.push(Buffer.from(`\n${String(error)}\n`)));
 		child.on('close', (code) => {
 			current = null;
 			writeFileSync(log, Buffer.concat(out), { flag: 'a' });
@@ -116,7 +120,10 @@ interface PlaywrightSuite {
 	specs?: { title: string; ok: boolean; file: string }[];
 }
 
-/** Runs a mutant's tests; returns the names of the failed tests and any file-level errors. */
+/**
+ * Runs a mutant's tests; returns the names of the failed tests, and errors: a file whose tests
+ * did not run, a runner that failed without a failed test.
+ */
 async function runTests(m: Mutant, log: string): Promise<{ failed: string[]; errors: string[] }> {
 	const failed: string[] = [];
 	const errors: string[] = [];
@@ -129,21 +136,27 @@ async function runTests(m: Mutant, log: string): Promise<{ failed: string[]; err
 			['run', '--reporter=dot', '--reporter=json', `--outputFile.json=${json}`, ...vitestFiles],
 			log
 		);
-		if (!existsSync(json)) errors.push(`vitest exited ${code} without a report`);
-		else {
-			const report = JSON.parse(readFileSync(json, 'utf8')) as VitestReport;
-			for (const file of report.testResults) {
-				const name = path.relative(root, file.name);
-				const bad = file.assertionResults.filter((a) => a.status === 'failed');
-				for (const a of bad) failed.push([name, ...a.ancestorTitles, a.title].join(' › '));
-				if (bad.length === 0 && file.message)
-					errors.push(`${name}: ${file.message.split('\n')[0]}`);
+		const report: VitestReport = existsSync(json)
+			? (JSON.parse(readFileSync(json, 'utf8')) as VitestReport)
+			: { testResults: [] };
+		for (const wanted of vitestFiles) {
+			const file = report.testResults.find((r) => path.relative(root, r.name) === wanted);
+			const bad = file?.assertionResults.filter((a) => a.status === 'failed') ?? [];
+			for (const a of bad) failed.push([wanted, ...a.ancestorTitles, a.title].join(' › '));
+			// A file that never ran its tests proves nothing either way.
+			if (!file?.assertionResults.some((a) => a.status === 'passed' || a.status === 'failed')) {
+				errors.push(
+					`${wanted}: no test ran${file?.message ? ` (${file.message.split('\n')[0]})` : ''}`
+				);
 			}
 		}
+		if (code !== 0 && failed.length === 0)
+			errors.push(`vitest exited ${code} without a failed test`);
 	}
 	if (browserFiles.length > 0) {
 		const json = path.join(logs, `${m.id}.playwright.json`);
-		await run('playwright', ['test', '--reporter=line,json', ...browserFiles], log, {
+		const before = failed.length;
+		const code = await run('playwright', ['test', '--reporter=line,json', ...browserFiles], log, {
 			PLAYWRIGHT_JSON_OUTPUT_NAME: json
 		});
 		if (!existsSync(json)) errors.push('playwright wrote no report');
@@ -157,6 +170,9 @@ async function runTests(m: Mutant, log: string): Promise<{ failed: string[]; err
 			};
 			const report = JSON.parse(readFileSync(json, 'utf8')) as { suites: PlaywrightSuite[] };
 			for (const suite of report.suites) walk(suite, []);
+		}
+		if (code !== 0 && failed.length === before) {
+			errors.push(`playwright exited ${code} without a failed test`);
 		}
 	}
 	return { failed, errors };
@@ -247,8 +263,29 @@ function report(outcomes: Outcome[], startedAt: Date, partial: boolean): string 
 	return lines.join('\n') + '\n';
 }
 
+/** A kill only means something if the same tests pass without the mutant: run them once first. */
+async function checkBaseline(mutants: Mutant[]): Promise<void> {
+	const tests = [...new Set(mutants.flatMap((m) => m.tests))];
+	console.log(`▸ baseline: ${tests.length} test files on the unmutated app`);
+	const log = path.join(logs, 'baseline.log');
+	if ((await build(log)) !== 0) {
+		console.error(`  the app does not build: see ${log}`);
+		process.exit(1);
+	}
+	const { failed, errors } = await runTests({ ...mutants[0], id: 'baseline', tests }, log);
+	if (failed.length > 0 || errors.length > 0) {
+		console.error(
+			`  the tests fail without any mutant; fix that first (or --no-baseline):\n  ${[...failed, ...errors].join('\n  ')}`
+		);
+		process.exit(1);
+	}
+	console.log('  green');
+}
+
 async function main(): Promise<void> {
-	const wanted = process.argv.slice(2);
+	const args = process.argv.slice(2);
+	const baseline = !args.includes('--no-baseline');
+	const wanted = args.filter((arg) => arg !== '--no-baseline');
 	const unknown = wanted.filter((id) => !MUTANTS.some((m) => m.id === id));
 	if (unknown.length > 0) {
 		console.error(
@@ -260,6 +297,7 @@ async function main(): Promise<void> {
 	checkMutants(mutants);
 	const startedAt = new Date();
 	console.log(`▸ ${mutants.length} mutants; logs in ${logs}`);
+	if (baseline) await checkBaseline(mutants);
 	const outcomes: Outcome[] = [];
 	for (const [i, m] of mutants.entries()) {
 		console.log(`▸ [${i + 1}/${mutants.length}] ${m.id}: ${m.what}`);
