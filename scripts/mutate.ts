@@ -16,18 +16,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MUTANTS, type Mutant } from './lib/mutants';
+import { mutationReport, type Outcome } from './lib/mutation-report';
 
 const root = path.resolve(import.meta.dirname, '..');
 process.chdir(root);
 const logs = mkdtempSync(path.join(tmpdir(), 'il-mutate-'));
-
-interface Outcome {
-	mutant: Mutant;
-	result: 'killed' | 'survived' | 'error';
-	failed: string[];
-	detail: string;
-	seconds: number;
-}
 
 /** The file under mutation and its original text, for every way out of this process. */
 let applied: { file: string; original: string } | null = null;
@@ -205,64 +198,6 @@ async function mutate(m: Mutant): Promise<Outcome> {
 	}
 }
 
-function gitHead(): string {
-	const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
-	const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], {
-		encoding: 'utf8'
-	});
-	return `${head.stdout.trim()}${dirty.stdout.trim() ? ' (with uncommitted changes)' : ''}`;
-}
-
-const code = (text: string) => '`' + text.replaceAll('\n', '⏎').replaceAll(/\t+/g, ' ') + '`';
-
-function report(outcomes: Outcome[], startedAt: Date, partial: boolean): string {
-	const count = (r: Outcome['result']) => outcomes.filter((o) => o.result === r).length;
-	const minutes = Math.round((Date.now() - startedAt.getTime()) / 60_000);
-	const lines = [
-		'# Mutation check',
-		'',
-		`Run ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${gitHead()} by`,
-		`\`npm run mutate${partial ? ' -- ' + outcomes.map((o) => o.mutant.id).join(' ') : ''}\`,`,
-		`${minutes} min. Each enforcement line of \`scripts/lib/mutants.ts\` was replaced alone, the`,
-		'app rebuilt, and the listed test files run against it.',
-		'',
-		`**${count('killed')} killed, ${count('survived')} survived, ${count('error')} errors** of ${outcomes.length} mutants.`,
-		'',
-		'| mutant | removed | file | result | killed by (failing tests) | s |',
-		'| --- | --- | --- | --- | --- | --- |'
-	];
-	for (const o of outcomes) {
-		const by =
-			o.result === 'killed'
-				? o.failed
-						.slice(0, 3)
-						.map((f) => f.replaceAll('|', '\\|'))
-						.join('<br>') + (o.failed.length > 3 ? `<br>… ${o.failed.length - 3} more` : '')
-				: o.detail.replaceAll('|', '\\|') || `ran: ${o.mutant.tests.join(', ')}`;
-		const result = o.result === 'killed' ? 'killed' : `**${o.result.toUpperCase()}**`;
-		lines.push(
-			`| \`${o.mutant.id}\` | ${o.mutant.what} | \`${o.mutant.file}\` | ${result} | ${by} | ${o.seconds} |`
-		);
-	}
-	lines.push('', '## The mutants', '');
-	for (const o of outcomes) {
-		lines.push(`- \`${o.mutant.id}\`: ${code(o.mutant.find)} → ${code(o.mutant.replace)}`);
-	}
-	const survivors = outcomes.filter((o) => o.result !== 'killed');
-	lines.push('', '## Survivors', '');
-	lines.push(
-		survivors.length === 0
-			? 'None.'
-			: survivors
-					.map(
-						(o) =>
-							`- \`${o.mutant.id}\`: ${o.result}. (Explain here, or add the test that kills it.)`
-					)
-					.join('\n')
-	);
-	return lines.join('\n') + '\n';
-}
-
 /** A kill only means something if the same tests pass without the mutant: run them once first. */
 async function checkBaseline(mutants: Mutant[]): Promise<void> {
 	const tests = [...new Set(mutants.flatMap((m) => m.tests))];
@@ -315,7 +250,10 @@ async function main(): Promise<void> {
 	if ((await build(path.join(logs, 'final-build.log'))) !== 0) {
 		console.error('  ⚠ the final build failed: run `npx vite build`');
 	}
-	writeFileSync('bench/MUTATION.md', report(outcomes, startedAt, wanted.length > 0));
+	writeFileSync(
+		'bench/MUTATION.md',
+		mutationReport(outcomes, { startedAt, partial: wanted.length > 0, baseline })
+	);
 	console.log('▸ wrote bench/MUTATION.md');
 	process.exit(outcomes.every((o) => o.result === 'killed') ? 0 : 1);
 }

@@ -176,7 +176,7 @@ export const MUTANTS: Mutant[] = [
 	},
 	{
 		id: 'session-absolute',
-		what: "a session's absolute expiry on sign-in checks",
+		what: "a session's absolute expiry (checked on every request and handshake)",
 		file: 'src/lib/server/auth/sessions.ts',
 		find: '|| now >= expires ||',
 		replace: '||',
