@@ -38,12 +38,13 @@ export async function catchupSuite(ctx: Context): Promise<void> {
 		const done = new Promise<void>((resolve) => {
 			const off = app.live.changeLog.subscribe((changes) => {
 				applied += changes.length;
-				const checkpoint = app.live.changeLog.checkpoint();
-				if (!doneAt && checkpoint && atOrAfter(checkpoint, to)) {
-					doneAt = now();
-					off();
-					resolve();
-				}
+				void app.live.changeLog.checkpoint().then((checkpoint) => {
+					if (!doneAt && checkpoint && atOrAfter(checkpoint, to)) {
+						doneAt = now();
+						off();
+						resolve();
+					}
+				});
 			});
 		});
 		const cpu = process.cpuUsage();

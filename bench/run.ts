@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import os from 'node:os';
+import { RunDir } from '../scripts/lib/run-dir';
 import { parseOptions, type Suite } from './lib/args';
 import { cleanupAll, onCleanup } from './lib/cleanup';
 import type { Context } from './lib/context';
@@ -30,6 +31,10 @@ const loadAtStart = os
 	.join(' ');
 const has = (...names: Suite[]) => names.some((n) => options.suites.has(n));
 
+// Opened before anything starts, so all of it (MariaDB, servers, load processes, Chromium)
+// inherits the run's IL_RUN_DIR: the check after cleanup finds whatever cleanup missed, and
+// the run's reaper stops it all if this process is killed outright (SIGKILL, OOM).
+const run = RunDir.open('il-bench-run-');
 let build = 'not needed';
 let mariadbVersion = 'not started';
 let ctx: Context | null = null;
@@ -62,6 +67,10 @@ try {
 	}
 } finally {
 	await cleanupAll();
+	await run.finish().catch((error: Error) => {
+		report.problem(error.message.replace(/\n\s*/g, ' '));
+		console.error(error.message);
+	});
 }
 if (report.problems.length === 0) rmSync(WORK_DIR, { recursive: true, force: true });
 else report.problem(`Server logs and the build copy are kept in ${WORK_DIR}.`);

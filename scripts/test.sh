@@ -2,7 +2,8 @@
 # npm test: the whole suite on a clean machine. Installs what is missing (Debian packages as
 # root, npm dependencies), then type checks, lints, runs unit and integration tests against a
 # throw-away MariaDB with binlog, and browser tests in Debian's Chromium. Services are started
-# on free loopback ports and stopped afterwards.
+# on free loopback ports and stopped afterwards; the closing summary checks that they were, also
+# after a failure or Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,8 +14,21 @@ fi
 echo "▸ system packages"
 npx tsx scripts/ensure-system.ts
 
-results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+# Everything the run starts inherits IL_RUN_DIR and keeps its files below it: that is how the
+# summary tells this run's leftovers from other processes on the machine.
+run=$(mktemp -d -t il-test-XXXXXX)
+export IL_RUN_DIR="$run"
+results="$run/results"
+mkdir "$results"
+finish() {
+	local status=$?
+	trap - EXIT
+	npx tsx scripts/test-summary.ts --run-dir "$run" --status "$status" \
+		"$results/vitest.json" "$results/playwright.json" || status=$?
+	rm -rf "$run"
+	exit "$status"
+}
+trap finish EXIT
 
 echo "▸ type check"
 npm run --silent check
@@ -29,5 +43,4 @@ npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vi
 
 echo "▸ browser tests (playwright, Debian chromium)"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$results/playwright.json" npx playwright test --reporter=list,json
-
-npx tsx scripts/test-summary.ts "$results/vitest.json" "$results/playwright.json"
+# The summary runs from the EXIT trap (finish, above).

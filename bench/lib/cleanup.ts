@@ -1,6 +1,7 @@
 /**
  * Everything a run starts (MariaDB, servers, load processes, Chromium) registers its stop here,
- * so an interrupted run (Ctrl-C, a crash) still leaves nothing running.
+ * so an interrupted run (Ctrl-C, an error) still leaves nothing running. Where these handlers
+ * never run (SIGKILL, the OOM killer), the run directory's reaper does it (bench/run.ts).
  */
 
 const stops = new Map<number, () => Promise<unknown>>();

@@ -1,19 +1,17 @@
 import { io, type Socket } from 'socket.io-client';
 import type { InteractionChange } from '../../src/lib/interaction';
-import type {
-	ClientToServerEvents,
-	ServerToClientEvents,
-	SubscribeReply
-} from '../../src/lib/realtime';
+import { LiveSync } from '../../src/lib/live/sync';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/realtime';
 import { keyOf, type AckTable, type KeySpace } from '../lib/keys';
 import { now } from '../lib/stats';
 import { deliveryResults } from './delivery';
 
 /**
- * Socket.IO clients as the browser's LiveFeed talks: websocket, the session cookie, then
- * `live:subscribe`; after a disconnect they reconnect and resume from their last sequence, as
- * the browser does, so a change missed while away arrives in the replay (late, not lost).
- * While recording, each client keeps (key, receive time) of every change.
+ * Socket.IO clients that speak the browser's protocol through the same module (LiveSync, without
+ * a row map: only the position is tracked): websocket, the session cookie, `live:subscribe`;
+ * after a disconnect they reconnect and resume from their last sequence, so a change missed
+ * while away arrives in the replay (late, not lost). While recording, each client keeps
+ * (key, receive time) of every change.
  */
 
 export interface ClientSpec {
@@ -26,11 +24,10 @@ export interface ClientSpec {
 export interface Client {
 	spec: ClientSpec;
 	socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+	sync: LiveSync;
 	keys: number[];
 	times: number[];
 	disconnects: number;
-	epoch: string;
-	seq: number;
 	/** Resumes that got a fresh snapshot instead of the missed changes. */
 	resnapshots: number;
 }
@@ -47,42 +44,12 @@ export class Fleet {
 		let snapshotRows = 0;
 		const queue = [...args.clients];
 		const openOne = async (spec: ClientSpec) => {
-			const socket: Client['socket'] = io(args.url, {
-				transports: ['websocket'],
-				extraHeaders: { cookie: spec.cookie },
-				forceNew: true,
-				reconnectionDelay: 500,
-				reconnectionDelayMax: 10_000,
-				timeout: 60_000
-			});
-			const client: Client = { spec, socket, keys: [], times: [], disconnects: 0, epoch: '', seq: 0, resnapshots: 0 }; // prettier-ignore
-			socket.on('disconnect', (reason) => {
-				client.disconnects++;
-				this.#reasons[reason] = (this.#reasons[reason] ?? 0) + 1;
-			});
-			socket.on('live:changes', ({ changes }) => this.#receive(client, changes));
-			socket.io.on('reconnect', () => this.#resume(client));
 			try {
-				const reply = await new Promise<SubscribeReply>((resolve, reject) => {
-					const timer = setTimeout(() => reject(new Error('subscribe timed out')), 120_000);
-					socket.once('connect_error', (e) => reject(e));
-					socket.once('connect', () =>
-						socket.emit('live:subscribe', spec.request, (r: SubscribeReply) => {
-							clearTimeout(timer);
-							resolve(r);
-						})
-					);
-				});
-				if (!reply.ok) throw new Error(reply.error);
-				if (reply.kind === 'snapshot') {
-					snapshotRows += reply.snapshot.rows.length;
-					client.epoch = reply.snapshot.epoch;
-					client.seq = reply.snapshot.seq;
-				}
+				const { client, rows } = await this.#connect(args.url, spec);
+				snapshotRows += rows;
 				this.#clients.push(client);
 			} catch (error) {
 				errors.push((error as Error).message);
-				socket.close();
 			}
 		};
 		const worker = async () => {
@@ -98,32 +65,63 @@ export class Fleet {
 		};
 	}
 
-	#resume(client: Client): void {
-		const request = { ...client.spec.request, resume: { epoch: client.epoch, seq: client.seq } };
-		client.socket.emit('live:subscribe', request, (reply: SubscribeReply) => {
-			if (!reply.ok) return;
-			if (reply.kind === 'replay') this.#receive(client, reply.changes);
-			else {
-				client.resnapshots++;
-				client.epoch = reply.snapshot.epoch;
-				client.seq = reply.snapshot.seq;
-			}
+	/** One client, once its first snapshot is in; `rows` is that snapshot's size. */
+	#connect(url: string, spec: ClientSpec): Promise<{ client: Client; rows: number }> {
+		const socket: Client['socket'] = io(url, {
+			transports: ['websocket'],
+			extraHeaders: { cookie: spec.cookie },
+			forceNew: true,
+			reconnectionDelay: 500,
+			reconnectionDelayMax: 10_000,
+			timeout: 60_000
+		});
+		return new Promise((resolve, reject) => {
+			// The first snapshot opens the client; a later one is a resume that came back as one.
+			let opened = false;
+			// Only while opening: later connect errors are reconnect attempts, and they retry.
+			const fail = (error: Error) => {
+				if (opened) return;
+				clearTimeout(timer);
+				socket.close();
+				reject(error);
+			};
+			const timer = setTimeout(() => fail(new Error('subscribe timed out')), 120_000);
+			socket.once('connect_error', fail);
+			const client: Client = {
+				spec,
+				socket,
+				keys: [],
+				times: [],
+				disconnects: 0,
+				resnapshots: 0,
+				sync: new LiveSync(socket, {
+					request: spec.request,
+					hooks: {
+						snapshot: ({ rows }) => {
+							if (opened) return void client.resnapshots++;
+							opened = true;
+							clearTimeout(timer);
+							resolve({ client, rows: rows.length });
+						},
+						error: (message) => fail(new Error(message)),
+						change: (change) => this.#receive(client, change)
+					}
+				})
+			};
+			socket.on('disconnect', (reason) => {
+				client.disconnects++;
+				this.#reasons[reason] = (this.#reasons[reason] ?? 0) + 1;
+			});
 		});
 	}
 
-	#receive(client: Client, changes: InteractionChange[]): void {
+	#receive(client: Client, change: InteractionChange): void {
 		const space = this.#space;
-		const t = now();
-		for (const change of changes) {
-			// As the browser: what is at or below the last sequence applied was seen already.
-			if (change.seq <= client.seq) continue;
-			client.seq = change.seq;
-			if (!space || !change.row) continue;
-			const key = keyOf(space, change.id, change.row.status);
-			if (key < 0) continue;
-			client.keys.push(key);
-			client.times.push(t);
-		}
+		if (!space || !change.row) return;
+		const key = keyOf(space, change.id, change.row.status);
+		if (key < 0) return;
+		client.keys.push(key);
+		client.times.push(now());
 	}
 
 	record(space: KeySpace): void {

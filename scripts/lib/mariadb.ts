@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
+import { canListProcesses, processesWhere } from './leftovers';
 import { freePort } from './ports';
 import { isProcessAlive, readJsonFile, readPidFile, requireCommand, runQuietly } from './system';
 import { spawnDetached, terminateProcess, waitUntilReady, writeJsonFile } from './system';
@@ -12,9 +13,11 @@ export interface MariaDbHandle {
 	readonly port: number;
 	readonly socketPath: string;
 	readonly dataDir: string;
+	/** The server now running on dataDir, even when another handle restarted it. */
 	readonly pid: number;
 	/** Runs SQL as root over the unix socket; several statements allowed. */
 	rootQuery(sql: string): Promise<unknown>;
+	/** Stops whichever mariadbd runs on dataDir: the one this handle started or a restart of it. */
 	stop(): Promise<void>;
 	/** Stops and starts again on the same port and data dir. */
 	restart(): Promise<void>;
@@ -61,6 +64,27 @@ async function queryAsRoot(socketPath: string, sql: string): Promise<unknown> {
 	}
 }
 
+/**
+ * Every mariadbd serving dataDir, found by the --datadir in its command line. A handle's
+ * remembered pid is not enough: another handle on the same data dir (a test adopting the global
+ * server) may have restarted it under a new pid, and a server still starting has no pid file yet.
+ * Nor is the pid file: after a SIGKILL it names a pid the machine may have given to another run's
+ * mariadbd. It is the fallback only where there is no /proc to look in.
+ */
+function serversOn(dataDir: string): number[] {
+	const flag = `--datadir=${dataDir}`;
+	if (canListProcesses) return processesWhere((args) => args.includes(flag));
+	const fromFile = readPidFile(filesFor(dataDir).pidFile);
+	return fromFile !== null && isProcessAlive(fromFile, 'mariadbd') ? [fromFile] : [];
+}
+
+async function stopServersOn(dataDir: string): Promise<boolean> {
+	const pids = serversOn(dataDir);
+	await Promise.all(pids.map((pid) => terminateProcess(pid)));
+	rmSync(filesFor(dataDir).stateFile, { force: true });
+	return pids.length > 0;
+}
+
 class MariaDbServer implements MariaDbHandle {
 	readonly host = '127.0.0.1';
 	readonly socketPath: string;
@@ -70,10 +94,14 @@ class MariaDbServer implements MariaDbHandle {
 	constructor(
 		readonly dataDir: string,
 		readonly port: number,
-		public pid: number
+		private launchedPid: number
 	) {
 		this.files = filesFor(dataDir);
 		this.socketPath = this.files.socketPath;
+	}
+
+	get pid(): number {
+		return serversOn(this.dataDir)[0] ?? this.launchedPid;
 	}
 
 	rootQuery(sql: string): Promise<unknown> {
@@ -97,9 +125,9 @@ class MariaDbServer implements MariaDbHandle {
 			...fixedFlags
 		];
 		const child = spawnDetached(mariadbd, args, errorLog);
-		this.pid = child.pid;
+		this.launchedPid = child.pid;
 		this.exitStatus = child.exitStatus;
-		writeJsonFile(stateFile, { port: this.port, socketPath: this.socketPath, pid: this.pid });
+		writeJsonFile(stateFile, { port: this.port, socketPath: this.socketPath, pid: child.pid });
 		await this.waitUntilReady();
 	}
 
@@ -110,8 +138,7 @@ class MariaDbServer implements MariaDbHandle {
 	}
 
 	async stop(): Promise<void> {
-		await terminateProcess(this.pid);
-		rmSync(this.files.stateFile, { force: true });
+		await stopServersOn(this.dataDir);
 	}
 
 	async restart(): Promise<void> {
@@ -123,8 +150,8 @@ class MariaDbServer implements MariaDbHandle {
 /** The live mariadbd a previous run left on this data dir, if any. */
 export async function runningMariaDb(dataDir: string): Promise<MariaDbState | null> {
 	const files = filesFor(path.resolve(dataDir));
-	const pid = readPidFile(files.pidFile);
-	if (pid === null || !isProcessAlive(pid, 'mariadbd')) return null;
+	const pid = serversOn(path.resolve(dataDir))[0];
+	if (pid === undefined) return null;
 	const state = readJsonFile<MariaDbState>(files.stateFile);
 	if (state?.pid === pid) return state;
 	const rows = (await queryAsRoot(files.socketPath, 'SELECT @@port AS port')) as RowDataPacket[];
@@ -167,13 +194,8 @@ export async function startMariaDb(opts: {
 }
 
 /** Stops the mariadbd running on dataDir; false when none was running. */
-export async function stopMariaDb(dataDir: string): Promise<boolean> {
-	const files = filesFor(path.resolve(dataDir));
-	const pid = readPidFile(files.pidFile);
-	const alive = pid !== null && isProcessAlive(pid, 'mariadbd');
-	if (alive) await terminateProcess(pid);
-	rmSync(files.stateFile, { force: true });
-	return alive;
+export function stopMariaDb(dataDir: string): Promise<boolean> {
+	return stopServersOn(path.resolve(dataDir));
 }
 
 // Accounts and grants are database contents, kept with the schema; exported here for callers.

@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
+import { canListProcesses, commandLineOf, processesWhere } from './leftovers';
 import { freePort } from './ports';
 import { isProcessAlive, readJsonFile, readPidFile, requireCommand, spawnDetached } from './system';
 import { terminateProcess, waitUntilReady, writeJsonFile } from './system';
@@ -46,23 +47,49 @@ export function pingRedis(port: number, timeoutMs = 1_000): Promise<void> {
 	});
 }
 
-function handleFor(port: number, pid: number, stateFile: string): RedisHandle {
+/**
+ * The redis-servers on dataDir, found by the --dir in their command line (which is why they run
+ * with --set-proc-title no): a remembered pid or a pid file can name a recycled pid, and would
+ * miss a second server started on the same dir.
+ */
+function serversOn(dataDir: string): number[] {
+	const { pidFile, stateFile } = filesFor(dataDir);
+	const onDir = (args: string[]) =>
+		args.some((arg, i) => arg === '--dir' && args[i + 1] === dataDir);
+	const found = canListProcesses ? processesWhere(onDir) : [];
+	if (found.length > 0) return found;
+	// No /proc, or a server started before --set-proc-title no: its title hides the dir.
+	const pid = readJsonFile<RedisState>(stateFile)?.pid ?? readPidFile(pidFile);
+	if (pid === null || !isProcessAlive(pid, 'redis-server')) return [];
+	return commandLineOf(pid)?.includes('--dir') ? [] : [pid];
+}
+
+async function stopServersOn(dataDir: string): Promise<boolean> {
+	const pids = serversOn(dataDir);
+	await Promise.all(pids.map((pid) => terminateProcess(pid)));
+	rmSync(filesFor(dataDir).stateFile, { force: true });
+	return pids.length > 0;
+}
+
+function handleFor(port: number, pid: number, dataDir: string): RedisHandle {
 	return {
 		host: '127.0.0.1',
 		port,
 		url: `redis://127.0.0.1:${port}`,
 		pid,
 		async stop() {
-			await terminateProcess(pid);
-			rmSync(stateFile, { force: true });
+			await stopServersOn(dataDir);
 		}
 	};
 }
 
 /** The live redis-server a previous run left on this data dir, if any. */
 export function runningRedis(dataDir: string): RedisState | null {
-	const state = readJsonFile<RedisState>(filesFor(path.resolve(dataDir)).stateFile);
-	return state && isProcessAlive(state.pid, 'redis-server') ? state : null;
+	const resolved = path.resolve(dataDir);
+	const pid = serversOn(resolved)[0];
+	if (pid === undefined) return null;
+	const state = readJsonFile<RedisState>(filesFor(resolved).stateFile);
+	return state?.pid === pid ? state : null;
 }
 
 /** Starts a throw-away (no persistence) redis-server, or adopts one already running on dataDir. */
@@ -78,7 +105,7 @@ export async function startRedis(opts: { dataDir: string; port?: number }): Prom
 			);
 		}
 		await waitUntilReady({ name: 'redis-server', probe: () => pingRedis(running.port), logFile });
-		return handleFor(running.port, running.pid, stateFile);
+		return handleFor(running.port, running.pid, dataDir);
 	}
 	mkdirSync(dataDir, { recursive: true });
 	const port = opts.port ?? (await freePort());
@@ -87,19 +114,16 @@ export async function startRedis(opts: { dataDir: string; port?: number }): Prom
 	// A dev and test instance: no RDB snapshots, no AOF, nothing written to disk but its log.
 	args.push('--save', '', '--appendonly', 'no', '--dir', dataDir);
 	args.push('--pidfile', pidFile, '--logfile', logFile);
+	// Otherwise it rewrites its command line to "redis-server 127.0.0.1:<port>", hiding --dir.
+	args.push('--set-proc-title', 'no');
 	const child = spawnDetached(redisServer, args, logFile);
 	writeJsonFile(stateFile, { port, pid: child.pid } satisfies RedisState);
 	const probe = () => pingRedis(port);
 	await waitUntilReady({ name: 'redis-server', probe, logFile, exitStatus: child.exitStatus });
-	return handleFor(port, child.pid, stateFile);
+	return handleFor(port, child.pid, dataDir);
 }
 
 /** Stops the redis-server running on dataDir; false when none was running. */
-export async function stopRedis(dataDir: string): Promise<boolean> {
-	const { pidFile, stateFile } = filesFor(path.resolve(dataDir));
-	const pid = readJsonFile<RedisState>(stateFile)?.pid ?? readPidFile(pidFile);
-	const alive = pid !== null && isProcessAlive(pid, 'redis-server');
-	if (alive) await terminateProcess(pid);
-	rmSync(stateFile, { force: true });
-	return alive;
+export function stopRedis(dataDir: string): Promise<boolean> {
+	return stopServersOn(path.resolve(dataDir));
 }

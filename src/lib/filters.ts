@@ -1,4 +1,6 @@
+import * as v from 'valibot';
 import { CHANNELS, type Channel, type Interaction } from './interaction';
+import { choiceField, idField, parseFields, textField } from './params';
 import {
 	addDays,
 	formatZonedDate,
@@ -82,42 +84,34 @@ export const TEXT_LIMITS = { agent: 64, did: 32, disposition: 32 } as const;
 
 export type FieldErrors = Partial<Record<keyof ViewFilters | 'tenant' | 'cursor', string>>;
 
+const VIEW_PARAMS = {
+	agent: textField(TEXT_LIMITS.agent),
+	did: textField(TEXT_LIMITS.did),
+	disposition: textField(TEXT_LIMITS.disposition),
+	queue: idField('Unknown queue'),
+	channel: choiceField(CHANNELS, 'Choose Chat, Voice, SMS or WhatsApp'),
+	range: choiceField(RANGE_PRESETS, 'Unknown date range'),
+	from: v.string(),
+	to: v.string(),
+	sort: choiceField(SORT_KEYS, 'Unknown sort column'),
+	dir: choiceField(['asc', 'desc'], 'Sort direction is asc or desc')
+};
+
 export function parseViewParams(params: URLSearchParams): {
 	filters: ViewFilters;
 	errors: FieldErrors;
 } {
-	const errors: FieldErrors = {};
-	const filters: ViewFilters = { ...DEFAULT_FILTERS };
-	const text = (key: 'agent' | 'did' | 'disposition') => {
-		const value = (params.get(key) ?? '').trim();
-		if (value.length > TEXT_LIMITS[key]) {
-			errors[key] = `At most ${TEXT_LIMITS[key]} characters`;
-			return '';
-		}
-		return value;
+	const { values, errors: fieldErrors } = parseFields(params, VIEW_PARAMS);
+	const { queue: queueError, ...errors } = fieldErrors as typeof fieldErrors & FieldErrors;
+	const { queue, channel, ...given } = values;
+	const filters: ViewFilters = {
+		...DEFAULT_FILTERS,
+		...given,
+		queueId: queue ?? null,
+		channel: channel ?? null
 	};
-	filters.agent = text('agent');
-	filters.did = text('did');
-	filters.disposition = text('disposition');
-
-	const queue = params.get('queue');
-	if (queue) {
-		if (/^[1-9]\d{0,9}$/.test(queue)) filters.queueId = Number(queue);
-		else errors.queueId = 'Unknown queue';
-	}
-	const channel = params.get('channel');
-	if (channel) {
-		if ((CHANNELS as readonly string[]).includes(channel)) filters.channel = channel as Channel;
-		else errors.channel = 'Choose Chat, Voice, SMS or WhatsApp';
-	}
-	const range = params.get('range');
-	if (range) {
-		if ((RANGE_PRESETS as readonly string[]).includes(range)) filters.range = range as RangePreset;
-		else errors.range = 'Unknown date range';
-	}
+	if (queueError) errors.queueId = queueError;
 	if (filters.range === 'custom') {
-		filters.from = params.get('from') ?? '';
-		filters.to = params.get('to') ?? '';
 		const from = parseZonedDate(filters.from);
 		const to = parseZonedDate(filters.to);
 		if (!from) errors.from = 'Enter a From date as YYYY-MM-DD';
@@ -125,16 +119,9 @@ export function parseViewParams(params: URLSearchParams): {
 		if (from && to && formatZonedDate(to) < formatZonedDate(from)) {
 			errors.to = 'To must be on or after From';
 		}
-	}
-	const sort = params.get('sort');
-	if (sort) {
-		if ((SORT_KEYS as readonly string[]).includes(sort)) filters.sort = sort as SortKey;
-		else errors.sort = 'Unknown sort column';
-	}
-	const dir = params.get('dir');
-	if (dir) {
-		if (dir === 'asc' || dir === 'desc') filters.dir = dir;
-		else errors.dir = 'Sort direction is asc or desc';
+	} else {
+		filters.from = '';
+		filters.to = '';
 	}
 	if (filters.range !== 'today' && !HISTORY_SORT_KEYS.includes(filters.sort)) {
 		errors.sort = 'History can be sorted by Created, Closed, Duration or ACW';

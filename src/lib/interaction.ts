@@ -77,3 +77,9 @@ export interface LiveSnapshot extends LogPosition {
 	serverTime: number;
 	rows: Interaction[];
 }
+
+/** One page of a keyset-paged list (history, person history): pass `nextCursor` for the next. */
+export interface RowsPage {
+	rows: Interaction[];
+	nextCursor: string | null;
+}

@@ -20,18 +20,20 @@ export const SubscribeRequestSchema = v.strictObject({
 });
 export type SubscribeRequest = v.InferOutput<typeof SubscribeRequestSchema>;
 
-export type SubscribeReply =
-	| { ok: true; kind: 'snapshot'; snapshot: LiveSnapshot }
+/** How a subscriber is brought up to date: a fresh snapshot, or the changes it missed. */
+export type CatchUp =
+	| { kind: 'snapshot'; snapshot: LiveSnapshot }
 	| {
-			ok: true;
 			kind: 'replay';
 			epoch: string;
+			/** The sequence the screen is current up to (changes outside its scope are left out). */
 			seq: number;
 			tenant: TenantInfo;
 			serverTime: number;
 			changes: InteractionChange[];
-	  }
-	| { ok: false; error: string };
+	  };
+
+export type SubscribeReply = ({ ok: true } & CatchUp) | { ok: false; error: string };
 
 export interface ChangesMessage {
 	epoch: string;

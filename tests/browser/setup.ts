@@ -1,16 +1,41 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { upsertAccount, withUsers } from '../../scripts/lib/accounts';
 import { freePort } from '../../scripts/lib/ports';
+import { RunDir } from '../../scripts/lib/run-dir';
 import { startTestMariaDb } from '../support/mariadb';
 import { Stack } from '../support/stack';
 
 /**
  * Starts a throw-away MariaDB, a prepared stack (schema, lookups, users) and the production
  * server (build/ + server.ts) on a free port. Tests read what they need from process.env.
+ * All in a run directory: the teardown fails the run if anything the run started (these, or a
+ * server or browser a test started) still runs, and a reaper stops it all if the runner dies.
  */
 export default async function setup(): Promise<() => Promise<void>> {
+	const run = RunDir.open('il-playwright-');
+	const stops: (() => Promise<void>)[] = [];
+	const teardown = async () => {
+		// Each stop runs even when one before it failed: a failed stop must not leave the rest.
+		const errors: unknown[] = [];
+		for (const stop of stops.reverse()) await stop().catch((error) => errors.push(error));
+		await run.finish().catch((error) => errors.push(error));
+		if (errors.length > 0) throw errors.length === 1 ? errors[0] : new AggregateError(errors);
+	};
+	try {
+		await start(stops);
+	} catch (error) {
+		// Playwright runs no teardown for a failed setup.
+		await teardown().catch(() => {});
+		throw error;
+	}
+	return teardown;
+}
+
+async function start(stops: (() => Promise<void>)[]): Promise<void> {
 	const mariadb = await startTestMariaDb();
+	stops.push(() => mariadb.stop());
 	const stack = await new Stack({ mariadbPort: mariadb.handle.port }).prepare();
+	stops.push(() => stack.destroy());
 	const port = await freePort();
 	const env = {
 		...process.env,
@@ -46,6 +71,7 @@ export default async function setup(): Promise<() => Promise<void>> {
 		env,
 		stdio: ['ignore', 'inherit', 'inherit']
 	});
+	stops.push(() => stopChild(server));
 	const url = `http://127.0.0.1:${port}`;
 	const deadline = Date.now() + 60_000;
 	for (;;) {
@@ -65,11 +91,14 @@ export default async function setup(): Promise<() => Promise<void>> {
 	process.env.IL_PASSWORD = users.password;
 	process.env.IL_RECORDINGS_ROOT = stack.env.RECORDINGS_ROOT;
 	process.env.IL_LOOKUPS = JSON.stringify(stack.lookups.tenants.map((t) => ({ id: t.id, name: t.name, timezone: t.timezone, queues: t.queues.map((q) => ({ id: q.id, name: q.name })), agents: t.agents.slice(0, 3).map((a) => ({ id: a.id, name: a.name })), dispositions: t.dispositions.slice(0, 3).map((d) => ({ id: d.id, code: d.code })) }))); // prettier-ignore
+}
 
-	return async () => {
-		server.kill('SIGTERM');
-		await new Promise((resolve) => server.once('exit', resolve));
-		await stack.destroy();
-		await mariadb.stop();
-	};
+/** SIGTERM, then SIGKILL after 15 s; at once when it already ended (Ctrl-C reaches it too). */
+async function stopChild(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	child.kill('SIGTERM');
+	const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+	await exited;
+	clearTimeout(timer);
 }

@@ -41,7 +41,7 @@ describe('binlog edge cases', () => {
 				queueId: tenant.queues[0].id
 			});
 			// MariaDB keeps a binlog until InnoDB has checkpointed it: flush and retry the purge.
-			const checkpointFile = stack.app.live.changeLog.checkpoint()?.filename;
+			const checkpointFile = (await stack.app.live.changeLog.checkpoint())?.filename;
 			await waitFor(
 				async () => {
 					await stack.pbx('FLUSH BINARY LOGS');

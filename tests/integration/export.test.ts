@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
 import { formatInZone } from '../../src/lib/format';
-import { zonedTimestamps } from '../../src/lib/server/export/csv';
+import { zonedTimestamps } from '../../src/lib/server/export/timestamps';
 import { dashRows } from '../support/access';
 import { PbxSql } from '../support/pbx';
 import { Stack, waitFor } from '../support/stack';

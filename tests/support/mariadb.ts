@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { RUN_DIR_VAR } from '../../scripts/lib/leftovers';
 import { startMariaDb, type MariaDbHandle } from '../../scripts/lib/mariadb';
 import { ensureCommands } from '../../scripts/lib/system';
 
@@ -13,7 +14,9 @@ export async function startTestMariaDb(): Promise<{
 		{ command: 'mariadbd', aptPackage: 'mariadb-server' },
 		{ command: 'mariadb-install-db', aptPackage: 'mariadb-server' }
 	]);
-	const dir = mkdtempSync(path.join(os.tmpdir(), 'il-test-db-'));
+	// In the run's directory when there is one (RunDir), so the run's checks and reaper see it.
+	const parent = process.env[RUN_DIR_VAR] ?? os.tmpdir();
+	const dir = mkdtempSync(path.join(parent, 'il-test-db-'));
 	const handle = await startMariaDb({ dataDir: path.join(dir, 'data'), quiet: true });
 	await handle.rootQuery(
 		"CREATE USER IF NOT EXISTS 'il_test'@'127.0.0.1' IDENTIFIED BY 'il_test';" +
@@ -22,6 +25,7 @@ export async function startTestMariaDb(): Promise<{
 	return {
 		handle,
 		async stop() {
+			// Stops by data dir: a test may have restarted this server through its own handle.
 			await handle.stop();
 			rmSync(dir, { recursive: true, force: true });
 		}

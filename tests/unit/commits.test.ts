@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import type { Interaction, InteractionChange } from '$lib/interaction';
 import type { RowChange } from '$lib/server/binlog/tailer';
 import type { ChangeDraft } from '$lib/server/changelog';
-import { buildChanges, contactIdsOf } from '$lib/server/live/commits';
+import { contactIdsOf, draftCommit } from '$lib/server/live/commits';
 import { LiveState } from '$lib/server/live/state';
 import { Lookups } from '$lib/server/lookups';
 
@@ -24,9 +24,9 @@ function setup() {
 		() => NOW
 	);
 	let seq = 0;
-	/** Runs one commit through buildChanges and applies the result, as the live pipeline does. */
+	/** Runs one commit through draftCommit and applies the result, as the live pipeline does. */
 	const commit = (changes: RowChange[]): ChangeDraft[] => {
-		const drafts = buildChanges(changes, lookups, state);
+		const drafts = draftCommit(changes, lookups, state);
 		const numbered: InteractionChange[] = drafts.map((draft) => ({ ...draft, seq: ++seq }));
 		state.apply(numbered);
 		return drafts;

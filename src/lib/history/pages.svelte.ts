@@ -1,4 +1,4 @@
-import type { Interaction } from '$lib/interaction';
+import type { Interaction, RowsPage } from '$lib/interaction';
 
 /**
  * Keyset-paginated rows from one of the read API's list endpoints, loaded page by page. Every
@@ -43,9 +43,7 @@ export class PagedRows {
 			const separator = this.url.includes('?') ? '&' : '?';
 			const cursor = this.#cursor ? `${separator}cursor=${encodeURIComponent(this.#cursor)}` : '';
 			const response = await fetch(this.url + cursor, { signal: controller.signal });
-			const body = (await response.json()) as {
-				rows?: Interaction[];
-				nextCursor?: string | null;
+			const body = (await response.json()) as Partial<RowsPage> & {
 				message?: string;
 				errors?: Record<string, string>;
 			};

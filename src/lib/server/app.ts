@@ -11,6 +11,7 @@ import { migrate } from './dashboard/migrations';
 import type { HistoryDeps } from './history';
 import { LiveService } from './live';
 import { createLogger, type Logger } from './log';
+import { Lookups } from './lookups';
 import { createRealtime, type Realtime } from './realtime';
 
 /**
@@ -25,6 +26,8 @@ export interface App {
 	pbxPool: Pool;
 	historyPool: Pool;
 	dashboardPool: Pool;
+	/** Tenants, queues, agents, dispositions and CRM names: loaded with the snapshot, kept current by the tailer. */
+	lookups: Lookups;
 	live: LiveService;
 	audit: Audit;
 	auth: Auth;
@@ -75,10 +78,12 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		idleMs: config.sessionIdleMs,
 		absoluteMs: config.sessionMaxMs
 	});
+	const lookups = new Lookups();
 	const live = new LiveService(
 		config,
 		pbxPool,
 		new MemoryChangeLog(config.liveReplayLimit),
+		lookups,
 		log.child('live')
 	);
 	await live.start();
@@ -89,20 +94,22 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		pbxPool,
 		historyPool,
 		dashboardPool,
+		lookups,
 		live,
 		audit,
 		auth,
-		users: new Users(dashboardPool, live.lookups),
+		users: new Users(dashboardPool, lookups),
 		history: {
 			pool: historyPool,
 			database: config.history.database,
-			lookups: live.lookups,
+			lookups,
 			recordingsRoot: config.recordingsRoot
 		},
 		realtime: null,
 		attach(httpServer) {
 			app.realtime ??= createRealtime(httpServer, {
 				live,
+				lookups,
 				log: log.child('realtime'),
 				authenticate: (headers, handshakeAuth) => auth.viewerFrom(headers, handshakeAuth),
 				auditRefusal: (viewer, detail) =>
@@ -136,7 +143,7 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 	};
 	log.info('Interactions Live started', {
 		pbx: `${config.pbx.host}:${config.pbx.port}/${config.pbx.database}`,
-		tenants: live.lookups.tenants.size,
+		tenants: lookups.tenants.size,
 		liveRows: live.state.size
 	});
 	return app;

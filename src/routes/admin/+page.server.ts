@@ -1,7 +1,16 @@
 import { error, fail } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { idField, parseFields } from '$lib/params';
 import { getApp, type App } from '$lib/server/app';
-import { UserInputError, type UserRecord } from '$lib/server/auth/users';
-import { requireManager, type Manager } from '$lib/server/viewer';
+import { UserInputError } from '$lib/server/auth/users';
+import {
+	boundTenantId,
+	canManageAccount,
+	manageableTenants,
+	visibleQueues,
+	type Manager
+} from '$lib/server/scope';
+import { requireManager } from '$lib/server/scope/http';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -9,22 +18,20 @@ import type { Actions, PageServerLoad } from './$types';
  * admins and supervisors of its own tenant only. Anything else answers 404.
  */
 
-/** The tenant a manager is bound to; null = every tenant. */
-const boundTenant = (manager: Manager) =>
-	manager.role === 'platform_admin' ? null : manager.tenantId;
-
-function canManage(manager: Manager, user: Pick<UserRecord, 'role' | 'tenantId'>): boolean {
-	if (manager.role === 'platform_admin') return true;
-	return user.role !== 'platform_admin' && user.tenantId === manager.tenantId;
-}
+const WALL_TOKEN_FIELDS = {
+	label: v.pipe(
+		v.string(),
+		v.trim(),
+		v.minLength(1, 'Name the screen (1–128 characters)'),
+		v.maxLength(128, 'Name the screen (1–128 characters)')
+	),
+	tenantId: idField('Choose a tenant')
+};
 
 function tenantsAndQueues(app: App, manager: Manager) {
-	const tenantId = boundTenant(manager);
-	const tenants = [...app.live.lookups.tenants.values()]
-		.filter((t) => tenantId === null || t.id === tenantId)
-		.sort((a, b) => a.name.localeCompare(b.name));
-	const queues = [...app.live.lookups.queues.values()]
-		.filter((q) => tenants.some((t) => t.id === q.tenantId))
+	const tenants = manageableTenants(manager, app.lookups);
+	const queues = tenants
+		.flatMap((tenant) => visibleQueues({ tenantId: tenant.id, queues: 'all' }, app.lookups))
 		.sort((a, b) => a.name.localeCompare(b.name));
 	return { tenants, queues };
 }
@@ -32,9 +39,9 @@ function tenantsAndQueues(app: App, manager: Manager) {
 export const load: PageServerLoad = async ({ locals }) => {
 	const app = await getApp();
 	const manager = requireManager(locals.viewer);
-	const tenantId = boundTenant(manager);
+	const tenantId = boundTenantId(manager);
 	const users = (await app.users.list(tenantId === null ? {} : { tenantId })).filter((u) =>
-		canManage(manager, u)
+		canManageAccount(manager, u)
 	);
 	return {
 		...tenantsAndQueues(app, manager),
@@ -69,19 +76,17 @@ export const actions: Actions = {
 		const input = userFormInput(form);
 		const id = Number(form.get('id') || 0);
 		const values = { ...input, password: undefined, id };
-		if (manager.role !== 'platform_admin') {
-			// A CC Admin works inside its tenant only, whatever the form says.
-			if (input.role === 'platform_admin' || input.tenantId !== manager.tenantId) {
-				return fail(400, {
-					values,
-					errors: { role: 'You can manage accounts of your tenant only' }
-				});
-			}
+		// A CC Admin works inside its tenant only, whatever the form says.
+		if (!canManageAccount(manager, input)) {
+			return fail(400, {
+				values,
+				errors: { role: 'You can manage accounts of your tenant only' }
+			});
 		}
 		try {
 			if (id) {
 				const existing = await app.users.get(id);
-				if (!existing || !canManage(manager, existing)) error(404, 'Not found');
+				if (!existing || !canManageAccount(manager, existing)) error(404, 'Not found');
 				await app.users.update(id, input);
 				await app.audit.record({ action: 'user_updated', viewer: manager, subject: `user:${id}` });
 			} else {
@@ -103,16 +108,17 @@ export const actions: Actions = {
 		const app = await getApp();
 		const manager = requireManager(locals.viewer);
 		const form = await request.formData();
-		const label = String(form.get('label') ?? '').trim();
-		const tenantId = Number(form.get('tenantId'));
+		const parsed = parseFields(form, WALL_TOKEN_FIELDS);
+		const { values } = parsed;
+		const errors: Record<string, string> = { ...parsed.errors };
+		const label = values.label ?? '';
+		const tenantId = values.tenantId ?? 0;
 		const queueIds = form.getAll('queueIds').map(Number);
-		const errors: Record<string, string> = {};
-		if (!label || label.length > 128) errors.label = 'Name the screen (1–128 characters)';
-		const bound = boundTenant(manager);
-		if (!app.live.lookups.tenants.has(tenantId) || (bound !== null && bound !== tenantId)) {
+		if (!label) errors.label = 'Name the screen (1–128 characters)';
+		if (!manageableTenants(manager, app.lookups).some((tenant) => tenant.id === tenantId)) {
 			errors.tenantId = 'Choose a tenant';
 		}
-		const foreign = queueIds.filter((q) => app.live.lookups.queues.get(q)?.tenantId !== tenantId);
+		const foreign = queueIds.filter((q) => app.lookups.queues.get(q)?.tenantId !== tenantId);
 		if (foreign.length > 0) errors.queueIds = 'Choose queues of that tenant';
 		if (Object.keys(errors).length > 0) return fail(400, { tokenErrors: errors });
 		const { id, token } = await app.auth.wallTokens.create({
@@ -133,8 +139,8 @@ export const actions: Actions = {
 	revokeWallToken: async ({ request, locals }) => {
 		const app = await getApp();
 		const manager = requireManager(locals.viewer);
-		const id = Number((await request.formData()).get('id'));
-		if (!Number.isInteger(id) || !(await app.auth.wallTokens.revoke(id, boundTenant(manager)))) {
+		const id = parseFields(await request.formData(), { id: idField('') }).values.id;
+		if (id === undefined || !(await app.auth.wallTokens.revoke(id, boundTenantId(manager)))) {
 			return fail(404, { tokenErrors: { form: 'No such display token' } });
 		}
 		await app.audit.record({

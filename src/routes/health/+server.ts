@@ -7,7 +7,7 @@ export const GET: RequestHandler = async () => {
 	const app = await getApp();
 	const status = app.live.supervisor.status;
 	return json(
-		{ ok: status === 'streaming', binlog: status, seq: app.live.state.seq },
+		{ ok: status === 'streaming', binlog: status, seq: app.live.position().seq },
 		{ status: status === 'stopped' ? 503 : 200 }
 	);
 };

@@ -1,20 +1,12 @@
 import { LiveFeed } from '$lib/live/feed.svelte';
-import type { TenantInfo } from '$lib/interaction';
-import { groupAt, queueGroups, type BoardOptions } from '$lib/wall/board-options';
+import type { Board } from '$lib/wall/board';
+import { groupAt, queueGroups } from '$lib/wall/board-options';
 import { dayFrame, hourIndex } from '$lib/wall/day';
 import { figuresTime, freshness } from '$lib/wall/freshness';
 import { liveRows } from '$lib/wall/live-list';
 import { aggregateDay, emptyQueueDay, queueFigures } from '$lib/wall/stats';
 import { thresholdsLookup, type QueueThresholds } from '$lib/wall/thresholds';
 import { startOfZonedDay } from '$lib/time/zone';
-
-/** What the server says a board shows (the page's data, later refreshed from GET /wall). */
-export interface BoardConfig {
-	tenant: TenantInfo;
-	queues: { id: number; name: string; thresholds: QueueThresholds }[];
-	narrowedTo: number[] | null;
-	options: BoardOptions;
-}
 
 /**
  * A wall's live state: the feed, a clock that ticks once a second, and everything derived from
@@ -23,13 +15,13 @@ export interface BoardConfig {
  * server was heard from, instead of ticking on as if the figures were current.
  */
 export class WallBoard {
-	config = $state<BoardConfig>() as BoardConfig;
+	config = $state<Board>() as Board;
 	/** Browser time of the last tick. */
 	now = $state(Date.now());
 	readonly openedAt = Date.now();
 	readonly feed: LiveFeed;
 
-	constructor(config: BoardConfig) {
+	constructor(config: Board) {
 		this.config = config;
 		this.feed = new LiveFeed({
 			tenantId: config.tenant.id,

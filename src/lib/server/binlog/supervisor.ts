@@ -21,7 +21,7 @@ export interface SupervisorOptions {
 	/** Must append the commit's changes and its checkpoint before it resolves. */
 	onCommit: (commit: Commit) => void | Promise<void>;
 	/** Where to resume: the checkpoint of the last commit fully handled. */
-	checkpoint: () => BinlogCheckpoint;
+	checkpoint: () => Promise<BinlogCheckpoint>;
 	/** The checkpoint is gone from the server: take a fresh snapshot, return its position. */
 	onPositionLost: (error: Error) => Promise<void>;
 }
@@ -75,9 +75,16 @@ export class BinlogSupervisor {
 
 	#run(): void {
 		if (this.#stopped) return;
-		const from = this.options.checkpoint();
 		this.#status = 'starting';
 		this.#startedAt = performance.now();
+		this.options.checkpoint().then(
+			(from) => this.#startFrom(from),
+			(error: unknown) => void this.#handleFailure(asError(error))
+		);
+	}
+
+	#startFrom(from: BinlogCheckpoint): void {
+		if (this.#stopped) return;
 		const tailer = new BinlogTailer({
 			target: this.options.target,
 			serverId: this.options.serverId,
@@ -103,7 +110,7 @@ export class BinlogSupervisor {
 				this.options.log.error(
 					'BINLOG POSITION LOST: the checkpoint is no longer on the server (purged or invalid). ' +
 						'Taking a fresh snapshot; every open screen will reload its data.',
-					{ error, checkpoint: this.options.checkpoint() }
+					{ error, checkpoint: await this.#lastCheckpoint() }
 				);
 				this.#status = 'resnapshotting';
 				try {
@@ -119,12 +126,17 @@ export class BinlogSupervisor {
 			this.options.log.warn('binlog stream failed, restarting from checkpoint', {
 				error,
 				inMs: this.#backoffMs,
-				checkpoint: this.options.checkpoint()
+				checkpoint: await this.#lastCheckpoint()
 			});
 			this.#schedule();
 		} finally {
 			this.#restarting = false;
 		}
+	}
+
+	/** For log lines only: a failure to read it must not hide the failure being logged. */
+	#lastCheckpoint(): Promise<BinlogCheckpoint | null> {
+		return this.options.checkpoint().catch(() => null);
 	}
 
 	#schedule(): void {
@@ -166,4 +178,8 @@ export class BinlogSupervisor {
 function isPositionLost(error: Error): boolean {
 	const errno = (error as Error & { errno?: number }).errno;
 	return errno === 1236 || /ER_MASTER_FATAL_ERROR_READING_BINLOG|1236/.test(error.message);
+}
+
+function asError(error: unknown): Error {
+	return error instanceof Error ? error : new Error(String(error));
 }

@@ -3,10 +3,12 @@ import type { InteractionChange } from '$lib/interaction';
 
 /**
  * The ordered, sequence-numbered log of interaction changes between the binlog tailer and
- * everything downstream (live state, sockets, reconnect replay).
+ * everything downstream (live state, sockets, reconnect replay). The log owns the sequence: it
+ * numbers what it appends, and `head` is the one counter every reader reports.
  *
  * Single node: MemoryChangeLog. Several nodes: a Redis Stream implementation of the same
  * interface, where exactly one node appends and every node subscribes; callers do not change.
+ * That is why reads that may need the network (`since`, `checkpoint`) are async.
  */
 
 export type ChangeDraft = Omit<InteractionChange, 'seq'>;
@@ -22,13 +24,18 @@ export type ChangeListener = (changes: InteractionChange[]) => void;
 export interface ChangeLog {
 	/** Identifies this log's sequence space; it changes whenever the log is started afresh. */
 	readonly epoch: string;
-	/** Sequence of the newest change (0 when empty). */
+	/** Sequence of the newest change delivered to subscribers (0 when empty). */
 	readonly head: number;
 	/** Appends one commit's changes and, atomically with them, the checkpoint after that commit. */
 	append(changes: ChangeDraft[], checkpoint: BinlogCheckpoint): Promise<InteractionChange[]>;
-	checkpoint(): BinlogCheckpoint | null;
-	/** Changes after `seq`, or null when some of them are no longer kept (resnapshot instead). */
-	since(seq: number): InteractionChange[] | null;
+	/** The checkpoint stored with the newest entry; null before the first snapshot. */
+	checkpoint(): Promise<BinlogCheckpoint | null>;
+	/**
+	 * Changes after `seq` up to `head`, or null when some of them are no longer kept (the reader
+	 * needs a snapshot instead).
+	 */
+	since(seq: number): Promise<InteractionChange[] | null>;
+	/** Called with each appended batch, in sequence order, before `append` resolves. */
 	subscribe(listener: ChangeListener): () => void;
 	/** Starts a new epoch from a fresh snapshot taken at `checkpoint`. */
 	reset(checkpoint: BinlogCheckpoint): Promise<void>;
@@ -52,13 +59,8 @@ export class MemoryChangeLog implements ChangeLog {
 	}
 
 	async append(drafts: ChangeDraft[], checkpoint: BinlogCheckpoint): Promise<InteractionChange[]> {
-		return this.appendNow(drafts, checkpoint);
-	}
-
-	/** Synchronous append: the tailer's hot path uses it to avoid a promise per commit. */
-	appendNow(drafts: ChangeDraft[], checkpoint: BinlogCheckpoint): InteractionChange[] {
 		const changes = drafts.map((draft) => ({ ...draft, seq: ++this.#head }));
-		this.#kept.push(...changes);
+		for (const change of changes) this.#kept.push(change);
 		// Trim in batches so the cost is amortised rather than paid on every append.
 		if (this.#kept.length > this.retain * 1.25) {
 			this.#kept = this.#kept.slice(this.#kept.length - this.retain);
@@ -68,11 +70,11 @@ export class MemoryChangeLog implements ChangeLog {
 		return changes;
 	}
 
-	checkpoint(): BinlogCheckpoint | null {
+	async checkpoint(): Promise<BinlogCheckpoint | null> {
 		return this.#checkpoint;
 	}
 
-	since(seq: number): InteractionChange[] | null {
+	async since(seq: number): Promise<InteractionChange[] | null> {
 		if (!Number.isInteger(seq) || seq < 0 || seq > this.#head) return null;
 		if (seq === this.#head) return [];
 		const oldest = this.#kept[0]?.seq ?? this.#head + 1;

@@ -1,6 +1,6 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { SortKey, ViewFilters } from '$lib/filters';
-import type { Interaction } from '$lib/interaction';
+import type { RowsPage } from '$lib/interaction';
 import { escapeId } from '../db';
 import { CLOSED_COLUMNS } from '../interactions/map';
 import type { Lookups } from '../lookups';
@@ -59,7 +59,7 @@ export async function historyPage(
 	request: HistoryRequest,
 	cursor: Cursor | null,
 	limit: number
-): Promise<{ rows: Interaction[]; nextCursor: string | null }> {
+): Promise<RowsPage> {
 	const { sql, params } = historyWhere(request.scope, request.filters, request.range, deps.lookups);
 	const { after, orderBy, column } = keyset(
 		request.filters.sort,

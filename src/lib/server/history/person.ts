@@ -1,5 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { Interaction, Source } from '$lib/interaction';
+import type { PersonKey } from '$lib/history/person';
+import type { RowsPage, Source } from '$lib/interaction';
 import { escapeId } from '../db';
 import { ACTIVE_COLUMNS, CLOSED_COLUMNS, type RawRow } from '../interactions/map';
 import { scopeSql, type Scope } from '../scope';
@@ -13,23 +14,15 @@ import type { HistoryDeps } from './index';
  * rows come with the first page; closed ones page by (created_at, id) on the reporting indexes.
  */
 
-export type PersonKey =
-	| { kind: 'contact'; contactId: string }
-	| { kind: 'phone'; phone: string }
-	| { kind: 'agent'; agentId: number };
+const KEY_COLUMN: Record<PersonKey['param'], string> = {
+	contact: 'c.crm_contact_id',
+	phone: 'c.phone_number',
+	agent: 'c.agent_id'
+};
 
 function keySql(key: PersonKey, params: unknown[]): string {
-	switch (key.kind) {
-		case 'contact':
-			params.push(key.contactId);
-			return 'c.crm_contact_id = ?';
-		case 'phone':
-			params.push(key.phone);
-			return 'c.phone_number = ?';
-		case 'agent':
-			params.push(key.agentId);
-			return 'c.agent_id = ?';
-	}
+	params.push(key.param === 'agent' ? Number(key.value) : key.value);
+	return `${KEY_COLUMN[key.param]} = ?`;
 }
 
 export async function personHistoryPage(
@@ -38,7 +31,7 @@ export async function personHistoryPage(
 	key: PersonKey,
 	cursor: Cursor | null,
 	limit: number
-): Promise<{ rows: Interaction[]; nextCursor: string | null }> {
+): Promise<RowsPage> {
 	const db = escapeId(deps.database);
 	const raws: { raw: RawRow; source: Source }[] = [];
 	if (!cursor) {

@@ -1,9 +1,10 @@
 import { error } from '@sveltejs/kit';
 import { parseViewParams, rangeBounds, type FieldErrors, type ViewFilters } from '$lib/filters';
 import type { TenantInfo } from '$lib/interaction';
+import { intField, parseFields } from '$lib/params';
 import type { App } from '../app';
-import { canSeeQueue, type Scope, type Viewer } from '../scope';
-import { requestScope } from '../viewer';
+import { visibleDispositions, visibleQueues, type Scope, type Viewer } from '../scope';
+import { requestScope } from '../scope/http';
 import { CursorError, decodeCursor, type Cursor } from './cursor';
 import type { HistoryRequest } from './index';
 
@@ -21,25 +22,23 @@ export interface ParsedView {
 }
 
 export function parseView(app: App, viewer: Viewer | null, url: URL): ParsedView {
-	const { scope, tenant } = requestScope(app, viewer, url.searchParams.get('tenant'), url.pathname);
+	const { scope, tenant } = requestScope(app, viewer, url);
 	const { filters, errors } = parseViewParams(url.searchParams);
-	if (filters.queueId !== null) {
-		const queue = app.live.lookups.queues.get(filters.queueId);
-		// A queue outside the scope reads exactly like one that does not exist.
-		if (!queue || queue.tenantId !== scope.tenantId || !canSeeQueue(scope, queue.id)) {
-			errors.queueId = 'Unknown queue';
-			filters.queueId = null;
-		}
+	const queueId = filters.queueId;
+	// A queue outside the scope reads exactly like one that does not exist.
+	if (queueId !== null && !visibleQueues(scope, app.lookups).some((q) => q.id === queueId)) {
+		errors.queueId = 'Unknown queue';
+		filters.queueId = null;
 	}
-	if (filters.disposition) {
-		const known = [...app.live.lookups.dispositions.values()].some(
-			(d) => d.tenantId === scope.tenantId && d.code === filters.disposition
-		);
-		if (!known) errors.disposition = 'Unknown disposition';
+	const disposition = filters.disposition;
+	if (disposition && !visibleDispositions(scope, app.lookups).some((d) => d.code === disposition)) {
+		errors.disposition = 'Unknown disposition';
 	}
 	const range = rangeBounds(filters, tenant.timezone, Date.now());
 	return { scope, tenant, filters, errors, range };
 }
+
+const HISTORY_PAGING = { limit: intField(1, 500, 'limit must be between 1 and 500') };
 
 /** For API routes: any field error is a 400 naming the fields. */
 export function historyRequestOrThrow(
@@ -61,11 +60,9 @@ export function historyRequestOrThrow(
 		if (!(e instanceof CursorError)) throw e;
 		errors.cursor = e.message;
 	}
-	const limitText = url.searchParams.get('limit') ?? '100';
-	const limit = Number(limitText);
-	if (!/^\d{1,4}$/.test(limitText) || limit < 1 || limit > 500) {
-		errors.limit = 'limit must be between 1 and 500';
-	}
+	const paging = parseFields(url.searchParams, HISTORY_PAGING);
+	if (paging.errors.limit) errors.limit = paging.errors.limit;
+	const limit = paging.values.limit ?? 100;
 	if (Object.keys(errors).length > 0) {
 		const summary = Object.entries(errors)
 			.map(([field, message]) => `${field}: ${message}`)

@@ -1,7 +1,7 @@
 import type { ViewFilters } from '$lib/filters';
 import { msToSqlTime } from '../db';
 import type { Lookups } from '../lookups';
-import { scopeSql, type Scope } from '../scope';
+import { agentsMatching, scopeSql, visibleDispositions, type Scope } from '../scope';
 
 /**
  * The WHERE clause of a history view over closed_interactions `c`: scope first (the one scope
@@ -32,16 +32,13 @@ export function historyWhere(
 		params.push(`%${escapeLike(filters.did)}%`);
 	}
 	if (filters.agent) {
-		const needle = filters.agent.toLowerCase();
-		const ids = [...lookups.agents.values()]
-			.filter((a) => a.tenantId === scope.tenantId && a.name.toLowerCase().includes(needle))
-			.map((a) => a.id);
+		const ids = agentsMatching(scope, lookups, filters.agent).map((a) => a.id);
 		parts.push(ids.length > 0 ? 'c.agent_id IN (?)' : '1 = 0');
 		if (ids.length > 0) params.push(ids);
 	}
 	if (filters.disposition) {
-		const ids = [...lookups.dispositions.values()]
-			.filter((d) => d.tenantId === scope.tenantId && d.code === filters.disposition)
+		const ids = visibleDispositions(scope, lookups)
+			.filter((d) => d.code === filters.disposition)
 			.map((d) => d.id);
 		parts.push(ids.length > 0 ? 'c.disposition_id IN (?)' : '1 = 0');
 		if (ids.length > 0) params.push(ids);

@@ -3,13 +3,24 @@ import type { ChangeDraft } from '../changelog';
 import type { RowChange } from '../binlog/tailer';
 import { toInteraction, type RawRow } from '../interactions/map';
 import { LOOKUP_TABLES, type LookupTable, type Lookups } from '../lookups';
-import type { LiveState } from './state';
 
 /**
  * Turns one committed transaction's row changes into interaction changes: folded per
  * interaction id (a close — delete from active + insert into closed — becomes one upsert of the
  * closed row), names resolved, transcriptions and lookup renames reflected in live rows.
+ *
+ * Effects are explicit: `applyLookupChanges` is the only step that writes (the name caches);
+ * `buildChanges` only reads the caches and the live rows as of the previous commit. The live
+ * state itself changes only when the change log delivers the drafts back, numbered.
  */
+
+/** Read access to the live rows, as of the last change applied. */
+export interface LiveRowsView {
+	get(tenantId: number, id: string): Interaction | undefined;
+	/** An interaction whose tenant is not known (e.g. from a transcription row). */
+	find(id: string): Interaction | undefined;
+	allRows(): Iterable<Interaction>;
+}
 
 interface Folded {
 	tenantId: number;
@@ -32,13 +43,38 @@ export function contactIdsOf(changes: RowChange[]): (string | null)[] {
 	return ids;
 }
 
+/** One commit as the pipeline handles it: names first, then the interaction changes. */
+export function draftCommit(
+	changes: RowChange[],
+	lookups: Lookups,
+	state: LiveRowsView
+): ChangeDraft[] {
+	return buildChanges(changes, lookups, state, applyLookupChanges(changes, lookups));
+}
+
+/**
+ * Updates the name caches from a commit's lookup-table rows, before its interactions are mapped,
+ * so a row written in the same transaction as a rename shows the new name. Returns the tables
+ * that changed.
+ */
+export function applyLookupChanges(changes: RowChange[], lookups: Lookups): LookupTable[] {
+	const renamed = new Set<LookupTable>();
+	for (const { table, before, after } of changes) {
+		if (!LOOKUPS.has(table)) continue;
+		lookups.applyChange(table as LookupTable, after, before ?? undefined);
+		renamed.add(table as LookupTable);
+	}
+	return [...renamed];
+}
+
+/** The interaction changes of one commit; reads `lookups` and `state`, writes neither. */
 export function buildChanges(
 	changes: RowChange[],
 	lookups: Lookups,
-	state: LiveState
+	state: LiveRowsView,
+	renamed: readonly LookupTable[]
 ): ChangeDraft[] {
 	const folded = new Map<string, Folded>();
-	const renamed: LookupTable[] = [];
 	const fold = (id: string, tenantId: number): Folded => {
 		let entry = folded.get(id);
 		if (!entry) {
@@ -68,9 +104,6 @@ export function buildChanges(
 			}
 		} else if (table === 'transcriptions' && after) {
 			markTranscribed(String(after.interaction_id), folded, state);
-		} else if (LOOKUPS.has(table)) {
-			lookups.applyChange(table as LookupTable, after, before ?? undefined);
-			renamed.push(table as LookupTable);
 		}
 	}
 	if (renamed.length > 0) refreshNames(renamed, lookups, state, folded);
@@ -92,7 +125,7 @@ function queueOf(row: RawRow): number | null {
 	return row.queue_id === null || row.queue_id === undefined ? null : Number(row.queue_id);
 }
 
-function markTranscribed(id: string, folded: Map<string, Folded>, state: LiveState): void {
+function markTranscribed(id: string, folded: Map<string, Folded>, state: LiveRowsView): void {
 	const inCommit = [...folded.values()].find((entry) => entry.row?.id === id);
 	if (inCommit?.row) {
 		inCommit.row = { ...inCommit.row, hasTranscription: true };
@@ -113,9 +146,9 @@ function markTranscribed(id: string, folded: Map<string, Folded>, state: LiveSta
  * and so do rows of this same commit that were mapped before the rename was seen.
  */
 function refreshNames(
-	tables: LookupTable[],
+	tables: readonly LookupTable[],
 	lookups: Lookups,
-	state: LiveState,
+	state: LiveRowsView,
 	folded: Map<string, Folded>
 ): void {
 	const touched = new Set(tables);

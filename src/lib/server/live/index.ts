@@ -1,23 +1,25 @@
 import type { Pool } from 'mysql2/promise';
-import type { Interaction, LiveSnapshot } from '$lib/interaction';
+import type { LogPosition } from '$lib/interaction';
+import type { CatchUp } from '$lib/realtime';
 import { BinlogSupervisor } from '../binlog/supervisor';
 import { PBX_TABLES } from '../binlog/preflight';
 import type { Commit } from '../binlog/tailer';
 import type { BinlogCheckpoint, ChangeLog } from '../changelog';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { Lookups } from '../lookups';
+import type { Lookups } from '../lookups';
+import { canSee, projectChange, type TenantScope } from '../scope';
 import { ACCESS_TABLES, accessChangesOf, type AccessChange } from './access';
-import { buildChanges, contactIdsOf } from './commits';
+import { contactIdsOf, draftCommit } from './commits';
 import { loadSnapshot } from './snapshot';
 import { LiveState } from './state';
 
 /**
  * The live pipeline: snapshot at an exact binlog position, then binlog → change log → live
- * state. Everything downstream (sockets, pages) reads from here and listens to the change log.
+ * state. Everything downstream (sockets, pages) reads from here and listens to the change log;
+ * `catchUp` is the one place a screen's missed changes or fresh snapshot are decided.
  */
 export class LiveService {
-	readonly lookups = new Lookups();
 	readonly state: LiveState;
 	readonly supervisor: BinlogSupervisor;
 	readonly #resyncListeners = new Set<(reason: string) => void>();
@@ -28,6 +30,8 @@ export class LiveService {
 		private readonly config: Config,
 		private readonly pbxPool: Pool,
 		readonly changeLog: ChangeLog,
+		/** The app's name caches: the tailer keeps them current, everyone reads them. */
+		private readonly lookups: Lookups,
 		private readonly log: Logger
 	) {
 		this.state = new LiveState((id) => this.lookups.tenants.get(id));
@@ -59,17 +63,34 @@ export class LiveService {
 		this.#started = false;
 	}
 
-	/** Rows of a tenant that `include` admits, with the exact log position they reflect. */
-	snapshot(tenantId: number, include: (row: Interaction) => boolean): LiveSnapshot | null {
-		const tenant = this.lookups.tenants.get(tenantId);
-		if (!tenant) return null;
-		return {
-			epoch: this.changeLog.epoch,
-			seq: this.state.seq,
-			tenant,
-			serverTime: Date.now(),
-			rows: this.state.rows(tenantId, include)
-		};
+	/** The log position the live state reflects. */
+	position(): LogPosition {
+		return { epoch: this.changeLog.epoch, seq: this.changeLog.head };
+	}
+
+	/**
+	 * What a screen needs to be current: the changes it missed since `resume`, projected onto its
+	 * scope, when the log still keeps them; otherwise a snapshot of the rows its scope admits.
+	 * Either answer carries the sequence it brings the screen up to.
+	 */
+	async catchUp({ scope, tenant }: TenantScope, resume?: LogPosition): Promise<CatchUp> {
+		if (resume && resume.epoch === this.changeLog.epoch) {
+			const epoch = this.changeLog.epoch;
+			const missed = await this.changeLog.since(resume.seq);
+			if (missed && epoch === this.changeLog.epoch) {
+				const changes = [];
+				for (const change of missed) {
+					const visible = projectChange(change, scope);
+					if (visible) changes.push(visible);
+				}
+				// The last change read, visible or not: the screen has seen everything up to it.
+				const seq = missed.at(-1)?.seq ?? resume.seq;
+				return { kind: 'replay', epoch, seq, tenant, serverTime: Date.now(), changes };
+			}
+		}
+		const { epoch, seq } = this.position();
+		const rows = this.state.rows(scope.tenantId, (row) => canSee(scope, row));
+		return { kind: 'snapshot', snapshot: { epoch, seq, tenant, serverTime: Date.now(), rows } };
 	}
 
 	onResync(listener: (reason: string) => void): () => void {
@@ -83,8 +104,8 @@ export class LiveService {
 		return () => this.#accessListeners.delete(listener);
 	}
 
-	#checkpoint(): BinlogCheckpoint {
-		const checkpoint = this.changeLog.checkpoint();
+	async #checkpoint(): Promise<BinlogCheckpoint> {
+		const checkpoint = await this.changeLog.checkpoint();
 		if (!checkpoint) throw new Error('no checkpoint: the snapshot was not taken');
 		return checkpoint;
 	}
@@ -106,9 +127,9 @@ export class LiveService {
 		return this.lookups.loadContacts(this.pbxPool, missing).then(() => this.#append(commit));
 	}
 
-	#append(commit: Commit): Promise<void> {
-		const drafts = buildChanges(commit.changes, this.lookups, this.state);
-		return this.changeLog.append(drafts, commit.checkpoint).then(() => undefined);
+	async #append(commit: Commit): Promise<void> {
+		const drafts = draftCommit(commit.changes, this.lookups, this.state);
+		await this.changeLog.append(drafts, commit.checkpoint);
 	}
 
 	async #takeSnapshot(): Promise<void> {
@@ -119,7 +140,7 @@ export class LiveService {
 			this.lookups
 		);
 		await this.changeLog.reset(checkpoint);
-		this.state.reset(rows, this.changeLog.head);
+		this.state.reset(rows);
 		this.log.info('live snapshot loaded', {
 			rows: rows.length,
 			tenants: this.lookups.tenants.size,

@@ -1,11 +1,13 @@
 import type { Interaction, InteractionChange, TenantInfo } from '$lib/interaction';
 import { applyChange, dropBeforeToday } from '$lib/live/apply';
 import { startOfNextZonedDay, startOfZonedDay } from '$lib/time/zone';
+import type { LiveRowsView } from './commits';
 
 /**
  * The live state of every tenant: interactions in progress plus those created today (in the
  * tenant's time zone) that closed. Fed only by the change log, so it is always exactly the log
- * up to `seq`; rows of a past day are dropped when the tenant's midnight passes.
+ * up to the log's head (the log keeps the one sequence counter); rows of a past day are dropped
+ * when the tenant's midnight passes.
  */
 
 interface TenantState {
@@ -14,23 +16,16 @@ interface TenantState {
 	nextDayStartMs: number;
 }
 
-export class LiveState {
+export class LiveState implements LiveRowsView {
 	#tenants = new Map<number, TenantState>();
-	#seq = 0;
 
 	constructor(
 		private readonly tenantInfo: (tenantId: number) => TenantInfo | undefined,
 		private readonly now: () => number = Date.now
 	) {}
 
-	/** Sequence of the last change applied. */
-	get seq(): number {
-		return this.#seq;
-	}
-
-	reset(rows: Iterable<Interaction>, seq: number): void {
+	reset(rows: Iterable<Interaction>): void {
 		this.#tenants.clear();
-		this.#seq = seq;
 		for (const row of rows) this.#tenant(row.tenantId).rows.set(row.id, row);
 	}
 
@@ -38,7 +33,6 @@ export class LiveState {
 		for (const change of changes) {
 			const tenant = this.#tenant(change.tenantId);
 			applyChange(tenant.rows, change, tenant.todayStartMs);
-			this.#seq = change.seq;
 		}
 	}
 

@@ -1,7 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import * as v from 'valibot';
-import type { InteractionChange } from '$lib/interaction';
 import {
 	HEARTBEAT_INTERVAL_MS,
 	SubscribeRequestSchema,
@@ -11,25 +10,23 @@ import {
 } from '$lib/realtime';
 import type { LiveService } from '../live';
 import type { Logger } from '../log';
-import {
-	canSee,
-	narrowScope,
-	projectChange,
-	scopeFor,
-	ScopeError,
-	type Scope,
-	type Viewer
-} from '../scope';
+import type { Lookups } from '../lookups';
+import { resolveScope, ScopeError, type Scope, type TenantScope, type Viewer } from '../scope';
+import { isSameOrigin } from './origin';
 import { deliveriesOf, roomsFor } from './rooms';
+import { watchViewers } from './viewers';
 
 /**
- * Socket.IO on the app's HTTP server. The server decides room membership from the viewer's
- * scope; the client can only ask to narrow it. Every message is validated; a bad one gets an
- * error reply and never reaches the pipeline.
+ * Socket.IO on the app's HTTP server. It authenticates, joins the rooms the viewer's scope
+ * allows and emits; what a subscriber is sent to catch up is LiveService's decision. The client
+ * can only ask to narrow its scope. Every message is validated; a bad one gets an error reply
+ * and never reaches the pipeline.
  */
 
 export interface RealtimeDeps {
 	live: LiveService;
+	/** Tenants and queues, for resolving which tenant and queues a subscriber gets. */
+	lookups: Lookups;
 	log: Logger;
 	/** Resolves the viewer from the handshake (session cookie or wall token); null = refuse. */
 	authenticate: (
@@ -42,19 +39,16 @@ export interface RealtimeDeps {
 	touchSessions: (sessionIds: string[]) => Promise<void>;
 	/** The public origin; when unset, a browser's Origin must match the Host it connected to. */
 	allowedOrigin?: string;
-	/** How often open sockets are checked against their session's absolute expiry (ms). */
+	/** How often open sockets are checked against their session's absolute expiry. */
 	sessionSweepMs?: number;
 }
-
-/** The default of `sessionSweepMs`. */
-const SESSION_SWEEP_MS = 30_000;
 
 interface SocketData {
 	viewer: Viewer;
 	scope: Scope | null;
 }
 
-type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
+export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 
 export interface Realtime {
@@ -66,28 +60,6 @@ export interface Realtime {
 	close(): Promise<void>;
 }
 
-/** A handshake without Origin is not from a browser page (tools, tests): the cookie still rules. */
-function isSameOrigin(
-	headers: Record<string, string | string[] | undefined>,
-	allowed: string | undefined
-): boolean {
-	const origin = headers.origin;
-	if (typeof origin !== 'string') return true;
-	try {
-		if (allowed) return new URL(origin).origin === new URL(allowed).origin;
-		return new URL(origin).host === headers.host;
-	} catch {
-		return false;
-	}
-}
-
-/** What the scope of a viewer depends on. */
-function scopeKey(viewer: Viewer): string {
-	return viewer.kind === 'wall'
-		? `wall:${viewer.tenantId}:${JSON.stringify(viewer.queueIds)}`
-		: `user:${viewer.role}:${viewer.tenantId}:${viewer.queueIds.join(',')}:${viewer.permissions.join(',')}`;
-}
-
 export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Realtime {
 	const { live, log } = deps;
 	const io: RealtimeServer = new Server(httpServer, {
@@ -95,7 +67,6 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		pingInterval: 10_000,
 		pingTimeout: 8_000,
 		maxHttpBufferSize: 64 * 1024,
-		// Browsers send cookies on cross-site WebSocket handshakes too: accept only our own origin.
 		allowRequest: (request, callback) =>
 			callback(null, isSameOrigin(request.headers, deps.allowedOrigin))
 	});
@@ -116,9 +87,15 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 
 	io.on('connection', (socket: LiveSocket) => {
 		socket.on('live:subscribe', (request, reply) => {
-			const answer = typeof reply === 'function' ? reply : undefined;
-			const result = subscribe(socket, request);
-			if (answer) answer(result);
+			subscribe(socket, request).then(
+				(result) => {
+					if (typeof reply === 'function') reply(result);
+				},
+				(error: unknown) => {
+					log.error('subscribe failed', { error });
+					if (typeof reply === 'function') reply({ ok: false, error: 'Subscribe failed' });
+				}
+			);
 		});
 		socket.on('live:unsubscribe', (reply) => {
 			leaveLiveRooms(socket);
@@ -127,51 +104,32 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		});
 	});
 
-	function subscribe(socket: LiveSocket, request: unknown): SubscribeReply {
+	async function subscribe(socket: LiveSocket, request: unknown): Promise<SubscribeReply> {
 		const parsed = v.safeParse(SubscribeRequestSchema, request ?? {});
 		if (!parsed.success) {
 			return { ok: false, error: `Invalid subscribe request: ${parsed.issues[0].message}` };
 		}
 		const { tenantId, queueIds, resume } = parsed.output;
-		let scope: Scope;
+		let resolved: TenantScope;
 		try {
-			scope = narrowScope(scopeFor(socket.data.viewer, tenantId), queueIds);
+			resolved = resolveScope(socket.data.viewer, deps.lookups, { tenantId, queueIds });
 		} catch (error) {
 			if (!(error instanceof ScopeError)) throw error;
-			if (error.refusal)
+			if (error.refusal) {
 				deps.auditRefusal(socket.data.viewer, `socket subscribe: ${error.message}`);
+			}
 			return { ok: false, error: error.message };
 		}
-		const tenant = live.lookups.tenants.get(scope.tenantId);
-		if (!tenant) return { ok: false, error: 'Unknown tenant' };
-
-		// Everything below runs in one tick: no change can land between the reply and the join.
+		// Join before catching up: a change emitted while the catch-up is read still reaches this
+		// socket, and the client drops whatever the reply already covers (by seq).
+		const { scope } = resolved;
 		leaveLiveRooms(socket);
 		socket.data.scope = scope;
 		void socket.join(roomsFor(scope));
-		const log = live.changeLog;
-		if (resume && resume.epoch === log.epoch) {
-			const missed = log.since(resume.seq);
-			if (missed) {
-				const changes: InteractionChange[] = [];
-				for (const change of missed) {
-					const visible = projectChange(change, scope);
-					if (visible) changes.push(visible);
-				}
-				return {
-					ok: true,
-					kind: 'replay',
-					epoch: log.epoch,
-					seq: live.state.seq,
-					tenant,
-					serverTime: Date.now(),
-					changes
-				};
-			}
-		}
-		const snapshot = live.snapshot(scope.tenantId, (row) => canSee(scope, row));
-		if (!snapshot) return { ok: false, error: 'Unknown tenant' };
-		return { ok: true, kind: 'snapshot', snapshot };
+		const caughtUp = await live.catchUp(resolved, resume);
+		// The viewer's access changed (or it subscribed again) meanwhile: that path answers it.
+		if (socket.data.scope !== scope) return { ok: false, error: 'Superseded' };
+		return { ok: true, ...caughtUp };
 	}
 
 	function leaveLiveRooms(socket: LiveSocket): void {
@@ -199,72 +157,26 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 	});
 
 	const heartbeat = setInterval(() => {
-		io.local.emit('live:heartbeat', {
-			epoch: live.changeLog.epoch,
-			seq: live.state.seq,
-			serverTime: Date.now()
-		});
+		io.local.emit('live:heartbeat', { ...live.position(), serverTime: Date.now() });
 	}, HEARTBEAT_INTERVAL_MS);
 	heartbeat.unref();
 
-	const sessionSweep = setInterval(() => {
-		const now = Date.now();
-		const inUse = new Set<string>();
-		for (const socket of io.of('/').sockets.values()) {
-			const viewer = socket.data.viewer;
-			if (viewer?.kind !== 'user') continue;
-			if (viewer.sessionExpiresAt <= now) {
-				socket.emit('session:ended', { reason: 'Your session has expired' });
-				socket.disconnect(true);
-			} else {
-				inUse.add(viewer.sessionId);
-			}
-		}
-		deps.touchSessions([...inUse]).catch((error: unknown) => {
-			log.warn('could not mark sessions in use', { error });
-		});
-	}, deps.sessionSweepMs ?? SESSION_SWEEP_MS);
-	sessionSweep.unref();
-
-	async function matchingSockets(match: (viewer: Viewer) => boolean): Promise<LiveSocket[]> {
-		const sockets = await io.local.fetchSockets();
-		return sockets.filter((s) => match(s.data.viewer)) as unknown as LiveSocket[];
-	}
+	const viewers = watchViewers({
+		io,
+		log,
+		authenticate: deps.authenticate,
+		touchSessions: deps.touchSessions,
+		leaveLiveRooms,
+		sessionSweepMs: deps.sessionSweepMs ?? 30_000
+	});
 
 	return {
 		io,
-		async endSessions(match, reason) {
-			const sockets = await matchingSockets(match);
-			for (const socket of sockets) {
-				socket.emit('session:ended', { reason });
-				socket.disconnect(true);
-			}
-			return sockets.length;
-		},
-		async refreshViewers(match) {
-			let refreshed = 0;
-			for (const socket of await matchingSockets(match)) {
-				const viewer = await deps.authenticate(socket.request.headers, socket.handshake.auth);
-				if (!viewer) {
-					socket.emit('session:ended', { reason: 'Your access has ended' });
-					socket.disconnect(true);
-				} else {
-					const before = socket.data.viewer;
-					socket.data.viewer = viewer;
-					// Resubscribing re-checks the scope from scratch; skip it when nothing it uses changed.
-					if (scopeKey(before) !== scopeKey(viewer)) {
-						leaveLiveRooms(socket);
-						socket.data.scope = null;
-						socket.emit('live:resync', { reason: 'Your access changed' });
-					}
-				}
-				refreshed++;
-			}
-			return refreshed;
-		},
+		endSessions: viewers.endSessions,
+		refreshViewers: viewers.refreshViewers,
 		async close() {
 			clearInterval(heartbeat);
-			clearInterval(sessionSweep);
+			viewers.stop();
 			unsubscribeLog();
 			unsubscribeResync();
 			await io.close();

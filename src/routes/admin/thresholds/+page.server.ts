@@ -1,9 +1,9 @@
 import { error, fail } from '@sveltejs/kit';
 import { getApp, type App } from '$lib/server/app';
-import type { Viewer } from '$lib/server/scope';
+import { managedTenant, manageableTenants, visibleQueues, type Viewer } from '$lib/server/scope';
+import { requireManager, tenantParam } from '$lib/server/scope/http';
 import { QueueThresholdStore } from '$lib/server/thresholds';
 import { DEFAULT_THRESHOLDS, parseThresholds, THRESHOLD_FIELDS } from '$lib/wall/thresholds';
-import { requireManager, type Manager } from '$lib/server/viewer';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -11,33 +11,22 @@ import type { Actions, PageServerLoad } from './$types';
  * its own tenant only, whatever the form says. Everyone else gets 404, like a missing page.
  */
 
-/** The tenant the manager asked for, if it may manage it; null otherwise. */
-function tenantFor(app: App, manager: Manager, requested: unknown): number | null {
-	const id = manager.role === 'platform_admin' ? Number(requested) : manager.tenantId;
-	return id !== null && Number.isInteger(id) && app.live.lookups.tenants.has(id) ? id : null;
-}
-
 function queuesOf(app: App, tenantId: number) {
-	return [...app.live.lookups.queues.values()]
-		.filter((q) => q.tenantId === tenantId)
-		.sort((a, b) => a.name.localeCompare(b.name));
+	return visibleQueues({ tenantId, queues: 'all' }, app.lookups);
 }
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const app = await getApp();
 	const manager = requireManager(locals.viewer);
-	const tenants = [...app.live.lookups.tenants.values()]
-		.filter((t) => manager.role === 'platform_admin' || t.id === manager.tenantId)
-		.sort((a, b) => a.name.localeCompare(b.name));
-	const tenantId = tenantFor(app, manager, url.searchParams.get('tenant') ?? tenants[0]?.id);
-	if (tenantId === null) error(404, 'Not found');
+	const tenantId = managedTenant(manager, app.lookups, tenantParam(url))?.id;
+	if (tenantId === undefined) error(404, 'Not found');
 	const queues = queuesOf(app, tenantId);
 	const stored = await new QueueThresholdStore(app.dashboardPool).list(
 		tenantId,
 		queues.map((q) => q.id)
 	);
 	return {
-		tenants: manager.role === 'platform_admin' ? tenants : [],
+		tenants: manager.role === 'platform_admin' ? manageableTenants(manager, app.lookups) : [],
 		tenantId,
 		defaults: DEFAULT_THRESHOLDS,
 		queues: queues.map((q, i) => ({ id: q.id, name: q.name, ...stored[i] }))
@@ -49,10 +38,10 @@ async function target(request: Request, locals: { viewer: Viewer | null }) {
 	const app = await getApp();
 	const manager = requireManager(locals.viewer);
 	const form = await request.formData();
-	const tenantId = tenantFor(app, manager, form.get('tenantId'));
+	const requested = Number(form.get('tenantId'));
+	const tenantId = managedTenant(manager, app.lookups, requested)?.id;
 	const queueId = Number(form.get('queueId'));
-	const queue = app.live.lookups.queues.get(queueId);
-	const allowed = tenantId !== null && queue?.tenantId === tenantId;
+	const allowed = tenantId !== undefined && app.lookups.queues.get(queueId)?.tenantId === tenantId;
 	return { app, manager, form, tenantId: tenantId ?? 0, queueId, allowed };
 }
 

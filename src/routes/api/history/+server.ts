@@ -1,9 +1,14 @@
 import { error, json } from '@sveltejs/kit';
+import { parsePersonKey, PERSON_PARAMS, type PersonKey } from '$lib/history/person';
+import { intField, parseFields } from '$lib/params';
 import { getApp } from '$lib/server/app';
 import { CursorError, decodeCursor } from '$lib/server/history/cursor';
-import { personHistoryPage, type PersonKey } from '$lib/server/history/person';
-import { requestScope } from '$lib/server/viewer';
+import { personHistoryPage } from '$lib/server/history/person';
+import { agentInScope } from '$lib/server/scope';
+import { requestScope } from '$lib/server/scope/http';
 import type { RequestHandler } from './$types';
+
+const PERSON_PAGING = { limit: intField(1, 200, 'limit must be between 1 and 200') };
 
 /**
  * A client's or an agent's history: `?contact=<crm id>`, `?phone=<number>` or `?agent=<id>`,
@@ -11,24 +16,16 @@ import type { RequestHandler } from './$types';
  */
 export const GET: RequestHandler = async ({ locals, url }) => {
 	const app = await getApp();
-	const { scope } = requestScope(app, locals.viewer, url.searchParams.get('tenant'), url.pathname);
+	const { scope } = requestScope(app, locals.viewer, url);
 	const params = url.searchParams;
-	let key: PersonKey;
-	const contact = params.get('contact');
-	const phone = params.get('phone');
-	const agent = params.get('agent');
-	if (contact && /^\d{1,20}$/.test(contact)) key = { kind: 'contact', contactId: contact };
-	else if (phone && phone.length <= 32) key = { kind: 'phone', phone };
-	else if (agent && /^\d{1,10}$/.test(agent)) key = { kind: 'agent', agentId: Number(agent) };
-	else
-		error(400, {
-			message: 'Give one of contact (CRM id), phone (up to 32 characters) or agent (id)'
-		});
+	const given = PERSON_PARAMS.filter((param) => params.get(param));
+	const key: PersonKey | { error: string } =
+		given.length === 1
+			? parsePersonKey(given[0], params.get(given[0]) ?? '')
+			: { error: 'Give one of contact (CRM id), phone (up to 32 characters) or agent (id)' };
+	if ('error' in key) error(400, { message: key.error });
 	// An agent of another tenant reads exactly like an agent that does not exist.
-	if (
-		key.kind === 'agent' &&
-		app.live.lookups.agents.get(key.agentId)?.tenantId !== scope.tenantId
-	) {
+	if (key.param === 'agent' && !agentInScope(scope, app.lookups, Number(key.value))) {
 		error(404, 'Not found');
 	}
 	let cursor;
@@ -38,9 +35,8 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 		if (e instanceof CursorError) error(400, { message: e.message, errors: { cursor: e.message } });
 		throw e;
 	}
-	const limitText = params.get('limit') ?? '50';
-	if (!/^\d{1,3}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 200) {
-		error(400, { message: 'limit must be between 1 and 200' });
-	}
-	return json(await personHistoryPage(app.history, scope, key, cursor, Number(limitText)));
+	const paging = parseFields(params, PERSON_PAGING);
+	if (paging.errors.limit) error(400, { message: paging.errors.limit });
+	const limit = paging.values.limit ?? 50;
+	return json(await personHistoryPage(app.history, scope, key, cursor, limit));
 };

@@ -1,6 +1,6 @@
 import { viewSearchParams } from '$lib/filters';
 import { getApp } from '$lib/server/app';
-import { exportCsv, exportFileName } from '$lib/server/export/csv';
+import { exportCsv, exportFileName } from '$lib/server/export';
 import { historyRequestOrThrow } from '$lib/server/history/request';
 import type { RequestHandler } from './$types';
 

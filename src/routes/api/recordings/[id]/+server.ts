@@ -5,7 +5,7 @@ import { json } from '@sveltejs/kit';
 import { getApp, type App } from '$lib/server/app';
 import { recordingPath } from '$lib/server/recordings/files';
 import { findClosedInScope } from '$lib/server/recordings/lookup';
-import { requestScopeOrResponse } from '$lib/server/viewer';
+import { requestScopeOrResponse } from '$lib/server/scope/http';
 import type { RequestEvent, RequestHandler } from './$types';
 
 /**

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { findTranscription, interactionId } from '$lib/server/recordings/lookup';
-import { requestScopeOrResponse } from '$lib/server/viewer';
+import { requestScopeOrResponse } from '$lib/server/scope/http';
 import type { RequestHandler } from './$types';
 
 /** The transcription of a voice interaction, when the viewer's scope lets the interaction through. */

@@ -1,0 +1,235 @@
+import type { Interaction, InteractionChange, LiveSnapshot, TenantInfo } from '$lib/interaction';
+import type {
+	ChangesMessage,
+	HeartbeatMessage,
+	SubscribeReply,
+	SubscribeRequest
+} from '$lib/realtime';
+// Relative, not $lib: the bench's load workers run this under tsx, where $lib resolves only
+// after svelte-kit sync has written .svelte-kit/tsconfig.json.
+import { startOfZonedDay } from '../time/zone';
+import { applyChange, dropBeforeToday } from './apply';
+
+/**
+ * The client half of the live protocol, written once for the browser (LiveFeed), the
+ * integration tests (TestClient) and the bench's socket fleet, so the tests run the code users
+ * run. Subscribe, take the snapshot or the replay, drop every change at or below the position
+ * reached, apply the rest in order; on reconnect resume from {epoch, seq}; when the log changes
+ * epoch, start over with a snapshot. No runes and no socket of its own: the caller injects one.
+ */
+
+export type SyncStatus = 'live' | 'reconnecting' | 'error';
+
+export type ReplayReply = Extract<SubscribeReply, { kind: 'replay' }>;
+
+/**
+ * The part of a socket.io-client Socket used here, so tests can hand in a fake. Overloads, not
+ * one generic signature: Socket's own generic `on` only matches them one event at a time.
+ */
+export interface SyncSocket {
+	readonly connected: boolean;
+	on(event: 'connect' | 'disconnect' | 'live:resync', listener: () => void): unknown;
+	on(event: 'live:changes', listener: (message: ChangesMessage) => void): unknown;
+	on(event: 'live:heartbeat', listener: (message: HeartbeatMessage) => void): unknown;
+	off(event: 'connect' | 'disconnect' | 'live:resync', listener: () => void): unknown;
+	off(event: 'live:changes', listener: (message: ChangesMessage) => void): unknown;
+	off(event: 'live:heartbeat', listener: (message: HeartbeatMessage) => void): unknown;
+	emit(
+		event: 'live:subscribe',
+		request: SubscribeRequest,
+		ack: (reply: SubscribeReply) => void
+	): unknown;
+}
+
+/** Ways to watch the protocol; every hook runs after the state it reports is in place. */
+export interface SyncHooks {
+	/** A snapshot replaced the rows (when owned) and set the position. */
+	snapshot?(snapshot: LiveSnapshot): void;
+	/** A resume was answered with the missed changes; `applied` of them were new. */
+	replay?(reply: ReplayReply, applied: number): void;
+	/** One change was applied; `before` is its row until then (undefined without a row map). */
+	change?(change: InteractionChange, before: Interaction | undefined): void;
+	error?(message: string): void;
+	status?(status: SyncStatus): void;
+	/** The server spoke (changes, heartbeat, a reply); serverTime when the message carries it. */
+	heard?(serverTime?: number): void;
+}
+
+export interface SyncOptions {
+	request?: Omit<SubscribeRequest, 'resume'>;
+	/** Rows to keep current. Without it only the position is tracked (the bench's light mode). */
+	rows?: Map<string, Interaction>;
+	hooks?: SyncHooks;
+}
+
+export class LiveSync {
+	#socket: SyncSocket | null = null;
+	readonly #request: Omit<SubscribeRequest, 'resume'>;
+	readonly #rows: Map<string, Interaction> | undefined;
+	readonly #hooks: SyncHooks;
+	#epoch: string | null = null;
+	#seq = 0;
+	#ready = false;
+	/** Messages that arrived while a subscribe awaited its reply, handled right after it. */
+	#pending: ChangesMessage[] = [];
+	/** Only the reply to the latest subscribe counts; an earlier one describes a stale request. */
+	#generation = 0;
+	#tenant: TenantInfo | null = null;
+	#todayStartMs = 0;
+
+	constructor(socket: SyncSocket | null, options: SyncOptions = {}) {
+		this.#request = options.request ?? {};
+		this.#rows = options.rows;
+		this.#hooks = options.hooks ?? {};
+		if (socket) this.attach(socket);
+	}
+
+	get epoch(): string | null {
+		return this.#epoch;
+	}
+	/** The last sequence reflected: nothing at or below it will be applied. */
+	get seq(): number {
+		return this.#seq;
+	}
+	/** Subscribed and applying changes as they come. */
+	get ready(): boolean {
+		return this.#ready;
+	}
+	get tenant(): TenantInfo | null {
+		return this.#tenant;
+	}
+
+	/** Follows this socket from now on (e.g. a restarted server's), keeping the position. */
+	attach(socket: SyncSocket): void {
+		this.detach();
+		this.#socket = socket;
+		socket.on('connect', this.#onConnect);
+		socket.on('disconnect', this.#onDisconnect);
+		socket.on('live:changes', this.#onChanges);
+		socket.on('live:resync', this.#onResync);
+		socket.on('live:heartbeat', this.#onHeartbeat);
+		if (socket.connected) this.subscribe(true);
+	}
+
+	detach(): void {
+		const socket = this.#socket;
+		if (!socket) return;
+		socket.off('connect', this.#onConnect);
+		socket.off('disconnect', this.#onDisconnect);
+		socket.off('live:changes', this.#onChanges);
+		socket.off('live:resync', this.#onResync);
+		socket.off('live:heartbeat', this.#onHeartbeat);
+		this.#socket = null;
+		this.#ready = false;
+	}
+
+	/** Asks for the live view: with `resume`, only what was missed since the position. */
+	subscribe(resume: boolean): void {
+		const socket = this.#socket;
+		if (!socket) return;
+		this.#ready = false;
+		this.#pending = [];
+		const generation = ++this.#generation;
+		const request: SubscribeRequest = { ...this.#request };
+		if (resume && this.#epoch !== null) request.resume = { epoch: this.#epoch, seq: this.#seq };
+		socket.emit('live:subscribe', request, (reply) => {
+			if (generation === this.#generation) this.#onReply(reply);
+		});
+	}
+
+	/**
+	 * Moves to the tenant's day that contains `serverNowMs`, dropping the closed rows of the day
+	 * before. Returns how many rows were dropped.
+	 */
+	rollover(serverNowMs: number): number {
+		if (!this.#tenant) return 0;
+		const todayStart = startOfZonedDay(serverNowMs, this.#tenant.timezone);
+		if (todayStart === this.#todayStartMs) return 0;
+		this.#todayStartMs = todayStart;
+		return this.#rows ? dropBeforeToday(this.#rows, todayStart) : 0;
+	}
+
+	#onConnect = (): void => this.subscribe(true);
+
+	#onDisconnect = (): void => {
+		this.#ready = false;
+		this.#hooks.status?.('reconnecting');
+	};
+
+	#onChanges = (message: ChangesMessage): void => {
+		this.#hooks.heard?.();
+		if (!this.#ready) return void this.#pending.push(message);
+		this.#receive(message);
+	};
+
+	#onResync = (): void => this.subscribe(false);
+
+	#onHeartbeat = ({ epoch, serverTime }: HeartbeatMessage): void => {
+		this.#hooks.heard?.(serverTime);
+		if (this.#ready && epoch !== this.#epoch) this.subscribe(false);
+	};
+
+	#onReply(reply: SubscribeReply): void {
+		this.#hooks.heard?.(serverTimeOf(reply));
+		if (!reply.ok) {
+			this.#pending = [];
+			this.#hooks.status?.('error');
+			this.#hooks.error?.(reply.error);
+			return;
+		}
+		if (reply.kind === 'snapshot') {
+			const { snapshot } = reply;
+			if (this.#rows) {
+				this.#rows.clear();
+				for (const row of snapshot.rows) this.#rows.set(row.id, row);
+			}
+			this.#epoch = snapshot.epoch;
+			this.#seq = snapshot.seq;
+			this.#tenant = snapshot.tenant;
+			this.#todayStartMs = startOfZonedDay(snapshot.serverTime, snapshot.tenant.timezone);
+			this.#hooks.snapshot?.(snapshot);
+		} else {
+			this.#epoch = reply.epoch;
+			this.#tenant = reply.tenant;
+			this.rollover(reply.serverTime);
+			const applied = this.#apply(reply.changes);
+			// The replay holds only what this scope may see: the log may have moved further with
+			// changes for others, and the next resume must start after those too.
+			this.#seq = Math.max(this.#seq, reply.seq);
+			this.#hooks.replay?.(reply, applied);
+		}
+		this.#ready = true;
+		this.#hooks.status?.('live');
+		const pending = this.#pending;
+		this.#pending = [];
+		for (const message of pending) if (!this.#receive(message)) break;
+	}
+
+	/** Applies a message of the current epoch; another epoch means starting over. */
+	#receive(message: ChangesMessage): boolean {
+		if (message.epoch !== this.#epoch) {
+			this.subscribe(false);
+			return false;
+		}
+		this.#apply(message.changes);
+		return true;
+	}
+
+	#apply(changes: InteractionChange[]): number {
+		let applied = 0;
+		for (const change of changes) {
+			if (change.seq <= this.#seq) continue;
+			const before = this.#rows?.get(change.id);
+			if (this.#rows) applyChange(this.#rows, change, this.#todayStartMs);
+			this.#seq = change.seq;
+			applied++;
+			this.#hooks.change?.(change, before);
+		}
+		return applied;
+	}
+}
+
+function serverTimeOf(reply: SubscribeReply): number | undefined {
+	if (!reply.ok) return undefined;
+	return reply.kind === 'snapshot' ? reply.snapshot.serverTime : reply.serverTime;
+}

@@ -1,0 +1,113 @@
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { matchesFilters } from '$lib/filters';
+import type { Interaction, TenantInfo } from '$lib/interaction';
+import { compareRows } from '$lib/live/sort';
+import type { App } from '../app';
+import { escapeId } from '../db';
+import { keyset, type HistoryRequest } from '../history';
+import type { Cursor } from '../history/cursor';
+import { historyWhere } from '../history/where';
+import { toInteraction, type RawRow } from '../interactions/map';
+import { canSee } from '../scope';
+
+/**
+ * The rows of the view on screen, a batch at a time and in the view's order: history through
+ * the history module's scope-first WHERE and keyset, today from the live state under canSee.
+ */
+
+export interface ExportRequest extends HistoryRequest {
+	tenant: TenantInfo;
+}
+
+export const EXPORT_BATCH = 5000;
+
+/** Hands the next batch of rows to `emit`; resolves whether more batches may follow. */
+export type Batches = (emit: (row: Interaction) => void) => Promise<boolean>;
+
+// Only what the file shows: message bodies and recording paths would be read for nothing.
+const EXPORT_COLUMNS = `c.id, c.tenant_id, c.queue_id, c.channel, c.direction, c.agent_id,
+	c.crm_contact_id, c.phone_number, c.did, c.disposition_id, c.created_at, c.answered_at,
+	c.acw_started_at, c.closed_at, c.wait_seconds, c.talk_seconds, c.acw_seconds`;
+
+/**
+ * A query's rows one at a time as they arrive. With a whole batch in an array, V8 saw every row
+ * survive and promoted them to the old heap, which grew 50+ MB between full collections; handled
+ * and dropped at once, rows die young and the old heap stays within a few MB.
+ */
+function eachRow(pool: Pool, sql: string, params: unknown[], onRow: (raw: RawRow) => void) {
+	return new Promise<void>((resolve, reject) => {
+		let failure: unknown = null;
+		pool.pool
+			.query(sql, params)
+			.on('result', (raw) => {
+				try {
+					if (failure === null) onRow(raw as RawRow);
+				} catch (error) {
+					failure = error;
+				}
+			})
+			.on('error', reject)
+			.on('end', () => (failure === null ? resolve() : reject(failure)));
+	});
+}
+
+/**
+ * Keyset batches over closed_interactions. The order walks an index on scope + range alone (the
+ * id-only query is covering); the other filters apply to the batch's rows by primary key. In one
+ * query, MariaDB 10.11 reads a non-covering keyset by `ref` on tenant_id and re-scans every row
+ * before the cursor for each batch: exports were quadratic (5.8 s for 200k rows, not 0.6 s).
+ * Contact names come joined, not through the shared cache, which a million-contact export would
+ * only churn.
+ */
+export function historyBatches(app: App, request: ExportRequest): Batches {
+	const { pool, database, lookups } = app.history;
+	const { scope, filters, range } = request;
+	const db = escapeId(database);
+	const indexed = { ...filters, agent: '', channel: null, did: '', disposition: '' };
+	let cursor: Cursor | null = null;
+	return async (emit) => {
+		const keys = historyWhere(scope, indexed, range, lookups);
+		const { after, orderBy, column } = keyset(filters.sort, filters.dir, cursor, keys.params);
+		keys.params.push(EXPORT_BATCH);
+		const [page] = await pool.query<RowDataPacket[]>(
+			`SELECT c.id, ${column} AS sort_value FROM ${db}.closed_interactions c
+			  WHERE ${keys.sql}${after} ORDER BY ${orderBy} LIMIT ?`,
+			keys.params
+		);
+		const last = page[page.length - 1];
+		if (!last) return false;
+		cursor = { value: last.sort_value as Cursor['value'], id: String(last.id) };
+		const where = historyWhere(scope, filters, range, lookups);
+		where.params.push(page.map((row) => String(row.id)));
+		const sql = `SELECT ${EXPORT_COLUMNS}, k.name AS contact_name
+		  FROM ${db}.closed_interactions c LEFT JOIN ${db}.crm_contacts k ON k.id = c.crm_contact_id
+		 WHERE ${where.sql} AND c.id IN (?) ORDER BY ${orderBy}`;
+		await eachRow(pool, sql, where.params, (raw) => {
+			const row = toInteraction(raw, 'closed', lookups);
+			if (!row) return;
+			if (raw.contact_name !== null) row.clientName = String(raw.contact_name);
+			emit(row);
+		});
+		return page.length === EXPORT_BATCH;
+	};
+}
+
+/** Today is the live view: in progress first, then today's closed, each in the view's order. */
+export function liveBatches(app: App, request: ExportRequest, nowMs: number): Batches {
+	const { scope, filters } = request;
+	const rows = app.live.state.rows(
+		scope.tenantId,
+		(row) => canSee(scope, row) && matchesFilters(row, filters)
+	);
+	const order = compareRows(filters.sort, filters.dir, nowMs);
+	const all = [
+		...rows.filter((row) => row.status !== 'closed').sort(order),
+		...rows.filter((row) => row.status === 'closed').sort(order)
+	];
+	let offset = 0;
+	return async (emit) => {
+		const end = Math.min(offset + EXPORT_BATCH, all.length);
+		for (; offset < end; offset++) emit(all[offset]);
+		return offset < all.length;
+	};
+}

@@ -1,0 +1,83 @@
+/**
+ * Text produced in batches as a pull-based byte stream: a batch is made only when the consumer
+ * has taken the previous one, so a slow client slows the producer instead of filling memory,
+ * and a client that goes away stops it.
+ */
+
+/** Writes the next batch through `write`; resolves whether more batches may follow. */
+export type TextBatches = (write: (text: string) => void) => Promise<boolean>;
+
+export interface StreamEvents {
+	done(): void;
+	failed(error: unknown): void;
+	cancelled(): void;
+}
+
+/** Encodes text straight into one buffer per batch, so no batch-sized string is ever built. */
+class ChunkWriter {
+	#encoder = new TextEncoder();
+	#buffer = new Uint8Array(0);
+	#length = 0;
+
+	write(text: string): void {
+		// UTF-16 to UTF-8 takes at most 3 bytes per code unit.
+		const needed = this.#length + text.length * 3;
+		if (needed > this.#buffer.length) {
+			const bigger = new Uint8Array(Math.max(needed, this.#buffer.length * 2, 1 << 20));
+			bigger.set(this.#buffer.subarray(0, this.#length));
+			this.#buffer = bigger;
+		}
+		this.#length += this.#encoder.encodeInto(text, this.#buffer.subarray(this.#length)).written;
+	}
+
+	/** The bytes written since the last take, or null when there were none. */
+	take(): Uint8Array | null {
+		if (this.#length === 0) return null;
+		const chunk = this.#buffer.subarray(0, this.#length);
+		this.#buffer = new Uint8Array(0);
+		this.#length = 0;
+		return chunk;
+	}
+}
+
+/** `head` at once, then `next`'s batches as they are pulled. */
+export function textStream(
+	head: string,
+	next: TextBatches,
+	events: StreamEvents
+): ReadableStream<Uint8Array> {
+	const writer = new ChunkWriter();
+	const write = (text: string) => writer.write(text);
+	let cancelled = false;
+	return new ReadableStream<Uint8Array>({
+		start(controller) {
+			writer.write(head);
+			controller.enqueue(writer.take()!);
+		},
+		async pull(controller) {
+			try {
+				// A pull that enqueues nothing is not called again: go on past empty batches.
+				for (;;) {
+					const more = await next(write);
+					if (cancelled) return;
+					const chunk = writer.take();
+					if (chunk) controller.enqueue(chunk);
+					if (!more) {
+						controller.close();
+						events.done();
+						return;
+					}
+					if (chunk) return;
+				}
+			} catch (error) {
+				events.failed(error);
+				// Erroring the stream aborts the response: a truncated file must not look complete.
+				controller.error(error);
+			}
+		},
+		cancel() {
+			cancelled = true;
+			events.cancelled();
+		}
+	});
+}

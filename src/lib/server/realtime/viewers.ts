@@ -1,0 +1,88 @@
+import type { Logger } from '../log';
+import type { Viewer } from '../scope';
+import type { LiveSocket, RealtimeDeps, RealtimeServer } from './index';
+
+/**
+ * Open sockets whose viewer's access changes: ended (signed out, disabled, token revoked,
+ * session expired) or re-resolved (queues re-assigned). A viewer whose scope changed leaves its
+ * rooms and is told to subscribe again, which re-checks the scope from scratch.
+ */
+
+export interface ViewerDeps extends Pick<RealtimeDeps, 'authenticate' | 'touchSessions'> {
+	io: RealtimeServer;
+	log: Logger;
+	leaveLiveRooms: (socket: LiveSocket) => void;
+	/** How often open sockets are checked against their session's absolute expiry. */
+	sessionSweepMs: number;
+}
+
+/** What the scope of a viewer depends on. */
+function scopeKey(viewer: Viewer): string {
+	return viewer.kind === 'wall'
+		? `wall:${viewer.tenantId}:${JSON.stringify(viewer.queueIds)}`
+		: `user:${viewer.role}:${viewer.tenantId}:${viewer.queueIds.join(',')}:${viewer.permissions.join(',')}`;
+}
+
+export function endSocket(socket: LiveSocket, reason: string): void {
+	socket.emit('session:ended', { reason });
+	socket.disconnect(true);
+}
+
+export function watchViewers(deps: ViewerDeps) {
+	const { io, log } = deps;
+
+	async function matching(match: (viewer: Viewer) => boolean): Promise<LiveSocket[]> {
+		const sockets = await io.local.fetchSockets();
+		return sockets.filter((s) => match(s.data.viewer)) as unknown as LiveSocket[];
+	}
+
+	// Sessions end at their absolute expiry even while a socket is open; sockets in use keep
+	// their sessions from idling out.
+	const sweep = setInterval(() => {
+		const now = Date.now();
+		const inUse = new Set<string>();
+		for (const socket of io.of('/').sockets.values()) {
+			const viewer = socket.data.viewer;
+			if (viewer?.kind !== 'user') continue;
+			if (viewer.sessionExpiresAt <= now) endSocket(socket, 'Your session has expired');
+			else inUse.add(viewer.sessionId);
+		}
+		deps.touchSessions([...inUse]).catch((error: unknown) => {
+			log.warn('could not mark sessions in use', { error });
+		});
+	}, deps.sessionSweepMs);
+	sweep.unref();
+
+	return {
+		/** Disconnects the sockets of matching viewers (signed out, disabled, token revoked). */
+		async endSessions(match: (viewer: Viewer) => boolean, reason: string): Promise<number> {
+			const sockets = await matching(match);
+			for (const socket of sockets) endSocket(socket, reason);
+			return sockets.length;
+		},
+		/** Re-resolves matching viewers (e.g. changed queue assignment) and makes them resubscribe. */
+		async refreshViewers(match: (viewer: Viewer) => boolean): Promise<number> {
+			let refreshed = 0;
+			for (const socket of await matching(match)) {
+				const viewer = await deps.authenticate(socket.request.headers, socket.handshake.auth);
+				if (!viewer) {
+					endSocket(socket, 'Your access has ended');
+				} else {
+					const before = socket.data.viewer;
+					socket.data.viewer = viewer;
+					// Resubscribing re-checks the scope from scratch; skip it when nothing it uses changed.
+					if (scopeKey(before) !== scopeKey(viewer)) {
+						deps.leaveLiveRooms(socket);
+						socket.data.scope = null;
+						socket.emit('live:resync', { reason: 'Your access changed' });
+					}
+				}
+				refreshed++;
+			}
+			return refreshed;
+		},
+		stop(): void {
+			clearInterval(sweep);
+		}
+	};
+}

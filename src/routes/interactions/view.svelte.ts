@@ -1,0 +1,167 @@
+import { untrack } from 'svelte';
+import { goto } from '$app/navigation';
+import { resolve } from '$app/paths';
+import { page } from '$app/state';
+import {
+	HISTORY_SORT_KEYS,
+	matchesFilters,
+	SORT_KEYS,
+	viewSearchParams,
+	type SortKey,
+	type ViewFilters
+} from '$lib/filters';
+import { PagedRows } from '$lib/history/pages.svelte';
+import type { Interaction } from '$lib/interaction';
+import { LiveFeed } from '$lib/live/feed.svelte';
+import { compareRows } from '$lib/live/sort';
+import type { PageData } from './$types';
+
+type WindowParam = 'contact' | 'phone' | 'agent';
+
+/**
+ * The interactions page's state: the live feed and its clock, today's rows from the feed or a
+ * history range paged from the server, the open client/agent window, and navigation. The whole
+ * view lives in the URL, so every change is a navigation and the page's data drives the rest.
+ * Build it while the page initialises: its effects belong to the page and end with it.
+ */
+export class InteractionsView {
+	readonly #data: () => PageData;
+
+	feed = $state<LiveFeed | null>(null);
+	now = $state(Date.now());
+	history = $state<PagedRows | null>(null);
+	windowList = $state<PagedRows | null>(null);
+
+	readonly tenantId = $derived.by(() => this.#data().tenant.id);
+	readonly live = $derived.by(() => this.#data().filters.range === 'today');
+	readonly hasErrors = $derived.by(() => Object.keys(this.#data().errors).length > 0);
+	readonly sortable = $derived(this.live ? SORT_KEYS : HISTORY_SORT_KEYS);
+	readonly #tenantParam = $derived.by(() =>
+		this.#data().tenantQuery ? String(this.tenantId) : ''
+	);
+
+	readonly #liveRows = $derived.by((): Interaction[] => {
+		if (!this.feed || !this.live) return [];
+		const { filters } = this.#data();
+		void this.feed.version;
+		const at = filters.sort === 'duration' || filters.sort === 'acw' ? this.now : 0;
+		const rows = [...this.feed.rows.values()].filter((row) => matchesFilters(row, filters));
+		return rows.sort(compareRows(filters.sort, filters.dir, at));
+	});
+
+	// A history range is a server-side query with the same filters; it reloads when the view changes.
+	readonly #historyQuery = $derived.by(() =>
+		viewSearchParams(this.#data().filters, { tenant: this.#tenantParam }).toString()
+	);
+	readonly rows = $derived(this.live ? this.#liveRows : (this.history?.rows ?? []));
+	readonly exportHref = $derived(`/api/interactions/export?${this.#historyQuery}`);
+
+	constructor(data: () => PageData) {
+		this.#data = data;
+
+		// One socket for the page, kept across filter and range changes (only a tenant switch renews it).
+		$effect(() => {
+			const current = new LiveFeed({ tenantId: this.tenantId });
+			this.feed = current;
+			return () => current.close();
+		});
+
+		$effect(() => {
+			const clock = setInterval(() => {
+				this.now = this.feed?.serverNow() ?? Date.now();
+				this.feed?.tick();
+			}, 1000);
+			return () => clearInterval(clock);
+		});
+
+		$effect(() => {
+			if (this.live || this.hasErrors) {
+				this.history = null;
+				return;
+			}
+			const list = new PagedRows(
+				`/api/interactions?${this.#historyQuery}&limit=200`,
+				`/api/interactions/count?${this.#historyQuery}`
+			);
+			this.history = list;
+			// Loading reads the list's own state: keep that from re-running this effect.
+			untrack(() => list.start());
+			return () => list.cancel();
+		});
+
+		$effect(() => {
+			const win = this.#data().window;
+			if (!win) {
+				this.windowList = null;
+				return;
+			}
+			const { tenantQuery } = this.#data();
+			const tenant = tenantQuery ? `${tenantQuery}&` : '';
+			const list = new PagedRows(
+				`/api/history?${tenant}${win.param}=${encodeURIComponent(win.value)}&limit=50`
+			);
+			this.windowList = list;
+			untrack(() => list.start());
+			return () => list.cancel();
+		});
+
+		// The open client/agent window updates live from the feed while open.
+		$effect(() => {
+			const win = this.#data().window;
+			const list = this.windowList;
+			const feed = this.feed;
+			if (!feed || !win || !list) return;
+			void feed.version;
+			for (const row of feed.rows.values()) {
+				const belongs =
+					win.param === 'agent'
+						? String(row.agentId) === win.value
+						: win.param === 'contact'
+							? row.crmContactId === win.value
+							: !row.crmContactId && row.phoneNumber === win.value;
+				if (belongs) untrack(() => list.update(row, true));
+			}
+		});
+	}
+
+	/** The whole view lives in the URL: filters, range, sort and an open history window. */
+	#navigate(filters: ViewFilters, win = page.url.searchParams.get('win') ?? '') {
+		const params = viewSearchParams(filters, { tenant: this.#tenantParam, win });
+		void goto(`${resolve('/interactions')}?${params}`, { keepFocus: true, noScroll: true });
+	}
+
+	readonly change = (patch: Partial<ViewFilters>) => {
+		const next = { ...this.#data().filters, ...patch };
+		if (next.range !== 'today' && !HISTORY_SORT_KEYS.includes(next.sort)) next.sort = 'created';
+		this.#navigate(next);
+	};
+
+	readonly sortBy = (key: SortKey) => {
+		const { filters } = this.#data();
+		const dir = filters.sort === key && filters.dir === 'desc' ? 'asc' : 'desc';
+		this.change({ sort: key, dir });
+	};
+
+	readonly switchTenant = (tenantId: string) => {
+		void goto(`${resolve('/interactions')}?tenant=${tenantId}`);
+	};
+
+	#openWindow(param: WindowParam, value: string) {
+		this.#navigate(this.#data().filters, `${param}:${value}`);
+	}
+
+	readonly clientHistory = (row: Interaction) => {
+		if (row.crmContactId) this.#openWindow('contact', row.crmContactId);
+		else this.#openWindow('phone', row.phoneNumber ?? '');
+	};
+
+	readonly agentHistory = (row: Interaction) => this.#openWindow('agent', String(row.agentId));
+
+	readonly closeWindow = () => this.#navigate(this.#data().filters, '');
+
+	/** The grid is scrolled near its end: fetch the next history page. */
+	readonly nearEnd = () => {
+		const history = this.history;
+		if (history && !history.loading && !history.done) void history.more();
+	};
+}

@@ -1,0 +1,277 @@
+import { describe, expect, it } from 'vitest';
+import type { Interaction, InteractionChange, LiveSnapshot } from '$lib/interaction';
+import { LiveSync, type SyncHooks, type SyncSocket } from '$lib/live/sync';
+import type { SubscribeReply, SubscribeRequest } from '$lib/realtime';
+import { interaction, removal, upsert } from './fixtures';
+
+const TENANT = { id: 1, name: 'Acme', timezone: 'UTC' };
+const NOON = Date.parse('2026-03-10T12:00:00.000Z');
+
+/** A socket the test drives by hand: it plays the server, and keeps every subscribe request. */
+class FakeSocket implements SyncSocket {
+	connected = false;
+	readonly requests: { request: SubscribeRequest; ack: (reply: SubscribeReply) => void }[] = [];
+	readonly #listeners = new Map<string, Set<(...args: never[]) => void>>();
+
+	on(event: string, listener: (...args: never[]) => void): this {
+		if (!this.#listeners.has(event)) this.#listeners.set(event, new Set());
+		this.#listeners.get(event)!.add(listener);
+		return this;
+	}
+	off(event: string, listener: (...args: never[]) => void): this {
+		this.#listeners.get(event)?.delete(listener);
+		return this;
+	}
+	emit(_event: 'live:subscribe', request: SubscribeRequest, ack: (reply: SubscribeReply) => void) {
+		this.requests.push({ request, ack });
+		return this;
+	}
+
+	fire(event: string, ...args: unknown[]): void {
+		for (const listener of this.#listeners.get(event) ?? []) {
+			(listener as (...a: unknown[]) => void)(...args);
+		}
+	}
+	connect(): void {
+		this.connected = true;
+		this.fire('connect');
+	}
+	disconnect(): void {
+		this.connected = false;
+		this.fire('disconnect');
+	}
+	changes(epoch: string, ...changes: InteractionChange[]): void {
+		this.fire('live:changes', { epoch, changes });
+	}
+	/** The latest subscribe request, answered with `reply`. */
+	answer(reply: SubscribeReply): SubscribeRequest {
+		const last = this.requests.at(-1);
+		if (!last) throw new Error('no subscribe request');
+		last.ack(reply);
+		return last.request;
+	}
+	get lastRequest(): SubscribeRequest | undefined {
+		return this.requests.at(-1)?.request;
+	}
+}
+
+function snapshot(epoch: string, seq: number, rows: Interaction[] = []): SubscribeReply {
+	const snap: LiveSnapshot = { epoch, seq, tenant: TENANT, serverTime: NOON, rows };
+	return { ok: true, kind: 'snapshot', snapshot: snap };
+}
+
+function replay(
+	epoch: string,
+	seq: number,
+	changes: InteractionChange[] = [],
+	serverTime = NOON
+): SubscribeReply {
+	return { ok: true, kind: 'replay', epoch, seq, tenant: TENANT, serverTime, changes };
+}
+
+function row(id: string, status: Interaction['status'] = 'new'): Interaction {
+	return interaction({ id, status });
+}
+
+/** A client with a row map that records what it applied, as TestClient does. */
+function setup(hooks: SyncHooks = {}) {
+	const socket = new FakeSocket();
+	const rows = new Map<string, Interaction>();
+	const applied: number[] = [];
+	const events: string[] = [];
+	const sync = new LiveSync(socket, {
+		request: { queueIds: [3] },
+		rows,
+		hooks: {
+			change: (change) => applied.push(change.seq),
+			snapshot: (s) => events.push(`snapshot ${s.epoch}@${s.seq}`),
+			replay: (r, n) => events.push(`replay ${r.epoch}@${r.seq} applied ${n}`),
+			status: (status) => events.push(status),
+			error: (message) => events.push(`error ${message}`),
+			...hooks
+		}
+	});
+	return { socket, rows, applied, events, sync };
+}
+
+describe('LiveSync', () => {
+	it('subscribes on connect, takes the snapshot and applies later changes in order', () => {
+		const { socket, rows, applied, sync } = setup();
+		socket.connect();
+		expect(socket.lastRequest).toEqual({ queueIds: [3] });
+		socket.answer(snapshot('e1', 10, [row('1'), row('2')]));
+		expect(sync.ready).toBe(true);
+		expect([...rows.keys()]).toEqual(['1', '2']);
+
+		socket.changes('e1', upsert(row('1', 'active'), 11), removal(row('2'), undefined, 12));
+		expect(applied).toEqual([11, 12]);
+		expect(rows.get('1')?.status).toBe('active');
+		expect(rows.has('2')).toBe(false);
+		expect(sync.seq).toBe(12);
+	});
+
+	it('drops changes at or below its sequence, so a duplicate is applied once', () => {
+		const { socket, rows, applied } = setup();
+		socket.connect();
+		socket.answer(snapshot('e1', 10, [row('1', 'active')]));
+		socket.changes('e1', upsert(row('1', 'new'), 9), upsert(row('1', 'new'), 10));
+		expect(rows.get('1')?.status).toBe('active');
+		socket.changes('e1', upsert(row('1', 'acw'), 11));
+		socket.changes('e1', upsert(row('1', 'acw'), 11), upsert(row('2'), 12));
+		socket.changes('e1', upsert(row('2'), 12));
+		expect(applied).toEqual([11, 12]);
+	});
+
+	it('buffers changes that arrive before the reply and applies them after it, in order', () => {
+		const { socket, rows, applied, events } = setup();
+		socket.connect();
+		socket.changes('e1', upsert(row('1'), 9));
+		socket.changes('e1', upsert(row('1', 'active'), 11));
+		socket.changes('e1', upsert(row('2'), 12), upsert(row('1', 'acw'), 13));
+		expect(applied).toEqual([]);
+		socket.answer(snapshot('e1', 10, [row('1')]));
+		expect(applied).toEqual([11, 12, 13]);
+		expect(rows.get('1')?.status).toBe('acw');
+		expect(events).toEqual(['snapshot e1@10', 'live']);
+	});
+
+	it('resumes from the replay reply seq even when scope filtered out every replayed change', () => {
+		const { socket, applied, events } = setup();
+		socket.connect();
+		socket.answer(snapshot('e1', 10));
+		socket.disconnect();
+		socket.connect();
+		expect(socket.lastRequest).toEqual({ queueIds: [3], resume: { epoch: 'e1', seq: 10 } });
+		// Changes 11..50 were all for other queues: the replay is empty but the log is at 50.
+		socket.answer(replay('e1', 50));
+		socket.disconnect();
+		socket.connect();
+		expect(socket.lastRequest?.resume).toEqual({ epoch: 'e1', seq: 50 });
+		// A late duplicate from before the replay's position is not applied.
+		socket.answer(replay('e1', 50));
+		socket.changes('e1', upsert(row('9'), 42));
+		expect(applied).toEqual([]);
+		expect(events.filter((e) => e.startsWith('replay'))).toEqual([
+			'replay e1@50 applied 0',
+			'replay e1@50 applied 0'
+		]);
+	});
+
+	it('applies a replay in order and keeps the later of its last change and its seq', () => {
+		const { socket, rows, applied, sync } = setup();
+		socket.connect();
+		socket.answer(snapshot('e1', 10, [row('1')]));
+		socket.disconnect();
+		socket.connect();
+		socket.changes('e1', upsert(row('1', 'closed'), 14));
+		socket.answer(replay('e1', 13, [upsert(row('1', 'active'), 11), upsert(row('2'), 13)]));
+		expect(applied).toEqual([11, 13, 14]);
+		expect(rows.get('1')?.status).toBe('closed');
+		expect(sync.seq).toBe(14);
+	});
+
+	it('starts over with a snapshot when a message or a heartbeat carries another epoch', () => {
+		const { socket, rows, sync } = setup();
+		socket.connect();
+		socket.answer(snapshot('e1', 10, [row('1')]));
+
+		socket.changes('e2', upsert(row('2'), 3));
+		expect(rows.has('2')).toBe(false);
+		expect(sync.ready).toBe(false);
+		expect(socket.lastRequest).toEqual({ queueIds: [3] });
+		socket.answer(snapshot('e2', 5, [row('2')]));
+		expect([...rows.keys()]).toEqual(['2']);
+		expect(sync.epoch).toBe('e2');
+
+		socket.fire('live:heartbeat', { epoch: 'e2', seq: 5, serverTime: NOON });
+		expect(socket.requests).toHaveLength(2);
+		socket.fire('live:heartbeat', { epoch: 'e3', seq: 1, serverTime: NOON });
+		expect(socket.requests).toHaveLength(3);
+		expect(socket.lastRequest?.resume).toBeUndefined();
+	});
+
+	it('starts over on live:resync, and a buffered message of another epoch is not applied', () => {
+		const { socket, rows, applied } = setup();
+		socket.connect();
+		socket.answer(snapshot('e1', 10));
+		socket.fire('live:resync', { reason: 'binlog position lost' });
+		expect(socket.lastRequest).toEqual({ queueIds: [3] });
+		socket.changes('e1', upsert(row('1'), 11));
+		socket.answer(snapshot('e2', 3));
+		// The straggler of the old log asked for a fresh start instead of landing on the new one.
+		expect(rows.size).toBe(0);
+		expect(applied).toEqual([]);
+		expect(socket.requests).toHaveLength(3);
+	});
+
+	it('handles only the reply to its latest subscribe', () => {
+		const { socket, rows } = setup();
+		socket.connect();
+		const first = socket.requests[0];
+		socket.fire('live:resync', { reason: 'restart' });
+		first.ack(snapshot('e1', 10, [row('1')]));
+		expect(rows.size).toBe(0);
+		socket.answer(snapshot('e2', 2, [row('2')]));
+		expect([...rows.keys()]).toEqual(['2']);
+	});
+
+	it('reports a refused subscribe and stays not ready', () => {
+		const { socket, events, sync } = setup();
+		socket.connect();
+		socket.answer({ ok: false, error: 'Unknown tenant' });
+		expect(sync.ready).toBe(false);
+		expect(events).toEqual(['error', 'error Unknown tenant']);
+	});
+
+	it('reports the server clock of replies and heartbeats, and bare arrivals of changes', () => {
+		const heard: (number | undefined)[] = [];
+		const { socket } = setup({ heard: (serverTime) => heard.push(serverTime) });
+		socket.connect();
+		socket.answer(snapshot('e1', 1));
+		socket.changes('e1', upsert(row('1'), 2));
+		socket.fire('live:heartbeat', { epoch: 'e1', seq: 2, serverTime: NOON + 5000 });
+		expect(heard).toEqual([NOON, undefined, NOON + 5000]);
+	});
+
+	it('without a row map tracks only the position (the bench fleet)', () => {
+		const socket = new FakeSocket();
+		const seen: (Interaction | undefined)[] = [];
+		const sync = new LiveSync(socket, { hooks: { change: (_c, before) => seen.push(before) } });
+		socket.connect();
+		socket.answer(snapshot('e1', 10, [row('1')]));
+		socket.changes('e1', upsert(row('1', 'active'), 11), upsert(row('1', 'active'), 11));
+		expect(sync.seq).toBe(11);
+		expect(seen).toEqual([undefined]);
+	});
+
+	it('moves to another socket keeping its position, and ignores the old one', () => {
+		const { socket, applied, sync } = setup();
+		socket.connect();
+		socket.answer(snapshot('e1', 10));
+		const next = new FakeSocket();
+		next.connected = true;
+		sync.attach(next);
+		expect(next.lastRequest?.resume).toEqual({ epoch: 'e1', seq: 10 });
+		next.answer(replay('e1', 12, [upsert(row('1'), 12)]));
+		socket.changes('e1', upsert(row('2'), 13));
+		socket.fire('connect');
+		expect(socket.requests).toHaveLength(1);
+		expect(applied).toEqual([12]);
+	});
+
+	it('drops yesterday’s closed rows when a replay arrives after the tenant’s midnight', () => {
+		const { socket, rows } = setup();
+		socket.connect();
+		const closedYesterday = interaction({
+			id: '1',
+			status: 'closed',
+			createdAt: '2026-03-10T09:00:00.000Z',
+			closedAt: '2026-03-10T09:05:00.000Z'
+		});
+		socket.answer(snapshot('e1', 10, [closedYesterday, row('2')]));
+		socket.disconnect();
+		socket.connect();
+		socket.answer(replay('e1', 10, [], NOON + 24 * 3600_000));
+		expect([...rows.keys()]).toEqual(['2']);
+	});
+});
