@@ -1,8 +1,9 @@
 /**
- * The enforcement lines `npm run mutate` removes, one at a time: every point where the scope
- * function or a session decides what a viewer may see (src/lib/server/scope lists them: socket
- * rooms, snapshots, replays, history, filter options, recordings, transcriptions, exports), and
- * the checks that end or refuse a session or socket.
+ * The enforcement lines `npm run mutate` removes, one at a time: the scope rule itself
+ * (src/lib/server/scope) and every enforcement point docs/ARCHITECTURE.md names (socket
+ * subscribe and rooms, replay, snapshot, history and person history, filter options and window
+ * titles, today's and history export, recordings and transcriptions, the wall, access changes),
+ * plus the checks that end or refuse a session or a socket.
  *
  * `find` must occur exactly once in `file`: when the code moves, the script stops and says so,
  * and this list is updated by hand (never loosened to match something else). `tests` are the
@@ -25,20 +26,35 @@ const ACCESS_API = 'tests/integration/access-api.test.ts';
 const ACCESS_HTTP = 'tests/integration/access-http.test.ts';
 const AUTH_SESSIONS = 'tests/integration/auth-sessions.test.ts';
 const ENFORCEMENT = 'tests/integration/enforcement.test.ts';
+const EXPORT = 'tests/integration/export.test.ts';
+const RECORDINGS = 'tests/integration/recordings.test.ts';
+const RULES = 'src/lib/server/scope/rules.ts';
+const DIRECTORY = 'src/lib/server/scope/directory.ts';
+const LIVE = 'src/lib/server/live/index.ts';
+const VIEWERS = 'src/lib/server/realtime/viewers.ts';
 
 export const MUTANTS: Mutant[] = [
+	// The scope rule (scope/rules.ts, scope/resolve.ts, scope/directory.ts).
 	{
 		id: 'can-see-queue',
 		what: "canSeeQueue's queue check (a supervisor sees every queue)",
-		file: 'src/lib/server/scope/index.ts',
+		file: RULES,
 		find: 'return queueId !== null && scope.queues.has(queueId);',
 		replace: 'return true;',
 		tests: [UNIT_SCOPE, ACCESS_HTTP, ENFORCEMENT]
 	},
 	{
+		id: 'project-change-tenant',
+		what: "projectChange's tenant check (another tenant's changes pass)",
+		file: RULES,
+		find: 'if (change.tenantId !== scope.tenantId) return null;',
+		replace: '',
+		tests: [UNIT_SCOPE, ENFORCEMENT]
+	},
+	{
 		id: 'scope-sql-queues',
-		what: "scopeSql's queue clause (history, export and recordings for the whole tenant)",
-		file: 'src/lib/server/scope/index.ts',
+		what: "scopeSql's queue clause (SQL paths see the whole tenant)",
+		file: RULES,
 		find: 'params.push([...scope.queues]);\n\treturn `${alias}.tenant_id = ? AND ${alias}.queue_id IN (?)`;',
 		replace: 'return `${alias}.tenant_id = ?`;',
 		tests: [UNIT_SCOPE, ACCESS_API, ENFORCEMENT]
@@ -46,7 +62,7 @@ export const MUTANTS: Mutant[] = [
 	{
 		id: 'scope-for-tenant',
 		what: "scopeFor's tenant check for users (another tenant's id is not refused)",
-		file: 'src/lib/server/scope/index.ts',
+		file: RULES,
 		find: "if (requestedTenantId !== undefined && requestedTenantId !== viewer.tenantId) {\n\t\tthrow new ScopeError('Tenant outside your scope', true);",
 		replace:
 			"if (requestedTenantId === -1) {\n\t\tthrow new ScopeError('Tenant outside your scope', true);",
@@ -55,7 +71,7 @@ export const MUTANTS: Mutant[] = [
 	{
 		id: 'scope-for-wall-tenant',
 		what: "scopeFor's tenant check for wall tokens",
-		file: 'src/lib/server/scope/index.ts',
+		file: RULES,
 		find: "if (requestedTenantId !== undefined && requestedTenantId !== viewer.tenantId) {\n\t\t\tthrow new ScopeError('Tenant outside this display token', true);",
 		replace:
 			"if (requestedTenantId === -1) {\n\t\t\tthrow new ScopeError('Tenant outside this display token', true);",
@@ -63,8 +79,8 @@ export const MUTANTS: Mutant[] = [
 	},
 	{
 		id: 'narrow-scope',
-		what: 'narrowScope refusing queues outside the scope (the client widens its view)',
-		file: 'src/lib/server/scope/index.ts',
+		what: 'narrowScope refusing queues outside the scope (a client widens its view)',
+		file: RULES,
 		find: "const outside = queueIds.filter((id) => scope.queues !== 'all' && !scope.queues.has(id));",
 		replace: 'const outside: number[] = [];',
 		tests: [UNIT_SCOPE, ACCESS_HTTP, AUTH_SESSIONS]
@@ -72,23 +88,56 @@ export const MUTANTS: Mutant[] = [
 	{
 		id: 'screen-access',
 		what: 'hasScreenAccess (an account without cdr/interactions opens the screen)',
-		file: 'src/lib/server/scope/index.ts',
+		file: RULES,
 		find: "return viewer.permissions.some((p) => p === 'cdr' || p === 'interactions');",
 		replace: 'return true;',
 		tests: [UNIT_SCOPE, ACCESS_HTTP]
 	},
 	{
+		id: 'resolve-queue-tenant',
+		what: "resolveScope refusing a queue of another tenant (a CC Admin's queue filter)",
+		file: 'src/lib/server/scope/resolve.ts',
+		find: 'const unknown = queueIds.filter((id) => directory.queues.get(id)?.tenantId !== tenant.id);',
+		replace: 'const unknown: number[] = [];',
+		tests: ['tests/unit/resolve-scope.test.ts', ACCESS_HTTP, ACCESS_API]
+	},
+	{
+		id: 'visible-queues',
+		what: 'visibleQueues: filter options, the wall and history queue checks list every queue',
+		file: DIRECTORY,
+		find: '.filter((queue) => queue.tenantId === scope.tenantId && canSeeQueue(scope, queue.id))',
+		replace: '.filter((queue) => queue.tenantId === scope.tenantId)',
+		tests: [ACCESS_HTTP, ACCESS_API, AUTH_SESSIONS]
+	},
+	{
+		id: 'agent-in-scope',
+		what: "agentInScope's tenant check (another tenant's agent history, window title)",
+		file: DIRECTORY,
+		find: 'return agent && agent.tenantId === scope.tenantId ? agent : null;',
+		replace: 'return agent ?? null;',
+		tests: [ACCESS_API, ACCESS_HTTP]
+	},
+	{
+		id: 'contact-in-scope',
+		what: "contactInScope's tenant check (another tenant's client in a window title)",
+		file: DIRECTORY,
+		find: 'return contact && contact.tenantId === scope.tenantId ? contact : null;',
+		replace: 'return contact ?? null;',
+		tests: [ACCESS_HTTP, ACCESS_API]
+	},
+	// Live: catch-up, rooms, open sockets.
+	{
 		id: 'snapshot-filter',
-		what: 'the snapshot filter in subscribe',
-		file: 'src/lib/server/realtime/index.ts',
-		find: 'live.snapshot(scope.tenantId, (row) => canSee(scope, row))',
-		replace: 'live.snapshot(scope.tenantId, () => true)',
+		what: 'the snapshot filter of catchUp (a subscribe gets every row of the tenant)',
+		file: LIVE,
+		find: 'this.state.rows(scope.tenantId, (row) => canSee(scope, row))',
+		replace: 'this.state.rows(scope.tenantId, () => true)',
 		tests: [ACCESS_HTTP, AUTH_SESSIONS]
 	},
 	{
 		id: 'replay-filter',
-		what: 'the projectChange filter of a reconnect replay (every missed change to every socket)',
-		file: 'src/lib/server/realtime/index.ts',
+		what: 'the projectChange filter of a replay (every missed change to every socket)',
+		file: LIVE,
 		find: 'const visible = projectChange(change, scope);\n\t\t\t\t\tif (visible) changes.push(visible);',
 		replace: 'changes.push(change);',
 		tests: [ENFORCEMENT]
@@ -104,7 +153,7 @@ export const MUTANTS: Mutant[] = [
 	{
 		id: 'refresh-viewers',
 		what: "refreshViewers' resubscribe when a viewer's scope changes",
-		file: 'src/lib/server/realtime/index.ts',
+		file: VIEWERS,
 		find: 'if (scopeKey(before) !== scopeKey(viewer)) {',
 		replace: 'if (false) {',
 		tests: [AUTH_SESSIONS]
@@ -112,42 +161,35 @@ export const MUTANTS: Mutant[] = [
 	{
 		id: 'session-sweep',
 		what: 'the session-expiry sweep of open sockets',
-		file: 'src/lib/server/realtime/index.ts',
-		find: 'if (viewer.sessionExpiresAt <= now) {',
-		replace: 'if (false) {',
+		file: VIEWERS,
+		find: 'if (viewer.sessionExpiresAt <= now) endSocket(',
+		replace: 'if (false) endSocket(',
 		tests: [ENFORCEMENT]
 	},
 	{
 		id: 'same-origin',
-		what: "the socket handshake's Origin check (cross-site WebSocket hijacking)",
-		file: 'src/lib/server/realtime/index.ts',
-		find: 'callback(null, isSameOrigin(request.headers, deps.allowedOrigin))',
-		replace: 'callback(null, true)',
+		what: 'isSameOrigin always true (cross-site WebSocket hijacking)',
+		file: 'src/lib/server/realtime/origin.ts',
+		find: "if (typeof origin !== 'string') return true;",
+		replace: 'return true;',
 		tests: [ENFORCEMENT]
 	},
+	// History, export, recordings.
 	{
-		id: 'export-today',
-		what: "the canSee filter of today's export (the live view)",
-		file: 'src/lib/server/export/csv.ts',
-		find: '(row) => canSee(scope, row) && matchesFilters(row, filters)',
-		replace: '(row) => matchesFilters(row, filters)',
-		tests: ['tests/integration/export.test.ts']
+		id: 'history-scope',
+		what: 'scopeSql in the history WHERE (list, count and history export)',
+		file: 'src/lib/server/history/where.ts',
+		find: "const parts = [scopeSql(scope, 'c', params)];",
+		replace: 'const parts: string[] = [];',
+		tests: [ACCESS_API, EXPORT]
 	},
 	{
-		id: 'recording-scope',
-		what: 'scopeSql in the recording lookup',
-		file: 'src/lib/server/recordings/lookup.ts',
-		find: "const inScope = scopeSql(scope, 'c', params);\n\tconst [rows]",
-		replace: "const inScope = '1 = 1';\n\tconst [rows]",
-		tests: ['tests/integration/recordings.test.ts']
-	},
-	{
-		id: 'transcription-scope',
-		what: 'scopeSql in the transcription lookup',
-		file: 'src/lib/server/recordings/lookup.ts',
-		find: "const inScope = scopeSql(scope, 'c', params);\n\tconst database",
-		replace: "const inScope = '1 = 1';\n\tconst database",
-		tests: ['tests/integration/recordings.test.ts']
+		id: 'history-queue-param',
+		what: 'the queue filter of a history request checked against the scope',
+		file: 'src/lib/server/history/request.ts',
+		find: '!visibleQueues(scope, app.lookups).some((q) => q.id === queueId)',
+		replace: 'false',
+		tests: [ACCESS_API]
 	},
 	{
 		id: 'person-history-active',
@@ -159,21 +201,39 @@ export const MUTANTS: Mutant[] = [
 		tests: [ENFORCEMENT]
 	},
 	{
-		id: 'history-queue-param',
-		what: 'the queue filter of a history request checked against the scope',
-		file: 'src/lib/server/history/request.ts',
-		find: '!canSeeQueue(scope, queue.id)',
-		replace: 'false',
-		tests: [ACCESS_API]
+		id: 'person-history-closed',
+		what: 'scopeSql in the closed part of client/agent history (tenant only)',
+		file: 'src/lib/server/history/person.ts',
+		find: "let where = `${scopeSql(scope, 'c', params)} AND ${keySql(key, params)}`;",
+		replace:
+			'params.push(scope.tenantId);\n\tlet where = `c.tenant_id = ? AND ${keySql(key, params)}`;',
+		tests: [ACCESS_API, ENFORCEMENT]
 	},
 	{
-		id: 'filter-options',
-		what: "the Queue filter's options (supervisors see only their queues)",
-		file: 'src/routes/interactions/+page.server.ts',
-		find: '.filter((q) => q.tenantId === scope.tenantId && canSeeQueue(scope, q.id))',
-		replace: '.filter((q) => q.tenantId === scope.tenantId)',
-		tests: [ACCESS_HTTP, AUTH_SESSIONS]
+		id: 'export-today',
+		what: "the canSee filter of today's export (the live view)",
+		file: 'src/lib/server/export/batches.ts',
+		find: '(row) => canSee(scope, row) && matchesFilters(row, filters)',
+		replace: '(row) => matchesFilters(row, filters)',
+		tests: [EXPORT]
 	},
+	{
+		id: 'recording-scope',
+		what: 'scopeSql in the recording lookup',
+		file: 'src/lib/server/recordings/lookup.ts',
+		find: "const inScope = scopeSql(scope, 'c', params);\n\tconst [rows]",
+		replace: "const inScope = '1 = 1';\n\tconst [rows]",
+		tests: [RECORDINGS]
+	},
+	{
+		id: 'transcription-scope',
+		what: 'scopeSql in the transcription lookup',
+		file: 'src/lib/server/recordings/lookup.ts',
+		find: "const inScope = scopeSql(scope, 'c', params);\n\tconst database",
+		replace: "const inScope = '1 = 1';\n\tconst database",
+		tests: [RECORDINGS]
+	},
+	// Sessions and wall tokens.
 	{
 		id: 'session-absolute',
 		what: "a session's absolute expiry (checked on every request and handshake)",
