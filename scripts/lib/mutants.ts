@@ -115,7 +115,7 @@ export const MUTANTS: Mutant[] = [
 		file: DIRECTORY,
 		find: 'return agent && agent.tenantId === scope.tenantId ? agent : null;',
 		replace: 'return agent ?? null;',
-		tests: [ACCESS_API, ACCESS_HTTP]
+		tests: [ACCESS_API, ENFORCEMENT]
 	},
 	{
 		id: 'contact-in-scope',
@@ -123,7 +123,7 @@ export const MUTANTS: Mutant[] = [
 		file: DIRECTORY,
 		find: 'return contact && contact.tenantId === scope.tenantId ? contact : null;',
 		replace: 'return contact ?? null;',
-		tests: [ACCESS_HTTP, ACCESS_API]
+		tests: [ENFORCEMENT]
 	},
 	// Live: catch-up, rooms, open sockets.
 	{

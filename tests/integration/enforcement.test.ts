@@ -9,9 +9,9 @@ import { Stack, waitFor, type LiveClient } from '../support/stack';
 /**
  * Scope and session enforcement that nothing else in the suite would miss if it were removed
  * (issue 15; `npm run mutate` removes each line and runs this file): a reconnect's replay,
- * the in-progress part of a client's history, the expiry of a session whose socket stays
- * open, and the Origin of a socket handshake. All against the production server, as a browser
- * uses it.
+ * the in-progress part of a client's history, a history window's title, the expiry of a session
+ * whose socket stays open, and the Origin of a socket handshake. All against the production
+ * server, as a browser uses it.
  */
 
 const SWEEP_MS = 250;
@@ -180,6 +180,29 @@ describe('client and agent history windows', () => {
 			const rows = await history('en-sup-a', query);
 			expect(idsOf(rows), query).toEqual([ids.closedIn, ids.activeIn].sort());
 			expect(rows.find((r) => Number(r.id) === ids.activeIn)?.status, query).toBe('active');
+		}
+	});
+});
+
+describe('a history window named in the address', () => {
+	it('is titled with a client or agent of the own tenant only, never of another', async () => {
+		const page = async (win: string) => {
+			const response = await stack.get(`/interactions?win=${win}`, cookies['en-admin-a']);
+			expect(response.status, win).toBe(200);
+			return response.text();
+		};
+		const [ownClient, foreignClient] = [tenantA.contacts[0], tenantB.contacts[0]];
+		const [ownAgent, foreignAgent] = [tenantA.agents[0], tenantB.agents[0]];
+		expect(await page(`contact:${ownClient.id}`)).toContain(`Client history: ${ownClient.name}`);
+		expect(await page(`agent:${ownAgent.id}`)).toContain(`Agent history: ${ownAgent.name}`);
+		// Another tenant's ids read like ids that do not exist: no window, no name.
+		for (const [win, name] of [
+			[`contact:${foreignClient.id}`, foreignClient.name],
+			[`agent:${foreignAgent.id}`, foreignAgent.name]
+		]) {
+			const html = await page(win);
+			expect(html, win).not.toContain(name);
+			expect(html, win).not.toMatch(/(Client|Agent) history: /);
 		}
 	});
 });
