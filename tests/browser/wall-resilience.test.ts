@@ -27,7 +27,9 @@ test.describe('wall display', () => {
 		await expect(page.getByTestId('stale-banner')).toBeVisible({ timeout: 5_000 });
 		expect(Date.now() - stoppedAt).toBeLessThan(5_000);
 		await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'stale');
-		// Timers stop pretending: the longest wait does not tick on while nothing is known.
+		// Timers stop pretending: the longest wait does not tick on while nothing is known. They
+		// stop at the last message from the first stale frame on (figuresTime), so the value read
+		// as soon as the banner shows is final: no race with the board's next clock tick.
 		const timer = page.getByTestId('time-in-status').first();
 		const frozen = await timer.textContent();
 		await page.waitForTimeout(2_200);

@@ -123,15 +123,21 @@ export async function dashCount(stack: Stack, sql: string, params: unknown[] = [
 	return Number(Object.values(rows[0])[0]);
 }
 
-/** Opens a socket without reconnection; resolves once connected, rejects with the refusal. */
+/**
+ * Opens a socket without reconnection; resolves once connected, rejects with the refusal.
+ * `origin` sends an Origin header, as a browser page on that origin would.
+ */
 export function openSocket(
 	url: string,
-	credentials: { cookie?: string; wallToken?: string } = {},
+	credentials: { cookie?: string; wallToken?: string; origin?: string } = {},
 	opened: LiveClient[] = []
 ): Promise<LiveClient> {
+	const headers: Record<string, string> = {};
+	if (credentials.cookie) headers.cookie = credentials.cookie;
+	if (credentials.origin) headers.origin = credentials.origin;
 	const socket: LiveClient = connectSocket(url, {
 		transports: ['websocket'],
-		extraHeaders: credentials.cookie ? { cookie: credentials.cookie } : {},
+		extraHeaders: headers,
 		auth: credentials.wallToken ? { wallToken: credentials.wallToken } : {},
 		forceNew: true,
 		reconnection: false,

@@ -77,6 +77,7 @@ describe('loadConfig', () => {
 			liveReplayLimit: 20_000,
 			sessionIdleMs: 480 * 60_000,
 			sessionMaxMs: 168 * 3_600_000,
+			sessionSweepMs: 30_000,
 			recordingsRoot: path.resolve('./recordings'),
 			origin: undefined,
 			redisUrl: undefined,
@@ -92,6 +93,7 @@ describe('loadConfig', () => {
 			LIVE_REPLAY_LIMIT: '5000',
 			SESSION_IDLE_MINUTES: '15',
 			SESSION_MAX_HOURS: '2',
+			SESSION_SWEEP_MS: '500',
 			RECORDINGS_ROOT: '/srv/rec',
 			REDIS_URL: 'redis://cache:6379',
 			ORIGIN: 'https://live.example.com',
@@ -104,6 +106,7 @@ describe('loadConfig', () => {
 			liveReplayLimit: 5000,
 			sessionIdleMs: 15 * 60_000,
 			sessionMaxMs: 2 * 3_600_000,
+			sessionSweepMs: 500,
 			recordingsRoot: '/srv/rec',
 			redisUrl: 'redis://cache:6379',
 			logLevel: 'debug'
@@ -115,7 +118,8 @@ describe('loadConfig', () => {
 		['BINLOG_SERVER_ID', 'abc'],
 		['BINLOG_SERVER_ID', '4201.5'],
 		['BINLOG_HEARTBEAT_MS', '100'],
-		['SESSION_IDLE_MINUTES', '0']
+		['SESSION_IDLE_MINUTES', '0'],
+		['SESSION_SWEEP_MS', '50']
 	])('rejects %s=%j, naming it', (name, value) => {
 		expect(configErrorOf({ ...BASE, [name]: value }).message).toMatch(
 			new RegExp(`^\\s*${name}:`, 'm')

@@ -115,7 +115,8 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 				auditRefusal: (viewer, detail) =>
 					void audit.record({ action: 'scope_refused', viewer, detail }),
 				touchSessions: (ids) => auth.sessions.touch(ids),
-				allowedOrigin: config.origin
+				allowedOrigin: config.origin,
+				sessionSweepMs: config.sessionSweepMs
 			});
 			const realtime = app.realtime;
 			live.onAccessChange((change) => {

@@ -2,7 +2,7 @@ import { LiveFeed } from '$lib/live/feed.svelte';
 import type { Board } from '$lib/wall/board';
 import { groupAt, queueGroups } from '$lib/wall/board-options';
 import { dayFrame, hourIndex } from '$lib/wall/day';
-import { freshness } from '$lib/wall/freshness';
+import { figuresTime, freshness } from '$lib/wall/freshness';
 import { liveRows } from '$lib/wall/live-list';
 import { aggregateDay, emptyQueueDay, queueFigures } from '$lib/wall/stats';
 import { thresholdsLookup, type QueueThresholds } from '$lib/wall/thresholds';
@@ -42,9 +42,12 @@ export class WallBoard {
 	readonly stale = $derived(this.freshness.state === 'stale' || this.freshness.state === 'ended');
 	/** Server time the figures are true at. */
 	readonly dataNow = $derived.by(() =>
-		this.stale && this.feed.lastHeardAt > 0
-			? Math.min(this.serverNow, this.feed.lastHeardAt - this.feed.clockSkewMs)
-			: this.serverNow
+		figuresTime({
+			stale: this.stale,
+			lastHeardAt: this.feed.lastHeardAt,
+			clockSkewMs: this.feed.clockSkewMs,
+			serverNow: this.serverNow
+		})
 	);
 	readonly todayStart = $derived(startOfZonedDay(this.serverNow, this.config.tenant.timezone));
 	readonly frame = $derived(dayFrame(this.todayStart, this.config.tenant.timezone));

@@ -27,6 +27,7 @@ const EnvSchema = v.object({
 	LIVE_REPLAY_LIMIT: integer(1000, 10000000, 20000),
 	SESSION_IDLE_MINUTES: integer(1, 10080, 480),
 	SESSION_MAX_HOURS: integer(1, 8760, 168),
+	SESSION_SWEEP_MS: integer(100, 600000, 30000),
 	RECORDINGS_ROOT: v.optional(v.string(), './recordings'),
 	ORIGIN: v.optional(v.pipe(v.string(), v.url())),
 	REDIS_URL: v.optional(v.pipe(v.string(), v.url())),
@@ -51,6 +52,8 @@ export interface Config {
 	liveReplayLimit: number;
 	sessionIdleMs: number;
 	sessionMaxMs: number;
+	/** How often open sockets are checked against their session's absolute expiry. */
+	sessionSweepMs: number;
 	recordingsRoot: string;
 	/** The public origin (adapter-node's ORIGIN); sockets from other origins are refused. */
 	origin: string | undefined;
@@ -96,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		liveReplayLimit: e.LIVE_REPLAY_LIMIT,
 		sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
 		sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
+		sessionSweepMs: e.SESSION_SWEEP_MS,
 		// Absolute once, here: recording paths are checked against it with a prefix test.
 		recordingsRoot: path.resolve(e.RECORDINGS_ROOT),
 		origin: e.ORIGIN,

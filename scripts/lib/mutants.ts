@@ -1,0 +1,261 @@
+/**
+ * The enforcement lines `npm run mutate` removes, one at a time: the scope rule itself
+ * (src/lib/server/scope) and every enforcement point docs/ARCHITECTURE.md names (socket
+ * subscribe and rooms, replay, snapshot, history and person history, filter options and window
+ * titles, today's and history export, recordings and transcriptions, the wall, access changes),
+ * plus the checks that end or refuse a session or a socket.
+ *
+ * `find` must occur exactly once in `file`: when the code moves, the script stops and says so,
+ * and this list is updated by hand (never loosened to match something else). `tests` are the
+ * files that should kill the mutant: vitest files (tests/unit, tests/integration) or Playwright
+ * files (tests/browser).
+ */
+
+export interface Mutant {
+	id: string;
+	/** What the mutant removes, in words. */
+	what: string;
+	file: string;
+	find: string;
+	replace: string;
+	tests: string[];
+}
+
+const UNIT_SCOPE = 'tests/unit/scope.test.ts';
+const ACCESS_API = 'tests/integration/access-api.test.ts';
+const ACCESS_HTTP = 'tests/integration/access-http.test.ts';
+const AUTH_SESSIONS = 'tests/integration/auth-sessions.test.ts';
+const ENFORCEMENT = 'tests/integration/enforcement.test.ts';
+const EXPORT = 'tests/integration/export.test.ts';
+const RECORDINGS = 'tests/integration/recordings.test.ts';
+const RULES = 'src/lib/server/scope/rules.ts';
+const DIRECTORY = 'src/lib/server/scope/directory.ts';
+const LIVE = 'src/lib/server/live/index.ts';
+const VIEWERS = 'src/lib/server/realtime/viewers.ts';
+
+export const MUTANTS: Mutant[] = [
+	// The scope rule (scope/rules.ts, scope/resolve.ts, scope/directory.ts).
+	{
+		id: 'can-see-queue',
+		what: "canSeeQueue's queue check (a supervisor sees every queue)",
+		file: RULES,
+		find: 'return queueId !== null && scope.queues.has(queueId);',
+		replace: 'return true;',
+		tests: [UNIT_SCOPE, ACCESS_HTTP, ENFORCEMENT]
+	},
+	{
+		id: 'project-change-tenant',
+		what: "projectChange's tenant check (another tenant's changes pass)",
+		file: RULES,
+		find: 'if (change.tenantId !== scope.tenantId) return null;',
+		replace: '',
+		tests: [UNIT_SCOPE, ENFORCEMENT]
+	},
+	{
+		id: 'scope-sql-queues',
+		what: "scopeSql's queue clause (SQL paths see the whole tenant)",
+		file: RULES,
+		find: 'params.push([...scope.queues]);\n\treturn `${alias}.tenant_id = ? AND ${alias}.queue_id IN (?)`;',
+		replace: 'return `${alias}.tenant_id = ?`;',
+		tests: [UNIT_SCOPE, ACCESS_API, ENFORCEMENT]
+	},
+	{
+		id: 'scope-for-tenant',
+		what: "scopeFor's tenant check for users (another tenant's id is not refused)",
+		file: RULES,
+		find: "if (requestedTenantId !== undefined && requestedTenantId !== viewer.tenantId) {\n\t\tthrow new ScopeError('Tenant outside your scope', true);",
+		replace:
+			"if (requestedTenantId === -1) {\n\t\tthrow new ScopeError('Tenant outside your scope', true);",
+		tests: [UNIT_SCOPE, ACCESS_API, ACCESS_HTTP]
+	},
+	{
+		id: 'scope-for-wall-tenant',
+		what: "scopeFor's tenant check for wall tokens",
+		file: RULES,
+		find: "if (requestedTenantId !== undefined && requestedTenantId !== viewer.tenantId) {\n\t\t\tthrow new ScopeError('Tenant outside this display token', true);",
+		replace:
+			"if (requestedTenantId === -1) {\n\t\t\tthrow new ScopeError('Tenant outside this display token', true);",
+		tests: [UNIT_SCOPE, ACCESS_HTTP]
+	},
+	{
+		id: 'narrow-scope',
+		what: 'narrowScope refusing queues outside the scope (a client widens its view)',
+		file: RULES,
+		find: "const outside = queueIds.filter((id) => scope.queues !== 'all' && !scope.queues.has(id));",
+		replace: 'const outside: number[] = [];',
+		tests: [UNIT_SCOPE, ACCESS_HTTP, AUTH_SESSIONS]
+	},
+	{
+		id: 'screen-access',
+		what: 'hasScreenAccess (an account without cdr/interactions opens the screen)',
+		file: RULES,
+		find: "return viewer.permissions.some((p) => p === 'cdr' || p === 'interactions');",
+		replace: 'return true;',
+		tests: [UNIT_SCOPE, ACCESS_HTTP]
+	},
+	{
+		id: 'resolve-queue-tenant',
+		what: "resolveScope refusing a queue of another tenant (a CC Admin's queue filter)",
+		file: 'src/lib/server/scope/resolve.ts',
+		find: 'const unknown = queueIds.filter((id) => directory.queues.get(id)?.tenantId !== tenant.id);',
+		replace: 'const unknown: number[] = [];',
+		tests: ['tests/unit/resolve-scope.test.ts', ACCESS_HTTP, ACCESS_API]
+	},
+	{
+		id: 'visible-queues',
+		what: 'visibleQueues: filter options, the wall and history queue checks list every queue',
+		file: DIRECTORY,
+		find: '.filter((queue) => queue.tenantId === scope.tenantId && canSeeQueue(scope, queue.id))',
+		replace: '.filter((queue) => queue.tenantId === scope.tenantId)',
+		tests: [ACCESS_HTTP, ACCESS_API, AUTH_SESSIONS]
+	},
+	{
+		id: 'agent-in-scope',
+		what: "agentInScope's tenant check (another tenant's agent history, window title)",
+		file: DIRECTORY,
+		find: 'return agent && agent.tenantId === scope.tenantId ? agent : null;',
+		replace: 'return agent ?? null;',
+		tests: [ACCESS_API, ENFORCEMENT]
+	},
+	{
+		id: 'contact-in-scope',
+		what: "contactInScope's tenant check (another tenant's client in a window title)",
+		file: DIRECTORY,
+		find: 'return contact && contact.tenantId === scope.tenantId ? contact : null;',
+		replace: 'return contact ?? null;',
+		tests: [ENFORCEMENT]
+	},
+	// Live: catch-up, rooms, open sockets.
+	{
+		id: 'snapshot-filter',
+		what: 'the snapshot filter of catchUp (a subscribe gets every row of the tenant)',
+		file: LIVE,
+		find: 'this.state.rows(scope.tenantId, (row) => canSee(scope, row))',
+		replace: 'this.state.rows(scope.tenantId, () => true)',
+		tests: [ACCESS_HTTP, AUTH_SESSIONS]
+	},
+	{
+		id: 'replay-filter',
+		what: 'the projectChange filter of a replay (every missed change to every socket)',
+		file: LIVE,
+		find: 'const visible = projectChange(change, scope);\n\t\t\t\t\tif (visible) changes.push(visible);',
+		replace: 'changes.push(change);',
+		tests: [ENFORCEMENT]
+	},
+	{
+		id: 'rooms-tenant',
+		what: 'roomsFor: every viewer joins the tenant room',
+		file: 'src/lib/server/realtime/rooms.ts',
+		find: "if (scope.queues === 'all') return [tenantRoom(scope.tenantId)];",
+		replace: 'return [tenantRoom(scope.tenantId)];',
+		tests: ['tests/unit/rooms.test.ts', AUTH_SESSIONS, 'tests/integration/isolation.test.ts']
+	},
+	{
+		id: 'refresh-viewers',
+		what: "refreshViewers' resubscribe when a viewer's scope changes",
+		file: VIEWERS,
+		find: 'if (scopeKey(before) !== scopeKey(viewer)) {',
+		replace: 'if (false) {',
+		tests: [AUTH_SESSIONS]
+	},
+	{
+		id: 'session-sweep',
+		what: 'the session-expiry sweep of open sockets',
+		file: VIEWERS,
+		find: 'if (viewer.sessionExpiresAt <= now) endSocket(',
+		replace: 'if (false) endSocket(',
+		tests: [ENFORCEMENT]
+	},
+	{
+		id: 'same-origin',
+		what: 'isSameOrigin always true (cross-site WebSocket hijacking)',
+		file: 'src/lib/server/realtime/origin.ts',
+		find: "if (typeof origin !== 'string') return true;",
+		replace: 'return true;',
+		tests: [ENFORCEMENT]
+	},
+	// History, export, recordings.
+	{
+		id: 'history-scope',
+		what: 'scopeSql in the history WHERE (list, count and history export)',
+		file: 'src/lib/server/history/where.ts',
+		find: "const parts = [scopeSql(scope, 'c', params)];",
+		replace: 'const parts: string[] = [];',
+		tests: [ACCESS_API, EXPORT]
+	},
+	{
+		id: 'history-queue-param',
+		what: 'the queue filter of a history request checked against the scope',
+		file: 'src/lib/server/history/request.ts',
+		find: '!visibleQueues(scope, app.lookups).some((q) => q.id === queueId)',
+		replace: 'false',
+		tests: [ACCESS_API]
+	},
+	{
+		id: 'person-history-active',
+		what: 'scopeSql in the in-progress part of client/agent history (tenant only)',
+		file: 'src/lib/server/history/person.ts',
+		find: "const where = `${scopeSql(scope, 'c', params)} AND ${keySql(key, params)}`;",
+		replace:
+			'params.push(scope.tenantId);\n\t\tconst where = `c.tenant_id = ? AND ${keySql(key, params)}`;',
+		tests: [ENFORCEMENT]
+	},
+	{
+		id: 'person-history-closed',
+		what: 'scopeSql in the closed part of client/agent history (tenant only)',
+		file: 'src/lib/server/history/person.ts',
+		find: "let where = `${scopeSql(scope, 'c', params)} AND ${keySql(key, params)}`;",
+		replace:
+			'params.push(scope.tenantId);\n\tlet where = `c.tenant_id = ? AND ${keySql(key, params)}`;',
+		tests: [ACCESS_API, ENFORCEMENT]
+	},
+	{
+		id: 'export-today',
+		what: "the canSee filter of today's export (the live view)",
+		file: 'src/lib/server/export/batches.ts',
+		find: '(row) => canSee(scope, row) && matchesFilters(row, filters)',
+		replace: '(row) => matchesFilters(row, filters)',
+		tests: [EXPORT]
+	},
+	{
+		id: 'recording-scope',
+		what: 'scopeSql in the recording lookup',
+		file: 'src/lib/server/recordings/lookup.ts',
+		find: "const inScope = scopeSql(scope, 'c', params);\n\tconst [rows]",
+		replace: "const inScope = '1 = 1';\n\tconst [rows]",
+		tests: [RECORDINGS]
+	},
+	{
+		id: 'transcription-scope',
+		what: 'scopeSql in the transcription lookup',
+		file: 'src/lib/server/recordings/lookup.ts',
+		find: "const inScope = scopeSql(scope, 'c', params);\n\tconst database",
+		replace: "const inScope = '1 = 1';\n\tconst database",
+		tests: [RECORDINGS]
+	},
+	// Sessions and wall tokens.
+	{
+		id: 'session-absolute',
+		what: "a session's absolute expiry (checked on every request and handshake)",
+		file: 'src/lib/server/auth/sessions.ts',
+		find: '|| now >= expires ||',
+		replace: '||',
+		tests: [AUTH_SESSIONS]
+	},
+	{
+		id: 'session-idle',
+		what: "a session's idle expiry",
+		file: 'src/lib/server/auth/sessions.ts',
+		find: '|| now - lastSeen >= this.policy.idleMs)',
+		replace: ')',
+		tests: [AUTH_SESSIONS]
+	},
+	{
+		id: 'wall-token-revoked',
+		what: 'a revoked wall token still opening a board',
+		file: 'src/lib/server/auth/wall.ts',
+		find: 'WHERE token_hash = ? AND revoked_at IS NULL',
+		replace: 'WHERE token_hash = ?',
+		tests: [AUTH_SESSIONS]
+	}
+];
