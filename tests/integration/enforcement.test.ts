@@ -3,7 +3,7 @@ import type { DemoTenant } from '../../scripts/lib/demo-data';
 import type { Interaction, InteractionChange } from '../../src/lib/interaction';
 import { dashRows, openSocket, subscribe, whenEnded } from '../support/access';
 import { TestClient } from '../support/client';
-import { PbxSql } from '../support/pbx';
+import { TestPbx } from '../support/pbx';
 import { Stack, waitFor, type LiveClient } from '../support/stack';
 
 /**
@@ -17,7 +17,7 @@ import { Stack, waitFor, type LiveClient } from '../support/stack';
 const SWEEP_MS = 250;
 
 let stack: Stack;
-let pbx: PbxSql;
+let pbx: TestPbx;
 let tenantA: DemoTenant;
 let tenantB: DemoTenant;
 let tenantC: DemoTenant;
@@ -31,7 +31,7 @@ beforeAll(async () => {
 		env: { SESSION_SWEEP_MS: String(SWEEP_MS) }
 	}).prepare();
 	[tenantA, tenantB, tenantC] = stack.lookups.tenants;
-	pbx = new PbxSql(stack.admin, stack.pbxDb);
+	pbx = new TestPbx(stack.admin, stack.pbxDb);
 	await stack.startServer();
 	const users: Parameters<Stack['createUser']>[0][] = [
 		{
@@ -159,7 +159,7 @@ describe('client and agent history windows', () => {
 		}
 		for (const id of [ids.closedIn, ids.closedOut]) {
 			await pbx.startAcw(id);
-			await pbx.close(id, tenantA.dispositions[0].id);
+			await pbx.close(id, { dispositionId: tenantA.dispositions[0].id });
 		}
 
 		const history = async (username: string, query: string) => {
