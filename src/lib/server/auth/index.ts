@@ -40,8 +40,11 @@ export class Auth {
 		userAgent: string | null
 	): Promise<SignInResult> {
 		const name = username.trim().toLowerCase();
-		const keys = [`user:${name}`, `ip:${ip ?? 'unknown'}`];
-		const lockedMs = await this.throttle.lockedFor(keys);
+		const userKey = `user:${name}`;
+		const ipKey = `ip:${ip ?? 'unknown'}`;
+		// The reservation counts this attempt before the password is checked: of many parallel
+		// attempts, only as many as the policy allows are ever evaluated.
+		const lockedMs = await this.throttle.reserve([userKey, ipKey]);
 		if (lockedMs > 0) {
 			const retryAfterSeconds = Math.ceil(lockedMs / 1000);
 			await this.audit.record({
@@ -66,11 +69,11 @@ export class Auth {
 			user ? String(user.password_hash) : await decoyHash()
 		);
 		if (!user || !valid || Number(user.disabled) === 1) {
-			await this.throttle.fail(keys);
 			await this.audit.record({ action: 'sign_in_failed', actor: name, ip });
 			return { ok: false, error: 'Wrong user name or password.' };
 		}
-		await this.throttle.succeed([`user:${name}`]);
+		await this.throttle.clear([userKey]);
+		await this.throttle.release([ipKey]);
 		const token = await this.sessions.create(Number(user.id), ip, userAgent);
 		await this.audit.record({ action: 'sign_in', actor: name, ip });
 		return { ok: true, token };

@@ -1,0 +1,88 @@
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { browserPost, dashCount, dashRows } from '../support/access';
+import { Stack } from '../support/stack';
+
+/**
+ * Sign-in as an attacker tries it (issue 11, items 1, 2 and 8): parallel guesses against one
+ * account, user names outside Latin-1 and look-alike spellings, the status codes a script sees,
+ * and password hashes at today's cost. Against the production server.
+ */
+
+const PASSWORD = 'correct horse battery';
+
+let stack: Stack;
+const ids: Record<string, number> = {};
+
+beforeAll(async () => {
+	stack = await new Stack({ mariadbPort: inject('mariadb').port, contactsPerTenant: 2 }).prepare();
+	const [tenant] = stack.lookups.tenants;
+	for (const username of ['sec-parallel', 'coral.supervisor', 'sec-status']) {
+		ids[username] = await stack.createUser({
+			username,
+			role: 'cc_supervisor',
+			tenantId: tenant.id,
+			queueIds: [tenant.queues[0].id]
+		});
+	}
+	await stack.startServer();
+});
+
+// Every attempt comes from 127.0.0.1: start each test with a clean throttle.
+afterEach(async () => {
+	await dashRows(stack, 'DELETE FROM login_throttle');
+});
+
+afterAll(async () => {
+	await stack?.destroy();
+});
+
+/** A sign-in as a script sends it: no Accept header, form-encoded. */
+function scriptedSignIn(username: string, password: string): Promise<Response> {
+	return fetch(`${stack.url}/login`, {
+		method: 'POST',
+		redirect: 'manual',
+		body: new URLSearchParams({ username, password }),
+		headers: { origin: stack.url, 'content-type': 'application/x-www-form-urlencoded' }
+	});
+}
+
+/** The error message of a rendered sign-in page. */
+const errorOf = (html: string) =>
+	/<p class="error[^"]*" role="alert">([^<]*)<\/p>/.exec(html)?.[1]?.trim();
+
+describe('item 1: the throttle holds under parallel requests', () => {
+	it('of 40 simultaneous wrong passwords for one account, at most 5 are evaluated', async () => {
+		const answers = await Promise.all(
+			Array.from({ length: 40 }, (_, i) =>
+				browserPost(stack, '/login', { username: 'sec-parallel', password: `wrong ${i}` }).then(
+					async (response) => ({ status: response.status, error: errorOf(await response.text()) })
+				)
+			)
+		);
+		const evaluated = answers.filter((a) => a.error === 'Wrong user name or password.');
+		const throttled = answers.filter((a) => a.status === 429);
+		expect(evaluated.length).toBeGreaterThan(0);
+		expect(evaluated.length).toBeLessThanOrEqual(5);
+		expect(evaluated.length + throttled.length).toBe(40);
+		// The audit agrees: at most 5 failures that were not refused by the throttle.
+		const audited = await dashCount(
+			stack,
+			`SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in_failed' AND actor = 'sec-parallel'
+			   AND (detail IS NULL OR detail <> 'throttled')`
+		);
+		expect(audited).toBeLessThanOrEqual(5);
+		// And the account is locked now, for the right password too.
+		expect((await browserPost(stack, '/login', { username: 'sec-parallel', password: PASSWORD })).status).toBe(429); // prettier-ignore
+	});
+
+	it('successful sign-ins from one address do not add up to a lock', async () => {
+		for (let i = 0; i < 8; i++) {
+			expect((await scriptedSignIn('sec-status', PASSWORD)).status).toBe(200);
+		}
+		const [row] = await dashRows(
+			stack,
+			"SELECT failures FROM login_throttle WHERE throttle_key = 'ip:127.0.0.1'"
+		);
+		expect(Number(row?.failures ?? 0)).toBe(0);
+	});
+});
