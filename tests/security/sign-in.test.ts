@@ -86,3 +86,76 @@ describe('item 1: the throttle holds under parallel requests', () => {
 		expect(Number(row?.failures ?? 0)).toBe(0);
 	});
 });
+
+describe('item 2: user names outside Latin-1 and variant spellings', () => {
+	it('any user name answers 400 "wrong user name or password", never 500', async () => {
+		const names = [
+			'ｘｙｚ',
+			'😀',
+			'Δοκιμή',
+			'用户',
+			'coral.supervisór',
+			'coral\u0000supervisor',
+			'\uFFFF'
+		];
+		for (const username of names) {
+			const response = await browserPost(stack, '/login', { username, password: PASSWORD });
+			expect(response.status, username).toBe(400);
+			expect(errorOf(await response.text()), username).toBe('Wrong user name or password.');
+		}
+	});
+
+	it('a look-alike spelling with the right password does not sign in as the account', async () => {
+		const before = await dashCount(stack, 'SELECT COUNT(*) FROM sessions WHERE user_id = ?', [
+			ids['coral.supervisor']
+		]);
+		for (const variant of [
+			'coral.supervisór',
+			'coral.supervisor\u0301',
+			'ｃoral.supervisor',
+			'CORAL.SUPERVİSOR'
+		]) {
+			const response = await browserPost(stack, '/login', {
+				username: variant,
+				password: PASSWORD
+			});
+			expect(response.status, variant).toBe(400);
+		}
+		expect(
+			await dashCount(stack, 'SELECT COUNT(*) FROM sessions WHERE user_id = ?', [
+				ids['coral.supervisor']
+			])
+		).toBe(before);
+		expect(
+			await dashCount(
+				stack,
+				"SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in' AND actor <> 'coral.supervisor' AND actor LIKE 'coral%'"
+			)
+		).toBe(0);
+	});
+
+	it('case and surrounding spaces are the one normalisation: the audit names the account', async () => {
+		const response = await browserPost(stack, '/login', {
+			username: '  Coral.Supervisor ',
+			password: PASSWORD
+		});
+		expect(response.status).toBe(303);
+		const [last] = await dashRows(
+			stack,
+			"SELECT actor FROM audit_log WHERE action = 'sign_in' ORDER BY id DESC LIMIT 1"
+		);
+		expect(last.actor).toBe('coral.supervisor');
+	});
+
+	it('the dashboard tables compare exactly: utf8mb4 with a binary collation', async () => {
+		const columns = await dashRows(
+			stack,
+			`SELECT TABLE_NAME, COLUMN_NAME, CHARACTER_SET_NAME, COLLATION_NAME
+			   FROM information_schema.COLUMNS
+			  WHERE TABLE_SCHEMA = DATABASE() AND CHARACTER_SET_NAME IS NOT NULL`
+		);
+		expect(columns.length).toBeGreaterThan(10);
+		const off = columns.filter((c) => c.COLLATION_NAME !== 'utf8mb4_bin');
+		expect(off.map((c) => `${c.TABLE_NAME}.${c.COLUMN_NAME} ${c.COLLATION_NAME}`)).toEqual([]);
+	});
+});

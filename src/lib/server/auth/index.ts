@@ -4,6 +4,7 @@ import type { Viewer } from '../scope';
 import { decoyHash, verifyPassword } from './password';
 import { Sessions, type SessionPolicy } from './sessions';
 import { LoginThrottle, type ThrottlePolicy } from './throttle';
+import { normalizeUsername } from './users';
 import { parseCookies, SESSION_COOKIE, WALL_COOKIE } from './tokens';
 import { WallTokens } from './wall';
 
@@ -39,7 +40,7 @@ export class Auth {
 		ip: string | null,
 		userAgent: string | null
 	): Promise<SignInResult> {
-		const name = username.trim().toLowerCase();
+		const name = normalizeUsername(username);
 		const userKey = `user:${name}`;
 		const ipKey = `ip:${ip ?? 'unknown'}`;
 		// The reservation counts this attempt before the password is checked: of many parallel
@@ -60,7 +61,7 @@ export class Auth {
 			};
 		}
 		const [rows] = await this.pool.query<RowDataPacket[]>(
-			'SELECT id, password_hash, disabled FROM users WHERE username = ?',
+			'SELECT id, username, password_hash, disabled FROM users WHERE username = ?',
 			[name]
 		);
 		const user = rows[0];
@@ -75,7 +76,8 @@ export class Auth {
 		await this.throttle.clear([userKey]);
 		await this.throttle.release([ipKey]);
 		const token = await this.sessions.create(Number(user.id), ip, userAgent);
-		await this.audit.record({ action: 'sign_in', actor: name, ip });
+		// The stored name, not the spelling typed: the audit names the account that signed in.
+		await this.audit.record({ action: 'sign_in', actor: String(user.username), ip });
 		return { ok: true, token };
 	}
 

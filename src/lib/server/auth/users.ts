@@ -10,11 +10,18 @@ import { hashPassword } from './password';
  * same transaction as the account, so a bad form saves nothing.
  */
 
+/**
+ * The one spelling of a user name, on create and on sign-in alike: trimmed, lower case, NFC.
+ * The database compares names byte for byte (utf8mb4_bin), so two spellings never match.
+ */
+export function normalizeUsername(name: string): string {
+	return name.trim().toLowerCase().normalize('NFC');
+}
+
 export const UserInputSchema = v.object({
 	username: v.pipe(
 		v.string(),
-		v.trim(),
-		v.toLowerCase(),
+		v.transform(normalizeUsername),
 		v.regex(/^[a-z0-9._@-]{3,64}$/, 'User name: 3–64 letters, digits, dots, dashes or @')
 	),
 	displayName: v.pipe(
