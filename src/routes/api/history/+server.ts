@@ -4,7 +4,7 @@ import { intField, parseFields } from '$lib/params';
 import { getApp } from '$lib/server/app';
 import { CursorError, decodeCursor } from '$lib/server/history/cursor';
 import { personHistoryPage } from '$lib/server/history/person';
-import { agentInScope } from '$lib/server/scope';
+import { personInScope } from '$lib/server/scope';
 import { requestScope } from '$lib/server/scope/http';
 import type { RequestHandler } from './$types';
 
@@ -24,10 +24,6 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 			? parsePersonKey(given[0], params.get(given[0]) ?? '')
 			: { error: 'Give one of contact (CRM id), phone (up to 32 characters) or agent (id)' };
 	if ('error' in key) error(400, { message: key.error });
-	// An agent of another tenant reads exactly like an agent that does not exist.
-	if (key.param === 'agent' && !agentInScope(scope, app.lookups, Number(key.value))) {
-		error(404, 'Not found');
-	}
 	let cursor;
 	try {
 		cursor = decodeCursor(params.get('cursor'));
@@ -38,5 +34,7 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 	const paging = parseFields(params, PERSON_PAGING);
 	if (paging.errors.limit) error(400, { message: paging.errors.limit });
 	const limit = paging.values.limit ?? 50;
+	// A person the scope does not show on any row reads exactly like one that does not exist.
+	if (!(await personInScope(scope, app, key))) error(404, 'Not found');
 	return json(await personHistoryPage(app.history, scope, key, cursor, limit));
 };
