@@ -10,6 +10,7 @@ import { createConnection, createPool } from './db';
 import { migrate } from './dashboard/migrations';
 import type { HistoryDeps } from './history';
 import { LiveService } from './live';
+import type { AccessChange } from './live/access';
 import { createLogger, type Logger } from './log';
 import { Lookups } from './lookups';
 import { createRealtime, type Realtime } from './realtime';
@@ -35,6 +36,13 @@ export interface App {
 	/** History queries: the read replica when configured. */
 	history: HistoryDeps;
 	realtime: Realtime | null;
+	/**
+	 * Applies a change of who may see what to the open sockets: ends them (session ended, token
+	 * revoked, disabled, password changed) or re-checks their viewers (queues re-assigned). Admin
+	 * actions call it directly, as does the dashboard binlog: revocation does not depend on
+	 * where the dashboard database lives, and one place decides how a change reaches sockets.
+	 */
+	accessChanged(change: AccessChange): Promise<void>;
 	/** Attaches Socket.IO to the HTTP server serving the pages (once). */
 	attach(httpServer: HttpServer): Realtime;
 	stop(): Promise<void>;
@@ -117,20 +125,21 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 				touchSessions: (ids) => auth.sessions.touch(ids),
 				allowedOrigin: config.origin
 			});
+			return app.realtime;
+		},
+		async accessChanged(change) {
 			const realtime = app.realtime;
-			live.onAccessChange((change) => {
-				const done =
-					change.kind === 'user'
-						? realtime.refreshViewers((v) => v.kind === 'user' && v.userId === change.userId)
-						: change.kind === 'wall-token'
-							? realtime.refreshViewers((v) => v.kind === 'wall' && v.tokenId === change.tokenId)
-							: realtime.endSessions(
-									(v) => v.kind === 'user' && v.sessionId === change.sessionId,
-									'Signed out'
-								);
-				done.catch((error: unknown) => log.error('could not apply an access change', { error }));
-			});
-			return realtime;
+			if (!realtime) return;
+			if (change.kind === 'session-ended') {
+				await realtime.endSessions(
+					(v) => v.kind === 'user' && v.sessionId === change.sessionId,
+					'Signed out'
+				);
+			} else if (change.kind === 'user') {
+				await realtime.refreshViewers((v) => v.kind === 'user' && v.userId === change.userId);
+			} else {
+				await realtime.refreshViewers((v) => v.kind === 'wall' && v.tokenId === change.tokenId);
+			}
 		},
 		async stop() {
 			await app.realtime?.close();
@@ -140,6 +149,11 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 			);
 		}
 	};
+	live.onAccessChange((change) => {
+		app.accessChanged(change).catch((error: unknown) => {
+			log.error('could not apply an access change', { error });
+		});
+	});
 	log.info('Interactions Live started', {
 		pbx: `${config.pbx.host}:${config.pbx.port}/${config.pbx.database}`,
 		tenants: lookups.tenants.size,

@@ -89,6 +89,8 @@ export const actions: Actions = {
 				if (!existing || !canManageAccount(manager, existing)) error(404, 'Not found');
 				await app.users.update(id, input);
 				await app.audit.record({ action: 'user_updated', viewer: manager, subject: `user:${id}` });
+				// Open sockets follow at once, wherever the dashboard database lives.
+				await app.accessChanged({ kind: 'user', userId: id });
 			} else {
 				const created = await app.users.create(input);
 				await app.audit.record({
@@ -148,6 +150,7 @@ export const actions: Actions = {
 			viewer: manager,
 			subject: `wall:${id}`
 		});
+		await app.accessChanged({ kind: 'wall-token', tokenId: id });
 		return { revoked: id };
 	}
 };

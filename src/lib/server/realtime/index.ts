@@ -46,6 +46,8 @@ export interface RealtimeDeps {
 interface SocketData {
 	viewer: Viewer;
 	scope: Scope | null;
+	/** A re-check of the viewer in progress (access changed, log restarted): subscribes wait. */
+	recheck?: Promise<void>;
 }
 
 export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
@@ -85,6 +87,15 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			});
 	});
 
+	const viewers = watchViewers({
+		io,
+		log,
+		authenticate: deps.authenticate,
+		touchSessions: deps.touchSessions,
+		leaveLiveRooms,
+		sessionSweepMs: deps.sessionSweepMs ?? 30_000
+	});
+
 	io.on('connection', (socket: LiveSocket) => {
 		socket.on('live:subscribe', (request, reply) => {
 			subscribe(socket, request).then(
@@ -105,6 +116,9 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 	});
 
 	async function subscribe(socket: LiveSocket, request: unknown): Promise<SubscribeReply> {
+		// Never subscribe on access that is being re-checked: wait for the verdict.
+		if (socket.data.recheck) await socket.data.recheck;
+		if (socket.disconnected) return { ok: false, error: 'Your access has ended' };
 		const parsed = v.safeParse(SubscribeRequestSchema, request ?? {});
 		if (!parsed.success) {
 			return { ok: false, error: `Invalid subscribe request: ${parsed.issues[0].message}` };
@@ -153,22 +167,15 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			leaveLiveRooms(socket);
 			socket.data.scope = null;
 		}
-		io.local.emit('live:resync', { reason });
+		// Access changes in the lost stretch of binlog were never seen: every viewer is checked
+		// again before it is told to subscribe (and a subscribe of its own waits for the check).
+		viewers.recheckAll((socket) => socket.emit('live:resync', { reason }));
 	});
 
 	const heartbeat = setInterval(() => {
 		io.local.emit('live:heartbeat', { ...live.position(), serverTime: Date.now() });
 	}, HEARTBEAT_INTERVAL_MS);
 	heartbeat.unref();
-
-	const viewers = watchViewers({
-		io,
-		log,
-		authenticate: deps.authenticate,
-		touchSessions: deps.touchSessions,
-		leaveLiveRooms,
-		sessionSweepMs: deps.sessionSweepMs ?? 30_000
-	});
 
 	return {
 		io,
