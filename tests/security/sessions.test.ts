@@ -13,6 +13,7 @@ import { Stack, waitFor, type LiveClient } from '../support/stack';
  */
 
 const PASSWORD = 'correct horse battery';
+const NEW_PASSWORD = 'a brand new passphrase';
 
 let stack: Stack;
 let dashboardServer: Awaited<ReturnType<typeof startTestMariaDb>>;
@@ -174,5 +175,53 @@ describe('item 5: admin actions reach open sockets without the binlog', () => {
 		const ended = whenEnded(socket);
 		await postAction(stack, '/logout', {}, cookie);
 		expect((await ended).disconnect).toBe('io server disconnect');
+	});
+});
+
+describe('item 4: a password change ends the other sessions', () => {
+	it("an admin's change of a user's password ends every session of that user and its sockets", async () => {
+		const cookies = [
+			await stack.signIn('ss.password', PASSWORD),
+			await stack.signIn('ss.password', PASSWORD)
+		];
+		const socket = await liveSocket({ cookie: cookies[0] });
+		const ended = whenEnded(socket);
+		expect(await sessionsOf(ids['ss.password'])).toBe(2);
+		const saved = await postAction(
+			stack,
+			'/admin?/saveUser',
+			accountForm('ss.password', { password: NEW_PASSWORD }),
+			adminCookie
+		);
+		expect(saved.type).toBe('success');
+		expect((await ended).disconnect).toBe('io server disconnect');
+		expect(await sessionsOf(ids['ss.password'])).toBe(0);
+		for (const cookie of cookies) {
+			expect((await stack.get('/interactions', cookie)).status).toBe(303);
+		}
+		await stack.signIn('ss.password', NEW_PASSWORD);
+	});
+
+	it('changing one’s own password keeps the session doing it and ends the others', async () => {
+		const other = await stack.signIn('ss.admin', PASSWORD);
+		const otherSocket = await liveSocket({ cookie: other });
+		const ownSocket = await liveSocket({ cookie: adminCookie });
+		const ended = whenEnded(otherSocket);
+		const saved = await postAction(
+			stack,
+			'/admin?/saveUser',
+			{
+				...accountForm('ss.admin', { password: NEW_PASSWORD }),
+				role: 'cc_admin',
+				queueIds: []
+			},
+			adminCookie
+		);
+		expect(saved.type).toBe('success');
+		expect((await ended).disconnect).toBe('io server disconnect');
+		expect((await stack.get('/interactions', other)).status).toBe(303);
+		expect((await stack.get('/interactions', adminCookie)).status).toBe(200);
+		expect(ownSocket.connected).toBe(true);
+		expect(await sessionsOf(ids.admin)).toBe(1);
 	});
 });

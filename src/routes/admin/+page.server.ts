@@ -87,7 +87,8 @@ export const actions: Actions = {
 			if (id) {
 				const existing = await app.users.get(id);
 				if (!existing || !canManageAccount(manager, existing)) error(404, 'Not found');
-				await app.users.update(id, input);
+				// Changing one's own password keeps the session doing it; every other one ends.
+				await app.users.update(id, input, { keepSessionId: manager.sessionId });
 				await app.audit.record({ action: 'user_updated', viewer: manager, subject: `user:${id}` });
 				// Open sockets follow at once, wherever the dashboard database lives.
 				await app.accessChanged({ kind: 'user', userId: id });

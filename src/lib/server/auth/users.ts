@@ -138,7 +138,16 @@ export class Users {
 		}
 	}
 
-	async update(id: number, input: unknown): Promise<void> {
+	/**
+	 * Saves an account. A disabled account loses every session; a new password ends every
+	 * session but `keepSessionId` (the one of a user changing its own password). Open sockets
+	 * follow through App.accessChanged.
+	 */
+	async update(
+		id: number,
+		input: unknown,
+		options: { keepSessionId?: string } = {}
+	): Promise<void> {
 		const user = this.validate(input, false);
 		const hash = user.password ? await hashPassword(user.password) : null;
 		const conn = await this.pool.getConnection();
@@ -167,7 +176,14 @@ export class Users {
 			if (result.affectedRows === 0) throw new UserInputError({ form: 'No such user' });
 			await conn.query('DELETE FROM user_queues WHERE user_id = ?', [id]);
 			await this.#writeQueues(conn, id, user.queueIds);
-			if (user.disabled) await conn.query('DELETE FROM sessions WHERE user_id = ?', [id]);
+			if (user.disabled) {
+				await conn.query('DELETE FROM sessions WHERE user_id = ?', [id]);
+			} else if (hash) {
+				await conn.query('DELETE FROM sessions WHERE user_id = ? AND id <> ?', [
+					id,
+					options.keepSessionId ?? ''
+				]);
+			}
 			await conn.commit();
 		} catch (error) {
 			await conn.rollback();
