@@ -11,9 +11,17 @@ import {
 import type { LiveService } from '../live';
 import type { Logger } from '../log';
 import type { Lookups } from '../lookups';
-import { resolveScope, ScopeError, type Scope, type TenantScope, type Viewer } from '../scope';
+import {
+	resolveScope,
+	rowViewOf,
+	ScopeError,
+	viewChange,
+	type Scope,
+	type TenantScope,
+	type Viewer
+} from '../scope';
 import { isSameOrigin } from './origin';
-import { deliveriesOf, roomsFor } from './rooms';
+import { deliveriesOf, roomsFor, type Delivery } from './rooms';
 import { watchViewers } from './viewers';
 
 /**
@@ -137,10 +145,11 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		// Join before catching up: a change emitted while the catch-up is read still reaches this
 		// socket, and the client drops whatever the reply already covers (by seq).
 		const { scope } = resolved;
+		const view = rowViewOf(socket.data.viewer);
 		leaveLiveRooms(socket);
 		socket.data.scope = scope;
-		void socket.join(roomsFor(scope));
-		const caughtUp = await live.catchUp(resolved, resume);
+		void socket.join(roomsFor(scope, view));
+		const caughtUp = await live.catchUp(resolved, resume, view);
 		// The viewer's access changed (or it subscribed again) meanwhile: that path answers it.
 		if (socket.data.scope !== scope) return { ok: false, error: 'Superseded' };
 		return { ok: true, ...caughtUp };
@@ -150,15 +159,25 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
 	}
 
+	// Wall sockets on this node: without any, changes are not projected and encoded for walls.
+	let walls = 0;
+	io.on('connection', (socket: LiveSocket) => {
+		if (rowViewOf(socket.data.viewer) !== 'wall') return;
+		walls++;
+		socket.once('disconnect', () => walls--);
+	});
+
 	const unsubscribeLog = live.changeLog.subscribe((changes) => {
 		const epoch = live.changeLog.epoch;
+		const emit = (delivery: Delivery) =>
+			io.local
+				.to(delivery.to)
+				.except(delivery.except)
+				.emit('live:changes', { epoch, changes: [delivery.change] });
 		for (const change of changes) {
-			for (const delivery of deliveriesOf(change)) {
-				io.local
-					.to(delivery.to)
-					.except(delivery.except)
-					.emit('live:changes', { epoch, changes: [delivery.change] });
-			}
+			for (const delivery of deliveriesOf(change)) emit(delivery);
+			if (walls === 0) continue;
+			for (const delivery of deliveriesOf(viewChange(change, 'wall'), 'wall')) emit(delivery);
 		}
 	});
 
