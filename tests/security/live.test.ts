@@ -116,6 +116,67 @@ describe('item 6: wall sockets get only what the wall shows', () => {
 	});
 });
 
+describe('item 7: subscribes are rate-limited, refusals audited once a minute', () => {
+	it('a flood of 200 subscribes is mostly refused without work, and writes one audit row', async () => {
+		const sup = await stack.signedInAs({
+			role: 'cc_supervisor',
+			tenantId: a.id,
+			queueIds: [a.queues[0].id]
+		});
+		const socket = await openSocket(stack.url, { cookie: sup.cookie }, opened);
+		const refusedBefore = await dashCount(
+			stack,
+			"SELECT COUNT(*) FROM audit_log WHERE action = 'scope_refused' AND user_id = ?",
+			[sup.userId]
+		);
+		const replies = await Promise.all(
+			Array.from({ length: 200 }, (_, i) =>
+				subscribe(socket, { queueIds: [a.queues[1 + (i % 3)].id] })
+			)
+		);
+		expect(replies.every((reply) => !reply.ok)).toBe(true);
+		const limited = replies.filter((r) => !r.ok && /too many subscribe/i.test(r.error));
+		expect(limited.length).toBeGreaterThanOrEqual(185);
+		// Audit writes are not awaited by the reply: give them a moment to land.
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		const refusedAfter = await dashCount(
+			stack,
+			"SELECT COUNT(*) FROM audit_log WHERE action = 'scope_refused' AND user_id = ?",
+			[sup.userId]
+		);
+		expect(refusedAfter - refusedBefore).toBe(1);
+		// Another kind of refusal is its own row (once the socket has earned a subscribe back);
+		// a fresh socket starts its own minute.
+		await new Promise((resolve) => setTimeout(resolve, 2100));
+		expect((await subscribe(socket, { tenantId: b.id })).ok).toBe(false);
+		const other = await openSocket(stack.url, { cookie: sup.cookie }, opened);
+		expect((await subscribe(other, { queueIds: [a.queues[1].id] })).ok).toBe(false);
+		await waitFor(
+			async () =>
+				(await dashCount(
+					stack,
+					"SELECT COUNT(*) FROM audit_log WHERE action = 'scope_refused' AND user_id = ?",
+					[sup.userId]
+				)) ===
+				refusedBefore + 3,
+			3000,
+			'two more audit rows'
+		);
+	});
+
+	it('a socket over its rate gets subscribes again after a pause', async () => {
+		const { cookie } = await stack.signedInAs({ role: 'cc_admin', tenantId: a.id });
+		const socket = await openSocket(stack.url, { cookie }, opened);
+		let ok = 0;
+		// One after another: in parallel, each subscribe would supersede the one before.
+		for (let i = 0; i < 40; i++) if ((await subscribe(socket, {})).ok) ok++;
+		expect(ok).toBeGreaterThan(0);
+		expect(ok).toBeLessThanOrEqual(12);
+		await new Promise((resolve) => setTimeout(resolve, 2500));
+		expect((await subscribe(socket, {})).ok).toBe(true);
+	});
+});
+
 describe('item 9: the socket refuses what is not the viewer’s', () => {
 	it('refuses a cross-origin handshake, with a valid session cookie', async () => {
 		const { cookie } = await stack.signedInAs({ role: 'cc_admin', tenantId: a.id });

@@ -77,6 +77,8 @@ describe('loadConfig', () => {
 			liveReplayLimit: 20_000,
 			sessionIdleMs: 480 * 60_000,
 			sessionMaxMs: 168 * 3_600_000,
+			historyQueryTimeoutSeconds: 30,
+			exportLimits: { perUser: 2, total: 4 },
 			recordingsRoot: path.resolve('./recordings'),
 			origin: undefined,
 			redisUrl: undefined,
@@ -92,6 +94,9 @@ describe('loadConfig', () => {
 			LIVE_REPLAY_LIMIT: '5000',
 			SESSION_IDLE_MINUTES: '15',
 			SESSION_MAX_HOURS: '2',
+			HISTORY_QUERY_TIMEOUT_SECONDS: '5',
+			EXPORT_MAX_PER_USER: '1',
+			EXPORT_MAX_TOTAL: '3',
 			RECORDINGS_ROOT: '/srv/rec',
 			REDIS_URL: 'redis://cache:6379',
 			ORIGIN: 'https://live.example.com',
@@ -104,6 +109,8 @@ describe('loadConfig', () => {
 			liveReplayLimit: 5000,
 			sessionIdleMs: 15 * 60_000,
 			sessionMaxMs: 2 * 3_600_000,
+			historyQueryTimeoutSeconds: 5,
+			exportLimits: { perUser: 1, total: 3 },
 			recordingsRoot: '/srv/rec',
 			redisUrl: 'redis://cache:6379',
 			logLevel: 'debug'
@@ -115,7 +122,9 @@ describe('loadConfig', () => {
 		['BINLOG_SERVER_ID', 'abc'],
 		['BINLOG_SERVER_ID', '4201.5'],
 		['BINLOG_HEARTBEAT_MS', '100'],
-		['SESSION_IDLE_MINUTES', '0']
+		['SESSION_IDLE_MINUTES', '0'],
+		['HISTORY_QUERY_TIMEOUT_SECONDS', '0'],
+		['EXPORT_MAX_PER_USER', '0']
 	])('rejects %s=%j, naming it', (name, value) => {
 		expect(configErrorOf({ ...BASE, [name]: value }).message).toMatch(
 			new RegExp(`^\\s*${name}:`, 'm')

@@ -8,6 +8,7 @@ import { MemoryChangeLog } from './changelog';
 import { loadConfig, type Config } from './config';
 import { createConnection, createPool } from './db';
 import { migrate } from './dashboard/migrations';
+import { ExportSlots } from './export/slots';
 import type { HistoryDeps } from './history';
 import { LiveService } from './live';
 import type { AccessChange } from './live/access';
@@ -35,6 +36,8 @@ export interface App {
 	users: Users;
 	/** History queries: the read replica when configured. */
 	history: HistoryDeps;
+	/** Exports streaming now, per user and in all (a cap, not a queue). */
+	exports: ExportSlots;
 	realtime: Realtime | null;
 	/**
 	 * Applies a change of who may see what to the open sockets: ends them (session ended, token
@@ -111,8 +114,10 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 			pool: historyPool,
 			database: config.history.database,
 			lookups,
-			recordingsRoot: config.recordingsRoot
+			recordingsRoot: config.recordingsRoot,
+			timeoutSeconds: config.historyQueryTimeoutSeconds
 		},
+		exports: new ExportSlots(config.exportLimits),
 		realtime: null,
 		attach(httpServer) {
 			app.realtime ??= createRealtime(httpServer, {

@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { parseWindowParam, type HistoryWindowKey, type PersonKey } from '$lib/history/person';
 import { getApp, type App } from '$lib/server/app';
-import { parseView } from '$lib/server/history/request';
+import { parseView, withinTimeLimit } from '$lib/server/history/request';
 import {
 	defaultTenant,
 	personInScope,
@@ -16,7 +16,7 @@ const NO_WINDOW = 'That history window does not exist or is out of your scope';
 
 /** The window's title, when the scope lets the viewer see whose history it is. */
 async function windowTitle(app: App, scope: Scope, key: PersonKey): Promise<string | null> {
-	const person = await personInScope(scope, app, key);
+	const person = await withinTimeLimit(() => personInScope(scope, app, key));
 	if (!person) return null;
 	return `${person.kind === 'agent' ? 'Agent' : 'Client'} history: ${person.name}`;
 }

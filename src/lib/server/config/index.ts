@@ -27,6 +27,9 @@ const EnvSchema = v.object({
 	LIVE_REPLAY_LIMIT: integer(1000, 10000000, 20000),
 	SESSION_IDLE_MINUTES: integer(1, 10080, 480),
 	SESSION_MAX_HOURS: integer(1, 8760, 168),
+	HISTORY_QUERY_TIMEOUT_SECONDS: integer(1, 3600, 30),
+	EXPORT_MAX_PER_USER: integer(1, 50, 2),
+	EXPORT_MAX_TOTAL: integer(1, 500, 4),
 	RECORDINGS_ROOT: v.optional(v.string(), './recordings'),
 	ORIGIN: v.optional(v.pipe(v.string(), v.url())),
 	REDIS_URL: v.optional(v.pipe(v.string(), v.url())),
@@ -51,6 +54,10 @@ export interface Config {
 	liveReplayLimit: number;
 	sessionIdleMs: number;
 	sessionMaxMs: number;
+	/** History, count and export statements past this are stopped (max_statement_time). */
+	historyQueryTimeoutSeconds: number;
+	/** Exports streaming at once: per user, and on this node in all. */
+	exportLimits: { perUser: number; total: number };
 	recordingsRoot: string;
 	/** The public origin (adapter-node's ORIGIN); sockets from other origins are refused. */
 	origin: string | undefined;
@@ -96,6 +103,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		liveReplayLimit: e.LIVE_REPLAY_LIMIT,
 		sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
 		sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
+		historyQueryTimeoutSeconds: e.HISTORY_QUERY_TIMEOUT_SECONDS,
+		exportLimits: { perUser: e.EXPORT_MAX_PER_USER, total: e.EXPORT_MAX_TOTAL },
 		// Absolute once, here: recording paths are checked against it with a prefix test.
 		recordingsRoot: path.resolve(e.RECORDINGS_ROOT),
 		origin: e.ORIGIN,

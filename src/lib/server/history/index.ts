@@ -1,7 +1,7 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { SortKey, ViewFilters } from '$lib/filters';
 import type { RowsPage } from '$lib/interaction';
-import { escapeId } from '../db';
+import { escapeId, timeLimited } from '../db';
 import { CLOSED_COLUMNS } from '../interactions/map';
 import type { Lookups } from '../lookups';
 import type { Scope } from '../scope';
@@ -16,6 +16,8 @@ export interface HistoryDeps {
 	database: string;
 	lookups: Lookups;
 	recordingsRoot: string;
+	/** Each history, count and export statement is stopped after this (see timeLimited). */
+	timeoutSeconds: number;
 }
 
 export interface HistoryRequest {
@@ -69,10 +71,13 @@ export async function historyPage(
 	);
 	params.push(limit + 1);
 	const [raws] = await deps.pool.query<RowDataPacket[]>(
-		`SELECT ${CLOSED_COLUMNS}, ${column} AS sort_value
-		   FROM ${escapeId(deps.database)}.closed_interactions c
-		  WHERE ${sql}${after}
-		  ORDER BY ${orderBy} LIMIT ?`,
+		timeLimited(
+			`SELECT ${CLOSED_COLUMNS}, ${column} AS sort_value
+			   FROM ${escapeId(deps.database)}.closed_interactions c
+			  WHERE ${sql}${after}
+			  ORDER BY ${orderBy} LIMIT ?`,
+			deps.timeoutSeconds
+		),
 		params
 	);
 	const more = raws.length > limit;
@@ -94,7 +99,10 @@ export async function historyPage(
 export async function historyCount(deps: HistoryDeps, request: HistoryRequest): Promise<number> {
 	const { sql, params } = historyWhere(request.scope, request.filters, request.range, deps.lookups);
 	const [[row]] = await deps.pool.query<RowDataPacket[]>(
-		`SELECT COUNT(*) AS n FROM ${escapeId(deps.database)}.closed_interactions c WHERE ${sql}`,
+		timeLimited(
+			`SELECT COUNT(*) AS n FROM ${escapeId(deps.database)}.closed_interactions c WHERE ${sql}`,
+			deps.timeoutSeconds
+		),
 		params
 	);
 	return Number(row.n);

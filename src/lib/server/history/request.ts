@@ -3,6 +3,7 @@ import { parseViewParams, rangeBounds, type FieldErrors, type ViewFilters } from
 import type { TenantInfo } from '$lib/interaction';
 import { intField, parseFields } from '$lib/params';
 import type { App } from '../app';
+import { isStatementTimeout } from '../db';
 import { visibleDispositions, visibleQueues, type Scope, type Viewer } from '../scope';
 import { requestScope } from '../scope/http';
 import { CursorError, decodeCursor, type Cursor } from './cursor';
@@ -78,4 +79,17 @@ export function historyRequestOrThrow(
 		cursor,
 		limit
 	};
+}
+
+export const TOO_SLOW =
+	'This view took too long to read: narrow the date range or the filters, or try again later.';
+
+/** A history statement stopped by its time limit answers 503 with a message, never a 500. */
+export async function withinTimeLimit<T>(work: () => Promise<T>): Promise<T> {
+	try {
+		return await work();
+	} catch (e) {
+		if (isStatementTimeout(e)) error(503, { message: TOO_SLOW });
+		throw e;
+	}
 }

@@ -20,6 +20,7 @@ import {
 	type TenantScope,
 	type Viewer
 } from '../scope';
+import { RateLimit, RefusalAudits, SUBSCRIBE_BURST, SUBSCRIBE_REFILL_MS } from './limits';
 import { isSameOrigin } from './origin';
 import { deliveriesOf, roomsFor, type Delivery } from './rooms';
 import { watchViewers } from './viewers';
@@ -54,6 +55,8 @@ export interface RealtimeDeps {
 interface SocketData {
 	viewer: Viewer;
 	scope: Scope | null;
+	subscribes: RateLimit;
+	refusals: RefusalAudits;
 	/** A re-check of the viewer in progress (access changed, log restarted): subscribes wait. */
 	recheck?: Promise<void>;
 }
@@ -86,7 +89,12 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			.authenticate(socket.request.headers, socket.handshake.auth)
 			.then((viewer) => {
 				if (!viewer) return next(new Error('unauthorized'));
-				socket.data = { viewer, scope: null };
+				socket.data = {
+					viewer,
+					scope: null,
+					subscribes: new RateLimit(SUBSCRIBE_BURST, SUBSCRIBE_REFILL_MS),
+					refusals: new RefusalAudits()
+				};
 				next();
 			})
 			.catch((error: unknown) => {
@@ -124,6 +132,9 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 	});
 
 	async function subscribe(socket: LiveSocket, request: unknown): Promise<SubscribeReply> {
+		if (!socket.data.subscribes.take()) {
+			return { ok: false, error: 'Too many subscribe requests: wait a few seconds' };
+		}
 		// Never subscribe on access that is being re-checked: wait for the verdict.
 		if (socket.data.recheck) await socket.data.recheck;
 		if (socket.disconnected) return { ok: false, error: 'Your access has ended' };
@@ -137,7 +148,8 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			resolved = resolveScope(socket.data.viewer, deps.lookups, { tenantId, queueIds });
 		} catch (error) {
 			if (!(error instanceof ScopeError)) throw error;
-			if (error.refusal) {
+			// One row per kind of refusal per socket per minute: a flood is one row, not hundreds.
+			if (error.refusal && socket.data.refusals.shouldRecord(error.message)) {
 				deps.auditRefusal(socket.data.viewer, `socket subscribe: ${error.message}`);
 			}
 			return { ok: false, error: error.message };

@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { PersonKey, PersonParam } from '$lib/history/person';
 import type { App } from '../app';
-import { escapeId } from '../db';
+import { escapeId, timeLimited } from '../db';
 import type { HistoryDeps } from '../history';
 import type { AgentInfo, ContactInfo, DispositionInfo, Lookups, QueueInfo } from '../lookups';
 import { canSeeQueue, scopeSql, type Scope } from './rules';
@@ -36,7 +36,7 @@ export function visibleDispositions(
  * like an id that does not exist, so walking ids collects no names.
  */
 export type PersonDeps = Pick<App, 'lookups' | 'pbxPool'> & {
-	history: Pick<HistoryDeps, 'pool' | 'database'>;
+	history: Pick<HistoryDeps, 'pool' | 'database' | 'timeoutSeconds'>;
 };
 
 const PERSON_COLUMN = {
@@ -65,7 +65,10 @@ async function seenInScope(
 		return `EXISTS (SELECT 1 FROM ${db}.${table} c WHERE ${where} AND ${PERSON_COLUMN[param]})`;
 	};
 	const sql = `SELECT ${exists('active_interactions')} OR ${exists('closed_interactions')} AS seen`;
-	const [[row]] = await deps.history.pool.query<RowDataPacket[]>(sql, params);
+	const [[row]] = await deps.history.pool.query<RowDataPacket[]>(
+		timeLimited(sql, deps.history.timeoutSeconds),
+		params
+	);
 	return Number(row.seen) === 1;
 }
 

@@ -4,6 +4,7 @@ import { intField, parseFields } from '$lib/params';
 import { getApp } from '$lib/server/app';
 import { CursorError, decodeCursor } from '$lib/server/history/cursor';
 import { personHistoryPage } from '$lib/server/history/person';
+import { withinTimeLimit } from '$lib/server/history/request';
 import { personInScope } from '$lib/server/scope';
 import { requestScope } from '$lib/server/scope/http';
 import type { RequestHandler } from './$types';
@@ -35,6 +36,10 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 	if (paging.errors.limit) error(400, { message: paging.errors.limit });
 	const limit = paging.values.limit ?? 50;
 	// A person the scope does not show on any row reads exactly like one that does not exist.
-	if (!(await personInScope(scope, app, key))) error(404, 'Not found');
-	return json(await personHistoryPage(app.history, scope, key, cursor, limit));
+	const page = await withinTimeLimit(async () => {
+		if (!(await personInScope(scope, app, key))) return null;
+		return personHistoryPage(app.history, scope, key, cursor, limit);
+	});
+	if (!page) error(404, 'Not found');
+	return json(page);
 };
