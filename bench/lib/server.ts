@@ -12,6 +12,8 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/realtime';
 import { freePort } from '../../scripts/lib/ports';
 import { sleep } from './stats';
 
@@ -107,9 +109,9 @@ export class ServerProcess {
 		throw new Error(`server ${this.name} did not start: see ${logFile}`);
 	}
 
-	async health(): Promise<{ ok: boolean; binlog: string; seq: number }> {
+	async health(): Promise<{ ok: boolean; binlog: string }> {
 		const response = await fetch(`${this.url}/health`);
-		return (await response.json()) as { ok: boolean; binlog: string; seq: number };
+		return (await response.json()) as { ok: boolean; binlog: string };
 	}
 
 	async stop(): Promise<void> {
@@ -121,5 +123,46 @@ export class ServerProcess {
 		const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
 		await exited;
 		clearTimeout(timer);
+	}
+}
+
+/**
+ * The server's change counter, as a signed-in socket hears it in every heartbeat (5 s): /health
+ * does not publish it. Resolves once connected.
+ */
+export class SeqWatcher {
+	/** The counter in the latest heartbeat (0 before the first). */
+	value = 0;
+	#waiting: ((seq: number) => void)[] = [];
+
+	private constructor(readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>) {
+		socket.on('live:heartbeat', ({ seq }) => {
+			this.value = seq;
+			for (const resolve of this.#waiting.splice(0)) resolve(seq);
+		});
+	}
+
+	static open(url: string, cookie: string): Promise<SeqWatcher> {
+		const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, {
+			transports: ['websocket'],
+			extraHeaders: { cookie },
+			forceNew: true
+		});
+		return new Promise((resolve, reject) => {
+			socket.once('connect', () => resolve(new SeqWatcher(socket)));
+			socket.once('connect_error', (error) => {
+				socket.close();
+				reject(error);
+			});
+		});
+	}
+
+	/** The counter at the next heartbeat. */
+	next(): Promise<number> {
+		return new Promise((resolve) => this.#waiting.push(resolve));
+	}
+
+	close(): void {
+		this.socket.close();
 	}
 }

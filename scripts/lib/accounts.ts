@@ -27,7 +27,7 @@ export async function withUsers<T>(
 		await migrate(dashboard, log);
 		const lookups = new Lookups();
 		await lookups.load(pbx);
-		return await work(new Users(dashboard, lookups));
+		return await work(new Users(dashboard, lookups, config.passwordCost));
 	} finally {
 		await Promise.all([pbx.end(), dashboard.end()]);
 	}

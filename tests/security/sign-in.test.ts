@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { browserPost, dashCount, dashRows } from '../support/access';
+import { hashPassword } from '../../src/lib/server/auth/password';
 import { Stack } from '../support/stack';
 
 /**
@@ -14,9 +15,14 @@ let stack: Stack;
 const ids: Record<string, number> = {};
 
 beforeAll(async () => {
-	stack = await new Stack({ mariadbPort: inject('mariadb').port, contactsPerTenant: 2 }).prepare();
+	// The product's own cost: this file checks the hashes it writes.
+	stack = await new Stack({
+		mariadbPort: inject('mariadb').port,
+		contactsPerTenant: 2,
+		env: { PASSWORD_HASHING: 'standard' }
+	}).prepare();
 	const [tenant] = stack.lookups.tenants;
-	for (const username of ['sec-parallel', 'coral.supervisor', 'sec-status']) {
+	for (const username of ['sec-parallel', 'coral.supervisor', 'sec-status', 'sec-old-hash']) {
 		ids[username] = await stack.createUser({
 			username,
 			role: 'cc_supervisor',
@@ -157,5 +163,44 @@ describe('item 2: user names outside Latin-1 and variant spellings', () => {
 		expect(columns.length).toBeGreaterThan(10);
 		const off = columns.filter((c) => c.COLLATION_NAME !== 'utf8mb4_bin');
 		expect(off.map((c) => `${c.TABLE_NAME}.${c.COLUMN_NAME} ${c.COLLATION_NAME}`)).toEqual([]);
+	});
+});
+
+describe('item 8: password hashes at the current cost', () => {
+	it('new hashes use scrypt N=2^17, r=8, p=1', async () => {
+		const [row] = await dashRows(stack, 'SELECT password_hash FROM users WHERE id = ?', [
+			ids['sec-status']
+		]);
+		expect(String(row.password_hash)).toMatch(/^scrypt\$131072\$8\$1\$/);
+	});
+
+	it('an older, cheaper hash is replaced at the next sign-in, and still signs in', async () => {
+		const old = await hashPassword(PASSWORD, { N: 2 ** 14, r: 8, p: 1 });
+		await dashRows(stack, 'UPDATE users SET password_hash = ? WHERE id = ?', [
+			old,
+			ids['sec-old-hash']
+		]);
+		const wrong = await browserPost(stack, '/login', {
+			username: 'sec-old-hash',
+			password: 'not the password'
+		});
+		expect(wrong.status).toBe(400);
+		const stored = async () =>
+			String(
+				(
+					await dashRows(stack, 'SELECT password_hash FROM users WHERE id = ?', [
+						ids['sec-old-hash']
+					])
+				)[0].password_hash
+			);
+		// A failed attempt proves nothing about the password: the old hash stays.
+		expect(await stored()).toBe(old);
+		expect(
+			(await browserPost(stack, '/login', { username: 'sec-old-hash', password: PASSWORD })).status
+		).toBe(303);
+		expect(await stored()).toMatch(/^scrypt\$131072\$8\$1\$/);
+		expect(
+			(await browserPost(stack, '/login', { username: 'sec-old-hash', password: PASSWORD })).status
+		).toBe(303);
 	});
 });

@@ -85,6 +85,9 @@ export class Stack {
 			BINLOG_HEARTBEAT_MS: '1000',
 			LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
 			RECORDINGS_ROOT: '/tmp/il-test-recordings',
+			// Hundreds of sign-ins per run: at the standard scrypt cost (½ s each) that is minutes.
+			// tests/security/sign-in.test.ts runs at the standard cost.
+			PASSWORD_HASHING: 'fast-insecure-for-tests',
 			...this.options.env
 		};
 		return this;
@@ -109,13 +112,21 @@ export class Stack {
 	/**
 	 * Starts the production server (build/ + server.ts) in its own process, for tests of the
 	 * HTTP routes: pages, form actions, API. Needs `vite build` first (npm test does it).
+	 * `env` overrides the server's environment (e.g. another ORIGIN).
 	 */
-	async startServer(): Promise<this> {
+	async startServer(env: Record<string, string> = {}): Promise<this> {
 		if (!existsSync('build/handler.js')) throw new Error('Run `npx vite build` first');
 		const port = await freePort();
 		this.url = `http://127.0.0.1:${port}`;
 		this.#server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
-			env: { ...process.env, ...this.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: this.url },
+			env: {
+				...process.env,
+				...this.env,
+				PORT: String(port),
+				HOST: '127.0.0.1',
+				ORIGIN: this.url,
+				...env
+			},
 			stdio: ['ignore', 'ignore', 'inherit']
 		});
 		await waitFor(

@@ -82,7 +82,8 @@ describe('loadConfig', () => {
 			recordingsRoot: path.resolve('./recordings'),
 			origin: undefined,
 			redisUrl: undefined,
-			logLevel: 'info'
+			logLevel: 'info',
+			passwordCost: { N: 2 ** 17, r: 8, p: 1 }
 		});
 	});
 

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Pool } from 'mysql2/promise';
 import { Audit } from './audit';
 import { Auth } from './auth';
+import { STANDARD_COST } from './auth/password';
 import { Users } from './auth/users';
 import { checkBinlogServer, checkPbxTables } from './binlog/preflight';
 import { MemoryChangeLog } from './changelog';
@@ -85,10 +86,15 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 	await migrate(dashboardPool, log.child('migrate'));
 
 	const audit = new Audit(dashboardPool, log.child('audit'));
-	const auth = new Auth(dashboardPool, audit, {
-		idleMs: config.sessionIdleMs,
-		absoluteMs: config.sessionMaxMs
-	});
+	const auth = new Auth(
+		dashboardPool,
+		audit,
+		{ idleMs: config.sessionIdleMs, absoluteMs: config.sessionMaxMs },
+		config.passwordCost
+	);
+	if (config.passwordCost.N < STANDARD_COST.N) {
+		log.warn('PASSWORD_HASHING=fast-insecure-for-tests: password hashes are weak; tests only');
+	}
 	const lookups = new Lookups();
 	const live = new LiveService(
 		config,
@@ -109,7 +115,7 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		live,
 		audit,
 		auth,
-		users: new Users(dashboardPool, lookups),
+		users: new Users(dashboardPool, lookups, config.passwordCost),
 		history: {
 			pool: historyPool,
 			database: config.history.database,

@@ -1,7 +1,7 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { Audit } from '../audit';
 import type { Viewer } from '../scope';
-import { decoyHash, verifyPassword } from './password';
+import { decoyHash, hashPassword, needsRehash, verifyPassword, type ScryptCost } from './password';
 import { Sessions, type SessionPolicy } from './sessions';
 import { LoginThrottle, type ThrottlePolicy } from './throttle';
 import { normalizeUsername } from './users';
@@ -23,6 +23,7 @@ export class Auth {
 		private readonly pool: Pool,
 		private readonly audit: Audit,
 		sessionPolicy: SessionPolicy,
+		private readonly passwordCost: ScryptCost,
 		throttlePolicy?: ThrottlePolicy
 	) {
 		this.sessions = new Sessions(pool, sessionPolicy);
@@ -65,20 +66,33 @@ export class Auth {
 			[name]
 		);
 		const user = rows[0];
-		const valid = await verifyPassword(
-			password,
-			user ? String(user.password_hash) : await decoyHash()
-		);
+		const stored = user ? String(user.password_hash) : await decoyHash(this.passwordCost);
+		const valid = await verifyPassword(password, stored);
 		if (!user || !valid || Number(user.disabled) === 1) {
 			await this.audit.record({ action: 'sign_in_failed', actor: name, ip });
 			return { ok: false, error: 'Wrong user name or password.' };
 		}
+		if (needsRehash(stored, this.passwordCost))
+			await this.#rehash(Number(user.id), stored, password);
 		await this.throttle.clear([userKey]);
 		await this.throttle.release([ipKey]);
 		const token = await this.sessions.create(Number(user.id), ip, userAgent);
 		// The stored name, not the spelling typed: the audit names the account that signed in.
 		await this.audit.record({ action: 'sign_in', actor: String(user.username), ip });
 		return { ok: true, token };
+	}
+
+	/**
+	 * Replaces a hash made at a lower cost, now that the password is known to be right. Only if
+	 * it is still the one checked: a password changed meanwhile is not overwritten.
+	 */
+	async #rehash(userId: number, stored: string, password: string): Promise<void> {
+		const upgraded = await hashPassword(password, this.passwordCost);
+		await this.pool.query('UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?', [
+			upgraded,
+			userId,
+			stored
+		]);
 	}
 
 	/** The viewer of an HTTP request or socket handshake: a session cookie, else a wall token. */

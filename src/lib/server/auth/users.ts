@@ -2,7 +2,7 @@ import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import * as v from 'valibot';
 import type { Lookups } from '../lookups';
 import { ACCESS_PERMISSIONS, type Permission, type Role } from '../scope';
-import { hashPassword } from './password';
+import { hashPassword, type ScryptCost } from './password';
 
 /**
  * Accounts of the dashboard: platform admins, Contact Center Admins and Supervisors. Input is
@@ -31,8 +31,17 @@ export const UserInputSchema = v.object({
 		v.maxLength(128, 'Name: at most 128 characters')
 	),
 	role: v.picklist(['platform_admin', 'cc_admin', 'cc_supervisor'], 'Choose a role'),
-	tenantId: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1))),
-	queueIds: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1))), v.maxLength(500)),
+	tenantId: v.nullable(
+		v.pipe(
+			v.number('Choose the tenant first'),
+			v.integer(),
+			v.minValue(1, 'Choose the tenant first')
+		)
+	),
+	queueIds: v.pipe(
+		v.array(v.pipe(v.number('Choose queues by id'), v.integer(), v.minValue(1))),
+		v.maxLength(500)
+	),
 	permissions: v.pipe(
 		v.array(v.picklist(ACCESS_PERMISSIONS)),
 		v.minLength(1, 'Grant cdr or interactions, or the user cannot open the screen')
@@ -68,7 +77,8 @@ export class UserInputError extends Error {
 export class Users {
 	constructor(
 		private readonly pool: Pool,
-		private readonly lookups: Lookups
+		private readonly lookups: Lookups,
+		private readonly passwordCost: ScryptCost
 	) {}
 
 	/** Validates against the schema and the PBX's tenants and queues; throws UserInputError. */
@@ -105,7 +115,7 @@ export class Users {
 
 	async create(input: unknown): Promise<number> {
 		const user = this.validate(input, true);
-		const hash = await hashPassword(user.password ?? '');
+		const hash = await hashPassword(user.password ?? '', this.passwordCost);
 		const conn = await this.pool.getConnection();
 		try {
 			await conn.beginTransaction();
@@ -149,7 +159,7 @@ export class Users {
 		options: { keepSessionId?: string } = {}
 	): Promise<void> {
 		const user = this.validate(input, false);
-		const hash = user.password ? await hashPassword(user.password) : null;
+		const hash = user.password ? await hashPassword(user.password, this.passwordCost) : null;
 		const conn = await this.pool.getConnection();
 		try {
 			await conn.beginTransaction();

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import * as v from 'valibot';
+import { STANDARD_COST, TEST_ONLY_COST, type ScryptCost } from '../auth/password';
 
 /**
  * The one config loader: every environment variable the server reads is declared here, validated
@@ -33,7 +34,8 @@ const EnvSchema = v.object({
 	RECORDINGS_ROOT: v.optional(v.string(), './recordings'),
 	ORIGIN: v.optional(v.pipe(v.string(), v.url())),
 	REDIS_URL: v.optional(v.pipe(v.string(), v.url())),
-	LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info')
+	LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
+	PASSWORD_HASHING: v.optional(v.picklist(['standard', 'fast-insecure-for-tests']), 'standard')
 });
 
 export interface DatabaseTarget {
@@ -63,6 +65,8 @@ export interface Config {
 	origin: string | undefined;
 	redisUrl: string | undefined;
 	logLevel: 'debug' | 'info' | 'warn' | 'error';
+	/** scrypt cost of new password hashes (and the cost older ones are raised to). */
+	passwordCost: ScryptCost;
 }
 
 export class ConfigError extends Error {}
@@ -109,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		recordingsRoot: path.resolve(e.RECORDINGS_ROOT),
 		origin: e.ORIGIN,
 		redisUrl: e.REDIS_URL,
-		logLevel: e.LOG_LEVEL
+		logLevel: e.LOG_LEVEL,
+		passwordCost: e.PASSWORD_HASHING === 'standard' ? STANDARD_COST : TEST_ONLY_COST
 	};
 }

@@ -5,7 +5,7 @@ import { escapeId, timeLimited } from '../db';
 import { CLOSED_COLUMNS } from '../interactions/map';
 import type { Lookups } from '../lookups';
 import type { Scope } from '../scope';
-import { encodeCursor, type Cursor } from './cursor';
+import { encodeCursor, type Cursor, type CursorKind } from './cursor';
 import { enrichRows } from './enrich';
 import { historyWhere } from './where';
 
@@ -34,6 +34,11 @@ const SORT_COLUMNS: Partial<Record<SortKey, string>> = {
 };
 
 export const MAX_PAGE = 500;
+
+/** What a cursor of a page in this order holds (see decodeCursor). */
+export function cursorKind(sort: SortKey): CursorKind {
+	return sort === 'duration' || sort === 'acw' ? 'number' : 'time';
+}
 
 /** ORDER BY and the keyset condition for "strictly after the cursor" in that order. */
 export function keyset(

@@ -7,7 +7,7 @@ import { isStatementTimeout } from '../db';
 import { visibleDispositions, visibleQueues, type Scope, type Viewer } from '../scope';
 import { requestScope } from '../scope/http';
 import { CursorError, decodeCursor, type Cursor } from './cursor';
-import type { HistoryRequest } from './index';
+import { cursorKind, type HistoryRequest } from './index';
 
 /**
  * The edge of every history path (page, API, export): the URL is parsed into a view, checked
@@ -56,7 +56,7 @@ export function historyRequestOrThrow(
 	const errors: Record<string, string> = { ...view.errors } as Record<string, string>;
 	let cursor: Cursor | null = null;
 	try {
-		cursor = decodeCursor(url.searchParams.get('cursor'));
+		cursor = decodeCursor(url.searchParams.get('cursor'), cursorKind(view.filters.sort));
 	} catch (e) {
 		if (!(e instanceof CursorError)) throw e;
 		errors.cursor = e.message;

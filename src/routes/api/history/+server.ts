@@ -19,7 +19,8 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 	const app = await getApp();
 	const { scope } = requestScope(app, locals.viewer, url);
 	const params = url.searchParams;
-	const given = PERSON_PARAMS.filter((param) => params.get(param));
+	// Present counts, even empty: `contact=1&agent=` names two people, not one.
+	const given = PERSON_PARAMS.filter((param) => params.has(param));
 	const key: PersonKey | { error: string } =
 		given.length === 1
 			? parsePersonKey(given[0], params.get(given[0]) ?? '')
@@ -27,7 +28,8 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 	if ('error' in key) error(400, { message: key.error });
 	let cursor;
 	try {
-		cursor = decodeCursor(params.get('cursor'));
+		// Person history pages by created_at (see personHistoryPage).
+		cursor = decodeCursor(params.get('cursor'), 'time');
 	} catch (e) {
 		if (e instanceof CursorError) error(400, { message: e.message, errors: { cursor: e.message } });
 		throw e;
