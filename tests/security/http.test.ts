@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
-import { browserPost, dashRows } from '../support/access';
+import { browserPost, dashRows, postAction } from '../support/access';
 import { Stack } from '../support/stack';
 
 /**
@@ -305,6 +305,62 @@ describe('item 9: malformed values for every parameter answer 4xx, never 500', (
 		} // prettier-ignore
 		expect(failures).toEqual([]);
 	});
+
+	it('form fields of every Administrators action', async () => {
+		const decode = (value: string) => {
+			try {
+				return decodeURIComponent(value);
+			} catch {
+				return value;
+			}
+		};
+		const account = {
+			username: 'fz-user',
+			displayName: 'Fuzz',
+			role: 'cc_supervisor',
+			tenantId: String(tenant.id),
+			queueIds: [String(tenant.queues[0].id)],
+			permissions: ['interactions'],
+			password: 'long enough password'
+		};
+		const thresholds = {
+			tenantId: String(tenant.id),
+			queueId: String(tenant.queues[0].id),
+			waitAmberSeconds: '30',
+			waitRedSeconds: '60',
+			talkAmberSeconds: '300',
+			talkRedSeconds: '600',
+			acwAmberSeconds: '30',
+			acwRedSeconds: '60',
+			serviceLevelSeconds: '20',
+			serviceLevelTargetPct: '80'
+		};
+		const actions: [string, Record<string, string | string[]>][] = [
+			['/admin?/saveUser', { ...account, id: '' }],
+			['/admin?/createWallToken', { label: 'fuzz', tenantId: String(tenant.id), queueIds: [] }],
+			['/admin?/revokeWallToken', { id: '1' }],
+			['/admin/thresholds?/save', thresholds],
+			['/admin/thresholds?/reset', { tenantId: String(tenant.id), queueId: String(tenant.queues[0].id) }]
+		]; // prettier-ignore
+		const failures: string[] = [];
+		let n = 0;
+		for (const [path, form] of actions) {
+			for (const field of [...Object.keys(form), 'id']) {
+				for (const value of VALUES) {
+					const fuzzed = { ...form, [field]: decode(value) };
+					// Unique names, so a valid account is created rather than refused as taken.
+					if (path.endsWith('saveUser') && field !== 'username') fuzzed.username = `fz-${n++}`;
+					for (const cookie of [admin, platform]) {
+						const result = await postAction(stack, path, fuzzed, cookie);
+						if (result.httpStatus >= 500 || result.status >= 500) {
+							failures.push(`${result.httpStatus} ${path} ${field}=${value.slice(0, 30)}`);
+						}
+					}
+				}
+			}
+		}
+		expect(failures).toEqual([]);
+	}, 180_000);
 
 	it('sign-in and form fields', async () => {
 		await dashRows(stack, 'DELETE FROM login_throttle');

@@ -201,6 +201,44 @@ describe('item 9: the socket refuses what is not the viewer’s', () => {
 		expect(own.connected).toBe(true);
 	});
 
+	it('answers malformed subscribe messages with an error, and stays up', async () => {
+		const { cookie } = await stack.signedInAs({ role: 'cc_admin', tenantId: a.id });
+		const socket = await openSocket(stack.url, { cookie }, opened);
+		// (null and {} are an empty request: the viewer's whole scope.)
+		const garbage: unknown[] = [
+			'subscribe',
+			42,
+			[],
+			{ tenantId: 'one' },
+			{ tenantId: -1 },
+			{ tenantId: 1.5 },
+			{ tenantId: Number.MAX_SAFE_INTEGER + 2 },
+			{ queueIds: 'all' },
+			{ queueIds: [null] },
+			{ queueIds: Array.from({ length: 501 }, (_, i) => i + 1) },
+			{ resume: { epoch: 'x'.repeat(65), seq: 1 } },
+			{ resume: { epoch: 'e', seq: -1 } },
+			{ resume: 'yesterday' },
+			{ extra: true },
+			JSON.parse('{"__proto__": {"tenantId": 2}}'),
+			{ tenantId: { $gt: 0 } }
+		];
+		for (const message of garbage) {
+			// A socket each, so the subscribe rate limit does not answer for the validation.
+			const fresh = await openSocket(stack.url, { cookie }, opened);
+			const reply = await subscribe(fresh, message);
+			expect(reply.ok, JSON.stringify(message)).toBe(false);
+			if (!reply.ok) expect(reply.error).not.toMatch(/too many/i);
+			fresh.close();
+		}
+		// No acknowledgement callback, unknown events: ignored.
+		(socket as unknown as { emit: (...args: unknown[]) => void }).emit('live:subscribe', {});
+		(socket as unknown as { emit: (...args: unknown[]) => void }).emit('admin:everything', {});
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(socket.connected).toBe(true);
+		expect((await subscribe(socket, {})).ok).toBe(true);
+	});
+
 	it('refuses other tenants and queues outside the scope, for every viewer', async () => {
 		const sup = await stack.signedInAs({
 			role: 'cc_supervisor',

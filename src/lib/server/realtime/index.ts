@@ -138,7 +138,10 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		// Never subscribe on access that is being re-checked: wait for the verdict.
 		if (socket.data.recheck) await socket.data.recheck;
 		if (socket.disconnected) return { ok: false, error: 'Your access has ended' };
-		const parsed = v.safeParse(SubscribeRequestSchema, request ?? {});
+		// An array passes valibot's object check (it is one, with no keys): not a request either.
+		const parsed = Array.isArray(request)
+			? v.safeParse(SubscribeRequestSchema, null)
+			: v.safeParse(SubscribeRequestSchema, request ?? {});
 		if (!parsed.success) {
 			return { ok: false, error: `Invalid subscribe request: ${parsed.issues[0].message}` };
 		}
