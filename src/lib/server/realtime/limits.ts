@@ -6,8 +6,8 @@
 
 /** Subscribes a socket may burst, and how fast it earns new ones. Screens subscribe a handful
  * of times an hour (connect, reconnect, resync, access change). */
-export const SUBSCRIBE_BURST = 10;
-export const SUBSCRIBE_REFILL_MS = 2000;
+export const SUBSCRIBE_BURST = 20;
+export const SUBSCRIBE_REFILL_MS = 1000;
 
 /** One audit row per refused reason per socket in this window. */
 export const REFUSAL_AUDIT_WINDOW_MS = 60_000;
