@@ -81,6 +81,35 @@ describe('re-checking viewers', () => {
 		}
 	});
 
+	it('an admin action and its binlog echo resync a socket once, not twice', async () => {
+		const [first, second] = tenant.queues;
+		const { userId, cookie } = await stack.signedInAs({
+			role: 'cc_supervisor',
+			tenantId: tenant.id,
+			queueIds: [first.id]
+		});
+		const socket = stack.socket(cookie);
+		expect((await subscribe(socket, {})).ok).toBe(true);
+		let resyncs = 0;
+		socket.on('live:resync', () => resyncs++);
+		// What the Administrators page does: save (the binlog will echo it), then act directly.
+		await dashRows(stack, 'UPDATE user_queues SET queue_id = ? WHERE user_id = ?', [
+			second.id,
+			userId
+		]);
+		await Promise.all([
+			stack.app.accessChanged({ kind: 'user', userId }),
+			stack.app.accessChanged({ kind: 'user', userId })
+		]);
+		await waitFor(() => resyncs > 0, 5000, 'the resync');
+		// Long enough for the binlog's echo to have been applied too.
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(resyncs).toBe(1);
+		const moved = await subscribe(socket, {});
+		if (!moved.ok || moved.kind !== 'snapshot') throw new Error(JSON.stringify(moved));
+		expect(moved.snapshot.rows.map((r) => r.id)).toEqual(['94002']);
+	});
+
 	it('after a lost binlog position every viewer is re-checked before it resubscribes', async () => {
 		const [first, second] = tenant.queues;
 		const moved = await stack.signedInAs({

@@ -48,8 +48,15 @@ export function watchViewers(deps: ViewerDeps) {
 	 * no viewer, another one, or a failure to check ends it. Subscribes wait for it.
 	 */
 	function recheck(socket: LiveSocket): Promise<{ open: boolean; scopeChanged: boolean }> {
-		const before = socket.data.viewer;
-		const checked = deps.authenticate(socket.request.headers, socket.handshake.auth).then(
+		// One check at a time per socket: an admin action and its binlog echo arrive together, and
+		// the second must compare with what the first found, not resync the socket again.
+		const previous = socket.data.recheck ?? Promise.resolve();
+		let before = socket.data.viewer;
+		const authenticated = previous.then(() => {
+			before = socket.data.viewer;
+			return deps.authenticate(socket.request.headers, socket.handshake.auth);
+		});
+		const checked = authenticated.then(
 			(viewer) => {
 				if (!viewer || !samePrincipal(before, viewer)) {
 					endSocket(socket, 'Your access has ended');
