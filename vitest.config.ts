@@ -17,7 +17,7 @@ export default defineConfig({
 				extends: true,
 				test: {
 					name: 'integration',
-					include: ['tests/integration/**/*.test.ts'],
+					include: ['tests/integration/**/*.test.ts', 'tests/security/**/*.test.ts'],
 					environment: 'node',
 					globalSetup: ['tests/support/global-mariadb.ts'],
 					// One MariaDB and two cores: files run one after another, each on its own databases.

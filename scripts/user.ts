@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { UserInputError } from '../src/lib/server/auth/users';
+import { normalizeUsername, UserInputError } from '../src/lib/server/auth/users';
 import { upsertAccount, withUsers } from './lib/accounts';
 import { envWithFile } from './lib/env-file';
 
@@ -41,7 +41,8 @@ async function main(): Promise<void> {
 		}
 		if (!values.username) throw new UserInputError({ username: '--username is required' });
 		if (command === 'disable' || command === 'enable') {
-			const user = (await users.list()).find((u) => u.username === values.username);
+			const name = normalizeUsername(values.username);
+			const user = (await users.list()).find((u) => u.username === name);
 			if (!user) throw new UserInputError({ username: `no user ${values.username}` });
 			await users.update(user.id, { ...user, disabled: command === 'disable' });
 			console.log(`${command}d ${user.username}`);

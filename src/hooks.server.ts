@@ -1,5 +1,13 @@
 import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { getApp, startApp } from '$lib/server/app';
+import {
+	addSecurityHeaders,
+	apiError,
+	apiErrorAsJson,
+	failedActionStatus,
+	malformedUrl,
+	repeatedParam
+} from '$lib/server/http';
 
 export const init: ServerInit = async () => {
 	await startApp();
@@ -11,18 +19,26 @@ const WALL_PATHS = ['/wall', '/'];
 
 export const handle: Handle = async ({ event, resolve }) => {
 	const app = await getApp();
-	event.locals.viewer = await app.auth.viewerFrom(Object.fromEntries(event.request.headers));
+	const https = app.config.origin?.startsWith('https:') ?? false;
 	const path = event.url.pathname;
+	const isApi = path.startsWith('/api/');
+	// Before anything reads the address: SvelteKit answers these in HTML, and routes would each
+	// pick one of two values.
+	if (isApi) {
+		const malformed = malformedUrl(event.url);
+		if (malformed) return addSecurityHeaders(apiError(400, malformed), https);
+		const repeated = repeatedParam(event.url);
+		if (repeated) {
+			const message = `${repeated} is given more than once`;
+			return addSecurityHeaders(apiError(400, message, repeated), https);
+		}
+	}
+	event.locals.viewer = await app.auth.viewerFrom(Object.fromEntries(event.request.headers));
 	// A wall-display link (/wall?token=…) is how a screen that never signed in gets in.
 	const isWallLink = path === '/wall' && event.url.searchParams.has('token');
 	const isPublic = isWallLink || PUBLIC_PATHS.some((p) => path === p || path.startsWith(p + '/'));
 	if (!isPublic && !event.locals.viewer) {
-		if (path.startsWith('/api/')) {
-			return new Response(JSON.stringify({ message: 'Sign in first' }), {
-				status: 401,
-				headers: { 'content-type': 'application/json' }
-			});
-		}
+		if (isApi) return addSecurityHeaders(apiError(401, 'Sign in first'), https);
 		redirect(303, `/login?next=${encodeURIComponent(path + event.url.search)}`);
 	}
 	// A wall-display token grants the live wall view and nothing else.
@@ -32,13 +48,14 @@ export const handle: Handle = async ({ event, resolve }) => {
 			viewer: event.locals.viewer,
 			detail: `${path}: a wall-display token grants the wall view only`
 		});
-		return new Response('Not found', { status: 404 });
+		const notFound = isApi
+			? apiError(404, 'Not found')
+			: new Response('Not found', { status: 404 });
+		return addSecurityHeaders(notFound, https);
 	}
-	const response = await resolve(event);
-	response.headers.set('x-content-type-options', 'nosniff');
-	response.headers.set('referrer-policy', 'same-origin');
-	response.headers.set('x-frame-options', 'DENY');
-	return response;
+	let response = await failedActionStatus(event.request, await resolve(event));
+	if (isApi) response = apiErrorAsJson(response);
+	return addSecurityHeaders(response, https);
 };
 
 export const handleError: HandleServerError = async ({ error, status, message }) => {

@@ -11,8 +11,10 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
 import { AppServer } from '../../scripts/lib/app-server';
 import { newestMtime } from '../../scripts/lib/build';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/realtime';
 
 /**
  * The production server for the benchmarks (AppServer: build/ + server.ts in its own process),
@@ -64,5 +66,46 @@ export class ServerProcess extends AppServer {
 			appDir: APP_DIR,
 			logFile: path.join(WORK_DIR, `server-${name}.log`)
 		});
+	}
+}
+
+/**
+ * The server's change counter, as a signed-in socket hears it in every heartbeat (5 s): /health
+ * does not publish it. Resolves once connected.
+ */
+export class SeqWatcher {
+	/** The counter in the latest heartbeat (0 before the first). */
+	value = 0;
+	#waiting: ((seq: number) => void)[] = [];
+
+	private constructor(readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>) {
+		socket.on('live:heartbeat', ({ seq }) => {
+			this.value = seq;
+			for (const resolve of this.#waiting.splice(0)) resolve(seq);
+		});
+	}
+
+	static open(url: string, cookie: string): Promise<SeqWatcher> {
+		const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, {
+			transports: ['websocket'],
+			extraHeaders: { cookie },
+			forceNew: true
+		});
+		return new Promise((resolve, reject) => {
+			socket.once('connect', () => resolve(new SeqWatcher(socket)));
+			socket.once('connect_error', (error) => {
+				socket.close();
+				reject(error);
+			});
+		});
+	}
+
+	/** The counter at the next heartbeat. */
+	next(): Promise<number> {
+		return new Promise((resolve) => this.#waiting.push(resolve));
+	}
+
+	close(): void {
+		this.socket.close();
 	}
 }

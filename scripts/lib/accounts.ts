@@ -1,7 +1,12 @@
 import { loadConfig } from '../../src/lib/server/config';
 import { createPool } from '../../src/lib/server/db';
 import { migrate } from '../../src/lib/server/dashboard/migrations';
-import { Users, type UserInput, type UserRecord } from '../../src/lib/server/auth/users';
+import {
+	normalizeUsername,
+	Users,
+	type UserInput,
+	type UserRecord
+} from '../../src/lib/server/auth/users';
 import { WallTokens } from '../../src/lib/server/auth/wall';
 import { createLogger } from '../../src/lib/server/log';
 import { Lookups } from '../../src/lib/server/lookups';
@@ -22,7 +27,7 @@ export async function withUsers<T>(
 		await migrate(dashboard, log);
 		const lookups = new Lookups();
 		await lookups.load(pbx);
-		return await work(new Users(dashboard, lookups));
+		return await work(new Users(dashboard, lookups, config.passwordCost));
 	} finally {
 		await Promise.all([pbx.end(), dashboard.end()]);
 	}
@@ -50,7 +55,8 @@ export async function mintWallToken(
 
 /** Creates the account, or updates it (password included) when the user name exists. */
 export async function upsertAccount(users: Users, input: UserInput): Promise<UserRecord> {
-	const existing = (await users.list()).find((u) => u.username === input.username.toLowerCase());
+	const name = normalizeUsername(input.username);
+	const existing = (await users.list()).find((u) => u.username === name);
 	const id = existing ? existing.id : await users.create(input);
 	if (existing) await users.update(existing.id, input);
 	const record = await users.get(id);

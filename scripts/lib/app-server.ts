@@ -32,7 +32,6 @@ export interface AppServerOptions {
 export interface Health {
 	ok: boolean;
 	binlog: string;
-	seq: number;
 }
 
 export class AppServer {

@@ -36,9 +36,19 @@ export function parseFields<S extends FieldSchemas>(
 	return { values, errors };
 }
 
+const ID_TEXT = /^[1-9]\d{0,9}$/;
+
 /** A database id: a positive integer of up to 10 digits. */
 export const idField = (message: string) =>
-	v.pipe(v.string(), v.regex(/^[1-9]\d{0,9}$/, message), v.transform(Number));
+	v.pipe(v.string(), v.regex(ID_TEXT, message), v.transform(Number));
+
+/**
+ * One id of a repeated form field (checkbox groups) as a number: NaN unless the text is exactly
+ * an id, so ` 1`, `+1` or `01` fail validation instead of passing as 1.
+ */
+export function idOf(text: unknown): number {
+	return typeof text === 'string' && ID_TEXT.test(text) ? Number(text) : NaN;
+}
 
 /** An integer within [min, max]. */
 export const intField = (min: number, max: number, message: string) =>

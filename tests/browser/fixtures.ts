@@ -1,5 +1,6 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { adminPool } from '../../scripts/lib/sandbox';
+import { test as base, expect } from '../support/csp';
 import { TestPbx } from '../support/pbx';
 
 /** What tests/browser/setup.ts prepared: lookups, the PBX database, users. */

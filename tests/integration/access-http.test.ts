@@ -551,13 +551,16 @@ describe('socket messages, as every kind of viewer', () => {
 			},
 			{ name: 'wall', credentials: { wallToken }, column: 'wall_token_id', id: wallTokenId }
 		] as const) {
-			const socket = await openSocket(stack.url, viewer.credentials, sockets);
+			// A socket each: one refusal of a kind is audited per socket and minute (issue 11).
 			for (const queueIds of [[second.id], [first.id, second.id], [tenantB.queues[0].id]]) {
+				const refused = await openSocket(stack.url, viewer.credentials, sockets);
 				const before = await refusals(viewer.column, viewer.id);
-				const reply = await subscribe(socket, { queueIds });
+				const reply = await subscribe(refused, { queueIds });
 				expect(reply.ok, `${viewer.name} ${queueIds.join(',')}`).toBe(false);
 				await expectRefusalAudited(viewer.column, viewer.id, before, 'outside your scope');
+				refused.close();
 			}
+			const socket = await openSocket(stack.url, viewer.credentials, sockets);
 			for (const request of [{}, { queueIds: [first.id] }, { tenantId: tenantA.id }]) {
 				const reply = await subscribe(socket, request);
 				if (!reply.ok || reply.kind !== 'snapshot') throw new Error(JSON.stringify(reply));

@@ -8,7 +8,7 @@ import {
 	type ViewFilters
 } from '../../src/lib/filters';
 import { CHANNELS } from '../../src/lib/interaction';
-import { historyCount, historyPage } from '../../src/lib/server/history';
+import { cursorKind, historyCount, historyPage } from '../../src/lib/server/history';
 import type { Cursor } from '../../src/lib/server/history/cursor';
 import { decodeCursor } from '../../src/lib/server/history/cursor';
 import type { Scope } from '../../src/lib/server/scope';
@@ -102,7 +102,7 @@ async function allPages(
 		const page = await historyPage(stack.app.history, { scope, filters, range }, cursor, limit);
 		ids.push(...page.rows.map((r) => r.id));
 		if (!page.nextCursor) return ids;
-		cursor = decodeCursor(page.nextCursor);
+		cursor = decodeCursor(page.nextCursor, cursorKind(filters.sort));
 	}
 	throw new Error('too many pages');
 }
@@ -173,7 +173,7 @@ describe('history queries', () => {
 			);
 			inserted++;
 			if (!page.nextCursor) break;
-			cursor = decodeCursor(page.nextCursor);
+			cursor = decodeCursor(page.nextCursor, cursorKind(filters.sort));
 		}
 		expect(new Set(seen).size).toBe(seen.length);
 		expect(seen).toEqual(before);

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { AppServer, signIn } from '../../scripts/lib/app-server';
-import { Sandbox, SANDBOX_PASSWORD, type SandboxUser } from '../../scripts/lib/sandbox';
+import { Sandbox, SANDBOX_PASSWORD, type SandboxOptions, type SandboxUser } from '../../scripts/lib/sandbox';
 import { createApp, type App } from '../../src/lib/server/app';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/realtime';
 
@@ -23,6 +23,18 @@ export class Stack extends Sandbox {
 	#sockets: LiveClient[] = [];
 	#server: AppServer | null = null;
 
+	constructor(options: SandboxOptions) {
+		super({
+			...options,
+			env: {
+				// Hundreds of sign-ins per run: at the standard scrypt cost (½ s each) that is
+				// minutes. tests/security/sign-in.test.ts runs at the standard cost.
+				PASSWORD_HASHING: 'fast-insecure-for-tests',
+				...options.env
+			}
+		});
+	}
+
 	async start(): Promise<this> {
 		this.app = await createApp(this.env);
 		this.server = createServer((_req, res) => res.writeHead(404).end());
@@ -40,10 +52,11 @@ export class Stack extends Sandbox {
 	/**
 	 * Starts the production server (build/ + server.ts) in its own process, for tests of the
 	 * HTTP routes: pages, form actions, API. Needs `vite build` first (npm test does it).
+	 * `env` overrides the server's environment (e.g. another ORIGIN).
 	 */
-	async startServer(): Promise<this> {
+	async startServer(env: Record<string, string> = {}): Promise<this> {
 		const server = new AppServer({ env: this.env, stdio: ['ignore', 'ignore', 'inherit'] });
-		this.#server = await server.start();
+		this.#server = await server.start(env);
 		this.url = server.url;
 		return this;
 	}

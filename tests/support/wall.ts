@@ -1,4 +1,5 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { test as base, expect } from './csp';
 import { mintWallToken } from '../../scripts/lib/accounts';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
 import { freePort } from '../../scripts/lib/ports';

@@ -78,10 +78,13 @@ describe('loadConfig', () => {
 			sessionIdleMs: 480 * 60_000,
 			sessionMaxMs: 168 * 3_600_000,
 			sessionSweepMs: 30_000,
+			historyQueryTimeoutSeconds: 30,
+			exportLimits: { perUser: 2, total: 4 },
 			recordingsRoot: path.resolve('./recordings'),
 			origin: undefined,
 			redisUrl: undefined,
-			logLevel: 'info'
+			logLevel: 'info',
+			passwordCost: { N: 2 ** 17, r: 8, p: 1 }
 		});
 	});
 
@@ -94,6 +97,9 @@ describe('loadConfig', () => {
 			SESSION_IDLE_MINUTES: '15',
 			SESSION_MAX_HOURS: '2',
 			SESSION_SWEEP_MS: '500',
+			HISTORY_QUERY_TIMEOUT_SECONDS: '5',
+			EXPORT_MAX_PER_USER: '1',
+			EXPORT_MAX_TOTAL: '3',
 			RECORDINGS_ROOT: '/srv/rec',
 			REDIS_URL: 'redis://cache:6379',
 			ORIGIN: 'https://live.example.com',
@@ -107,6 +113,8 @@ describe('loadConfig', () => {
 			sessionIdleMs: 15 * 60_000,
 			sessionMaxMs: 2 * 3_600_000,
 			sessionSweepMs: 500,
+			historyQueryTimeoutSeconds: 5,
+			exportLimits: { perUser: 1, total: 3 },
 			recordingsRoot: '/srv/rec',
 			redisUrl: 'redis://cache:6379',
 			logLevel: 'debug'
@@ -119,7 +127,9 @@ describe('loadConfig', () => {
 		['BINLOG_SERVER_ID', '4201.5'],
 		['BINLOG_HEARTBEAT_MS', '100'],
 		['SESSION_IDLE_MINUTES', '0'],
-		['SESSION_SWEEP_MS', '50']
+		['SESSION_SWEEP_MS', '50'],
+		['HISTORY_QUERY_TIMEOUT_SECONDS', '0'],
+		['EXPORT_MAX_PER_USER', '0']
 	])('rejects %s=%j, naming it', (name, value) => {
 		expect(configErrorOf({ ...BASE, [name]: value }).message).toMatch(
 			new RegExp(`^\\s*${name}:`, 'm')

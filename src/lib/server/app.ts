@@ -2,14 +2,17 @@ import type { Server as HttpServer } from 'node:http';
 import type { Pool } from 'mysql2/promise';
 import { Audit } from './audit';
 import { Auth } from './auth';
+import { STANDARD_COST } from './auth/password';
 import { Users } from './auth/users';
 import { checkBinlogServer, checkPbxTables } from './binlog/preflight';
 import { MemoryChangeLog } from './changelog';
 import { loadConfig, type Config } from './config';
 import { createConnection, createPool } from './db';
 import { migrate } from './dashboard/migrations';
+import { ExportSlots } from './export/slots';
 import type { HistoryDeps } from './history';
 import { LiveService } from './live';
+import type { AccessChange } from './live/access';
 import { createLogger, type Logger } from './log';
 import { Lookups } from './lookups';
 import { createRealtime, type Realtime } from './realtime';
@@ -34,7 +37,16 @@ export interface App {
 	users: Users;
 	/** History queries: the read replica when configured. */
 	history: HistoryDeps;
+	/** Exports streaming now, per user and in all (a cap, not a queue). */
+	exports: ExportSlots;
 	realtime: Realtime | null;
+	/**
+	 * Applies a change of who may see what to the open sockets: ends them (session ended, token
+	 * revoked, disabled, password changed) or re-checks their viewers (queues re-assigned). Admin
+	 * actions call it directly, as does the dashboard binlog: revocation does not depend on
+	 * where the dashboard database lives, and one place decides how a change reaches sockets.
+	 */
+	accessChanged(change: AccessChange): Promise<void>;
 	/** Attaches Socket.IO to the HTTP server serving the pages (once). */
 	attach(httpServer: HttpServer): Realtime;
 	stop(): Promise<void>;
@@ -74,10 +86,15 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 	await migrate(dashboardPool, log.child('migrate'));
 
 	const audit = new Audit(dashboardPool, log.child('audit'));
-	const auth = new Auth(dashboardPool, audit, {
-		idleMs: config.sessionIdleMs,
-		absoluteMs: config.sessionMaxMs
-	});
+	const auth = new Auth(
+		dashboardPool,
+		audit,
+		{ idleMs: config.sessionIdleMs, absoluteMs: config.sessionMaxMs },
+		config.passwordCost
+	);
+	if (config.passwordCost.N < STANDARD_COST.N) {
+		log.warn('PASSWORD_HASHING=fast-insecure-for-tests: password hashes are weak; tests only');
+	}
 	const lookups = new Lookups();
 	const live = new LiveService(
 		config,
@@ -98,13 +115,15 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		live,
 		audit,
 		auth,
-		users: new Users(dashboardPool, lookups),
+		users: new Users(dashboardPool, lookups, config.passwordCost),
 		history: {
 			pool: historyPool,
 			database: config.history.database,
 			lookups,
-			recordingsRoot: config.recordingsRoot
+			recordingsRoot: config.recordingsRoot,
+			timeoutSeconds: config.historyQueryTimeoutSeconds
 		},
+		exports: new ExportSlots(config.exportLimits),
 		realtime: null,
 		attach(httpServer) {
 			app.realtime ??= createRealtime(httpServer, {
@@ -118,20 +137,21 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 				allowedOrigin: config.origin,
 				sessionSweepMs: config.sessionSweepMs
 			});
+			return app.realtime;
+		},
+		async accessChanged(change) {
 			const realtime = app.realtime;
-			live.onAccessChange((change) => {
-				const done =
-					change.kind === 'user'
-						? realtime.refreshViewers((v) => v.kind === 'user' && v.userId === change.userId)
-						: change.kind === 'wall-token'
-							? realtime.refreshViewers((v) => v.kind === 'wall' && v.tokenId === change.tokenId)
-							: realtime.endSessions(
-									(v) => v.kind === 'user' && v.sessionId === change.sessionId,
-									'Signed out'
-								);
-				done.catch((error: unknown) => log.error('could not apply an access change', { error }));
-			});
-			return realtime;
+			if (!realtime) return;
+			if (change.kind === 'session-ended') {
+				await realtime.endSessions(
+					(v) => v.kind === 'user' && v.sessionId === change.sessionId,
+					'Signed out'
+				);
+			} else if (change.kind === 'user') {
+				await realtime.refreshViewers((v) => v.kind === 'user' && v.userId === change.userId);
+			} else {
+				await realtime.refreshViewers((v) => v.kind === 'wall' && v.tokenId === change.tokenId);
+			}
 		},
 		async stop() {
 			await app.realtime?.close();
@@ -141,6 +161,11 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 			);
 		}
 	};
+	live.onAccessChange((change) => {
+		app.accessChanged(change).catch((error: unknown) => {
+			log.error('could not apply an access change', { error });
+		});
+	});
 	log.info('Interactions Live started', {
 		pbx: `${config.pbx.host}:${config.pbx.port}/${config.pbx.database}`,
 		tenants: lookups.tenants.size,

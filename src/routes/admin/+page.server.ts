@@ -1,6 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { idField, parseFields } from '$lib/params';
+import { idField, idOf, parseFields } from '$lib/params';
 import { getApp, type App } from '$lib/server/app';
 import { UserInputError } from '$lib/server/auth/users';
 import {
@@ -53,14 +53,14 @@ export const load: PageServerLoad = async ({ locals }) => {
 
 /** Reads the user form into the shape Users validates; numbers stay strict. */
 function userFormInput(form: FormData) {
-	const numbers = (key: string) => form.getAll(key).map((value) => Number(value));
+	const numbers = (key: string) => form.getAll(key).map(idOf);
 	const tenant = String(form.get('tenantId') ?? '');
 	const password = String(form.get('password') ?? '');
 	return {
 		username: String(form.get('username') ?? ''),
 		displayName: String(form.get('displayName') ?? ''),
 		role: String(form.get('role') ?? ''),
-		tenantId: tenant === '' ? null : Number(tenant),
+		tenantId: tenant === '' ? null : idOf(tenant),
 		queueIds: numbers('queueIds'),
 		permissions: form.getAll('permissions').map(String),
 		password: password === '' ? undefined : password,
@@ -74,7 +74,10 @@ export const actions: Actions = {
 		const manager = requireManager(locals.viewer);
 		const form = await request.formData();
 		const input = userFormInput(form);
-		const id = Number(form.get('id') || 0);
+		// No id (or 0): a new account; an id that is not exactly one names no account at all.
+		const idText = form.get('id') || '0';
+		const id = idText === '0' ? 0 : idOf(idText);
+		if (Number.isNaN(id)) error(404, 'Not found');
 		const values = { ...input, password: undefined, id };
 		// A CC Admin works inside its tenant only, whatever the form says.
 		if (!canManageAccount(manager, input)) {
@@ -87,8 +90,11 @@ export const actions: Actions = {
 			if (id) {
 				const existing = await app.users.get(id);
 				if (!existing || !canManageAccount(manager, existing)) error(404, 'Not found');
-				await app.users.update(id, input);
+				// Changing one's own password keeps the session doing it; every other one ends.
+				await app.users.update(id, input, { keepSessionId: manager.sessionId });
 				await app.audit.record({ action: 'user_updated', viewer: manager, subject: `user:${id}` });
+				// Open sockets follow at once, wherever the dashboard database lives.
+				await app.accessChanged({ kind: 'user', userId: id });
 			} else {
 				const created = await app.users.create(input);
 				await app.audit.record({
@@ -113,7 +119,7 @@ export const actions: Actions = {
 		const errors: Record<string, string> = { ...parsed.errors };
 		const label = values.label ?? '';
 		const tenantId = values.tenantId ?? 0;
-		const queueIds = form.getAll('queueIds').map(Number);
+		const queueIds = form.getAll('queueIds').map(idOf);
 		if (!label) errors.label = 'Name the screen (1–128 characters)';
 		if (!manageableTenants(manager, app.lookups).some((tenant) => tenant.id === tenantId)) {
 			errors.tenantId = 'Choose a tenant';
@@ -148,6 +154,7 @@ export const actions: Actions = {
 			viewer: manager,
 			subject: `wall:${id}`
 		});
+		await app.accessChanged({ kind: 'wall-token', tokenId: id });
 		return { revoked: id };
 	}
 };

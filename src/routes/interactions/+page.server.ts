@@ -1,11 +1,10 @@
 import { error, redirect } from '@sveltejs/kit';
 import { parseWindowParam, type HistoryWindowKey, type PersonKey } from '$lib/history/person';
 import { getApp, type App } from '$lib/server/app';
-import { parseView } from '$lib/server/history/request';
+import { parseView, withinTimeLimit } from '$lib/server/history/request';
 import {
-	agentInScope,
-	contactInScope,
 	defaultTenant,
+	personInScope,
 	visibleDispositions,
 	visibleQueues,
 	visibleTenants,
@@ -17,18 +16,9 @@ const NO_WINDOW = 'That history window does not exist or is out of your scope';
 
 /** The window's title, when the scope lets the viewer see whose history it is. */
 async function windowTitle(app: App, scope: Scope, key: PersonKey): Promise<string | null> {
-	switch (key.param) {
-		case 'agent': {
-			const agent = agentInScope(scope, app.lookups, Number(key.value));
-			return agent && `Agent history: ${agent.name}`;
-		}
-		case 'contact': {
-			const contact = await contactInScope(scope, app.lookups, app.pbxPool, key.value);
-			return contact && `Client history: ${contact.name}`;
-		}
-		case 'phone':
-			return `Client history: ${key.value}`;
-	}
+	const person = await withinTimeLimit(() => personInScope(scope, app, key));
+	if (!person) return null;
+	return `${person.kind === 'agent' ? 'Agent' : 'Client'} history: ${person.name}`;
 }
 
 /** An open history window, from the URL: `win=contact:<id>`, `win=phone:<n>` or `win=agent:<id>`. */

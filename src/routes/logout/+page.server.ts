@@ -15,10 +15,7 @@ export const actions: Actions = {
 		if (viewer?.kind === 'user') {
 			await app.audit.record({ action: 'sign_out', viewer });
 			// Sockets opened with this session follow within seconds, without a page reload.
-			await app.realtime?.endSessions(
-				(v) => v.kind === 'user' && v.sessionId === viewer.sessionId,
-				'Signed out'
-			);
+			await app.accessChanged({ kind: 'session-ended', sessionId: viewer.sessionId });
 		}
 		redirect(303, '/login');
 	}

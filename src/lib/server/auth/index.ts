@@ -1,9 +1,10 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { Audit } from '../audit';
 import type { Viewer } from '../scope';
-import { decoyHash, verifyPassword } from './password';
+import { decoyHash, hashPassword, needsRehash, verifyPassword, type ScryptCost } from './password';
 import { Sessions, type SessionPolicy } from './sessions';
 import { LoginThrottle, type ThrottlePolicy } from './throttle';
+import { normalizeUsername } from './users';
 import { parseCookies, SESSION_COOKIE, WALL_COOKIE } from './tokens';
 import { WallTokens } from './wall';
 
@@ -22,6 +23,7 @@ export class Auth {
 		private readonly pool: Pool,
 		private readonly audit: Audit,
 		sessionPolicy: SessionPolicy,
+		private readonly passwordCost: ScryptCost,
 		throttlePolicy?: ThrottlePolicy
 	) {
 		this.sessions = new Sessions(pool, sessionPolicy);
@@ -39,9 +41,12 @@ export class Auth {
 		ip: string | null,
 		userAgent: string | null
 	): Promise<SignInResult> {
-		const name = username.trim().toLowerCase();
-		const keys = [`user:${name}`, `ip:${ip ?? 'unknown'}`];
-		const lockedMs = await this.throttle.lockedFor(keys);
+		const name = normalizeUsername(username);
+		const userKey = `user:${name}`;
+		const ipKey = `ip:${ip ?? 'unknown'}`;
+		// The reservation counts this attempt before the password is checked: of many parallel
+		// attempts, only as many as the policy allows are ever evaluated.
+		const lockedMs = await this.throttle.reserve([userKey, ipKey]);
 		if (lockedMs > 0) {
 			const retryAfterSeconds = Math.ceil(lockedMs / 1000);
 			await this.audit.record({
@@ -57,23 +62,37 @@ export class Auth {
 			};
 		}
 		const [rows] = await this.pool.query<RowDataPacket[]>(
-			'SELECT id, password_hash, disabled FROM users WHERE username = ?',
+			'SELECT id, username, password_hash, disabled FROM users WHERE username = ?',
 			[name]
 		);
 		const user = rows[0];
-		const valid = await verifyPassword(
-			password,
-			user ? String(user.password_hash) : await decoyHash()
-		);
+		const stored = user ? String(user.password_hash) : await decoyHash(this.passwordCost);
+		const valid = await verifyPassword(password, stored);
 		if (!user || !valid || Number(user.disabled) === 1) {
-			await this.throttle.fail(keys);
 			await this.audit.record({ action: 'sign_in_failed', actor: name, ip });
 			return { ok: false, error: 'Wrong user name or password.' };
 		}
-		await this.throttle.succeed([`user:${name}`]);
+		if (needsRehash(stored, this.passwordCost))
+			await this.#rehash(Number(user.id), stored, password);
+		await this.throttle.clear([userKey]);
+		await this.throttle.release([ipKey]);
 		const token = await this.sessions.create(Number(user.id), ip, userAgent);
-		await this.audit.record({ action: 'sign_in', actor: name, ip });
+		// The stored name, not the spelling typed: the audit names the account that signed in.
+		await this.audit.record({ action: 'sign_in', actor: String(user.username), ip });
 		return { ok: true, token };
+	}
+
+	/**
+	 * Replaces a hash made at a lower cost, now that the password is known to be right. Only if
+	 * it is still the one checked: a password changed meanwhile is not overwritten.
+	 */
+	async #rehash(userId: number, stored: string, password: string): Promise<void> {
+		const upgraded = await hashPassword(password, this.passwordCost);
+		await this.pool.query('UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?', [
+			upgraded,
+			userId,
+			stored
+		]);
 	}
 
 	/** The viewer of an HTTP request or socket handshake: a session cookie, else a wall token. */

@@ -2,7 +2,7 @@ import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import * as v from 'valibot';
 import type { Lookups } from '../lookups';
 import { ACCESS_PERMISSIONS, type Permission, type Role } from '../scope';
-import { hashPassword } from './password';
+import { hashPassword, type ScryptCost } from './password';
 
 /**
  * Accounts of the dashboard: platform admins, Contact Center Admins and Supervisors. Input is
@@ -10,11 +10,18 @@ import { hashPassword } from './password';
  * same transaction as the account, so a bad form saves nothing.
  */
 
+/**
+ * The one spelling of a user name, on create and on sign-in alike: trimmed, lower case, NFC.
+ * The database compares names byte for byte (utf8mb4_bin), so two spellings never match.
+ */
+export function normalizeUsername(name: string): string {
+	return name.trim().toLowerCase().normalize('NFC');
+}
+
 export const UserInputSchema = v.object({
 	username: v.pipe(
 		v.string(),
-		v.trim(),
-		v.toLowerCase(),
+		v.transform(normalizeUsername),
 		v.regex(/^[a-z0-9._@-]{3,64}$/, 'User name: 3–64 letters, digits, dots, dashes or @')
 	),
 	displayName: v.pipe(
@@ -24,8 +31,17 @@ export const UserInputSchema = v.object({
 		v.maxLength(128, 'Name: at most 128 characters')
 	),
 	role: v.picklist(['platform_admin', 'cc_admin', 'cc_supervisor'], 'Choose a role'),
-	tenantId: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1))),
-	queueIds: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1))), v.maxLength(500)),
+	tenantId: v.nullable(
+		v.pipe(
+			v.number('Choose the tenant first'),
+			v.integer(),
+			v.minValue(1, 'Choose the tenant first')
+		)
+	),
+	queueIds: v.pipe(
+		v.array(v.pipe(v.number('Choose queues by id'), v.integer(), v.minValue(1))),
+		v.maxLength(500)
+	),
 	permissions: v.pipe(
 		v.array(v.picklist(ACCESS_PERMISSIONS)),
 		v.minLength(1, 'Grant cdr or interactions, or the user cannot open the screen')
@@ -61,7 +77,8 @@ export class UserInputError extends Error {
 export class Users {
 	constructor(
 		private readonly pool: Pool,
-		private readonly lookups: Lookups
+		private readonly lookups: Lookups,
+		private readonly passwordCost: ScryptCost
 	) {}
 
 	/** Validates against the schema and the PBX's tenants and queues; throws UserInputError. */
@@ -98,7 +115,7 @@ export class Users {
 
 	async create(input: unknown): Promise<number> {
 		const user = this.validate(input, true);
-		const hash = await hashPassword(user.password ?? '');
+		const hash = await hashPassword(user.password ?? '', this.passwordCost);
 		const conn = await this.pool.getConnection();
 		try {
 			await conn.beginTransaction();
@@ -131,9 +148,18 @@ export class Users {
 		}
 	}
 
-	async update(id: number, input: unknown): Promise<void> {
+	/**
+	 * Saves an account. A disabled account loses every session; a new password ends every
+	 * session but `keepSessionId` (the one of a user changing its own password). Open sockets
+	 * follow through App.accessChanged.
+	 */
+	async update(
+		id: number,
+		input: unknown,
+		options: { keepSessionId?: string } = {}
+	): Promise<void> {
 		const user = this.validate(input, false);
-		const hash = user.password ? await hashPassword(user.password) : null;
+		const hash = user.password ? await hashPassword(user.password, this.passwordCost) : null;
 		const conn = await this.pool.getConnection();
 		try {
 			await conn.beginTransaction();
@@ -160,7 +186,14 @@ export class Users {
 			if (result.affectedRows === 0) throw new UserInputError({ form: 'No such user' });
 			await conn.query('DELETE FROM user_queues WHERE user_id = ?', [id]);
 			await this.#writeQueues(conn, id, user.queueIds);
-			if (user.disabled) await conn.query('DELETE FROM sessions WHERE user_id = ?', [id]);
+			if (user.disabled) {
+				await conn.query('DELETE FROM sessions WHERE user_id = ?', [id]);
+			} else if (hash) {
+				await conn.query('DELETE FROM sessions WHERE user_id = ? AND id <> ?', [
+					id,
+					options.keepSessionId ?? ''
+				]);
+			}
 			await conn.commit();
 		} catch (error) {
 			await conn.rollback();

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import * as v from 'valibot';
+import { STANDARD_COST, TEST_ONLY_COST, type ScryptCost } from '../auth/password';
 
 /**
  * The one config loader: every environment variable the server reads is declared here, validated
@@ -28,10 +29,14 @@ const EnvSchema = v.object({
 	SESSION_IDLE_MINUTES: integer(1, 10080, 480),
 	SESSION_MAX_HOURS: integer(1, 8760, 168),
 	SESSION_SWEEP_MS: integer(100, 600000, 30000),
+	HISTORY_QUERY_TIMEOUT_SECONDS: integer(1, 3600, 30),
+	EXPORT_MAX_PER_USER: integer(1, 50, 2),
+	EXPORT_MAX_TOTAL: integer(1, 500, 4),
 	RECORDINGS_ROOT: v.optional(v.string(), './recordings'),
 	ORIGIN: v.optional(v.pipe(v.string(), v.url())),
 	REDIS_URL: v.optional(v.pipe(v.string(), v.url())),
-	LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info')
+	LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
+	PASSWORD_HASHING: v.optional(v.picklist(['standard', 'fast-insecure-for-tests']), 'standard')
 });
 
 export interface DatabaseTarget {
@@ -54,11 +59,17 @@ export interface Config {
 	sessionMaxMs: number;
 	/** How often open sockets are checked against their session's absolute expiry. */
 	sessionSweepMs: number;
+	/** History, count and export statements past this are stopped (max_statement_time). */
+	historyQueryTimeoutSeconds: number;
+	/** Exports streaming at once: per user, and on this node in all. */
+	exportLimits: { perUser: number; total: number };
 	recordingsRoot: string;
 	/** The public origin (adapter-node's ORIGIN); sockets from other origins are refused. */
 	origin: string | undefined;
 	redisUrl: string | undefined;
 	logLevel: 'debug' | 'info' | 'warn' | 'error';
+	/** scrypt cost of new password hashes (and the cost older ones are raised to). */
+	passwordCost: ScryptCost;
 }
 
 export class ConfigError extends Error {}
@@ -100,10 +111,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
 		sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
 		sessionSweepMs: e.SESSION_SWEEP_MS,
+		historyQueryTimeoutSeconds: e.HISTORY_QUERY_TIMEOUT_SECONDS,
+		exportLimits: { perUser: e.EXPORT_MAX_PER_USER, total: e.EXPORT_MAX_TOTAL },
 		// Absolute once, here: recording paths are checked against it with a prefix test.
 		recordingsRoot: path.resolve(e.RECORDINGS_ROOT),
 		origin: e.ORIGIN,
 		redisUrl: e.REDIS_URL,
-		logLevel: e.LOG_LEVEL
+		logLevel: e.LOG_LEVEL,
+		passwordCost: e.PASSWORD_HASHING === 'standard' ? STANDARD_COST : TEST_ONLY_COST
 	};
 }

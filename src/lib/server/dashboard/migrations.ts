@@ -94,10 +94,33 @@ const MIGRATIONS: { version: number; name: string; sql: string[] }[] = [
 				PRIMARY KEY (tenant_id, queue_id)
 			) ENGINE=InnoDB`
 		]
+	},
+	{
+		version: 3,
+		name: 'utf8mb4 with exact (binary) comparison',
+		// Tables were created in the server's default character set (latin1_swedish_ci on a stock
+		// MariaDB): a user name outside Latin-1 failed with "Illegal mix of collations", and the
+		// accent-insensitive comparison let `supervisór` sign in as `supervisor`. CONVERT rewrites
+		// the existing rows; user names are compared byte for byte from now on, after the one
+		// normalisation (normalizeUsername) on the way in.
+		sql: [
+			'ALTER DATABASE CHARACTER SET utf8mb4 COLLATE utf8mb4_bin',
+			...[
+				'schema_migrations',
+				'users',
+				'user_queues',
+				'sessions',
+				'wall_tokens',
+				'audit_log',
+				'login_throttle',
+				'queue_thresholds'
+			].map((table) => `ALTER TABLE ${table} CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`)
+		]
 	}
 ];
 
-export async function migrate(pool: Pool, log: Logger): Promise<void> {
+/** Brings the schema up to the newest version (or to `target`, for tests of a migration). */
+export async function migrate(pool: Pool, log: Logger, target = Infinity): Promise<void> {
 	const conn = await pool.getConnection();
 	try {
 		const [[lock]] = await conn.query<RowDataPacket[]>(
@@ -105,7 +128,7 @@ export async function migrate(pool: Pool, log: Logger): Promise<void> {
 		);
 		if (Number(lock.ok) !== 1) throw new Error('Timed out waiting for the migration lock');
 		try {
-			await applyPending(conn, log);
+			await applyPending(conn, log, target);
 		} finally {
 			await conn.query("SELECT RELEASE_LOCK('interactions_live_migrate')");
 		}
@@ -114,7 +137,7 @@ export async function migrate(pool: Pool, log: Logger): Promise<void> {
 	}
 }
 
-async function applyPending(conn: Connection, log: Logger): Promise<void> {
+async function applyPending(conn: Connection, log: Logger, target: number): Promise<void> {
 	await conn.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INT UNSIGNED NOT NULL PRIMARY KEY,
 		name VARCHAR(128) NOT NULL,
@@ -123,7 +146,7 @@ async function applyPending(conn: Connection, log: Logger): Promise<void> {
 	const [rows] = await conn.query<RowDataPacket[]>('SELECT version FROM schema_migrations');
 	const applied = new Set(rows.map((row) => Number(row.version)));
 	for (const migration of MIGRATIONS) {
-		if (applied.has(migration.version)) continue;
+		if (applied.has(migration.version) || migration.version > target) continue;
 		// DDL commits implicitly in MariaDB; each statement is written to be re-runnable by hand.
 		for (const statement of migration.sql) await conn.query(statement);
 		await conn.query('INSERT INTO schema_migrations (version, name) VALUES (?, ?)', [

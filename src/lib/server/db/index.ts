@@ -46,3 +46,17 @@ export function msToSqlTime(ms: number): string {
 export function escapeId(name: string): string {
 	return mysql.escapeId(name);
 }
+
+/**
+ * A statement MariaDB stops after `seconds` (max_statement_time): a history view over years of
+ * rows must not hold a connection and the disks for minutes. It fails with isStatementTimeout.
+ */
+export function timeLimited(sql: string, seconds: number): string {
+	return `SET STATEMENT max_statement_time = ${Number(seconds)} FOR ${sql}`;
+}
+
+/** ER_STATEMENT_TIMEOUT (1969): the statement ran past max_statement_time. */
+export function isStatementTimeout(error: unknown): boolean {
+	const { errno, code } = (error ?? {}) as { errno?: unknown; code?: unknown };
+	return errno === 1969 || code === 'ER_STATEMENT_TIMEOUT';
+}

@@ -3,7 +3,7 @@ import { matchesFilters } from '$lib/filters';
 import type { Interaction, TenantInfo } from '$lib/interaction';
 import { compareRows } from '$lib/live/sort';
 import type { App } from '../app';
-import { escapeId } from '../db';
+import { escapeId, timeLimited } from '../db';
 import { keyset, type HistoryRequest } from '../history';
 import type { Cursor } from '../history/cursor';
 import { historyWhere } from '../history/where';
@@ -60,7 +60,7 @@ function eachRow(pool: Pool, sql: string, params: unknown[], onRow: (raw: RawRow
  * only churn.
  */
 export function historyBatches(app: App, request: ExportRequest): Batches {
-	const { pool, database, lookups } = app.history;
+	const { pool, database, lookups, timeoutSeconds } = app.history;
 	const { scope, filters, range } = request;
 	const db = escapeId(database);
 	const indexed = { ...filters, agent: '', channel: null, did: '', disposition: '' };
@@ -70,8 +70,11 @@ export function historyBatches(app: App, request: ExportRequest): Batches {
 		const { after, orderBy, column } = keyset(filters.sort, filters.dir, cursor, keys.params);
 		keys.params.push(EXPORT_BATCH);
 		const [page] = await pool.query<RowDataPacket[]>(
-			`SELECT c.id, ${column} AS sort_value FROM ${db}.closed_interactions c
-			  WHERE ${keys.sql}${after} ORDER BY ${orderBy} LIMIT ?`,
+			timeLimited(
+				`SELECT c.id, ${column} AS sort_value FROM ${db}.closed_interactions c
+				  WHERE ${keys.sql}${after} ORDER BY ${orderBy} LIMIT ?`,
+				timeoutSeconds
+			),
 			keys.params
 		);
 		const last = page[page.length - 1];
@@ -82,7 +85,7 @@ export function historyBatches(app: App, request: ExportRequest): Batches {
 		const sql = `SELECT ${EXPORT_COLUMNS}, k.name AS contact_name
 		  FROM ${db}.closed_interactions c LEFT JOIN ${db}.crm_contacts k ON k.id = c.crm_contact_id
 		 WHERE ${where.sql} AND c.id IN (?) ORDER BY ${orderBy}`;
-		await eachRow(pool, sql, where.params, (raw) => {
+		await eachRow(pool, timeLimited(sql, timeoutSeconds), where.params, (raw) => {
 			const row = toInteraction(raw, 'closed', lookups);
 			if (!row) return;
 			if (raw.contact_name !== null) row.clientName = String(raw.contact_name);

@@ -14,11 +14,13 @@ import { zonedTimestamps } from './timestamps';
 export type { ExportRequest } from './batches';
 export { exportFileName } from './csv';
 
+/** `finished` runs once when the stream ends, however it ends (done, failed, cancelled). */
 export function exportCsv(
 	app: App,
 	request: ExportRequest,
-	viewer: Viewer
-): ReadableStream<Uint8Array> {
+	viewer: Viewer,
+	finished: () => void = () => {}
+): Promise<ReadableStream<Uint8Array>> {
 	const nowMs = Date.now();
 	const timestamp = zonedTimestamps(request.tenant.timezone);
 	const rows =
@@ -39,8 +41,17 @@ export function exportCsv(
 			context.rows++;
 		});
 	return textStream(head, next, {
-		done: () => log.info('export done', context),
-		failed: (error) => log.error('export failed', { ...context, error }),
-		cancelled: () => log.info('export cancelled', context)
+		done: () => {
+			finished();
+			log.info('export done', context);
+		},
+		failed: (error) => {
+			finished();
+			log.error('export failed', { ...context, error });
+		},
+		cancelled: () => {
+			finished();
+			log.info('export cancelled', context);
+		}
 	});
 }

@@ -40,19 +40,34 @@ class ChunkWriter {
 	}
 }
 
-/** `head` at once, then `next`'s batches as they are pulled. */
-export function textStream(
+/**
+ * `head` and the first batch, then the other batches as they are pulled. The first batch is read
+ * before the stream is handed over, so its failure (a statement timeout) can still be answered
+ * with a status instead of a truncated file.
+ */
+export async function textStream(
 	head: string,
 	next: TextBatches,
 	events: StreamEvents
-): ReadableStream<Uint8Array> {
+): Promise<ReadableStream<Uint8Array>> {
 	const writer = new ChunkWriter();
 	const write = (text: string) => writer.write(text);
+	writer.write(head);
+	let more: boolean;
+	try {
+		more = await next(write);
+	} catch (error) {
+		events.failed(error);
+		throw error;
+	}
 	let cancelled = false;
 	return new ReadableStream<Uint8Array>({
 		start(controller) {
-			writer.write(head);
 			controller.enqueue(writer.take()!);
+			if (!more) {
+				controller.close();
+				events.done();
+			}
 		},
 		async pull(controller) {
 			try {

@@ -1,11 +1,11 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { SortKey, ViewFilters } from '$lib/filters';
 import type { RowsPage } from '$lib/interaction';
-import { escapeId } from '../db';
+import { escapeId, timeLimited } from '../db';
 import { CLOSED_COLUMNS } from '../interactions/map';
 import type { Lookups } from '../lookups';
 import type { Scope } from '../scope';
-import { encodeCursor, type Cursor } from './cursor';
+import { encodeCursor, type Cursor, type CursorKind } from './cursor';
 import { enrichRows } from './enrich';
 import { historyWhere } from './where';
 
@@ -16,6 +16,8 @@ export interface HistoryDeps {
 	database: string;
 	lookups: Lookups;
 	recordingsRoot: string;
+	/** Each history, count and export statement is stopped after this (see timeLimited). */
+	timeoutSeconds: number;
 }
 
 export interface HistoryRequest {
@@ -32,6 +34,11 @@ const SORT_COLUMNS: Partial<Record<SortKey, string>> = {
 };
 
 export const MAX_PAGE = 500;
+
+/** What a cursor of a page in this order holds (see decodeCursor). */
+export function cursorKind(sort: SortKey): CursorKind {
+	return sort === 'duration' || sort === 'acw' ? 'number' : 'time';
+}
 
 /** ORDER BY and the keyset condition for "strictly after the cursor" in that order. */
 export function keyset(
@@ -69,10 +76,13 @@ export async function historyPage(
 	);
 	params.push(limit + 1);
 	const [raws] = await deps.pool.query<RowDataPacket[]>(
-		`SELECT ${CLOSED_COLUMNS}, ${column} AS sort_value
-		   FROM ${escapeId(deps.database)}.closed_interactions c
-		  WHERE ${sql}${after}
-		  ORDER BY ${orderBy} LIMIT ?`,
+		timeLimited(
+			`SELECT ${CLOSED_COLUMNS}, ${column} AS sort_value
+			   FROM ${escapeId(deps.database)}.closed_interactions c
+			  WHERE ${sql}${after}
+			  ORDER BY ${orderBy} LIMIT ?`,
+			deps.timeoutSeconds
+		),
 		params
 	);
 	const more = raws.length > limit;
@@ -94,7 +104,10 @@ export async function historyPage(
 export async function historyCount(deps: HistoryDeps, request: HistoryRequest): Promise<number> {
 	const { sql, params } = historyWhere(request.scope, request.filters, request.range, deps.lookups);
 	const [[row]] = await deps.pool.query<RowDataPacket[]>(
-		`SELECT COUNT(*) AS n FROM ${escapeId(deps.database)}.closed_interactions c WHERE ${sql}`,
+		timeLimited(
+			`SELECT COUNT(*) AS n FROM ${escapeId(deps.database)}.closed_interactions c WHERE ${sql}`,
+			deps.timeoutSeconds
+		),
 		params
 	);
 	return Number(row.n);

@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { PersonKey } from '$lib/history/person';
 import type { RowsPage, Source } from '$lib/interaction';
-import { escapeId } from '../db';
+import { escapeId, timeLimited } from '../db';
 import { ACTIVE_COLUMNS, CLOSED_COLUMNS, type RawRow } from '../interactions/map';
 import { scopeSql, type Scope } from '../scope';
 import { encodeCursor, type Cursor } from './cursor';
@@ -38,8 +38,11 @@ export async function personHistoryPage(
 		const params: unknown[] = [];
 		const where = `${scopeSql(scope, 'c', params)} AND ${keySql(key, params)}`;
 		const [active] = await deps.pool.query<RowDataPacket[]>(
-			`SELECT ${ACTIVE_COLUMNS} FROM ${db}.active_interactions c WHERE ${where}
-			  ORDER BY c.created_at DESC, c.id DESC`,
+			timeLimited(
+				`SELECT ${ACTIVE_COLUMNS} FROM ${db}.active_interactions c WHERE ${where}
+				  ORDER BY c.created_at DESC, c.id DESC`,
+				deps.timeoutSeconds
+			),
 			params
 		);
 		for (const raw of active) raws.push({ raw, source: 'active' });
@@ -52,8 +55,11 @@ export async function personHistoryPage(
 	}
 	params.push(limit + 1);
 	const [closed] = await deps.pool.query<RowDataPacket[]>(
-		`SELECT ${CLOSED_COLUMNS}, c.created_at AS sort_value FROM ${db}.closed_interactions c
-		  WHERE ${where} ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
+		timeLimited(
+			`SELECT ${CLOSED_COLUMNS}, c.created_at AS sort_value FROM ${db}.closed_interactions c
+			  WHERE ${where} ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
+			deps.timeoutSeconds
+		),
 		params
 	);
 	const more = closed.length > limit;

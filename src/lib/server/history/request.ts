@@ -3,10 +3,11 @@ import { parseViewParams, rangeBounds, type FieldErrors, type ViewFilters } from
 import type { TenantInfo } from '$lib/interaction';
 import { intField, parseFields } from '$lib/params';
 import type { App } from '../app';
+import { isStatementTimeout } from '../db';
 import { visibleDispositions, visibleQueues, type Scope, type Viewer } from '../scope';
 import { requestScope } from '../scope/http';
 import { CursorError, decodeCursor, type Cursor } from './cursor';
-import type { HistoryRequest } from './index';
+import { cursorKind, type HistoryRequest } from './index';
 
 /**
  * The edge of every history path (page, API, export): the URL is parsed into a view, checked
@@ -55,7 +56,7 @@ export function historyRequestOrThrow(
 	const errors: Record<string, string> = { ...view.errors } as Record<string, string>;
 	let cursor: Cursor | null = null;
 	try {
-		cursor = decodeCursor(url.searchParams.get('cursor'));
+		cursor = decodeCursor(url.searchParams.get('cursor'), cursorKind(view.filters.sort));
 	} catch (e) {
 		if (!(e instanceof CursorError)) throw e;
 		errors.cursor = e.message;
@@ -78,4 +79,17 @@ export function historyRequestOrThrow(
 		cursor,
 		limit
 	};
+}
+
+export const TOO_SLOW =
+	'This view took too long to read: narrow the date range or the filters, or try again later.';
+
+/** A history statement stopped by its time limit answers 503 with a message, never a 500. */
+export async function withinTimeLimit<T>(work: () => Promise<T>): Promise<T> {
+	try {
+		return await work();
+	} catch (e) {
+		if (isStatementTimeout(e)) error(503, { message: TOO_SLOW });
+		throw e;
+	}
 }

@@ -8,7 +8,14 @@ import type { BinlogCheckpoint, ChangeLog } from '../changelog';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { Lookups } from '../lookups';
-import { canSee, projectChange, type TenantScope } from '../scope';
+import {
+	canSee,
+	projectChange,
+	viewChange,
+	viewRow,
+	type RowView,
+	type TenantScope
+} from '../scope';
 import { ACCESS_TABLES, accessChangesOf, type AccessChange } from './access';
 import { contactIdsOf, draftCommit } from './commits';
 import { loadSnapshot } from './snapshot';
@@ -73,7 +80,12 @@ export class LiveService {
 	 * scope, when the log still keeps them; otherwise a snapshot of the rows its scope admits.
 	 * Either answer carries the sequence it brings the screen up to.
 	 */
-	async catchUp({ scope, tenant }: TenantScope, resume?: LogPosition): Promise<CatchUp> {
+	async catchUp(
+		{ scope, tenant }: TenantScope,
+		resume?: LogPosition,
+		/** Which fields of a row the screen is sent (a wall: only what the board renders). */
+		view: RowView = 'full'
+	): Promise<CatchUp> {
 		if (resume && resume.epoch === this.changeLog.epoch) {
 			const epoch = this.changeLog.epoch;
 			const missed = await this.changeLog.since(resume.seq);
@@ -81,7 +93,7 @@ export class LiveService {
 				const changes = [];
 				for (const change of missed) {
 					const visible = projectChange(change, scope);
-					if (visible) changes.push(visible);
+					if (visible) changes.push(viewChange(visible, view));
 				}
 				// The last change read, visible or not: the screen has seen everything up to it.
 				const seq = missed.at(-1)?.seq ?? resume.seq;
@@ -89,7 +101,9 @@ export class LiveService {
 			}
 		}
 		const { epoch, seq } = this.position();
-		const rows = this.state.rows(scope.tenantId, (row) => canSee(scope, row));
+		const rows = this.state
+			.rows(scope.tenantId, (row) => canSee(scope, row))
+			.map((row) => viewRow(row, view));
 		return { kind: 'snapshot', snapshot: { epoch, seq, tenant, serverTime: Date.now(), rows } };
 	}
 

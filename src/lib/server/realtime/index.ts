@@ -11,9 +11,18 @@ import {
 import type { LiveService } from '../live';
 import type { Logger } from '../log';
 import type { Lookups } from '../lookups';
-import { resolveScope, ScopeError, type Scope, type TenantScope, type Viewer } from '../scope';
+import {
+	resolveScope,
+	rowViewOf,
+	ScopeError,
+	viewChange,
+	type Scope,
+	type TenantScope,
+	type Viewer
+} from '../scope';
+import { RateLimit, RefusalAudits, SUBSCRIBE_BURST, SUBSCRIBE_REFILL_MS } from './limits';
 import { isSameOrigin } from './origin';
-import { deliveriesOf, roomsFor } from './rooms';
+import { deliveriesOf, roomsFor, type Delivery } from './rooms';
 import { watchViewers } from './viewers';
 
 /**
@@ -46,6 +55,10 @@ export interface RealtimeDeps {
 interface SocketData {
 	viewer: Viewer;
 	scope: Scope | null;
+	subscribes: RateLimit;
+	refusals: RefusalAudits;
+	/** A re-check of the viewer in progress (access changed, log restarted): subscribes wait. */
+	recheck?: Promise<void>;
 }
 
 export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
@@ -76,13 +89,27 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			.authenticate(socket.request.headers, socket.handshake.auth)
 			.then((viewer) => {
 				if (!viewer) return next(new Error('unauthorized'));
-				socket.data = { viewer, scope: null };
+				socket.data = {
+					viewer,
+					scope: null,
+					subscribes: new RateLimit(SUBSCRIBE_BURST, SUBSCRIBE_REFILL_MS),
+					refusals: new RefusalAudits()
+				};
 				next();
 			})
 			.catch((error: unknown) => {
 				log.error('socket authentication failed', { error });
 				next(new Error('unauthorized'));
 			});
+	});
+
+	const viewers = watchViewers({
+		io,
+		log,
+		authenticate: deps.authenticate,
+		touchSessions: deps.touchSessions,
+		leaveLiveRooms,
+		sessionSweepMs: deps.sessionSweepMs ?? 30_000
 	});
 
 	io.on('connection', (socket: LiveSocket) => {
@@ -105,7 +132,16 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 	});
 
 	async function subscribe(socket: LiveSocket, request: unknown): Promise<SubscribeReply> {
-		const parsed = v.safeParse(SubscribeRequestSchema, request ?? {});
+		if (!socket.data.subscribes.take()) {
+			return { ok: false, error: 'Too many subscribe requests: wait a few seconds' };
+		}
+		// Never subscribe on access that is being re-checked: wait for the verdict.
+		if (socket.data.recheck) await socket.data.recheck;
+		if (socket.disconnected) return { ok: false, error: 'Your access has ended' };
+		// An array passes valibot's object check (it is one, with no keys): not a request either.
+		const parsed = Array.isArray(request)
+			? v.safeParse(SubscribeRequestSchema, null)
+			: v.safeParse(SubscribeRequestSchema, request ?? {});
 		if (!parsed.success) {
 			return { ok: false, error: `Invalid subscribe request: ${parsed.issues[0].message}` };
 		}
@@ -115,7 +151,8 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			resolved = resolveScope(socket.data.viewer, deps.lookups, { tenantId, queueIds });
 		} catch (error) {
 			if (!(error instanceof ScopeError)) throw error;
-			if (error.refusal) {
+			// One row per kind of refusal per socket per minute: a flood is one row, not hundreds.
+			if (error.refusal && socket.data.refusals.shouldRecord(error.message)) {
 				deps.auditRefusal(socket.data.viewer, `socket subscribe: ${error.message}`);
 			}
 			return { ok: false, error: error.message };
@@ -123,10 +160,11 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		// Join before catching up: a change emitted while the catch-up is read still reaches this
 		// socket, and the client drops whatever the reply already covers (by seq).
 		const { scope } = resolved;
+		const view = rowViewOf(socket.data.viewer);
 		leaveLiveRooms(socket);
 		socket.data.scope = scope;
-		void socket.join(roomsFor(scope));
-		const caughtUp = await live.catchUp(resolved, resume);
+		void socket.join(roomsFor(scope, view));
+		const caughtUp = await live.catchUp(resolved, resume, view);
 		// The viewer's access changed (or it subscribed again) meanwhile: that path answers it.
 		if (socket.data.scope !== scope) return { ok: false, error: 'Superseded' };
 		return { ok: true, ...caughtUp };
@@ -136,15 +174,25 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
 	}
 
+	// Wall sockets on this node: without any, changes are not projected and encoded for walls.
+	let walls = 0;
+	io.on('connection', (socket: LiveSocket) => {
+		if (rowViewOf(socket.data.viewer) !== 'wall') return;
+		walls++;
+		socket.once('disconnect', () => walls--);
+	});
+
 	const unsubscribeLog = live.changeLog.subscribe((changes) => {
 		const epoch = live.changeLog.epoch;
+		const emit = (delivery: Delivery) =>
+			io.local
+				.to(delivery.to)
+				.except(delivery.except)
+				.emit('live:changes', { epoch, changes: [delivery.change] });
 		for (const change of changes) {
-			for (const delivery of deliveriesOf(change)) {
-				io.local
-					.to(delivery.to)
-					.except(delivery.except)
-					.emit('live:changes', { epoch, changes: [delivery.change] });
-			}
+			for (const delivery of deliveriesOf(change)) emit(delivery);
+			if (walls === 0) continue;
+			for (const delivery of deliveriesOf(viewChange(change, 'wall'), 'wall')) emit(delivery);
 		}
 	});
 
@@ -153,22 +201,15 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			leaveLiveRooms(socket);
 			socket.data.scope = null;
 		}
-		io.local.emit('live:resync', { reason });
+		// Access changes in the lost stretch of binlog were never seen: every viewer is checked
+		// again before it is told to subscribe (and a subscribe of its own waits for the check).
+		viewers.recheckAll((socket) => socket.emit('live:resync', { reason }));
 	});
 
 	const heartbeat = setInterval(() => {
 		io.local.emit('live:heartbeat', { ...live.position(), serverTime: Date.now() });
 	}, HEARTBEAT_INTERVAL_MS);
 	heartbeat.unref();
-
-	const viewers = watchViewers({
-		io,
-		log,
-		authenticate: deps.authenticate,
-		touchSessions: deps.touchSessions,
-		leaveLiveRooms,
-		sessionSweepMs: deps.sessionSweepMs ?? 30_000
-	});
 
 	return {
 		io,

@@ -4,8 +4,9 @@ import type { LiveSocket, RealtimeDeps, RealtimeServer } from './index';
 
 /**
  * Open sockets whose viewer's access changes: ended (signed out, disabled, token revoked,
- * session expired) or re-resolved (queues re-assigned). A viewer whose scope changed leaves its
- * rooms and is told to subscribe again, which re-checks the scope from scratch.
+ * session expired, password changed) or re-resolved (queues re-assigned). A viewer whose scope
+ * changed leaves its rooms and is told to subscribe again, which re-checks the scope from
+ * scratch. A socket whose viewer cannot be re-checked is closed: it never keeps old access.
  */
 
 export interface ViewerDeps extends Pick<RealtimeDeps, 'authenticate' | 'touchSessions'> {
@@ -23,6 +24,12 @@ function scopeKey(viewer: Viewer): string {
 		: `user:${viewer.role}:${viewer.tenantId}:${viewer.queueIds.join(',')}:${viewer.permissions.join(',')}`;
 }
 
+/** The same session or token as before: anything else (e.g. a fallback cookie) is not. */
+function samePrincipal(before: Viewer, after: Viewer): boolean {
+	if (before.kind === 'wall') return after.kind === 'wall' && after.tokenId === before.tokenId;
+	return after.kind === 'user' && after.sessionId === before.sessionId;
+}
+
 export function endSocket(socket: LiveSocket, reason: string): void {
 	socket.emit('session:ended', { reason });
 	socket.disconnect(true);
@@ -34,6 +41,38 @@ export function watchViewers(deps: ViewerDeps) {
 	async function matching(match: (viewer: Viewer) => boolean): Promise<LiveSocket[]> {
 		const sockets = await io.local.fetchSockets();
 		return sockets.filter((s) => match(s.data.viewer)) as unknown as LiveSocket[];
+	}
+
+	/**
+	 * Re-resolves a socket's viewer from its handshake. Resolves whether the socket stays open:
+	 * no viewer, another one, or a failure to check ends it. Subscribes wait for it.
+	 */
+	function recheck(socket: LiveSocket): Promise<{ open: boolean; scopeChanged: boolean }> {
+		// One check at a time per socket: an admin action and its binlog echo arrive together, and
+		// the second must compare with what the first found, not resync the socket again.
+		const previous = socket.data.recheck ?? Promise.resolve();
+		let before = socket.data.viewer;
+		const authenticated = previous.then(() => {
+			before = socket.data.viewer;
+			return deps.authenticate(socket.request.headers, socket.handshake.auth);
+		});
+		const checked = authenticated.then(
+			(viewer) => {
+				if (!viewer || !samePrincipal(before, viewer)) {
+					endSocket(socket, 'Your access has ended');
+					return { open: false, scopeChanged: true };
+				}
+				socket.data.viewer = viewer;
+				return { open: true, scopeChanged: scopeKey(before) !== scopeKey(viewer) };
+			},
+			(error: unknown) => {
+				log.error('could not re-check a viewer: closing its socket', { error });
+				endSocket(socket, 'Your access could not be checked');
+				return { open: false, scopeChanged: true };
+			}
+		);
+		socket.data.recheck = checked.then(() => undefined);
+		return checked;
 	}
 
 	// Sessions end at their absolute expiry even while a socket is open; sockets in use keep
@@ -62,24 +101,28 @@ export function watchViewers(deps: ViewerDeps) {
 		},
 		/** Re-resolves matching viewers (e.g. changed queue assignment) and makes them resubscribe. */
 		async refreshViewers(match: (viewer: Viewer) => boolean): Promise<number> {
-			let refreshed = 0;
-			for (const socket of await matching(match)) {
-				const viewer = await deps.authenticate(socket.request.headers, socket.handshake.auth);
-				if (!viewer) {
-					endSocket(socket, 'Your access has ended');
-				} else {
-					const before = socket.data.viewer;
-					socket.data.viewer = viewer;
+			const sockets = await matching(match);
+			await Promise.all(
+				sockets.map(async (socket) => {
+					const { open, scopeChanged } = await recheck(socket);
 					// Resubscribing re-checks the scope from scratch; skip it when nothing it uses changed.
-					if (scopeKey(before) !== scopeKey(viewer)) {
+					if (open && scopeChanged) {
 						deps.leaveLiveRooms(socket);
 						socket.data.scope = null;
 						socket.emit('live:resync', { reason: 'Your access changed' });
 					}
-				}
-				refreshed++;
+				})
+			);
+			return sockets.length;
+		},
+		/**
+		 * Every socket, before it may subscribe again after the log restarted: access changes in
+		 * the lost stretch of binlog were never seen.
+		 */
+		recheckAll(onOpen: (socket: LiveSocket) => void): void {
+			for (const socket of io.of('/').sockets.values()) {
+				void recheck(socket).then(({ open }) => open && onOpen(socket));
 			}
-			return refreshed;
 		},
 		stop(): void {
 			clearInterval(sweep);

@@ -1,5 +1,6 @@
 import { error, isHttpError, json } from '@sveltejs/kit';
 import * as v from 'valibot';
+import { parseFields } from '$lib/params';
 import type { App } from '../app';
 import { defaultTenant, NO_SUCH_TENANT, resolveScope, type TenantScope } from './resolve';
 import { ScopeError } from './rules';
@@ -16,13 +17,11 @@ const TenantParamSchema = v.pipe(
 	v.transform(Number)
 );
 
-/** `?tenant=` of a URL; absent or empty means "not asked". */
+/** `?tenant=` of a URL; absent or empty means "not asked"; given twice, or not an id, is a 400. */
 export function tenantParam(url: URL): number | undefined {
-	const raw = url.searchParams.get('tenant');
-	if (raw === null || raw === '') return undefined;
-	const parsed = v.safeParse(TenantParamSchema, raw);
-	if (!parsed.success) error(400, parsed.issues[0].message);
-	return parsed.output;
+	const { values, errors } = parseFields(url.searchParams, { tenant: TenantParamSchema });
+	if (errors.tenant) error(400, errors.tenant);
+	return values.tenant;
 }
 
 export interface RequestScopeOptions {

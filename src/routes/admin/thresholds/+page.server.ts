@@ -1,4 +1,5 @@
 import { error, fail } from '@sveltejs/kit';
+import { idField, parseFields } from '$lib/params';
 import { getApp, type App } from '$lib/server/app';
 import { managedTenant, manageableTenants, visibleQueues, type Viewer } from '$lib/server/scope';
 import { requireManager, tenantParam } from '$lib/server/scope/http';
@@ -33,14 +34,20 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	};
 };
 
+const TARGET_FIELDS = { tenantId: idField('Choose a tenant'), queueId: idField('Choose a queue') };
+
 /** The queue a form names, if it belongs to a tenant the manager may manage. */
 async function target(request: Request, locals: { viewer: Viewer | null }) {
 	const app = await getApp();
 	const manager = requireManager(locals.viewer);
 	const form = await request.formData();
-	const requested = Number(form.get('tenantId'));
-	const tenantId = managedTenant(manager, app.lookups, requested)?.id;
-	const queueId = Number(form.get('queueId'));
+	const { values, errors } = parseFields(form, TARGET_FIELDS);
+	// A tenant or queue that is not exactly an id (` 1`, `1.0`) is no tenant or queue at all.
+	const valid = !errors.tenantId && !errors.queueId;
+	const tenantId = valid
+		? managedTenant(manager, app.lookups, values.tenantId ?? 0)?.id
+		: undefined;
+	const queueId = values.queueId ?? 0;
 	const allowed = tenantId !== undefined && app.lookups.queues.get(queueId)?.tenantId === tenantId;
 	return { app, manager, form, tenantId: tenantId ?? 0, queueId, allowed };
 }

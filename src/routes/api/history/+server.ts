@@ -4,7 +4,8 @@ import { intField, parseFields } from '$lib/params';
 import { getApp } from '$lib/server/app';
 import { CursorError, decodeCursor } from '$lib/server/history/cursor';
 import { personHistoryPage } from '$lib/server/history/person';
-import { agentInScope } from '$lib/server/scope';
+import { withinTimeLimit } from '$lib/server/history/request';
+import { personInScope } from '$lib/server/scope';
 import { requestScope } from '$lib/server/scope/http';
 import type { RequestHandler } from './$types';
 
@@ -18,19 +19,17 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 	const app = await getApp();
 	const { scope } = requestScope(app, locals.viewer, url);
 	const params = url.searchParams;
-	const given = PERSON_PARAMS.filter((param) => params.get(param));
+	// Present counts, even empty: `contact=1&agent=` names two people, not one.
+	const given = PERSON_PARAMS.filter((param) => params.has(param));
 	const key: PersonKey | { error: string } =
 		given.length === 1
 			? parsePersonKey(given[0], params.get(given[0]) ?? '')
 			: { error: 'Give one of contact (CRM id), phone (up to 32 characters) or agent (id)' };
 	if ('error' in key) error(400, { message: key.error });
-	// An agent of another tenant reads exactly like an agent that does not exist.
-	if (key.param === 'agent' && !agentInScope(scope, app.lookups, Number(key.value))) {
-		error(404, 'Not found');
-	}
 	let cursor;
 	try {
-		cursor = decodeCursor(params.get('cursor'));
+		// Person history pages by created_at (see personHistoryPage).
+		cursor = decodeCursor(params.get('cursor'), 'time');
 	} catch (e) {
 		if (e instanceof CursorError) error(400, { message: e.message, errors: { cursor: e.message } });
 		throw e;
@@ -38,5 +37,11 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 	const paging = parseFields(params, PERSON_PAGING);
 	if (paging.errors.limit) error(400, { message: paging.errors.limit });
 	const limit = paging.values.limit ?? 50;
-	return json(await personHistoryPage(app.history, scope, key, cursor, limit));
+	// A person the scope does not show on any row reads exactly like one that does not exist.
+	const page = await withinTimeLimit(async () => {
+		if (!(await personInScope(scope, app, key))) return null;
+		return personHistoryPage(app.history, scope, key, cursor, limit);
+	});
+	if (!page) error(404, 'Not found');
+	return json(page);
 };

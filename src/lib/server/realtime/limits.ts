@@ -1,0 +1,52 @@
+/**
+ * Per-socket limits. Every subscribe resolves a scope, joins rooms and reads a snapshot or a
+ * replay, and a refusal writes an audit row: a scripted client looping on `live:subscribe` must
+ * cost the server no more than a screen does.
+ */
+
+/** Subscribes a socket may burst, and how fast it earns new ones. Screens subscribe a handful
+ * of times an hour (connect, reconnect, resync, access change). */
+export const SUBSCRIBE_BURST = 20;
+export const SUBSCRIBE_REFILL_MS = 1000;
+
+/** One audit row per refused reason per socket in this window. */
+export const REFUSAL_AUDIT_WINDOW_MS = 60_000;
+
+/** A token bucket: `take` says whether one more event fits. */
+export class RateLimit {
+	#tokens: number;
+	#at: number;
+
+	constructor(
+		private readonly burst: number,
+		private readonly refillMs: number,
+		now = Date.now()
+	) {
+		this.#tokens = burst;
+		this.#at = now;
+	}
+
+	take(now = Date.now()): boolean {
+		this.#tokens = Math.min(this.burst, this.#tokens + (now - this.#at) / this.refillMs);
+		this.#at = now;
+		if (this.#tokens < 1) return false;
+		this.#tokens--;
+		return true;
+	}
+}
+
+/**
+ * Whether a refusal is worth an audit row: the first of its kind on the socket in the window.
+ * Numbers are left out of the kind, so walking ids (queue 1, 2, 3…) is one kind.
+ */
+export class RefusalAudits {
+	readonly #last = new Map<string, number>();
+
+	shouldRecord(reason: string, now = Date.now()): boolean {
+		const kind = reason.replace(/\d+/g, '#');
+		const last = this.#last.get(kind);
+		if (last !== undefined && now - last < REFUSAL_AUDIT_WINDOW_MS) return false;
+		this.#last.set(kind, now);
+		return true;
+	}
+}

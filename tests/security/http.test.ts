@@ -1,0 +1,402 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { DemoTenant } from '../../scripts/lib/demo-data';
+import { browserPost, dashRows, postAction } from '../support/access';
+import { Stack } from '../support/stack';
+
+/**
+ * HTTP as a scanner sees it (issue 11, items 8 and 9): response headers, the health check, bad
+ * URL encodings, the status codes of sign-in, strict query validation, and malformed values for
+ * every parameter of every route: always a 4xx with a message, never a 500.
+ */
+
+let stack: Stack;
+let tenant: DemoTenant;
+let admin = '';
+let platform = '';
+
+beforeAll(async () => {
+	stack = await new Stack({ mariadbPort: inject('mariadb').port, contactsPerTenant: 2 }).prepare();
+	[tenant] = stack.lookups.tenants;
+	const yesterday = new Date(Date.now() - 26 * 3_600_000)
+		.toISOString()
+		.replace('T', ' ')
+		.replace('Z', '');
+	await stack.pbx(
+		`INSERT INTO closed_interactions (id, uniqueid, tenant_id, queue_id, channel, agent_id,
+		   crm_contact_id, phone_number, created_at, closed_at) VALUES ?`,
+		[
+			Array.from({ length: 5 }, (_, i) => [
+				97_000 + i,
+				`h-${i}`,
+				tenant.id,
+				tenant.queues[0].id,
+				'voice',
+				tenant.agents[0].id,
+				tenant.contacts[0].id,
+				tenant.contacts[0].phone,
+				yesterday,
+				yesterday
+			])
+		]
+	);
+	await stack.createUser({ username: 'http.admin', role: 'cc_admin', tenantId: tenant.id });
+	await stack.createUser({ username: 'http.platform', role: 'platform_admin' });
+	await stack.createUser({ username: 'http.locked', role: 'cc_admin', tenantId: tenant.id });
+	await stack.startServer();
+	admin = await stack.signIn('http.admin');
+	platform = await stack.signIn('http.platform');
+});
+
+afterAll(async () => {
+	await stack?.destroy();
+});
+
+/** A GET with the raw path and query as given (no re-encoding by URL). */
+async function rawGet(pathAndQuery: string, cookie = admin) {
+	const response = await fetch(stack.url + pathAndQuery, {
+		redirect: 'manual',
+		headers: { cookie }
+	});
+	const text = await response.text();
+	return { status: response.status, headers: response.headers, text };
+}
+
+describe('item 8: headers', () => {
+	it('every JSON answer of the API says Cache-Control: no-store', async () => {
+		for (const [path, cookie] of [
+			['/api/interactions?range=last7', admin],
+			['/api/interactions/count?range=last7', admin],
+			[`/api/history?agent=${tenant.agents[0].id}`, admin],
+			['/api/interactions?range=forever', admin],
+			['/api/interactions', ''],
+			['/api/transcriptions/1', admin],
+			['/api/recordings/1', admin],
+			['/api/interactions?tenant=999999', admin],
+			['/api/nothing-here', admin],
+			['/health', '']
+		]) {
+			const answer = await rawGet(path, cookie);
+			expect(answer.headers.get('content-type'), path).toMatch(/json/);
+			expect(answer.headers.get('cache-control'), path).toMatch(/no-store/);
+		}
+	});
+
+	it('/health says whether the stream is up, not how many changes it carried', async () => {
+		const answer = await rawGet('/health', '');
+		expect(answer.status).toBe(200);
+		const body = JSON.parse(answer.text) as Record<string, unknown>;
+		expect(body.ok).toBe(true);
+		expect(body.binlog).toBe('streaming');
+		expect(Object.keys(body).sort()).toEqual(['binlog', 'ok']);
+	});
+
+	it('pages carry a Content-Security-Policy with a nonce or hashes, no unsafe-inline script', async () => {
+		for (const [path, cookie] of [
+			['/login', ''],
+			['/interactions', admin]
+		]) {
+			const answer = await rawGet(path, cookie);
+			expect(answer.status, path).toBe(200);
+			const csp = answer.headers.get('content-security-policy') ?? '';
+			expect(csp, path).toMatch(/script-src [^;]*('nonce-|'sha256-)/);
+			expect(csp, path).not.toMatch(/script-src [^;]*'unsafe-inline'/);
+			expect(csp, path).toMatch(/frame-ancestors 'none'/);
+			expect(csp, path).toMatch(/object-src 'none'/);
+		}
+	});
+
+	it('no HSTS over plain http (ORIGIN is http here)', async () => {
+		expect((await rawGet('/login', '')).headers.get('strict-transport-security')).toBeNull();
+	});
+});
+
+describe('item 8: bad URL encodings', () => {
+	it('answer 400 in JSON on /api/*, in the path and in the query', async () => {
+		for (const path of [
+			'/api/recordings/%E0%A4%A',
+			'/api/transcriptions/%ZZ',
+			'/api/history?agent=%E0%A4%A',
+			'/api/interactions?agent=%',
+			'/api/interactions/count?did=%C0%AF',
+			'/api/interactions/export?range=%FF'
+		]) {
+			const answer = await rawGet(path);
+			expect(answer.status, path).toBe(400);
+			expect(answer.headers.get('content-type'), path).toMatch(/json/);
+			expect((JSON.parse(answer.text) as { message?: string }).message, path).toBeTruthy();
+		}
+	});
+});
+
+describe('item 8: sign-in status codes, whatever the client asks for', () => {
+	const scripted = (username: string, password: string, accept?: string) =>
+		fetch(`${stack.url}/login`, {
+			method: 'POST',
+			redirect: 'manual',
+			body: new URLSearchParams({ username, password }),
+			headers: {
+				origin: stack.url,
+				'content-type': 'application/x-www-form-urlencoded',
+				...(accept ? { accept } : {})
+			}
+		});
+
+	it('a failed sign-in answers 400 and a locked one 429, as JSON too', async () => {
+		await dashRows(stack, 'DELETE FROM login_throttle');
+		for (const accept of [undefined, 'application/json', '*/*']) {
+			const failed = await scripted('http.locked', 'wrong password', accept);
+			expect(failed.status, String(accept)).toBe(400);
+		}
+		for (let i = 0; i < 3; i++) await scripted('http.locked', `wrong ${i}`);
+		for (const accept of [undefined, 'application/json', 'text/html']) {
+			const locked = await scripted('http.locked', 'correct horse battery', accept);
+			expect(locked.status, String(accept)).toBe(429);
+		}
+		const empty = await scripted('', '');
+		expect(empty.status).toBe(400);
+		await dashRows(stack, 'DELETE FROM login_throttle');
+		// A success is still a success (a redirect, or its JSON form).
+		expect([200, 303]).toContain((await scripted('http.admin', 'correct horse battery')).status);
+	});
+});
+
+describe('item 8: strict query validation', () => {
+	const contact = () => tenant.contacts[0];
+	it('answers 400 for two person keys, undecodable cursors, repeated parameters, tenant= 1', async () => {
+		const c = contact();
+		const paths = [
+			`/api/history?contact=${c.id}&agent=${tenant.agents[0].id}`,
+			`/api/history?contact=${c.id}&phone=${encodeURIComponent(c.phone ?? '')}`,
+			`/api/history?contact=${c.id}&agent=`,
+			`/api/history?contact=${c.id}&contact=${c.id}`,
+			`/api/history?agent=${tenant.agents[0].id}&cursor=nope`,
+			`/api/history?agent=${tenant.agents[0].id}&cursor=${Buffer.from('["x","1"]').toString('base64url')}`,
+			`/api/history?agent=${tenant.agents[0].id}&cursor=${Buffer.from('[5,"1"]').toString('base64url')}`,
+			`/api/history?agent=${tenant.agents[0].id}&limit=5&limit=6`,
+			`/api/interactions?range=last7&cursor=${Buffer.from('["2026-01-01 00:00:00","1"]').toString('base64url')}&sort=duration`,
+			`/api/interactions?range=last7&cursor=${Buffer.from('[{"a":1},"1"]').toString('base64url')}`,
+			`/api/interactions?range=last7&cursor=abc&cursor=def`,
+			'/api/interactions?range=last7&range=today',
+			'/api/interactions?range=last7&limit=10&limit=20',
+			`/api/interactions?range=last7&tenant=${tenant.id}&tenant=${tenant.id}`,
+			`/api/interactions?range=last7&tenant=%20${tenant.id}`,
+			`/api/interactions?range=last7&tenant=${tenant.id}%20`,
+			`/api/interactions?range=last7&tenant=+${tenant.id}`,
+			`/api/interactions?range=last7&tenant=0${tenant.id}`,
+			`/api/recordings/97000?download=1&download=1`,
+			`/api/transcriptions/97000?tenant=${tenant.id}&tenant=${tenant.id}`
+		]; // prettier-ignore
+		for (const path of paths) {
+			const answer = await rawGet(path);
+			expect(answer.status, path).toBe(400);
+			expect((JSON.parse(answer.text) as { message?: string }).message, path).toBeTruthy();
+		}
+		for (const path of [
+			`/interactions?tenant=%20${tenant.id}`,
+			`/interactions?tenant=${tenant.id}&tenant=${tenant.id}`,
+			`/wall?tenant=%20${tenant.id}`,
+			`/admin/thresholds?tenant=%20${tenant.id}`
+		]) {
+			expect((await rawGet(path, platform)).status, path).toBe(400);
+		}
+	});
+
+	it('form fields: a tenant or queue id with spaces is refused', async () => {
+		const answer = await browserPost(
+			stack,
+			'/admin/thresholds?/save',
+			{
+				tenantId: ` ${tenant.id}`,
+				queueId: String(tenant.queues[0].id),
+				waitAmberSeconds: '30',
+				waitRedSeconds: '60',
+				talkAmberSeconds: '300',
+				talkRedSeconds: '600',
+				acwAmberSeconds: '30',
+				acwRedSeconds: '60',
+				serviceLevelSeconds: '20',
+				serviceLevelTargetPct: '80'
+			},
+			platform
+		);
+		expect(answer.status).toBe(400);
+	});
+});
+
+describe('item 9: malformed values for every parameter answer 4xx, never 500', () => {
+	const VALUES = [
+		'',
+		' ',
+		'%20%20',
+		'-1',
+		'0',
+		'1e3',
+		'1.5',
+		'99999999999999999999999',
+		'NaN',
+		'%5B%5D',
+		'%7B%7D',
+		'%00',
+		'%F0%9F%98%80',
+		'%E0%A4%A',
+		'%',
+		"'%20OR%201%3D1%20--",
+		'..%2F..%2Fetc%2Fpasswd',
+		'%3Cscript%3E',
+		'x'.repeat(5000)
+	];
+	const VIEW = [
+		'agent',
+		'queue',
+		'channel',
+		'did',
+		'disposition',
+		'range',
+		'from',
+		'to',
+		'sort',
+		'dir'
+	];
+	const ROUTES: [string, string[]][] = [
+		['/api/interactions?range=last7', [...VIEW, 'cursor', 'limit', 'tenant']],
+		['/api/interactions/count?range=last7', [...VIEW, 'tenant']],
+		['/api/interactions/export?range=last7', [...VIEW, 'tenant']],
+		[`/api/history?agent=${0}`, ['cursor', 'limit', 'tenant']],
+		['/api/history?x=1', ['contact', 'phone', 'agent']],
+		['/api/recordings/97000?x=1', ['download', 'tenant']],
+		['/api/transcriptions/97000?x=1', ['tenant']],
+		['/interactions?x=1', [...VIEW, 'win', 'tenant']],
+		['/wall?x=1', ['tenant', 'queues', 'rotate', 'group']],
+		['/admin/thresholds?x=1', ['tenant']],
+		['/login?x=1', ['next']]
+	]; // prettier-ignore
+
+	it('query parameters', async () => {
+		const failures: string[] = [];
+		for (const [base, params] of ROUTES) {
+			const fixed = base.replace('agent=0', `agent=${tenant.agents[0].id}`);
+			for (const param of params) {
+				for (const value of VALUES) {
+					const path = `${fixed}&${param}=${value}`;
+					for (const cookie of [admin, platform]) {
+						const { status, headers } = await rawGet(path, cookie);
+						if (status >= 500) failures.push(`${status} ${path.slice(0, 120)}`);
+						if (path.startsWith('/api/') && !(headers.get('content-type') ?? '').includes('json') && status !== 200) {
+							failures.push(`not JSON: ${status} ${path.slice(0, 120)}`);
+						}
+					} // prettier-ignore
+				}
+			}
+		}
+		expect(failures).toEqual([]);
+	}, 180_000);
+
+	it('path ids and Range headers', async () => {
+		const failures: string[] = [];
+		for (const id of VALUES.filter(Boolean)) {
+			for (const route of ['/api/recordings/', '/api/transcriptions/']) {
+				const { status } = await rawGet(route + id);
+				if (status >= 500 || status < 400) failures.push(`${status} ${route}${id.slice(0, 40)}`);
+			}
+		}
+		for (const range of ['bytes=', 'bytes=a-b', 'bytes=-', 'bytes=9999999999999999999-', 'x'.repeat(5000), 'bytes=0-1,2-3']) {
+			const response = await fetch(`${stack.url}/api/recordings/97000`, { headers: { cookie: admin, range } });
+			if (response.status >= 500) failures.push(`${response.status} range ${range.slice(0, 40)}`);
+		} // prettier-ignore
+		expect(failures).toEqual([]);
+	});
+
+	it('form fields of every Administrators action', async () => {
+		const decode = (value: string) => {
+			try {
+				return decodeURIComponent(value);
+			} catch {
+				return value;
+			}
+		};
+		const account = {
+			username: 'fz-user',
+			displayName: 'Fuzz',
+			role: 'cc_supervisor',
+			tenantId: String(tenant.id),
+			queueIds: [String(tenant.queues[0].id)],
+			permissions: ['interactions'],
+			password: 'long enough password'
+		};
+		const thresholds = {
+			tenantId: String(tenant.id),
+			queueId: String(tenant.queues[0].id),
+			waitAmberSeconds: '30',
+			waitRedSeconds: '60',
+			talkAmberSeconds: '300',
+			talkRedSeconds: '600',
+			acwAmberSeconds: '30',
+			acwRedSeconds: '60',
+			serviceLevelSeconds: '20',
+			serviceLevelTargetPct: '80'
+		};
+		const actions: [string, Record<string, string | string[]>][] = [
+			['/admin?/saveUser', { ...account, id: '' }],
+			['/admin?/createWallToken', { label: 'fuzz', tenantId: String(tenant.id), queueIds: [] }],
+			['/admin?/revokeWallToken', { id: '1' }],
+			['/admin/thresholds?/save', thresholds],
+			['/admin/thresholds?/reset', { tenantId: String(tenant.id), queueId: String(tenant.queues[0].id) }]
+		]; // prettier-ignore
+		const failures: string[] = [];
+		let n = 0;
+		for (const [path, form] of actions) {
+			for (const field of [...Object.keys(form), 'id']) {
+				for (const value of VALUES) {
+					const fuzzed = { ...form, [field]: decode(value) };
+					// Unique names, so a valid account is created rather than refused as taken.
+					if (path.endsWith('saveUser') && field !== 'username') fuzzed.username = `fz-${n++}`;
+					for (const cookie of [admin, platform]) {
+						const result = await postAction(stack, path, fuzzed, cookie);
+						if (result.httpStatus >= 500 || result.status >= 500) {
+							failures.push(`${result.httpStatus} ${path} ${field}=${value.slice(0, 30)}`);
+						}
+					}
+				}
+			}
+		}
+		expect(failures).toEqual([]);
+	}, 180_000);
+
+	it('sign-in and form fields', async () => {
+		await dashRows(stack, 'DELETE FROM login_throttle');
+		const failures: string[] = [];
+		for (const value of VALUES) {
+			const decoded = (() => {
+				try {
+					return decodeURIComponent(value);
+				} catch {
+					return value;
+				}
+			})();
+			for (const form of [
+				{ username: decoded, password: 'x' },
+				{ username: 'http.admin', password: decoded }
+			]) {
+				const response = await browserPost(stack, '/login', form);
+				if (response.status >= 500) failures.push(`${response.status} login ${JSON.stringify(form).slice(0, 60)}`);
+			} // prettier-ignore
+			await dashRows(stack, 'DELETE FROM login_throttle');
+		}
+		expect(failures).toEqual([]);
+	});
+});
+
+describe('item 8: HSTS behind https', () => {
+	it('sends Strict-Transport-Security when ORIGIN is https', async () => {
+		const httpUrl = stack.url;
+		await stack.stopServer();
+		await stack.startServer({ ORIGIN: 'https://live.example.com' });
+		try {
+			const response = await fetch(`${stack.url}/health`);
+			expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d{7,}/);
+		} finally {
+			await stack.stopServer();
+		}
+		expect(httpUrl).not.toBe('');
+	});
+});
