@@ -4,7 +4,7 @@ import type { DemoTenant } from '../../scripts/lib/demo-data';
 import type { Interaction, InteractionChange } from '../../src/lib/interaction';
 import { dashCount, openSocket, subscribe } from '../support/access';
 import { TestClient } from '../support/client';
-import { PbxSql } from '../support/pbx';
+import { TestPbx } from '../support/pbx';
 import { Stack, waitFor, type LiveClient } from '../support/stack';
 
 /**
@@ -15,7 +15,7 @@ import { Stack, waitFor, type LiveClient } from '../support/stack';
  */
 
 let stack: Stack;
-let pbx: PbxSql;
+let pbx: TestPbx;
 let a: DemoTenant;
 let b: DemoTenant;
 const opened: LiveClient[] = [];
@@ -28,7 +28,7 @@ const HIDDEN = ['phoneNumber', 'crmContactId', 'did', 'contentPreview', 'disposi
 beforeAll(async () => {
 	stack = await new Stack({ mariadbPort: inject('mariadb').port, contactsPerTenant: 3 }).prepare();
 	[a, b] = stack.lookups.tenants;
-	pbx = new PbxSql(stack.admin, stack.pbxDb);
+	pbx = new TestPbx(stack.admin, stack.pbxDb);
 	await stack.pbx(
 		`INSERT INTO active_interactions (id, uniqueid, tenant_id, queue_id, channel, status,
 		   crm_contact_id, phone_number, did, created_at, message_body)

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
 import { dashRows, subscribe, whenEnded } from '../support/access';
 import { TestClient } from '../support/client';
-import { PbxSql } from '../support/pbx';
+import { TestPbx } from '../support/pbx';
 import { Stack, waitFor } from '../support/stack';
 
 /**
@@ -14,12 +14,12 @@ import { Stack, waitFor } from '../support/stack';
 
 let stack: Stack;
 let tenant: DemoTenant;
-let pbx: PbxSql;
+let pbx: TestPbx;
 
 beforeAll(async () => {
 	stack = await new Stack({ mariadbPort: inject('mariadb').port, contactsPerTenant: 2 }).prepare();
 	[tenant] = stack.lookups.tenants;
-	pbx = new PbxSql(stack.admin, stack.pbxDb);
+	pbx = new TestPbx(stack.admin, stack.pbxDb);
 	await pbx.insertNew({ id: 94_001, tenantId: tenant.id, queueId: tenant.queues[0].id });
 	await pbx.insertNew({ id: 94_002, tenantId: tenant.id, queueId: tenant.queues[1].id });
 	await stack.start();

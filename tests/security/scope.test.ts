@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoContact, DemoTenant } from '../../scripts/lib/demo-data';
 import { mintWallToken } from '../../scripts/lib/accounts';
 import { postAction } from '../support/access';
-import { PbxSql } from '../support/pbx';
+import { TestPbx } from '../support/pbx';
 import { Stack } from '../support/stack';
 
 /**
@@ -14,7 +14,7 @@ import { Stack } from '../support/stack';
  */
 
 let stack: Stack;
-let pbx: PbxSql;
+let pbx: TestPbx;
 let a: DemoTenant;
 let b: DemoTenant;
 const cookies: Record<string, string> = {};
@@ -44,7 +44,7 @@ const sqlTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').rep
 beforeAll(async () => {
 	stack = await new Stack({ mariadbPort: inject('mariadb').port, contactsPerTenant: 5 }).prepare();
 	[a, b] = stack.lookups.tenants;
-	pbx = new PbxSql(stack.admin, stack.pbxDb);
+	pbx = new TestPbx(stack.admin, stack.pbxDb);
 	person = {
 		agentIn: a.agents[0].id,
 		agentOut: a.agents[1].id,

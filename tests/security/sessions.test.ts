@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
 import { openSocket, postAction, subscribe, whenEnded } from '../support/access';
 import { startTestMariaDb } from '../support/mariadb';
-import { PbxSql } from '../support/pbx';
+import { TestPbx } from '../support/pbx';
 import { Stack, waitFor, type LiveClient } from '../support/stack';
 
 /**
@@ -44,7 +44,7 @@ beforeAll(async () => {
 	await dash.query(`GRANT ALL PRIVILEGES ON \`${stack.dashDb}\`.* TO ${account}`);
 	stack.env.DASHBOARD_DATABASE_URL = `mysql://${stack.appUser}:secret@127.0.0.1:${port}/${stack.dashDb}`;
 
-	const pbx = new PbxSql(stack.admin, stack.pbxDb);
+	const pbx = new TestPbx(stack.admin, stack.pbxDb);
 	await pbx.insertNew({ id: 93_001, tenantId: tenant.id, queueId: tenant.queues[0].id });
 	await pbx.insertNew({ id: 93_002, tenantId: tenant.id, queueId: tenant.queues[1].id });
 

@@ -3,7 +3,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { AppServer, signIn } from '../../scripts/lib/app-server';
-import { Sandbox, SANDBOX_PASSWORD, type SandboxOptions, type SandboxUser } from '../../scripts/lib/sandbox';
+import {
+	Sandbox,
+	SANDBOX_PASSWORD,
+	type SandboxOptions,
+	type SandboxUser
+} from '../../scripts/lib/sandbox';
 import { createApp, type App } from '../../src/lib/server/app';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/realtime';
 
