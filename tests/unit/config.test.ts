@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { ConfigError, loadConfig, parseDatabaseUrl } from '$lib/server/config';
@@ -80,6 +81,9 @@ describe('loadConfig', () => {
 			recordingsRoot: path.resolve('./recordings'),
 			origin: undefined,
 			redisUrl: undefined,
+			redisPrefix: 'il',
+			nodeId: `${os.hostname()}:${process.pid}`,
+			leaderLeaseMs: 3000,
 			logLevel: 'info'
 		});
 	});
@@ -94,6 +98,9 @@ describe('loadConfig', () => {
 			SESSION_MAX_HOURS: '2',
 			RECORDINGS_ROOT: '/srv/rec',
 			REDIS_URL: 'redis://cache:6379',
+			REDIS_PREFIX: 'floor2',
+			NODE_ID: 'node-b',
+			LEADER_LEASE_MS: '5000',
 			ORIGIN: 'https://live.example.com',
 			LOG_LEVEL: 'debug'
 		});
@@ -106,6 +113,9 @@ describe('loadConfig', () => {
 			sessionMaxMs: 2 * 3_600_000,
 			recordingsRoot: '/srv/rec',
 			redisUrl: 'redis://cache:6379',
+			redisPrefix: 'floor2',
+			nodeId: 'node-b',
+			leaderLeaseMs: 5000,
 			logLevel: 'debug'
 		});
 	});
@@ -115,7 +125,10 @@ describe('loadConfig', () => {
 		['BINLOG_SERVER_ID', 'abc'],
 		['BINLOG_SERVER_ID', '4201.5'],
 		['BINLOG_HEARTBEAT_MS', '100'],
-		['SESSION_IDLE_MINUTES', '0']
+		['SESSION_IDLE_MINUTES', '0'],
+		['REDIS_URL', 'http://cache:6379'],
+		['REDIS_PREFIX', 'a b'],
+		['LEADER_LEASE_MS', '10']
 	])('rejects %s=%j, naming it', (name, value) => {
 		expect(configErrorOf({ ...BASE, [name]: value }).message).toMatch(
 			new RegExp(`^\\s*${name}:`, 'm')

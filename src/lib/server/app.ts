@@ -4,12 +4,12 @@ import { Audit } from './audit';
 import { Auth } from './auth';
 import { Users } from './auth/users';
 import { checkBinlogServer, checkPbxTables } from './binlog/preflight';
-import { MemoryChangeLog } from './changelog';
 import { loadConfig, type Config } from './config';
 import { createConnection, createPool } from './db';
 import { migrate } from './dashboard/migrations';
 import type { HistoryDeps } from './history';
-import { LiveService } from './live';
+import { startLive, type ClusterNode } from './cluster';
+import type { LiveService } from './live';
 import { createLogger, type Logger } from './log';
 import { Lookups } from './lookups';
 import { createRealtime, type Realtime } from './realtime';
@@ -29,6 +29,8 @@ export interface App {
 	/** Tenants, queues, agents, dispositions and CRM names: loaded with the snapshot, kept current by the tailer. */
 	lookups: Lookups;
 	live: LiveService;
+	/** This node's place among several (REDIS_URL set); null on a single node. */
+	cluster: ClusterNode | null;
 	audit: Audit;
 	auth: Auth;
 	users: Users;
@@ -79,14 +81,8 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		absoluteMs: config.sessionMaxMs
 	});
 	const lookups = new Lookups();
-	const live = new LiveService(
-		config,
-		pbxPool,
-		new MemoryChangeLog(config.liveReplayLimit),
-		lookups,
-		log.child('live')
-	);
-	await live.start();
+	const runtime = await startLive(config, pbxPool, lookups, log);
+	const live = runtime.live;
 
 	const app: App = {
 		config,
@@ -96,6 +92,7 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		dashboardPool,
 		lookups,
 		live,
+		cluster: runtime.cluster,
 		audit,
 		auth,
 		users: new Users(dashboardPool, lookups),
@@ -134,7 +131,7 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		},
 		async stop() {
 			await app.realtime?.close();
-			await live.stop();
+			await runtime.stop();
 			await Promise.all(
 				[...new Set([pbxPool, historyPool, dashboardPool])].map((pool) => pool.end())
 			);

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import * as v from 'valibot';
 
@@ -29,7 +30,16 @@ const EnvSchema = v.object({
 	SESSION_MAX_HOURS: integer(1, 8760, 168),
 	RECORDINGS_ROOT: v.optional(v.string(), './recordings'),
 	ORIGIN: v.optional(v.pipe(v.string(), v.url())),
-	REDIS_URL: v.optional(v.pipe(v.string(), v.url())),
+	REDIS_URL: v.optional(
+		v.pipe(
+			v.string(),
+			v.url(),
+			v.check((url) => /^rediss?:\/\//.test(url), 'must be a redis:// or rediss:// URL')
+		)
+	),
+	REDIS_PREFIX: v.optional(v.pipe(v.string(), v.regex(/^[\w.-]{1,32}$/)), 'il'),
+	NODE_ID: v.optional(v.pipe(v.string(), v.regex(/^[\w.:-]{1,64}$/))),
+	LEADER_LEASE_MS: integer(1000, 60000, 3000),
 	LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info')
 });
 
@@ -54,7 +64,14 @@ export interface Config {
 	recordingsRoot: string;
 	/** The public origin (adapter-node's ORIGIN); sockets from other origins are refused. */
 	origin: string | undefined;
+	/** Several nodes share this Redis; unset = one process, nothing but MariaDB. */
 	redisUrl: string | undefined;
+	/** Key prefix, so several clusters can share one Redis. */
+	redisPrefix: string;
+	/** This node's name in the lease and in logs. */
+	nodeId: string;
+	/** How long the binlog leader's lease lasts without renewal: the longest failover wait. */
+	leaderLeaseMs: number;
 	logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -100,6 +117,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		recordingsRoot: path.resolve(e.RECORDINGS_ROOT),
 		origin: e.ORIGIN,
 		redisUrl: e.REDIS_URL,
+		redisPrefix: e.REDIS_PREFIX,
+		nodeId: e.NODE_ID ?? `${os.hostname()}:${process.pid}`,
+		leaderLeaseMs: e.LEADER_LEASE_MS,
 		logLevel: e.LOG_LEVEL
 	};
 }

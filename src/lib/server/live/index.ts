@@ -10,7 +10,7 @@ import type { Logger } from '../log';
 import type { Lookups } from '../lookups';
 import { canSee, projectChange, type TenantScope } from '../scope';
 import { ACCESS_TABLES, accessChangesOf, type AccessChange } from './access';
-import { contactIdsOf, draftCommit } from './commits';
+import { applyLookupChanges, contactIdsOf, draftCommit, lookupRowsOf } from './commits';
 import { loadSnapshot } from './snapshot';
 import { LiveState } from './state';
 
@@ -18,13 +18,19 @@ import { LiveState } from './state';
  * The live pipeline: snapshot at an exact binlog position, then binlog → change log → live
  * state. Everything downstream (sockets, pages) reads from here and listens to the change log;
  * `catchUp` is the one place a screen's missed changes or fresh snapshot are decided.
+ *
+ * The state follows the change log's entries, never the tailer directly: on a single node the
+ * log hands back what this node appended; with several nodes every node follows the leader's
+ * stream the same way (src/lib/server/cluster decides who tails).
  */
 export class LiveService {
 	readonly state: LiveState;
 	readonly supervisor: BinlogSupervisor;
 	readonly #resyncListeners = new Set<(reason: string) => void>();
 	readonly #accessListeners = new Set<(change: AccessChange) => void>();
-	#started = false;
+	#tailing = false;
+	/** Whether this node's view of the log is current (several nodes: the stream is readable). */
+	isCurrent: () => boolean = () => true;
 
 	constructor(
 		private readonly config: Config,
@@ -35,7 +41,14 @@ export class LiveService {
 		private readonly log: Logger
 	) {
 		this.state = new LiveState((id) => this.lookups.tenants.get(id));
-		changeLog.subscribe((changes) => this.state.apply(changes));
+		changeLog.subscribe((entry) => {
+			// Names first, as the leader did before mapping; re-applying them there is harmless.
+			applyLookupChanges(entry.lookups, this.lookups);
+			this.state.apply(entry.changes);
+			for (const change of entry.access) {
+				for (const listener of this.#accessListeners) listener(change);
+			}
+		});
 		this.supervisor = new BinlogSupervisor({
 			target: config.binlog,
 			serverId: config.binlogServerId,
@@ -52,15 +65,62 @@ export class LiveService {
 		});
 	}
 
+	/** A single node: snapshot, a new epoch, and tail the binlog. */
 	async start(): Promise<void> {
-		await this.#takeSnapshot();
-		this.supervisor.start();
-		this.#started = true;
+		await this.startEpoch();
+		this.startTailing();
 	}
 
 	async stop(): Promise<void> {
-		if (this.#started) await this.supervisor.stop();
-		this.#started = false;
+		await this.stopTailing();
+	}
+
+	get tailing(): boolean {
+		return this.#tailing;
+	}
+
+	startTailing(): void {
+		if (this.#tailing) return;
+		this.supervisor.start();
+		this.#tailing = true;
+	}
+
+	async stopTailing(): Promise<void> {
+		if (!this.#tailing) return;
+		this.#tailing = false;
+		await this.supervisor.stop();
+	}
+
+	/**
+	 * Loads the lookups and the live rows from SQL at an exact binlog position into the state;
+	 * returns that position.
+	 */
+	async loadSnapshot(): Promise<BinlogCheckpoint> {
+		const started = Date.now();
+		const { checkpoint, rows } = await loadSnapshot(
+			this.pbxPool,
+			this.config.pbx.database,
+			this.lookups
+		);
+		this.state.reset(rows);
+		this.log.info('live snapshot loaded', {
+			rows: rows.length,
+			tenants: this.lookups.tenants.size,
+			ms: Date.now() - started,
+			...checkpoint
+		});
+		return checkpoint;
+	}
+
+	/** A fresh snapshot that starts a new epoch of the change log, tailed from its position. */
+	async startEpoch(): Promise<void> {
+		const checkpoint = await this.loadSnapshot();
+		await this.changeLog.reset(checkpoint);
+	}
+
+	/** Every open screen subscribes again: the log started afresh, or this node re-synced. */
+	announceResync(reason: string): void {
+		for (const listener of this.#resyncListeners) listener(reason);
 	}
 
 	/** The log position the live state reflects. */
@@ -112,45 +172,25 @@ export class LiveService {
 
 	#handleCommit(commit: Commit): void | Promise<void> {
 		const dashboard = this.config.dashboard.database;
-		if (commit.changes.some((change) => change.schema === dashboard)) {
-			const access = commit.changes.filter((change) => change.schema === dashboard);
-			commit = {
-				...commit,
-				changes: commit.changes.filter((change) => change.schema !== dashboard)
-			};
-			for (const change of accessChangesOf(access)) {
-				for (const listener of this.#accessListeners) listener(change);
-			}
-		}
-		const missing = this.lookups.missingContacts(contactIdsOf(commit.changes));
-		if (missing.length === 0) return this.#append(commit);
-		return this.lookups.loadContacts(this.pbxPool, missing).then(() => this.#append(commit));
+		const pbxChanges = commit.changes.filter((change) => change.schema !== dashboard);
+		const accessRows = commit.changes.filter((change) => change.schema === dashboard);
+		const pbxCommit = { ...commit, changes: pbxChanges };
+		const access = accessRows.length > 0 ? accessChangesOf(accessRows) : [];
+		const missing = this.lookups.missingContacts(contactIdsOf(pbxChanges));
+		if (missing.length === 0) return this.#append(pbxCommit, access);
+		return this.lookups
+			.loadContacts(this.pbxPool, missing)
+			.then(() => this.#append(pbxCommit, access));
 	}
 
-	async #append(commit: Commit): Promise<void> {
-		const drafts = draftCommit(commit.changes, this.lookups, this.state);
-		await this.changeLog.append(drafts, commit.checkpoint);
-	}
-
-	async #takeSnapshot(): Promise<void> {
-		const started = Date.now();
-		const { checkpoint, rows } = await loadSnapshot(
-			this.pbxPool,
-			this.config.pbx.database,
-			this.lookups
-		);
-		await this.changeLog.reset(checkpoint);
-		this.state.reset(rows);
-		this.log.info('live snapshot loaded', {
-			rows: rows.length,
-			tenants: this.lookups.tenants.size,
-			ms: Date.now() - started,
-			...checkpoint
-		});
+	async #append(commit: Commit, access: AccessChange[]): Promise<void> {
+		const changes = draftCommit(commit.changes, this.lookups, this.state);
+		const lookups = lookupRowsOf(commit.changes);
+		await this.changeLog.append({ changes, lookups, access }, commit.checkpoint);
 	}
 
 	async #resnapshot(reason: string): Promise<void> {
-		await this.#takeSnapshot();
-		for (const listener of this.#resyncListeners) listener(reason);
+		await this.startEpoch();
+		this.announceResync(reason);
 	}
 }

@@ -136,7 +136,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
 	}
 
-	const unsubscribeLog = live.changeLog.subscribe((changes) => {
+	const unsubscribeLog = live.changeLog.subscribe(({ changes }) => {
 		const epoch = live.changeLog.epoch;
 		for (const change of changes) {
 			for (const delivery of deliveriesOf(change)) {
@@ -156,7 +156,10 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		io.local.emit('live:resync', { reason });
 	});
 
+	// Only while this node's view is current: a node cut off from the log (Redis down) falls
+	// silent, and every screen on it says it is stale rather than showing old rows as live.
 	const heartbeat = setInterval(() => {
+		if (!live.isCurrent()) return;
 		io.local.emit('live:heartbeat', { ...live.position(), serverTime: Date.now() });
 	}, HEARTBEAT_INTERVAL_MS);
 	heartbeat.unref();
