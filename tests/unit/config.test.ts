@@ -84,7 +84,10 @@ describe('loadConfig', () => {
 			redisPrefix: 'il',
 			nodeId: `${os.hostname()}:${process.pid}`,
 			leaderLeaseMs: 3000,
-			logLevel: 'info'
+			logLevel: 'info',
+			logFormat: 'text',
+			metrics: { token: undefined, allow: [] },
+			readyStreamDownMs: 10_000
 		});
 	});
 
@@ -102,7 +105,11 @@ describe('loadConfig', () => {
 			NODE_ID: 'node-b',
 			LEADER_LEASE_MS: '5000',
 			ORIGIN: 'https://live.example.com',
-			LOG_LEVEL: 'debug'
+			LOG_LEVEL: 'debug',
+			LOG_FORMAT: 'json',
+			METRICS_TOKEN: 'a-long-scrape-token-0123',
+			METRICS_ALLOW: '10.0.0.5, 10.1.0.0/16,fd00::/8',
+			READY_STREAM_DOWN_MS: '0'
 		});
 		expect(config).toMatchObject({
 			origin: 'https://live.example.com',
@@ -116,7 +123,13 @@ describe('loadConfig', () => {
 			redisPrefix: 'floor2',
 			nodeId: 'node-b',
 			leaderLeaseMs: 5000,
-			logLevel: 'debug'
+			logLevel: 'debug',
+			logFormat: 'json',
+			metrics: {
+				token: 'a-long-scrape-token-0123',
+				allow: ['10.0.0.5', '10.1.0.0/16', 'fd00::/8']
+			},
+			readyStreamDownMs: 0
 		});
 	});
 
@@ -128,11 +141,32 @@ describe('loadConfig', () => {
 		['SESSION_IDLE_MINUTES', '0'],
 		['REDIS_URL', 'http://cache:6379'],
 		['REDIS_PREFIX', 'a b'],
-		['LEADER_LEASE_MS', '10']
+		['LEADER_LEASE_MS', '10'],
+		['LOG_FORMAT', 'xml'],
+		['METRICS_TOKEN', 'too-short'],
+		['METRICS_TOKEN', 'has a space in it, which is refused'],
+		['METRICS_ALLOW', '10.0.0.0/33'],
+		['METRICS_ALLOW', '10.0.0.1,prometheus.local'],
+		['READY_STREAM_DOWN_MS', '-1']
 	])('rejects %s=%j, naming it', (name, value) => {
 		expect(configErrorOf({ ...BASE, [name]: value }).message).toMatch(
 			new RegExp(`^\\s*${name}:`, 'm')
 		);
+	});
+
+	it('never echoes a secret in its message', () => {
+		const message = configErrorOf({
+			...BASE,
+			PBX_DATABASE_URL: 'mysql://reader:hunter2-secret@bad host/pbxlogs',
+			REDIS_URL: 'redis://:redis-secret@bad host:6379',
+			METRICS_TOKEN: 'short-secret'
+		}).message;
+		expect(message).toMatch(/PBX_DATABASE_URL/);
+		expect(message).toMatch(/REDIS_URL/);
+		expect(message).toMatch(/METRICS_TOKEN/);
+		for (const secret of ['hunter2-secret', 'redis-secret', 'short-secret']) {
+			expect(message).not.toContain(secret);
+		}
 	});
 
 	it('BINLOG_DATABASE_URL without a database falls back to the PBX database name', () => {

@@ -13,7 +13,11 @@ import type { LiveService } from './live';
 import type { AccessChange } from './live/access';
 import { createLogger, type Logger } from './log';
 import { Lookups } from './lookups';
+import { Metrics } from './metrics';
+import { scrapeAccess, type ScrapeAccess } from './metrics/access';
 import { createRealtime, type Realtime } from './realtime';
+import { socketLabels } from './realtime/meter';
+import { NodeMonitor } from './status';
 
 /**
  * The composition root: one App per process, shared by SvelteKit (hooks, routes) and the
@@ -38,6 +42,11 @@ export interface App {
 	/** History queries: the read replica when configured. */
 	history: HistoryDeps;
 	realtime: Realtime | null;
+	/** Prometheus metrics (/metrics), and who may scrape them. */
+	metrics: Metrics;
+	scrapeAccess: ScrapeAccess;
+	/** This node's status (status page, /ready) and, with several nodes, everyone's. */
+	monitor: NodeMonitor;
 	/**
 	 * Someone's access changed by an admin action: every node ends or narrows the affected open
 	 * sockets now, not only once the dashboard binlog says so.
@@ -68,7 +77,7 @@ export function getApp(): Promise<App> {
 
 export async function createApp(env: Record<string, string | undefined>): Promise<App> {
 	const config = loadConfig(env);
-	const log = createLogger(config.logLevel);
+	const log = createLogger({ level: config.logLevel, format: config.logFormat });
 	const check = await createConnection(config.binlog);
 	try {
 		await checkBinlogServer(check, config.binlog.user);
@@ -81,7 +90,8 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 	const dashboardPool = createPool(config.dashboard);
 	await migrate(dashboardPool, log.child('migrate'));
 
-	const audit = new Audit(dashboardPool, log.child('audit'));
+	const metrics = new Metrics();
+	const audit = new Audit(dashboardPool, log.child('audit'), (entry) => metrics.audited(entry));
 	const auth = new Auth(dashboardPool, audit, {
 		idleMs: config.sessionIdleMs,
 		absoluteMs: config.sessionMaxMs
@@ -89,6 +99,16 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 	const lookups = new Lookups();
 	const runtime = await startLive(config, pbxPool, lookups, log);
 	const live = runtime.live;
+	const monitor = new NodeMonitor({
+		nodeId: config.nodeId,
+		live,
+		cluster: runtime.cluster,
+		board: runtime.statusBoard,
+		pbxPool,
+		readyStreamDownMs: config.readyStreamDownMs,
+		sockets: () => app.realtime?.io.of('/').sockets.size ?? 0,
+		log: log.child('status')
+	});
 
 	const app: App = {
 		config,
@@ -109,6 +129,9 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 			recordingsRoot: config.recordingsRoot
 		},
 		realtime: null,
+		metrics,
+		scrapeAccess: scrapeAccess(config.metrics),
+		monitor,
 		accessChanged: (change) => runtime.publishAccess(change),
 		attach(httpServer) {
 			app.realtime ??= createRealtime(httpServer, {
@@ -119,7 +142,8 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 				auditRefusal: (viewer, detail) =>
 					void audit.record({ action: 'scope_refused', viewer, detail }),
 				touchSessions: (ids) => auth.sessions.touch(ids),
-				allowedOrigin: config.origin
+				allowedOrigin: config.origin,
+				meter: metrics
 			});
 			const realtime = app.realtime;
 			live.onAccessChange((change) => {
@@ -137,6 +161,7 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 			return realtime;
 		},
 		async stop() {
+			await monitor.stop();
 			await app.realtime?.close();
 			await runtime.stop();
 			await Promise.all(
@@ -144,6 +169,15 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 			);
 		}
 	};
+	metrics.observe({
+		nodeId: config.nodeId,
+		live,
+		cluster: runtime.cluster,
+		monitor,
+		sockets: () => (app.realtime ? socketLabels(app.realtime.io) : [])
+	});
+	live.onResync(() => metrics.resynced());
+	monitor.start();
 	log.info('Interactions Live started', {
 		pbx: `${config.pbx.host}:${config.pbx.port}/${config.pbx.database}`,
 		tenants: lookups.tenants.size,

@@ -52,6 +52,10 @@ export class MemoryChangeLog implements ChangeLog {
 		return this.#kept.slice(seq + 1 - oldest);
 	}
 
+	async oldest(): Promise<number> {
+		return this.#kept[0]?.seq ?? this.#head + 1;
+	}
+
 	subscribe(listener: EntryListener): () => void {
 		this.#listeners.add(listener);
 		return () => this.#listeners.delete(listener);

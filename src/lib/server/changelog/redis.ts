@@ -228,6 +228,17 @@ export class RedisChangeLog implements ChangeLog {
 		return changes;
 	}
 
+	async oldest(): Promise<number> {
+		const [first] = await this.options.redis.xrange(this.#stream(), '-', '+', 'COUNT', 1);
+		const fields = first?.[1];
+		return fields ? Number(fields[fields.indexOf('first') + 1]) : this.#head + 1;
+	}
+
+	/** Entries in this epoch's stream (trimmed to about `retain`). */
+	length(): Promise<number> {
+		return this.options.redis.xlen(this.#stream());
+	}
+
 	subscribe(listener: EntryListener): () => void {
 		this.#listeners.add(listener);
 		return () => this.#listeners.delete(listener);

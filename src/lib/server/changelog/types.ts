@@ -22,12 +22,21 @@ export interface BinlogCheckpoint {
 	position: number;
 }
 
+/** Where and when a commit happened: every node measures its lag and latency from it. */
+export interface CommitOrigin {
+	/** The binlog position after the commit. */
+	checkpoint: BinlogCheckpoint;
+	/** When the server committed it (epoch ms, see Commit.committedAt). */
+	committedAt: number;
+}
+
 export interface EntryDraft {
 	changes: ChangeDraft[];
 	/** Lookup-table rows (tenants, queues, agents, dispositions, contacts) of the commit. */
 	lookups: RowChange[];
 	/** Who-may-see-what changes of the commit (users, sessions, wall tokens). */
 	access: AccessChange[];
+	origin?: CommitOrigin;
 }
 
 export interface LogEntry extends Omit<EntryDraft, 'changes'> {
@@ -50,13 +59,18 @@ export interface ChangeLog {
 	 * needs a snapshot instead).
 	 */
 	since(seq: number): Promise<InteractionChange[] | null>;
+	/** Sequence of the oldest change still kept for resuming screens; head + 1 when none is. */
+	oldest(): Promise<number>;
 	/** Called with each entry, in sequence order, on every node. */
 	subscribe(listener: EntryListener): () => void;
 	/** Starts a new epoch from a fresh snapshot taken at `checkpoint`. */
 	reset(checkpoint: BinlogCheckpoint): Promise<void>;
 }
 
-/** Whether an entry is worth keeping: a checkpoint-only commit is not. */
+/**
+ * Whether an entry is worth keeping: a checkpoint-only commit is not (its origin is only worth
+ * something to the node that tailed it).
+ */
 export function isEmptyEntry(entry: EntryDraft): boolean {
 	return entry.changes.length === 0 && entry.lookups.length === 0 && entry.access.length === 0;
 }

@@ -10,8 +10,10 @@ import type { Lookups } from '../lookups';
 import { clusterKeys } from './keys';
 import { LeaderLease } from './lease';
 import { ClusterNode } from './node';
+import { NodeStatusBoard } from './status';
 
 export { ClusterNode, type NodeRole } from './node';
+export { NodeStatusBoard, type SharedLogFacts } from './status';
 
 /**
  * The live pipeline as configured: one process on an in-memory log (REDIS_URL unset), or one
@@ -21,6 +23,8 @@ export interface LiveRuntime {
 	live: LiveService;
 	/** Null on a single node. */
 	cluster: ClusterNode | null;
+	/** Where the nodes publish their status; null on a single node. */
+	statusBoard: NodeStatusBoard | null;
 	/**
 	 * Tells every node that someone's access changed (an admin action), so each ends or narrows
 	 * its own open sockets at once, without waiting for the dashboard binlog.
@@ -67,6 +71,7 @@ export async function startLive(
 		return {
 			live,
 			cluster: null,
+			statusBoard: null,
 			publishAccess: async (change) => live.dispatchAccess(change),
 			stop: () => live.stop()
 		};
@@ -108,6 +113,7 @@ export async function startLive(
 	return {
 		live,
 		cluster,
+		statusBoard: new NodeStatusBoard(redis, keys, changeLog),
 		async publishAccess(change) {
 			await redis.publish(accessChannel, JSON.stringify(change));
 		},

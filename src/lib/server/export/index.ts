@@ -1,4 +1,6 @@
 import type { App } from '../app';
+import { currentLogContext } from '../log';
+import type { ExportOutcome } from '../metrics';
 import type { Viewer } from '../scope';
 import { historyBatches, liveBatches, type ExportRequest } from './batches';
 import { CSV_HEADER, csvLine } from './csv';
@@ -20,16 +22,17 @@ export function exportCsv(
 	viewer: Viewer
 ): ReadableStream<Uint8Array> {
 	const nowMs = Date.now();
+	const started = performance.now();
 	const timestamp = zonedTimestamps(request.tenant.timezone);
-	const rows =
-		request.filters.range === 'today'
-			? liveBatches(app, request, nowMs)
-			: historyBatches(app, request);
+	const source = request.filters.range === 'today' ? 'today' : 'history';
+	const rows = source === 'today' ? liveBatches(app, request, nowMs) : historyBatches(app, request);
 	const log = app.log.child('export');
 	const context = {
 		who: viewer.kind === 'user' ? viewer.username : `wall:${viewer.label}`,
 		tenantId: request.tenant.id,
-		rows: 0
+		rows: 0,
+		// The stream is read after the request's handler returned: its lines name the request.
+		...currentLogContext()
 	};
 	// The BOM tells Excel the file is UTF-8; without it names with accents turn to mojibake.
 	const head = '\uFEFF' + CSV_HEADER + '\r\n';
@@ -38,9 +41,14 @@ export function exportCsv(
 			write(csvLine(row, timestamp, nowMs));
 			context.rows++;
 		});
+	const measure = (outcome: ExportOutcome, bytes: number) => {
+		const seconds = (performance.now() - started) / 1000;
+		app.metrics.exported(source, outcome, seconds, context.rows, bytes);
+		return { ...context, bytes, ms: Math.round(seconds * 1000) };
+	};
 	return textStream(head, next, {
-		done: () => log.info('export done', context),
-		failed: (error) => log.error('export failed', { ...context, error }),
-		cancelled: () => log.info('export cancelled', context)
+		done: (bytes) => log.info('export done', measure('done', bytes)),
+		failed: (error, bytes) => log.error('export failed', { ...measure('failed', bytes), error }),
+		cancelled: (bytes) => log.info('export cancelled', measure('cancelled', bytes))
 	});
 }

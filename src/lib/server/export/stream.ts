@@ -7,10 +7,11 @@
 /** Writes the next batch through `write`; resolves whether more batches may follow. */
 export type TextBatches = (write: (text: string) => void) => Promise<boolean>;
 
+/** Each is told the bytes the stream had produced by then. */
 export interface StreamEvents {
-	done(): void;
-	failed(error: unknown): void;
-	cancelled(): void;
+	done(bytes: number): void;
+	failed(error: unknown, bytes: number): void;
+	cancelled(bytes: number): void;
 }
 
 /** Encodes text straight into one buffer per batch, so no batch-sized string is ever built. */
@@ -49,10 +50,16 @@ export function textStream(
 	const writer = new ChunkWriter();
 	const write = (text: string) => writer.write(text);
 	let cancelled = false;
+	let bytes = 0;
+	const take = () => {
+		const chunk = writer.take();
+		bytes += chunk?.length ?? 0;
+		return chunk;
+	};
 	return new ReadableStream<Uint8Array>({
 		start(controller) {
 			writer.write(head);
-			controller.enqueue(writer.take()!);
+			controller.enqueue(take()!);
 		},
 		async pull(controller) {
 			try {
@@ -60,24 +67,24 @@ export function textStream(
 				for (;;) {
 					const more = await next(write);
 					if (cancelled) return;
-					const chunk = writer.take();
+					const chunk = take();
 					if (chunk) controller.enqueue(chunk);
 					if (!more) {
 						controller.close();
-						events.done();
+						events.done(bytes);
 						return;
 					}
 					if (chunk) return;
 				}
 			} catch (error) {
-				events.failed(error);
+				events.failed(error, bytes);
 				// Erroring the stream aborts the response: a truncated file must not look complete.
 				controller.error(error);
 			}
 		},
 		cancel() {
 			cancelled = true;
-			events.cancelled();
+			events.cancelled(bytes);
 		}
 	});
 }

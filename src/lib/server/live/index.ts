@@ -4,7 +4,7 @@ import type { CatchUp } from '$lib/realtime';
 import { BinlogSupervisor } from '../binlog/supervisor';
 import { PBX_TABLES } from '../binlog/preflight';
 import type { Commit } from '../binlog/tailer';
-import type { BinlogCheckpoint, ChangeLog } from '../changelog';
+import type { BinlogCheckpoint, ChangeLog, CommitOrigin } from '../changelog';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { Lookups } from '../lookups';
@@ -23,9 +23,33 @@ import { LiveState } from './state';
  * log hands back what this node appended; with several nodes every node follows the leader's
  * stream the same way (src/lib/server/cluster decides who tails).
  */
+/** What the pipeline has taken in: read by the status monitor and the metrics, never written. */
+export interface LiveProgress {
+	/** Commits this node's tailer handed to the log, those without changes of interest too. */
+	commitsRead: number;
+	/** Log entries (commits with changes of interest) and interaction changes applied here. */
+	commitsApplied: number;
+	changesApplied: number;
+	/** The newest commit this node's tailer handed to the log. */
+	lastRead: CommitOrigin | null;
+	/** The newest commit applied to this node's state. */
+	lastApplied: CommitOrigin | null;
+	/** When the newest snapshot was read (epoch ms): the state is complete up to then. */
+	snapshotAt: number;
+}
+
 export class LiveService {
 	readonly state: LiveState;
 	readonly supervisor: BinlogSupervisor;
+	readonly progress: LiveProgress = {
+		commitsRead: 0,
+		commitsApplied: 0,
+		changesApplied: 0,
+		lastRead: null,
+		lastApplied: null,
+		snapshotAt: 0
+	};
+	#loading = 0;
 	readonly #resyncListeners = new Set<(reason: string) => void>();
 	readonly #accessListeners = new Set<(change: AccessChange) => void>();
 	#tailing = false;
@@ -46,6 +70,9 @@ export class LiveService {
 			applyLookupChanges(entry.lookups, this.lookups);
 			this.state.apply(entry.changes);
 			for (const change of entry.access) this.dispatchAccess(change);
+			this.progress.commitsApplied++;
+			this.progress.changesApplied += entry.changes.length;
+			if (entry.origin) this.progress.lastApplied = entry.origin;
 		});
 		this.supervisor = new BinlogSupervisor({
 			target: config.binlog,
@@ -77,6 +104,11 @@ export class LiveService {
 		return this.#tailing;
 	}
 
+	/** A snapshot is being read: the state is about to be replaced. */
+	get loading(): boolean {
+		return this.#loading > 0;
+	}
+
 	startTailing(): void {
 		if (this.#tailing) return;
 		this.supervisor.start();
@@ -95,12 +127,16 @@ export class LiveService {
 	 */
 	async loadSnapshot(): Promise<BinlogCheckpoint> {
 		const started = Date.now();
-		const { checkpoint, rows } = await loadSnapshot(
-			this.pbxPool,
-			this.config.pbx.database,
-			this.lookups
-		);
+		this.#loading++;
+		let loaded;
+		try {
+			loaded = await loadSnapshot(this.pbxPool, this.config.pbx.database, this.lookups);
+		} finally {
+			this.#loading--;
+		}
+		const { checkpoint, rows } = loaded;
 		this.state.reset(rows);
+		this.progress.snapshotAt = started;
 		this.log.info('live snapshot loaded', {
 			rows: rows.length,
 			tenants: this.lookups.tenants.size,
@@ -189,7 +225,10 @@ export class LiveService {
 	async #append(commit: Commit, access: AccessChange[]): Promise<void> {
 		const changes = draftCommit(commit.changes, this.lookups, this.state);
 		const lookups = lookupRowsOf(commit.changes);
-		await this.changeLog.append({ changes, lookups, access }, commit.checkpoint);
+		const origin = { checkpoint: commit.checkpoint, committedAt: commit.committedAt };
+		await this.changeLog.append({ changes, lookups, access, origin }, commit.checkpoint);
+		this.progress.commitsRead++;
+		this.progress.lastRead = origin;
 	}
 
 	async #resnapshot(reason: string): Promise<void> {

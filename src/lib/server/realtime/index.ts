@@ -9,9 +9,10 @@ import {
 	type SubscribeReply
 } from '$lib/realtime';
 import type { LiveService } from '../live';
-import type { Logger } from '../log';
+import { withLogContext, type Logger } from '../log';
 import type { Lookups } from '../lookups';
 import { resolveScope, ScopeError, type Scope, type TenantScope, type Viewer } from '../scope';
+import type { RealtimeMeter } from './meter';
 import { isSameOrigin } from './origin';
 import { deliveriesOf, roomsFor } from './rooms';
 import { watchViewers } from './viewers';
@@ -41,6 +42,8 @@ export interface RealtimeDeps {
 	allowedOrigin?: string;
 	/** How often open sockets are checked against their session's absolute expiry. */
 	sessionSweepMs?: number;
+	/** Counts what is sent, once per emit (metrics). */
+	meter?: RealtimeMeter;
 }
 
 interface SocketData {
@@ -60,8 +63,11 @@ export interface Realtime {
 	close(): Promise<void>;
 }
 
+const NO_METER: RealtimeMeter = { sent() {}, subscribed() {}, emitted() {} };
+
 export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Realtime {
 	const { live, log } = deps;
+	const meter = deps.meter ?? NO_METER;
 	const io: RealtimeServer = new Server(httpServer, {
 		serveClient: false,
 		pingInterval: 10_000,
@@ -80,22 +86,27 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 				next();
 			})
 			.catch((error: unknown) => {
-				log.error('socket authentication failed', { error });
+				log.error('socket authentication failed', { error, socketId: socket.id });
 				next(new Error('unauthorized'));
 			});
 	});
 
 	io.on('connection', (socket: LiveSocket) => {
 		socket.on('live:subscribe', (request, reply) => {
-			subscribe(socket, request).then(
-				(result) => {
-					if (typeof reply === 'function') reply(result);
-				},
-				(error: unknown) => {
-					log.error('subscribe failed', { error });
-					if (typeof reply === 'function') reply({ ok: false, error: 'Subscribe failed' });
-				}
-			);
+			// Lines logged while answering carry the socket's id (never its cookie or token).
+			withLogContext({ socketId: socket.id }, () => {
+				subscribe(socket, request).then(
+					(result) => {
+						meter.subscribed(result.ok ? result.kind : 'refused');
+						if (typeof reply === 'function') reply(result);
+					},
+					(error: unknown) => {
+						meter.subscribed('failed');
+						log.error('subscribe failed', { error });
+						if (typeof reply === 'function') reply({ ok: false, error: 'Subscribe failed' });
+					}
+				);
+			});
 		});
 		socket.on('live:unsubscribe', (reply) => {
 			leaveLiveRooms(socket);
@@ -136,16 +147,25 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
 	}
 
-	const unsubscribeLog = live.changeLog.subscribe(({ changes }) => {
+	// Receivers by room size: cheap, and exact unless one socket sits in two queue rooms a
+	// removal goes to (a supervisor of both queues).
+	const receivers = (to: string[]) => {
+		const rooms = io.of('/').adapter.rooms;
+		let count = 0;
+		for (const room of to) count += rooms.get(room)?.size ?? 0;
+		return count;
+	};
+
+	const unsubscribeLog = live.changeLog.subscribe((entry) => {
 		const epoch = live.changeLog.epoch;
-		for (const change of changes) {
+		for (const change of entry.changes) {
 			for (const delivery of deliveriesOf(change)) {
-				io.local
-					.to(delivery.to)
-					.except(delivery.except)
-					.emit('live:changes', { epoch, changes: [delivery.change] });
+				const payload = { epoch, changes: [delivery.change] };
+				io.local.to(delivery.to).except(delivery.except).emit('live:changes', payload);
+				meter.sent('live:changes', payload, receivers(delivery.to));
 			}
 		}
+		meter.emitted(entry);
 	});
 
 	const unsubscribeResync = live.onResync((reason) => {
@@ -160,9 +180,25 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 	// silent, and every screen on it says it is stale rather than showing old rows as live.
 	const heartbeat = setInterval(() => {
 		if (!live.isCurrent()) return;
-		io.local.emit('live:heartbeat', { ...live.position(), serverTime: Date.now() });
+		const payload = { ...live.position(), serverTime: Date.now() };
+		io.local.emit('live:heartbeat', payload);
+		meter.sent('live:heartbeat', payload, io.of('/').sockets.size);
 	}, HEARTBEAT_INTERVAL_MS);
 	heartbeat.unref();
+
+	io.on('connection', (socket: LiveSocket) => {
+		const { viewer } = socket.data;
+		const context = { socketId: socket.id };
+		withLogContext(context, () =>
+			log.debug('socket connected', {
+				viewer: viewer.kind === 'wall' ? 'wall' : viewer.role,
+				tenant: viewer.tenantId
+			})
+		);
+		socket.on('disconnect', (reason) =>
+			withLogContext(context, () => log.debug('socket disconnected', { reason }))
+		);
+	});
 
 	const viewers = watchViewers({
 		io,

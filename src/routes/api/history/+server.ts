@@ -38,5 +38,8 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 	const paging = parseFields(params, PERSON_PAGING);
 	if (paging.errors.limit) error(400, { message: paging.errors.limit });
 	const limit = paging.values.limit ?? 50;
-	return json(await personHistoryPage(app.history, scope, key, cursor, limit));
+	const page = await app.metrics.timeHistory('person', () =>
+		personHistoryPage(app.history, scope, key, cursor, limit)
+	);
+	return json(page);
 };
