@@ -110,14 +110,20 @@ export class Stack {
 	 * Starts the production server (build/ + server.ts) in its own process, for tests of the
 	 * HTTP routes: pages, form actions, API. Needs `vite build` first (npm test does it).
 	 */
-	async startServer(): Promise<this> {
+	async startServer(options: { output?: string[] } = {}): Promise<this> {
 		if (!existsSync('build/handler.js')) throw new Error('Run `npx vite build` first');
 		const port = await freePort();
 		this.url = `http://127.0.0.1:${port}`;
+		const output = options.output;
 		this.#server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
 			env: { ...process.env, ...this.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: this.url },
-			stdio: ['ignore', 'ignore', 'inherit']
+			// `output` collects everything the server writes (a test reads its log lines).
+			stdio: ['ignore', output ? 'pipe' : 'ignore', output ? 'pipe' : 'inherit']
 		});
+		if (output) {
+			this.#server.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+			this.#server.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+		}
 		await waitFor(
 			() =>
 				fetch(`${this.url}/health`).then(

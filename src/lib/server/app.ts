@@ -177,7 +177,7 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		sockets: () => (app.realtime ? socketLabels(app.realtime.io) : [])
 	});
 	live.onResync(() => metrics.resynced());
-	monitor.start();
+	await monitor.start();
 	log.info('Interactions Live started', {
 		pbx: `${config.pbx.host}:${config.pbx.port}/${config.pbx.database}`,
 		tenants: lookups.tenants.size,

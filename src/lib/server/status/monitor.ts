@@ -48,7 +48,9 @@ export class NodeMonitor {
 			position: null,
 			lagMs: 0,
 			lagBytes: null,
-			oldest: deps.live.changeLog.head + 1
+			oldest: deps.live.changeLog.head + 1,
+			// The app is still being put together: nothing can be connected yet.
+			sockets: 0
 		});
 	}
 
@@ -73,8 +75,9 @@ export class NodeMonitor {
 		});
 	}
 
-	start(): void {
-		void this.sample();
+	/** Takes the first sample (so no scrape sees a made-up status), then one every interval. */
+	async start(): Promise<void> {
+		await this.sample();
 		this.#timer = setInterval(() => void this.sample(), this.#intervalMs);
 		this.#timer.unref();
 	}
@@ -151,7 +154,14 @@ export class NodeMonitor {
 			else if (server && position)
 				lagBytes = await timed(binlogDistance(pbxPool, position, server));
 		}
-		this.#status = this.#compose(now, { server, position, lagMs, lagBytes, oldest });
+		this.#status = this.#compose(now, {
+			server,
+			position,
+			lagMs,
+			lagBytes,
+			oldest,
+			sockets: this.deps.sockets()
+		});
 		if (board) await this.#publish(board);
 		return this.#status;
 	}
@@ -173,6 +183,7 @@ export class NodeMonitor {
 			lagMs: number;
 			lagBytes: number | null;
 			oldest: number;
+			sockets: number;
 		}
 	): NodeStatus {
 		const { live, cluster, nodeId } = this.deps;
@@ -198,7 +209,7 @@ export class NodeMonitor {
 				lastErrorAt: supervisor.lastErrorAt
 			},
 			log: { epoch: changeLog.epoch, head: changeLog.head, oldest: sample.oldest },
-			sockets: this.deps.sockets(),
+			sockets: sample.sockets,
 			liveRows: live.state.size
 		};
 	}
