@@ -95,7 +95,7 @@ describe('/ready during a MariaDB restart', () => {
 					/data-field="last-error"[^>]*>(?!(<!--\[-?\d+-->)?None)/.test(html)
 				);
 			},
-			5_000,
+			15_000,
 			'the status page to show the stream back'
 		);
 		expect(html).toContain('Single node');

@@ -97,7 +97,9 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			withLogContext({ socketId: socket.id }, () => {
 				subscribe(socket, request).then(
 					(result) => {
-						meter.subscribed(result.ok ? result.kind : 'refused');
+						const answer = result.ok ? result.kind : 'refused';
+						meter.subscribed(answer);
+						log.debug('subscribe answered', { answer });
 						if (typeof reply === 'function') reply(result);
 					},
 					(error: unknown) => {
