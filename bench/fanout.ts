@@ -54,7 +54,7 @@ export async function fanoutAndMemorySuites(ctx: Context): Promise<void> {
 		ctx.log(`${S}: ${rows} interactions in progress, through the binlog`);
 		await insertActive(pool, { idBase: 6e9, count: rows, targets });
 		await reanswerActive(pool, { idBase: 6e9, count: rows });
-		for (let i = 0; i < 240 && (await server.health()).seq < rows * 2; i++) await sleep(500);
+		for (let i = 0; i < 240 && (await server.seq()) < rows * 2; i++) await sleep(500);
 		const rssRows = rssMb(server.pid);
 
 		const cookies = new Map<string, string>();

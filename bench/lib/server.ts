@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
 	cpSync,
 	existsSync,
@@ -66,6 +67,8 @@ export function prepareBuild(mode: 'auto' | 'always' | 'never'): string {
 export class ServerProcess {
 	url = '';
 	#child: ChildProcess | null = null;
+	/** The bench scrapes /metrics for the server's figures (the change-log sequence). */
+	readonly #metricsToken = randomBytes(24).toString('hex');
 
 	constructor(
 		private readonly env: Record<string, string>,
@@ -86,6 +89,7 @@ export class ServerProcess {
 			env: {
 				...process.env,
 				...this.env,
+				METRICS_TOKEN: this.#metricsToken,
 				PORT: String(port),
 				HOST: '127.0.0.1',
 				ORIGIN: this.url,
@@ -96,7 +100,7 @@ export class ServerProcess {
 		const deadline = Date.now() + 60_000;
 		while (Date.now() < deadline) {
 			if (this.#child.exitCode !== null) break;
-			const ok = await fetch(`${this.url}/health`).then(
+			const ok = await fetch(`${this.url}/ready`).then(
 				(r) => r.ok,
 				() => false
 			);
@@ -107,9 +111,15 @@ export class ServerProcess {
 		throw new Error(`server ${this.name} did not start: see ${logFile}`);
 	}
 
-	async health(): Promise<{ ok: boolean; binlog: string; seq: number }> {
-		const response = await fetch(`${this.url}/health`);
-		return (await response.json()) as { ok: boolean; binlog: string; seq: number };
+	/** The server's change-log sequence: how many changes it has taken in (from /metrics). */
+	async seq(): Promise<number> {
+		const response = await fetch(`${this.url}/metrics`, {
+			headers: { authorization: `Bearer ${this.#metricsToken}` }
+		});
+		if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
+		const line = /^il_changelog_head_seq (\S+)$/m.exec(await response.text());
+		if (!line) throw new Error('/metrics has no il_changelog_head_seq');
+		return Number(line[1]);
 	}
 
 	async stop(): Promise<void> {

@@ -6,7 +6,7 @@ import { ensureCommands, spawnDetached, terminateProcess, waitUntilReady } from 
 /**
  * HAProxy (Debian's package) in front of several app nodes, for the demo and the tests, with
  * the same settings as deploy/haproxy.cfg: round robin, WebSocket-only transport so no sticky
- * sessions, and a node taken out of rotation when its /health fails.
+ * sessions, and a node taken out of rotation when its /ready fails.
  */
 
 export interface HaproxyHandle {
@@ -39,7 +39,7 @@ frontend live
 
 backend nodes
 	balance roundrobin
-	option httpchk GET /health
+	option httpchk GET /ready
 	http-check expect status 200
 ${servers}
 `;
