@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { lifecycleBurst } from '../support/burst';
 import { TestClient } from '../support/client';
@@ -44,6 +45,7 @@ const EXPECTED: [string, string, string[]][] = [
 	['il_ready', 'gauge', []],
 	['il_binlog_tailing', 'gauge', []],
 	['il_binlog_tailer_state', 'gauge', ['state']],
+	['il_binlog_stream_down_seconds', 'gauge', []],
 	['il_binlog_lag_seconds', 'gauge', []],
 	['il_binlog_lag_bytes', 'gauge', []],
 	['il_binlog_restarts_total', 'counter', []],
@@ -71,6 +73,9 @@ const EXPECTED: [string, string, string[]][] = [
 	['nodejs_eventloop_lag_seconds', 'gauge', []],
 	['nodejs_heap_size_used_bytes', 'gauge', []]
 ];
+
+/** Present only with several nodes (REDIS_URL). */
+const CLUSTER_ONLY = ['il_cluster_role', 'il_cluster_fencing_token', 'il_changelog_stream_length'];
 
 /** Labels whose values would grow without bound (one series per person or interaction). */
 const UNBOUNDED = /^(user|username|user_id|userid|session|interaction|interaction_id|id|ip|path)$/i;
@@ -151,6 +156,7 @@ describe('/metrics', () => {
 		expect(valueOf(m, 'il_ready')).toBe(1);
 		expect(valueOf(m, 'il_binlog_tailing')).toBe(1);
 		expect(valueOf(m, 'il_binlog_tailer_state', { state: 'streaming' })).toBe(1);
+		expect(valueOf(m, 'il_binlog_stream_down_seconds')).toBe(0);
 		expect(valueOf(m, 'il_binlog_commits_read_total')).toBeGreaterThanOrEqual(20);
 		expect(valueOf(m, 'il_live_changes_applied_total')).toBeGreaterThanOrEqual(20);
 		expect(valueOf(m, 'il_changelog_head_seq')).toBeGreaterThanOrEqual(20);
@@ -174,5 +180,19 @@ describe('/metrics', () => {
 		expect(valueOf(m, 'il_signin_failures_total', { reason: 'credentials' })).toBe(1);
 		expect(valueOf(m, 'il_audit_events_total', { action: 'scope_refused' })).toBe(1);
 		expect(m.types.has('il_cluster_role')).toBe(false);
+	});
+
+	it('has every metric the Grafana dashboard and the alert rules in deploy/ use', async () => {
+		const m = await metrics();
+		const deployed = ['deploy/grafana-dashboard.json', 'deploy/prometheus-alerts.yml']
+			.map((file) => readFileSync(file, 'utf8'))
+			.join('\n');
+		const names = new Set(deployed.match(/\b(?:il|process|nodejs)_[a-z0-9_]+/g));
+		expect(names.size).toBeGreaterThan(20);
+		for (const name of names) {
+			if (CLUSTER_ONLY.includes(name)) continue; // checked by cluster-status.test.ts
+			const histogram = name.replace(/_(bucket|count|sum)$/, '');
+			expect(m.types.has(name) || m.types.get(histogram) === 'histogram', name).toBe(true);
+		}
 	});
 });

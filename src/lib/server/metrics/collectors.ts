@@ -95,6 +95,11 @@ export function registerCollectors(registry: Registry, sources: MetricSources): 
 	gauge('il_binlog_tailing', 'Whether this node tails the binlog: one node, or the leader', () =>
 		monitor.status.binlog.tailing ? 1 : 0
 	);
+	gauge(
+		'il_binlog_stream_down_seconds',
+		'How long the binlog stream of this node has been down while it should tail (0 while connected)',
+		() => (live.tailing ? live.supervisor.downForMs / 1000 : 0)
+	);
 	oneHot(
 		'il_binlog_tailer_state',
 		'The binlog stream supervisor state (1 for the current one); stopped on followers',
