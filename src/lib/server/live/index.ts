@@ -14,16 +14,7 @@ import { applyLookupChanges, contactIdsOf, draftCommit, lookupRowsOf } from './c
 import { loadSnapshot } from './snapshot';
 import { LiveState } from './state';
 
-/**
- * The live pipeline: snapshot at an exact binlog position, then binlog → change log → live
- * state. Everything downstream (sockets, pages) reads from here and listens to the change log;
- * `catchUp` is the one place a screen's missed changes or fresh snapshot are decided.
- *
- * The state follows the change log's entries, never the tailer directly: on a single node the
- * log hands back what this node appended; with several nodes every node follows the leader's
- * stream the same way (src/lib/server/cluster decides who tails).
- */
-/** What the pipeline has taken in: read by the status monitor and the metrics, never written. */
+/** What the pipeline has taken in; the status monitor and the metrics only read it. */
 export interface LiveProgress {
 	/** Commits this node's tailer handed to the log, those without changes of interest too. */
 	commitsRead: number;
@@ -38,6 +29,15 @@ export interface LiveProgress {
 	snapshotAt: number;
 }
 
+/**
+ * The live pipeline: snapshot at an exact binlog position, then binlog → change log → live
+ * state. Everything downstream (sockets, pages) reads from here and listens to the change log;
+ * `catchUp` is the one place a screen's missed changes or fresh snapshot are decided.
+ *
+ * The state follows the change log's entries, never the tailer directly: on a single node the
+ * log hands back what this node appended; with several nodes every node follows the leader's
+ * stream the same way (src/lib/server/cluster decides who tails).
+ */
 export class LiveService {
 	readonly state: LiveState;
 	readonly supervisor: BinlogSupervisor;
