@@ -115,11 +115,11 @@ async function verify(label: string, watchers: Watcher[]): Promise<Verdict[]> {
 		`${label}: every client to equal SQL`
 	).catch(() => undefined);
 	const verdicts = watchers.map((w, i) => judge(w, expected[i]));
-	const sum = (key: 'lost' | 'doubled' | 'outOfScope') =>
+	const sum = (key: 'applied' | 'lost' | 'doubled' | 'outOfScope') =>
 		verdicts.reduce((total, v) => total + v[key], 0);
 	console.log(
-		`[cluster] ${label}: ${watchers.length} clients, ${verdicts.map((v) => v.expected).join('/')} rows; ` +
-			`lost ${sum('lost')}, doubled ${sum('doubled')}, out of scope ${sum('outOfScope')}`
+		`[cluster] ${label}: ${watchers.length} clients, ${verdicts.map((v) => v.expected).join('/')} rows, ` +
+			`${sum('applied')} changes applied; lost ${sum('lost')}, doubled ${sum('doubled')}, out of scope ${sum('outOfScope')}`
 	);
 	for (const v of verdicts) {
 		expect(v.problems.slice(0, 10), `${label}: ${v.name}`).toEqual([]);
@@ -323,11 +323,15 @@ describe('three nodes behind HAProxy, 200 commits/s', () => {
 		});
 		const next = await takeover;
 		expect(next).not.toBe(old);
-		await waitFor(() => /stepped down/.test(old.log()), 10_000, 'the old leader to step down');
-		const fenced = /FENCED|fenced/.test(old.log());
+		const steppedDown = () =>
+			old
+				.log()
+				.split('\n')
+				.filter((line) => line.includes('stepped down'));
+		await waitFor(() => steppedDown().length > 0, 10_000, 'the old leader to step down');
 		console.log(
 			`[cluster] (3) ${result.commits} commits; ${old.id} frozen, ${next.id} took over; ` +
-				`old leader's log: stepped down${fenced ? ', an append refused by the fence' : ''}`
+				`${old.id} logged: ${steppedDown().join(' | ')}`
 		);
 		expect((await old.health())?.role).not.toBe('leader');
 		expect(await cluster.settled()).toBe(next);
@@ -341,6 +345,7 @@ describe('three nodes behind HAProxy, 200 commits/s', () => {
 		await cluster.settled();
 		const epoch = watchers[0].client.epoch;
 		const snapshots = watchers.map((w) => w.client.snapshots);
+		const logged = cluster.nodes.map((node) => node.log().length);
 		let restarting: Promise<void> | undefined;
 		const result = await burst(250, {
 			onCommit: (n) => {
@@ -356,8 +361,9 @@ describe('three nodes behind HAProxy, 200 commits/s', () => {
 			expect(w.client.epoch, `${w.name} on the new epoch`).toBe(newEpoch);
 			expect(w.client.snapshots, `${w.name} resnapshotted`).toBeGreaterThan(snapshots[i]);
 		}
-		const loud = cluster.nodes.filter((node) => /NEW EPOCH/.test(node.log()));
-		expect(loud.length).toBeGreaterThan(0);
+		// One node noticed Redis came back empty and said so; the others re-synced to its epoch.
+		const loud = cluster.nodes.filter((node, i) => /NEW EPOCH/.test(node.log().slice(logged[i])));
+		expect(loud.length).toBe(1);
 		console.log(
 			`[cluster] (4) ${result.commits} commits, ${result.failed} failed; new epoch announced by ` +
 				loud.map((node) => node.id).join(', ')
