@@ -121,6 +121,14 @@ async function verify(label: string, watchers: Watcher[]): Promise<Verdict[]> {
 		`[cluster] ${label}: ${watchers.length} clients, ${verdicts.map((v) => v.expected).join('/')} rows, ` +
 			`${sum('applied')} changes applied; lost ${sum('lost')}, doubled ${sum('doubled')}, out of scope ${sum('outOfScope')}`
 	);
+	if (verdicts.some((v) => v.problems.length > 0)) {
+		// What the nodes said is gone with the run's directory: show its end with the failure.
+		for (const node of cluster.nodes) {
+			console.log(
+				`[cluster] ${node.id} log ends with:\n${node.log().split('\n').slice(-20).join('\n')}`
+			);
+		}
+	}
 	for (const v of verdicts) {
 		expect(v.problems.slice(0, 10), `${label}: ${v.name}`).toEqual([]);
 		expect([v.lost, v.doubled, v.outOfScope]).toEqual([0, 0, 0]);
