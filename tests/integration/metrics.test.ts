@@ -165,9 +165,10 @@ describe('/metrics', () => {
 		const role = { tenant: String(tenant.id), role: 'cc_admin' };
 		expect(valueOf(m, 'il_sockets_open', role)).toBe(1);
 		expect(valueOf(m, 'il_subscribes_total', { answer: 'snapshot' })).toBeGreaterThanOrEqual(1);
-		expect(
-			valueOf(m, 'il_socket_messages_sent_total', { event: 'live:changes' })
-		).toBeGreaterThanOrEqual(20);
+		// Batched: one message per room and event-loop turn, so fewer messages than changes.
+		const sent = valueOf(m, 'il_socket_messages_sent_total', { event: 'live:changes' });
+		expect(sent).toBeGreaterThanOrEqual(1);
+		expect(sent).toBeLessThanOrEqual(20);
 		expect(valueOf(m, 'il_socket_bytes_sent_total', { event: 'live:changes' })).toBeGreaterThan(
 			20 * 100
 		);

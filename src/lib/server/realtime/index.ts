@@ -8,13 +8,14 @@ import {
 	type ServerToClientEvents,
 	type SubscribeReply
 } from '$lib/realtime';
+import type { LogEntry } from '../changelog';
 import type { LiveService } from '../live';
 import { withLogContext, type Logger } from '../log';
 import type { Lookups } from '../lookups';
 import { resolveScope, ScopeError, type Scope, type TenantScope, type Viewer } from '../scope';
 import type { RealtimeMeter } from './meter';
 import { isSameOrigin } from './origin';
-import { deliveriesOf, roomsFor } from './rooms';
+import { Fanout } from './rooms';
 import { watchViewers } from './viewers';
 
 /**
@@ -75,6 +76,15 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		maxHttpBufferSize: 64 * 1024,
 		allowRequest: (request, callback) =>
 			callback(null, isSameOrigin(request.headers, deps.allowedOrigin))
+	});
+
+	const fanout = new Fanout({
+		hasMembers: (room) => io.of('/').adapter.rooms.has(room),
+		emit: (room, message) => {
+			io.local.to(room).emit('live:changes', message);
+			// A socket is in exactly one scope room: its size is the receivers.
+			meter.sent('live:changes', message, io.of('/').adapter.rooms.get(room)?.size ?? 0);
+		}
 	});
 
 	io.use((socket, next) => {
@@ -138,7 +148,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		const { scope } = resolved;
 		leaveLiveRooms(socket);
 		socket.data.scope = scope;
-		void socket.join(roomsFor(scope));
+		void socket.join(fanout.roomFor(scope));
 		const caughtUp = await live.catchUp(resolved, resume);
 		// The viewer's access changed (or it subscribed again) meanwhile: that path answers it.
 		if (socket.data.scope !== scope) return { ok: false, error: 'Superseded' };
@@ -149,28 +159,20 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
 	}
 
-	// Receivers by room size: cheap, and exact unless one socket sits in two queue rooms a
-	// removal goes to (a supervisor of both queues).
-	const receivers = (to: string[]) => {
-		const rooms = io.of('/').adapter.rooms;
-		let count = 0;
-		for (const room of to) count += rooms.get(room)?.size ?? 0;
-		return count;
-	};
-
+	// Commit → emit is measured after the flush that sends this turn's changes (the fan-out
+	// scheduled its flush first), once per entry, not per room or socket.
+	let emitting: LogEntry[] = [];
 	const unsubscribeLog = live.changeLog.subscribe((entry) => {
-		const epoch = live.changeLog.epoch;
-		for (const change of entry.changes) {
-			for (const delivery of deliveriesOf(change)) {
-				const payload = { epoch, changes: [delivery.change] };
-				io.local.to(delivery.to).except(delivery.except).emit('live:changes', payload);
-				meter.sent('live:changes', payload, receivers(delivery.to));
-			}
-		}
-		meter.emitted(entry);
+		fanout.push(live.changeLog.epoch, entry.changes);
+		if (entry.changes.length === 0 || emitting.push(entry) > 1) return;
+		setImmediate(() => {
+			for (const emitted of emitting) meter.emitted(emitted);
+			emitting = [];
+		});
 	});
 
 	const unsubscribeResync = live.onResync((reason) => {
+		fanout.flush();
 		for (const socket of io.of('/').sockets.values()) {
 			leaveLiveRooms(socket);
 			socket.data.scope = null;
