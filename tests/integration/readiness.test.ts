@@ -14,7 +14,9 @@ let stack: Stack;
 beforeAll(async () => {
 	stack = await new Stack({
 		mariadbPort: inject('mariadb').port,
-		env: { READY_STREAM_DOWN_MS: '300' }
+		// A quick restart can have the stream back within the first retry (250 ms): with no grace,
+		// /ready fails for all of it. The threshold itself is unit-tested (readiness).
+		env: { READY_STREAM_DOWN_MS: '0' }
 	}).prepare();
 	await stack.startServer();
 });
@@ -91,6 +93,7 @@ describe('/ready during a MariaDB restart', () => {
 				expect(page.status).toBe(200);
 				html = await page.text();
 				return (
+					/data-field="ready"[^>]*>(<!--\[-?\d+-->)?Yes/.test(html) &&
 					/data-field="tailer"[^>]*>streaming</.test(html) &&
 					/data-field="last-error"[^>]*>(?!(<!--\[-?\d+-->)?None)/.test(html)
 				);
@@ -99,7 +102,6 @@ describe('/ready during a MariaDB restart', () => {
 			'the status page to show the stream back'
 		);
 		expect(html).toContain('Single node');
-		expect(html).toMatch(/data-field="ready"[^>]*>(<!--\[-?\d+-->)?Yes/);
 		// The error the restart caused, with its time.
 		expect(html).toMatch(/data-field="last-error"[^>]*>(<!--\[-?\d+-->)?\d{1,2}:\d{2}:\d{2}/);
 		expect((await stack.get('/admin/status', ccAdmin)).status).toBe(404);

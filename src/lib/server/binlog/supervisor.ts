@@ -59,6 +59,14 @@ export class BinlogSupervisor {
 		return this.#status;
 	}
 
+	/**
+	 * The status as operators see it: `status` turns to streaming as a run starts, before the
+	 * server has accepted it (the stall check needs that); this says starting until it has.
+	 */
+	get state(): TailerState {
+		return this.#status === 'streaming' && this.#downSince !== null ? 'starting' : this.#status;
+	}
+
 	/** How long the stream has been down (0 while connected, or while not supervising). */
 	get downForMs(): number {
 		return this.#downSince === null ? 0 : performance.now() - this.#downSince;

@@ -102,10 +102,10 @@ export function registerCollectors(registry: Registry, sources: MetricSources): 
 	);
 	oneHot(
 		'il_binlog_tailer_state',
-		'The binlog stream supervisor state (1 for the current one); stopped on followers',
+		'The binlog stream state (1 for the current one): streaming once the server accepted it; stopped on followers',
 		'state',
 		TAILER_STATES,
-		() => live.supervisor.status
+		() => live.supervisor.state
 	);
 	gauge(
 		'il_binlog_lag_seconds',

@@ -198,7 +198,7 @@ export class NodeMonitor {
 			updatedAt: now,
 			binlog: {
 				tailing: !cluster || live.tailing,
-				state: supervisor.status,
+				state: supervisor.state,
 				position: sample.position,
 				serverPosition: sample.server,
 				lagSeconds: sample.lagMs / 1000,
