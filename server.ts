@@ -11,7 +11,10 @@ const host = process.env.HOST ?? '0.0.0.0';
 // every form post (sign-in!) as cross-site. Behind a proxy set ORIGIN or PROTOCOL_HEADER.
 if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) {
 	process.env.ORIGIN = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
-	console.warn(`ORIGIN is not set: assuming ${process.env.ORIGIN}`);
+	const warning = `ORIGIN is not set: assuming ${process.env.ORIGIN}`;
+	// Before the app (and its logger) exists; a log collector still gets one JSON object a line.
+	const json = { time: new Date().toISOString(), level: 'warn', scope: 'server', msg: warning };
+	console.warn(process.env.LOG_FORMAT === 'json' ? JSON.stringify(json) : warning);
 }
 
 // Built by `vite build`; a variable path keeps the type checker from needing the build.

@@ -35,7 +35,7 @@ export async function catchupSuite(ctx: Context): Promise<void> {
 		let applied = 0;
 		let doneAt = 0;
 		const done = new Promise<void>((resolve) => {
-			const off = app.live.changeLog.subscribe((changes) => {
+			const off = app.live.changeLog.subscribe(({ changes }) => {
 				applied += changes.length;
 				void app.live.changeLog.checkpoint().then((checkpoint) => {
 					if (!doneAt && checkpoint && atOrAfter(checkpoint, to)) {

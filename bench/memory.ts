@@ -21,11 +21,11 @@ export async function memorySuite(env: FanoutEnv): Promise<void> {
 		createdAgoMs: 36 * 3_600_000
 	});
 	ctx.log(`${S}: steady run, ${minutes} min at 200 commits/s, RSS every 10 s`);
-	const seqBefore = await env.seq.next();
+	const seqBefore = await server.seq();
 	const sampler = sampleRss(server.pid, 10_000);
 	await writer.run();
 	const samples = sampler.stop();
-	const seqAfter = await env.seq.next();
+	const seqAfter = await server.seq();
 	const xs = samples.map(([ms]) => ms / 60_000);
 	const ys = samples.map(([, mb]) => mb);
 	const fit = linearFit(xs, ys);

@@ -5,5 +5,6 @@ await ensureCommands([
 	{ command: 'mariadbd', aptPackage: 'mariadb-server' },
 	{ command: 'mariadb-install-db', aptPackage: 'mariadb-server' },
 	{ command: 'redis-server', aptPackage: 'redis-server' },
-	{ command: 'chromium', aptPackage: 'chromium' }
+	{ command: 'chromium', aptPackage: 'chromium' },
+	{ command: 'haproxy', aptPackage: 'haproxy' }
 ]);

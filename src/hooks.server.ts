@@ -1,4 +1,5 @@
 import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
 import { getApp, startApp } from '$lib/server/app';
 import {
 	addSecurityHeaders,
@@ -8,16 +9,17 @@ import {
 	malformedUrl,
 	repeatedParam
 } from '$lib/server/http';
+import { observeRequest } from '$lib/server/http/observe';
 
 export const init: ServerInit = async () => {
 	await startApp();
 };
 
 /** Paths reachable without signing in. Everything else needs a session (or a wall token). */
-const PUBLIC_PATHS = ['/login', '/health'];
+const PUBLIC_PATHS = ['/login', '/health', '/ready', '/metrics'];
 const WALL_PATHS = ['/wall', '/'];
 
-export const handle: Handle = async ({ event, resolve }) => {
+const guard: Handle = async ({ event, resolve }) => {
 	const app = await getApp();
 	const https = app.config.origin?.startsWith('https:') ?? false;
 	const path = event.url.pathname;
@@ -57,6 +59,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (isApi) response = apiErrorAsJson(response);
 	return addSecurityHeaders(response, https);
 };
+
+// Every request gets an id and one log line; /metrics checks its own scrape credentials.
+export const handle = sequence(observeRequest, guard);
 
 export const handleError: HandleServerError = async ({ error, status, message }) => {
 	if (status >= 500) {

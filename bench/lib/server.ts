@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
 	cpSync,
 	existsSync,
@@ -11,10 +12,8 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { io, type Socket } from 'socket.io-client';
 import { AppServer } from '../../scripts/lib/app-server';
 import { newestMtime } from '../../scripts/lib/build';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/realtime';
 
 /**
  * The production server for the benchmarks (AppServer: build/ + server.ts in its own process),
@@ -57,55 +56,31 @@ export function prepareBuild(mode: 'auto' | 'always' | 'never'): string {
 
 /** The production server for one suite, run from the private copy, its output in WORK_DIR. */
 export class ServerProcess extends AppServer {
+	/** The bench scrapes /metrics for the server's figures (the change-log sequence). */
+	readonly #metricsToken: string;
+
 	constructor(
 		env: Record<string, string>,
 		readonly name: string
 	) {
+		const metricsToken = randomBytes(24).toString('hex');
 		super({
-			env: { ...env, NODE_ENV: 'production' },
+			env: { ...env, NODE_ENV: 'production', METRICS_TOKEN: metricsToken },
 			appDir: APP_DIR,
-			logFile: path.join(WORK_DIR, `server-${name}.log`)
+			logFile: path.join(WORK_DIR, `server-${name}.log`),
+			readyPath: '/ready'
 		});
-	}
-}
-
-/**
- * The server's change counter, as a signed-in socket hears it in every heartbeat (5 s): /health
- * does not publish it. Resolves once connected.
- */
-export class SeqWatcher {
-	/** The counter in the latest heartbeat (0 before the first). */
-	value = 0;
-	#waiting: ((seq: number) => void)[] = [];
-
-	private constructor(readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>) {
-		socket.on('live:heartbeat', ({ seq }) => {
-			this.value = seq;
-			for (const resolve of this.#waiting.splice(0)) resolve(seq);
-		});
+		this.#metricsToken = metricsToken;
 	}
 
-	static open(url: string, cookie: string): Promise<SeqWatcher> {
-		const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, {
-			transports: ['websocket'],
-			extraHeaders: { cookie },
-			forceNew: true
+	/** The server's change-log sequence: how many changes it has taken in (from /metrics). */
+	async seq(): Promise<number> {
+		const response = await fetch(`${this.url}/metrics`, {
+			headers: { authorization: `Bearer ${this.#metricsToken}` }
 		});
-		return new Promise((resolve, reject) => {
-			socket.once('connect', () => resolve(new SeqWatcher(socket)));
-			socket.once('connect_error', (error) => {
-				socket.close();
-				reject(error);
-			});
-		});
-	}
-
-	/** The counter at the next heartbeat. */
-	next(): Promise<number> {
-		return new Promise((resolve) => this.#waiting.push(resolve));
-	}
-
-	close(): void {
-		this.socket.close();
+		if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
+		const line = /^il_changelog_head_seq (\S+)$/m.exec(await response.text());
+		if (!line) throw new Error('/metrics has no il_changelog_head_seq');
+		return Number(line[1]);
 	}
 }

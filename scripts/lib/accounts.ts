@@ -20,7 +20,7 @@ export async function withUsers<T>(
 	work: (users: Users) => Promise<T>
 ): Promise<T> {
 	const config = loadConfig(env);
-	const log = createLogger('warn');
+	const log = createLogger({ level: 'warn', format: config.logFormat });
 	const pbx = createPool(config.pbx, 2);
 	const dashboard = createPool(config.dashboard, 2);
 	try {

@@ -27,11 +27,15 @@ export interface AppServerOptions {
 	stdio?: StdioOptions;
 	/** Instead of `stdio`: stdout and stderr to this file, emptied at each start. */
 	logFile?: string;
+	/**
+	 * What must answer 200 before start resolves. `/health` (the default): the process serves.
+	 * `/ready`: it also takes traffic (its live view is current).
+	 */
+	readyPath?: '/health' | '/ready';
 }
 
 export interface Health {
 	ok: boolean;
-	binlog: string;
 }
 
 export class AppServer {
@@ -91,7 +95,7 @@ export class AppServer {
 		try {
 			await waitUntilReady({
 				name: 'server.ts',
-				probe: () => this.health(),
+				probe: () => this.#answers(this.options.readyPath ?? '/health'),
 				logFile,
 				exitStatus: () => status,
 				timeoutMs: 60_000
@@ -101,6 +105,11 @@ export class AppServer {
 			throw error;
 		}
 		return this;
+	}
+
+	async #answers(path: string): Promise<void> {
+		const response = await fetch(`${this.url}${path}`);
+		if (!response.ok) throw new Error(`${path} answered ${response.status}`);
 	}
 
 	async health(): Promise<Health> {

@@ -58,6 +58,14 @@ async function start(stops: (() => Promise<void>)[]): Promise<void> {
 		});
 		await upsertAccount(accounts, {
 			...common,
+			username: 'pw.platform',
+			displayName: 'PW Platform',
+			role: 'platform_admin',
+			tenantId: null,
+			queueIds: []
+		});
+		await upsertAccount(accounts, {
+			...common,
 			username: 'pw.supervisor',
 			displayName: 'PW Supervisor',
 			role: 'cc_supervisor',

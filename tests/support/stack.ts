@@ -59,10 +59,22 @@ export class Stack extends Sandbox {
 	 * HTTP routes: pages, form actions, API. Needs `vite build` first (npm test does it).
 	 * `env` overrides the server's environment (e.g. another ORIGIN).
 	 */
-	async startServer(env: Record<string, string> = {}): Promise<this> {
-		const server = new AppServer({ env: this.env, stdio: ['ignore', 'ignore', 'inherit'] });
-		this.#server = await server.start(env);
+	async startServer(
+		options: { env?: Record<string, string>; output?: string[] } = {}
+	): Promise<this> {
+		const { output } = options;
+		const server = new AppServer({
+			env: this.env,
+			// `output` collects everything the server writes (a test reads its log lines); until
+			// it is read, the pipe holds what the server wrote while starting.
+			stdio: ['ignore', output ? 'pipe' : 'ignore', output ? 'pipe' : 'inherit']
+		});
+		this.#server = await server.start(options.env);
 		this.url = server.url;
+		if (output) {
+			server.process?.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+			server.process?.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+		}
 		return this;
 	}
 

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { ConfigError, loadConfig, parseDatabaseUrl } from '$lib/server/config';
@@ -83,7 +84,13 @@ describe('loadConfig', () => {
 			recordingsRoot: path.resolve('./recordings'),
 			origin: undefined,
 			redisUrl: undefined,
+			redisPrefix: 'il',
+			nodeId: `${os.hostname()}:${process.pid}`,
+			leaderLeaseMs: 3000,
 			logLevel: 'info',
+			logFormat: 'text',
+			metrics: { token: undefined, allow: [] },
+			readyStreamDownMs: 10_000,
 			passwordCost: { N: 2 ** 17, r: 8, p: 1 }
 		});
 	});
@@ -102,8 +109,15 @@ describe('loadConfig', () => {
 			EXPORT_MAX_TOTAL: '3',
 			RECORDINGS_ROOT: '/srv/rec',
 			REDIS_URL: 'redis://cache:6379',
+			REDIS_PREFIX: 'floor2',
+			NODE_ID: 'node-b',
+			LEADER_LEASE_MS: '5000',
 			ORIGIN: 'https://live.example.com',
-			LOG_LEVEL: 'debug'
+			LOG_LEVEL: 'debug',
+			LOG_FORMAT: 'json',
+			METRICS_TOKEN: 'a-long-scrape-token-0123',
+			METRICS_ALLOW: '10.0.0.5, 10.1.0.0/16,fd00::/8',
+			READY_STREAM_DOWN_MS: '0'
 		});
 		expect(config).toMatchObject({
 			origin: 'https://live.example.com',
@@ -117,7 +131,16 @@ describe('loadConfig', () => {
 			exportLimits: { perUser: 1, total: 3 },
 			recordingsRoot: '/srv/rec',
 			redisUrl: 'redis://cache:6379',
-			logLevel: 'debug'
+			redisPrefix: 'floor2',
+			nodeId: 'node-b',
+			leaderLeaseMs: 5000,
+			logLevel: 'debug',
+			logFormat: 'json',
+			metrics: {
+				token: 'a-long-scrape-token-0123',
+				allow: ['10.0.0.5', '10.1.0.0/16', 'fd00::/8']
+			},
+			readyStreamDownMs: 0
 		});
 	});
 
@@ -129,11 +152,35 @@ describe('loadConfig', () => {
 		['SESSION_IDLE_MINUTES', '0'],
 		['SESSION_SWEEP_MS', '50'],
 		['HISTORY_QUERY_TIMEOUT_SECONDS', '0'],
-		['EXPORT_MAX_PER_USER', '0']
+		['EXPORT_MAX_PER_USER', '0'],
+		['REDIS_URL', 'http://cache:6379'],
+		['REDIS_PREFIX', 'a b'],
+		['LEADER_LEASE_MS', '10'],
+		['LOG_FORMAT', 'xml'],
+		['METRICS_TOKEN', 'too-short'],
+		['METRICS_TOKEN', 'has a space in it, which is refused'],
+		['METRICS_ALLOW', '10.0.0.0/33'],
+		['METRICS_ALLOW', '10.0.0.1,prometheus.local'],
+		['READY_STREAM_DOWN_MS', '-1']
 	])('rejects %s=%j, naming it', (name, value) => {
 		expect(configErrorOf({ ...BASE, [name]: value }).message).toMatch(
 			new RegExp(`^\\s*${name}:`, 'm')
 		);
+	});
+
+	it('never echoes a secret in its message', () => {
+		const message = configErrorOf({
+			...BASE,
+			PBX_DATABASE_URL: 'mysql://reader:hunter2-secret@bad host/pbxlogs',
+			REDIS_URL: 'redis://:redis-secret@bad host:6379',
+			METRICS_TOKEN: 'short-secret'
+		}).message;
+		expect(message).toMatch(/PBX_DATABASE_URL/);
+		expect(message).toMatch(/REDIS_URL/);
+		expect(message).toMatch(/METRICS_TOKEN/);
+		for (const secret of ['hunter2-secret', 'redis-secret', 'short-secret']) {
+			expect(message).not.toContain(secret);
+		}
 	});
 
 	it('BINLOG_DATABASE_URL without a database falls back to the PBX database name', () => {

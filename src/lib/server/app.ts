@@ -5,17 +5,21 @@ import { Auth } from './auth';
 import { STANDARD_COST } from './auth/password';
 import { Users } from './auth/users';
 import { checkBinlogServer, checkPbxTables } from './binlog/preflight';
-import { MemoryChangeLog } from './changelog';
 import { loadConfig, type Config } from './config';
 import { createConnection, createPool } from './db';
 import { migrate } from './dashboard/migrations';
 import { ExportSlots } from './export/slots';
 import type { HistoryDeps } from './history';
-import { LiveService } from './live';
+import { startLive, type ClusterNode } from './cluster';
+import type { LiveService } from './live';
 import type { AccessChange } from './live/access';
 import { createLogger, type Logger } from './log';
 import { Lookups } from './lookups';
+import { Metrics } from './metrics';
+import { scrapeAccess, type ScrapeAccess } from './metrics/access';
 import { createRealtime, type Realtime } from './realtime';
+import { socketLabels } from './realtime/meter';
+import { NodeMonitor } from './status';
 
 /**
  * The composition root: one App per process, shared by SvelteKit (hooks, routes) and the
@@ -32,6 +36,8 @@ export interface App {
 	/** Tenants, queues, agents, dispositions and CRM names: loaded with the snapshot, kept current by the tailer. */
 	lookups: Lookups;
 	live: LiveService;
+	/** This node's place among several (REDIS_URL set); null on a single node. */
+	cluster: ClusterNode | null;
 	audit: Audit;
 	auth: Auth;
 	users: Users;
@@ -40,11 +46,16 @@ export interface App {
 	/** Exports streaming now, per user and in all (a cap, not a queue). */
 	exports: ExportSlots;
 	realtime: Realtime | null;
+	/** Prometheus metrics (/metrics), and who may scrape them. */
+	metrics: Metrics;
+	scrapeAccess: ScrapeAccess;
+	/** This node's status (status page, /ready) and, with several nodes, everyone's. */
+	monitor: NodeMonitor;
 	/**
-	 * Applies a change of who may see what to the open sockets: ends them (session ended, token
-	 * revoked, disabled, password changed) or re-checks their viewers (queues re-assigned). Admin
-	 * actions call it directly, as does the dashboard binlog: revocation does not depend on
-	 * where the dashboard database lives, and one place decides how a change reaches sockets.
+	 * Someone's access changed by an admin action: ends this node's affected sockets (session
+	 * ended, token revoked, disabled, password changed) or re-checks their viewers (queues
+	 * re-assigned) before it resolves, and tells the other nodes, which do the same at once
+	 * rather than when the dashboard binlog reaches them.
 	 */
 	accessChanged(change: AccessChange): Promise<void>;
 	/** Attaches Socket.IO to the HTTP server serving the pages (once). */
@@ -72,7 +83,7 @@ export function getApp(): Promise<App> {
 
 export async function createApp(env: Record<string, string | undefined>): Promise<App> {
 	const config = loadConfig(env);
-	const log = createLogger(config.logLevel);
+	const log = createLogger({ level: config.logLevel, format: config.logFormat });
 	const check = await createConnection(config.binlog);
 	try {
 		await checkBinlogServer(check, config.binlog.user);
@@ -85,7 +96,8 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 	const dashboardPool = createPool(config.dashboard);
 	await migrate(dashboardPool, log.child('migrate'));
 
-	const audit = new Audit(dashboardPool, log.child('audit'));
+	const metrics = new Metrics();
+	const audit = new Audit(dashboardPool, log.child('audit'), (entry) => metrics.audited(entry));
 	const auth = new Auth(
 		dashboardPool,
 		audit,
@@ -96,14 +108,18 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		log.warn('PASSWORD_HASHING=fast-insecure-for-tests: password hashes are weak; tests only');
 	}
 	const lookups = new Lookups();
-	const live = new LiveService(
-		config,
+	const runtime = await startLive(config, pbxPool, lookups, log);
+	const live = runtime.live;
+	const monitor = new NodeMonitor({
+		nodeId: config.nodeId,
+		live,
+		cluster: runtime.cluster,
+		board: runtime.statusBoard,
 		pbxPool,
-		new MemoryChangeLog(config.liveReplayLimit),
-		lookups,
-		log.child('live')
-	);
-	await live.start();
+		readyStreamDownMs: config.readyStreamDownMs,
+		sockets: () => app.realtime?.io.of('/').sockets.size ?? 0,
+		log: log.child('status')
+	});
 
 	const app: App = {
 		config,
@@ -113,6 +129,7 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		dashboardPool,
 		lookups,
 		live,
+		cluster: runtime.cluster,
 		audit,
 		auth,
 		users: new Users(dashboardPool, lookups, config.passwordCost),
@@ -125,6 +142,9 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		},
 		exports: new ExportSlots(config.exportLimits),
 		realtime: null,
+		metrics,
+		scrapeAccess: scrapeAccess(config.metrics),
+		monitor,
 		attach(httpServer) {
 			app.realtime ??= createRealtime(httpServer, {
 				live,
@@ -135,37 +155,54 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 					void audit.record({ action: 'scope_refused', viewer, detail }),
 				touchSessions: (ids) => auth.sessions.touch(ids),
 				allowedOrigin: config.origin,
-				sessionSweepMs: config.sessionSweepMs
+				sessionSweepMs: config.sessionSweepMs,
+				meter: metrics
 			});
 			return app.realtime;
 		},
 		async accessChanged(change) {
-			const realtime = app.realtime;
-			if (!realtime) return;
-			if (change.kind === 'session-ended') {
-				await realtime.endSessions(
-					(v) => v.kind === 'user' && v.sessionId === change.sessionId,
-					'Signed out'
-				);
-			} else if (change.kind === 'user') {
-				await realtime.refreshViewers((v) => v.kind === 'user' && v.userId === change.userId);
-			} else {
-				await realtime.refreshViewers((v) => v.kind === 'wall' && v.tokenId === change.tokenId);
-			}
+			await applyAccess(change);
+			await runtime.tellOtherNodes(change);
 		},
 		async stop() {
+			await monitor.stop();
 			await app.realtime?.close();
-			await live.stop();
+			await runtime.stop();
 			await Promise.all(
 				[...new Set([pbxPool, historyPool, dashboardPool])].map((pool) => pool.end())
 			);
 		}
 	};
+	/** Ends or re-checks this node's sockets that an access change touches. */
+	async function applyAccess(change: AccessChange): Promise<void> {
+		const realtime = app.realtime;
+		if (!realtime) return;
+		if (change.kind === 'session-ended') {
+			await realtime.endSessions(
+				(v) => v.kind === 'user' && v.sessionId === change.sessionId,
+				'Signed out'
+			);
+		} else if (change.kind === 'user') {
+			await realtime.refreshViewers((v) => v.kind === 'user' && v.userId === change.userId);
+		} else {
+			await realtime.refreshViewers((v) => v.kind === 'wall' && v.tokenId === change.tokenId);
+		}
+	}
+	// Access changes from the dashboard binlog and from the other nodes.
 	live.onAccessChange((change) => {
-		app.accessChanged(change).catch((error: unknown) => {
+		applyAccess(change).catch((error: unknown) => {
 			log.error('could not apply an access change', { error });
 		});
 	});
+	metrics.observe({
+		nodeId: config.nodeId,
+		live,
+		cluster: runtime.cluster,
+		monitor,
+		sockets: () => (app.realtime ? socketLabels(app.realtime.io) : [])
+	});
+	live.onResync(() => metrics.resynced());
+	await monitor.start();
 	log.info('Interactions Live started', {
 		pbx: `${config.pbx.host}:${config.pbx.port}/${config.pbx.database}`,
 		tenants: lookups.tenants.size,

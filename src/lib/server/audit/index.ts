@@ -33,11 +33,14 @@ export interface AuditEntry {
 export class Audit {
 	constructor(
 		private readonly pool: Pool,
-		private readonly log: Logger
+		private readonly log: Logger,
+		/** Told of every entry (metrics count them by action). */
+		private readonly onRecord: (entry: AuditEntry) => void = () => {}
 	) {}
 
 	/** Writes an entry; a failure to audit is logged loudly but never breaks the request. */
 	record(entry: AuditEntry): Promise<void> {
+		this.onRecord(entry);
 		const viewer = entry.viewer;
 		const userId = viewer?.kind === 'user' ? viewer.userId : null;
 		const wallTokenId = viewer?.kind === 'wall' ? viewer.tokenId : null;

@@ -1,4 +1,5 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { TailerState } from '$lib/status';
 import type { BinlogCheckpoint } from '../changelog';
 import type { DatabaseTarget } from '../config';
 import type { Logger } from '../log';
@@ -26,7 +27,7 @@ export interface SupervisorOptions {
 	onPositionLost: (error: Error) => Promise<void>;
 }
 
-export type TailerStatus = 'starting' | 'streaming' | 'waiting' | 'resnapshotting' | 'stopped';
+export type TailerStatus = TailerState;
 
 const MIN_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 10_000;
@@ -43,8 +44,14 @@ export class BinlogSupervisor {
 	#silentChecks = 0;
 	#stopped = false;
 	#restarting = false;
+	/** Since when (monotonic ms) no stream has been connected while it should be; null = up. */
+	#downSince: number | null = null;
 	restarts = 0;
+	/** Checkpoints the server no longer had: each one cost a fresh snapshot. */
+	positionLost = 0;
 	lastError: string | null = null;
+	/** When the last error happened (epoch ms). */
+	lastErrorAt: number | null = null;
 
 	constructor(private readonly options: SupervisorOptions) {}
 
@@ -52,8 +59,27 @@ export class BinlogSupervisor {
 		return this.#status;
 	}
 
+	/**
+	 * The status as operators see it: `status` turns to streaming as a run starts, before the
+	 * server has accepted it (the stall check needs that); this says starting until it has.
+	 */
+	get state(): TailerState {
+		return this.#status === 'streaming' && this.#downSince !== null ? 'starting' : this.#status;
+	}
+
+	/** How long the stream has been down (0 while connected, or while not supervising). */
+	get downForMs(): number {
+		return this.#downSince === null ? 0 : performance.now() - this.#downSince;
+	}
+
+	/** How far the current stream has read, and whether commits it read are still in hand. */
+	get reading(): { position: BinlogCheckpoint | null; pending: boolean } {
+		return { position: this.#tailer?.position() ?? null, pending: this.#tailer?.pending ?? false };
+	}
+
 	start(): void {
 		this.#stopped = false;
+		this.#downSince = performance.now();
 		this.#run();
 		this.#watchdog = setInterval(() => void this.#checkStall(), this.options.heartbeatMs);
 		this.#watchdog.unref();
@@ -62,6 +88,7 @@ export class BinlogSupervisor {
 	async stop(): Promise<void> {
 		this.#stopped = true;
 		this.#status = 'stopped';
+		this.#downSince = null;
 		if (this.#restartTimer) clearTimeout(this.#restartTimer);
 		if (this.#watchdog) clearInterval(this.#watchdog);
 		await this.#tailer?.stop();
@@ -90,7 +117,10 @@ export class BinlogSupervisor {
 			serverId: this.options.serverId,
 			schemas: this.options.schemas,
 			onCommit: this.options.onCommit,
-			onError: (error) => void this.#handleFailure(error, tailer)
+			onError: (error) => void this.#handleFailure(error, tailer),
+			onReady: () => {
+				if (this.#tailer === tailer) this.#downSince = null;
+			}
 		});
 		this.#tailer = tailer;
 		this.options.log.info('binlog stream starting', from);
@@ -101,8 +131,10 @@ export class BinlogSupervisor {
 	async #handleFailure(error: Error, from?: BinlogTailer): Promise<void> {
 		if (this.#stopped || this.#restarting || (from && from !== this.#tailer)) return;
 		this.#restarting = true;
+		this.#downSince ??= performance.now();
 		try {
 			this.lastError = error.message;
+			this.lastErrorAt = Date.now();
 			await this.#tailer?.stop();
 			this.#tailer = null;
 			if (performance.now() - this.#startedAt > HEALTHY_AFTER_MS) this.#backoffMs = MIN_BACKOFF_MS;
@@ -113,6 +145,7 @@ export class BinlogSupervisor {
 					{ error, checkpoint: await this.#lastCheckpoint() }
 				);
 				this.#status = 'resnapshotting';
+				this.positionLost++;
 				try {
 					await this.options.onPositionLost(error);
 				} catch (snapshotError) {

@@ -21,6 +21,12 @@ export interface RowChange {
 export interface Commit {
 	changes: RowChange[];
 	checkpoint: BinlogCheckpoint;
+	/**
+	 * When the server committed it (epoch ms), as well as can be told: the binlog stamps events
+	 * in whole seconds, so the arrival time stands in while it falls within that second (a live
+	 * stream), and the stamp's end once it does not (a stream catching up).
+	 */
+	committedAt: number;
 }
 
 export interface TailerOptions {
@@ -31,10 +37,14 @@ export interface TailerOptions {
 	/** May return a promise: commits are delivered one at a time, in binlog order. */
 	onCommit: (commit: Commit) => void | Promise<void>;
 	onError: (error: Error) => void;
+	/** The server accepted the connection (the start position may still be refused later). */
+	onReady?: () => void;
 }
 
 interface BinlogEvent {
 	getEventName(): string;
+	/** Epoch ms, whole seconds: the binlog header's stamp. */
+	timestamp: number;
 	nextPosition: number;
 	tableId?: number;
 	tableMap?: Record<number, { parentSchema: string; tableName: string }>;
@@ -69,6 +79,7 @@ export class BinlogTailer {
 		zongji.on('error', (error: Error) => this.#fail(error));
 		zongji.on('ready', () => {
 			this.ready = true;
+			this.options.onReady?.();
 			// A silently dead peer must not hang the stream forever: let TCP notice it too.
 			const stream = (zongji.connection as unknown as { stream?: import('node:net').Socket })
 				.stream;
@@ -91,6 +102,21 @@ export class BinlogTailer {
 				Object.entries(schemas).map(([schema, tables]) => [schema, [...tables]])
 			)
 		});
+	}
+
+	/**
+	 * How far the stream has read, events of no interest included: ZongJi advances it for every
+	 * event outside a transaction, so it reaches the server's end when nothing is left to read.
+	 */
+	position(): BinlogCheckpoint | null {
+		const options = this.#zongji?.options;
+		if (!options?.filename) return null;
+		return { filename: options.filename, position: options.position ?? 4 };
+	}
+
+	/** Commits read but not yet handed over, or a transaction not yet complete. */
+	get pending(): boolean {
+		return this.#transaction.length > 0 || this.#queue.length > 0 || this.#draining !== null;
 	}
 
 	/** Stops the stream; waits for a commit being handled, drops the ones not yet started. */
@@ -149,7 +175,8 @@ export class BinlogTailer {
 			if (!filename) return;
 			const commit = {
 				changes: this.#transaction,
-				checkpoint: { filename, position: event.nextPosition }
+				checkpoint: { filename, position: event.nextPosition },
+				committedAt: Math.min(Date.now(), event.timestamp + 999)
 			};
 			this.#transaction = [];
 			this.#deliver(commit);

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import * as v from 'valibot';
 import { STANDARD_COST, TEST_ONLY_COST, type ScryptCost } from '../auth/password';
@@ -7,9 +9,11 @@ import { STANDARD_COST, TEST_ONLY_COST, type ScryptCost } from '../auth/password
  * at startup, and a bad value stops the server with a message naming the variable.
  */
 
+// URLs carry passwords: messages name the variable, never echo the value (valibot's default does).
+const NOT_A_URL = 'must be a URL (scheme://user:password@host:port/…)';
 const mysqlUrl = v.pipe(
 	v.string(),
-	v.url(),
+	v.url(NOT_A_URL),
 	v.check((url) => url.startsWith('mysql://'), 'must be a mysql:// URL')
 );
 const integer = (min: number, max: number, fallback: number) =>
@@ -34,10 +38,50 @@ const EnvSchema = v.object({
 	EXPORT_MAX_TOTAL: integer(1, 500, 4),
 	RECORDINGS_ROOT: v.optional(v.string(), './recordings'),
 	ORIGIN: v.optional(v.pipe(v.string(), v.url())),
-	REDIS_URL: v.optional(v.pipe(v.string(), v.url())),
+	REDIS_URL: v.optional(
+		v.pipe(
+			v.string(),
+			v.url(NOT_A_URL),
+			v.check((url) => /^rediss?:\/\//.test(url), 'must be a redis:// or rediss:// URL')
+		)
+	),
+	REDIS_PREFIX: v.optional(v.pipe(v.string(), v.regex(/^[\w.-]{1,32}$/)), 'il'),
+	NODE_ID: v.optional(v.pipe(v.string(), v.regex(/^[\w.:-]{1,64}$/))),
+	LEADER_LEASE_MS: integer(1000, 60000, 3000),
 	LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
+	LOG_FORMAT: v.optional(v.picklist(['text', 'json']), 'text'),
+	// Never echoed back in an error message: it is a secret.
+	METRICS_TOKEN: v.optional(
+		v.pipe(
+			v.string(),
+			v.check(
+				(token) => /^[\x21-\x7e]{16,256}$/.test(token),
+				'must be 16–256 printable characters without spaces'
+			)
+		)
+	),
+	METRICS_ALLOW: v.optional(
+		v.pipe(
+			v.string(),
+			v.transform((list) => list.split(',').map((entry) => entry.trim())),
+			v.check(
+				(entries) => entries.every(isAddressOrSubnet),
+				'must be a comma-separated list of IP addresses or subnets (10.0.0.5, 10.1.0.0/16)'
+			)
+		)
+	),
+	READY_STREAM_DOWN_MS: integer(0, 600000, 10000),
 	PASSWORD_HASHING: v.optional(v.picklist(['standard', 'fast-insecure-for-tests']), 'standard')
 });
+
+/** `10.0.0.5`, `10.1.0.0/16`, `fd00::/8`: what METRICS_ALLOW may list. */
+function isAddressOrSubnet(entry: string): boolean {
+	const [address, prefix, extra] = entry.split('/');
+	const family = isIP(address);
+	if (family === 0 || extra !== undefined) return false;
+	if (prefix === undefined) return true;
+	return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 export interface DatabaseTarget {
 	host: string;
@@ -66,10 +110,23 @@ export interface Config {
 	recordingsRoot: string;
 	/** The public origin (adapter-node's ORIGIN); sockets from other origins are refused. */
 	origin: string | undefined;
+	/** Several nodes share this Redis; unset = one process, nothing but MariaDB. */
 	redisUrl: string | undefined;
+	/** Key prefix, so several clusters can share one Redis. */
+	redisPrefix: string;
+	/** This node's name in the lease and in logs. */
+	nodeId: string;
+	/** How long the binlog leader's lease lasts without renewal: the longest failover wait. */
+	leaderLeaseMs: number;
 	logLevel: 'debug' | 'info' | 'warn' | 'error';
 	/** scrypt cost of new password hashes (and the cost older ones are raised to). */
 	passwordCost: ScryptCost;
+	/** `json`: one JSON object per line, for log collectors. */
+	logFormat: 'text' | 'json';
+	/** Who may scrape /metrics: a bearer token and/or client addresses; neither = nobody. */
+	metrics: { token: string | undefined; allow: string[] };
+	/** /ready fails once this node's live stream has been down this long. */
+	readyStreamDownMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -117,7 +174,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		recordingsRoot: path.resolve(e.RECORDINGS_ROOT),
 		origin: e.ORIGIN,
 		redisUrl: e.REDIS_URL,
+		redisPrefix: e.REDIS_PREFIX,
+		nodeId: e.NODE_ID ?? `${os.hostname()}:${process.pid}`,
+		leaderLeaseMs: e.LEADER_LEASE_MS,
 		logLevel: e.LOG_LEVEL,
+		logFormat: e.LOG_FORMAT,
+		metrics: { token: e.METRICS_TOKEN, allow: e.METRICS_ALLOW ?? [] },
+		readyStreamDownMs: e.READY_STREAM_DOWN_MS,
 		passwordCost: e.PASSWORD_HASHING === 'standard' ? STANDARD_COST : TEST_ONLY_COST
 	};
 }

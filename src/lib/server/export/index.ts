@@ -1,4 +1,6 @@
 import type { App } from '../app';
+import { currentLogContext } from '../log';
+import type { ExportOutcome } from '../metrics';
 import type { Viewer } from '../scope';
 import { historyBatches, liveBatches, type ExportRequest } from './batches';
 import { CSV_HEADER, csvLine } from './csv';
@@ -22,16 +24,17 @@ export function exportCsv(
 	finished: () => void = () => {}
 ): Promise<ReadableStream<Uint8Array>> {
 	const nowMs = Date.now();
+	const started = performance.now();
 	const timestamp = zonedTimestamps(request.tenant.timezone);
-	const rows =
-		request.filters.range === 'today'
-			? liveBatches(app, request, nowMs)
-			: historyBatches(app, request);
+	const source = request.filters.range === 'today' ? 'today' : 'history';
+	const rows = source === 'today' ? liveBatches(app, request, nowMs) : historyBatches(app, request);
 	const log = app.log.child('export');
 	const context = {
 		who: viewer.kind === 'user' ? viewer.username : `wall:${viewer.label}`,
 		tenantId: request.tenant.id,
-		rows: 0
+		rows: 0,
+		// The stream is read after the request's handler returned: its lines name the request.
+		...currentLogContext()
 	};
 	// The BOM tells Excel the file is UTF-8; without it names with accents turn to mojibake.
 	const head = '\uFEFF' + CSV_HEADER + '\r\n';
@@ -40,18 +43,23 @@ export function exportCsv(
 			write(csvLine(row, timestamp, nowMs));
 			context.rows++;
 		});
+	const measure = (outcome: ExportOutcome, bytes: number) => {
+		const seconds = (performance.now() - started) / 1000;
+		app.metrics.exported(source, outcome, seconds, context.rows, bytes);
+		return { ...context, bytes, ms: Math.round(seconds * 1000) };
+	};
 	return textStream(head, next, {
-		done: () => {
+		done: (bytes) => {
 			finished();
-			log.info('export done', context);
+			log.info('export done', measure('done', bytes));
 		},
-		failed: (error) => {
+		failed: (error, bytes) => {
 			finished();
-			log.error('export failed', { ...context, error });
+			log.error('export failed', { ...measure('failed', bytes), error });
 		},
-		cancelled: () => {
+		cancelled: (bytes) => {
 			finished();
-			log.info('export cancelled', context);
+			log.info('export cancelled', measure('cancelled', bytes));
 		}
 	});
 }

@@ -7,10 +7,11 @@
 /** Writes the next batch through `write`; resolves whether more batches may follow. */
 export type TextBatches = (write: (text: string) => void) => Promise<boolean>;
 
+/** Each is told the bytes the stream had produced by then. */
 export interface StreamEvents {
-	done(): void;
-	failed(error: unknown): void;
-	cancelled(): void;
+	done(bytes: number): void;
+	failed(error: unknown, bytes: number): void;
+	cancelled(bytes: number): void;
 }
 
 /** Encodes text straight into one buffer per batch, so no batch-sized string is ever built. */
@@ -52,21 +53,27 @@ export async function textStream(
 ): Promise<ReadableStream<Uint8Array>> {
 	const writer = new ChunkWriter();
 	const write = (text: string) => writer.write(text);
+	let cancelled = false;
+	let bytes = 0;
+	const take = () => {
+		const chunk = writer.take();
+		bytes += chunk?.length ?? 0;
+		return chunk;
+	};
 	writer.write(head);
 	let more: boolean;
 	try {
 		more = await next(write);
 	} catch (error) {
-		events.failed(error);
+		events.failed(error, 0);
 		throw error;
 	}
-	let cancelled = false;
 	return new ReadableStream<Uint8Array>({
 		start(controller) {
-			controller.enqueue(writer.take()!);
+			controller.enqueue(take()!);
 			if (!more) {
 				controller.close();
-				events.done();
+				events.done(bytes);
 			}
 		},
 		async pull(controller) {
@@ -75,24 +82,24 @@ export async function textStream(
 				for (;;) {
 					const more = await next(write);
 					if (cancelled) return;
-					const chunk = writer.take();
+					const chunk = take();
 					if (chunk) controller.enqueue(chunk);
 					if (!more) {
 						controller.close();
-						events.done();
+						events.done(bytes);
 						return;
 					}
 					if (chunk) return;
 				}
 			} catch (error) {
-				events.failed(error);
+				events.failed(error, bytes);
 				// Erroring the stream aborts the response: a truncated file must not look complete.
 				controller.error(error);
 			}
 		},
 		cancel() {
 			cancelled = true;
-			events.cancelled();
+			events.cancelled(bytes);
 		}
 	});
 }

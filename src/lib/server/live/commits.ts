@@ -43,6 +43,11 @@ export function contactIdsOf(changes: RowChange[]): (string | null)[] {
 	return ids;
 }
 
+/** The commit's lookup-table rows, which every node applies to its name caches. */
+export function lookupRowsOf(changes: RowChange[]): RowChange[] {
+	return changes.filter((change) => LOOKUPS.has(change.table));
+}
+
 /** One commit as the pipeline handles it: names first, then the interaction changes. */
 export function draftCommit(
 	changes: RowChange[],

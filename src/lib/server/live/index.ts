@@ -4,7 +4,7 @@ import type { CatchUp } from '$lib/realtime';
 import { BinlogSupervisor } from '../binlog/supervisor';
 import { PBX_TABLES } from '../binlog/preflight';
 import type { Commit } from '../binlog/tailer';
-import type { BinlogCheckpoint, ChangeLog } from '../changelog';
+import type { BinlogCheckpoint, ChangeLog, CommitOrigin } from '../changelog';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { Lookups } from '../lookups';
@@ -17,21 +17,58 @@ import {
 	type TenantScope
 } from '../scope';
 import { ACCESS_TABLES, accessChangesOf, type AccessChange } from './access';
-import { contactIdsOf, draftCommit } from './commits';
+import { applyLookupChanges, contactIdsOf, draftCommit, lookupRowsOf } from './commits';
 import { loadSnapshot } from './snapshot';
 import { LiveState } from './state';
+
+/** What the pipeline has taken in; the status monitor and the metrics only read it. */
+export interface LiveProgress {
+	/** Commits this node's tailer handed to the log, those without changes of interest too. */
+	commitsRead: number;
+	/** Log entries (commits with changes of interest) and interaction changes applied here. */
+	commitsApplied: number;
+	changesApplied: number;
+	/** The newest commit this node's tailer handed to the log. */
+	lastRead: CommitOrigin | null;
+	/** The newest commit applied to this node's state. */
+	lastApplied: CommitOrigin | null;
+	/** When the newest snapshot was read (epoch ms): the state is complete up to then. */
+	snapshotAt: number;
+}
+
+/**
+ * How long a screen resuming ahead of this node waits for it to read as far in the shared log
+ * before it gets a snapshot instead. Nodes read the stream within milliseconds of each other;
+ * a position further ahead than this allows is not one the log will reach.
+ */
+const CATCH_UP_WAIT_MS = 2_000;
 
 /**
  * The live pipeline: snapshot at an exact binlog position, then binlog → change log → live
  * state. Everything downstream (sockets, pages) reads from here and listens to the change log;
  * `catchUp` is the one place a screen's missed changes or fresh snapshot are decided.
+ *
+ * The state follows the change log's entries, never the tailer directly: on a single node the
+ * log hands back what this node appended; with several nodes every node follows the leader's
+ * stream the same way (src/lib/server/cluster decides who tails).
  */
 export class LiveService {
 	readonly state: LiveState;
 	readonly supervisor: BinlogSupervisor;
+	readonly progress: LiveProgress = {
+		commitsRead: 0,
+		commitsApplied: 0,
+		changesApplied: 0,
+		lastRead: null,
+		lastApplied: null,
+		snapshotAt: 0
+	};
+	#loading = 0;
 	readonly #resyncListeners = new Set<(reason: string) => void>();
 	readonly #accessListeners = new Set<(change: AccessChange) => void>();
-	#started = false;
+	#tailing = false;
+	/** Whether this node's view of the log is current (several nodes: the stream is readable). */
+	isCurrent: () => boolean = () => true;
 
 	constructor(
 		private readonly config: Config,
@@ -42,7 +79,15 @@ export class LiveService {
 		private readonly log: Logger
 	) {
 		this.state = new LiveState((id) => this.lookups.tenants.get(id));
-		changeLog.subscribe((changes) => this.state.apply(changes));
+		changeLog.subscribe((entry) => {
+			// Names first, as the leader did before mapping; re-applying them there is harmless.
+			applyLookupChanges(entry.lookups, this.lookups);
+			this.state.apply(entry.changes);
+			for (const change of entry.access) this.dispatchAccess(change);
+			this.progress.commitsApplied++;
+			this.progress.changesApplied += entry.changes.length;
+			if (entry.origin) this.progress.lastApplied = entry.origin;
+		});
 		this.supervisor = new BinlogSupervisor({
 			target: config.binlog,
 			serverId: config.binlogServerId,
@@ -59,15 +104,71 @@ export class LiveService {
 		});
 	}
 
+	/** A single node: snapshot, a new epoch, and tail the binlog. */
 	async start(): Promise<void> {
-		await this.#takeSnapshot();
-		this.supervisor.start();
-		this.#started = true;
+		await this.startEpoch();
+		this.startTailing();
 	}
 
 	async stop(): Promise<void> {
-		if (this.#started) await this.supervisor.stop();
-		this.#started = false;
+		await this.stopTailing();
+	}
+
+	get tailing(): boolean {
+		return this.#tailing;
+	}
+
+	/** A snapshot is being read: the state is about to be replaced. */
+	get loading(): boolean {
+		return this.#loading > 0;
+	}
+
+	startTailing(): void {
+		if (this.#tailing) return;
+		this.supervisor.start();
+		this.#tailing = true;
+	}
+
+	async stopTailing(): Promise<void> {
+		if (!this.#tailing) return;
+		this.#tailing = false;
+		await this.supervisor.stop();
+	}
+
+	/**
+	 * Loads the lookups and the live rows from SQL at an exact binlog position into the state;
+	 * returns that position.
+	 */
+	async loadSnapshot(): Promise<BinlogCheckpoint> {
+		const started = Date.now();
+		this.#loading++;
+		let loaded;
+		try {
+			loaded = await loadSnapshot(this.pbxPool, this.config.pbx.database, this.lookups);
+		} finally {
+			this.#loading--;
+		}
+		const { checkpoint, rows } = loaded;
+		this.state.reset(rows);
+		this.progress.snapshotAt = started;
+		this.log.info('live snapshot loaded', {
+			rows: rows.length,
+			tenants: this.lookups.tenants.size,
+			ms: Date.now() - started,
+			...checkpoint
+		});
+		return checkpoint;
+	}
+
+	/** A fresh snapshot that starts a new epoch of the change log, tailed from its position. */
+	async startEpoch(): Promise<void> {
+		const checkpoint = await this.loadSnapshot();
+		await this.changeLog.reset(checkpoint);
+	}
+
+	/** Every open screen subscribes again: the log started afresh, or this node re-synced. */
+	announceResync(reason: string): void {
+		for (const listener of this.#resyncListeners) listener(reason);
 	}
 
 	/** The log position the live state reflects. */
@@ -86,6 +187,12 @@ export class LiveService {
 		/** Which fields of a row the screen is sent (a wall: only what the board renders). */
 		view: RowView = 'full'
 	): Promise<CatchUp> {
+		if (resume && resume.epoch === this.changeLog.epoch && resume.seq > this.changeLog.head) {
+			// With several nodes a screen can be ahead of this one: its last node read the shared
+			// log first. A snapshot at this node's head would take it back in time, and it would
+			// apply again changes it already applied. Wait briefly for this node to read as far.
+			await this.#reach(resume.seq, CATCH_UP_WAIT_MS);
+		}
 		if (resume && resume.epoch === this.changeLog.epoch) {
 			const epoch = this.changeLog.epoch;
 			const missed = await this.changeLog.since(resume.seq);
@@ -107,9 +214,30 @@ export class LiveService {
 		return { kind: 'snapshot', snapshot: { epoch, seq, tenant, serverTime: Date.now(), rows } };
 	}
 
+	/** Resolves once the log's head reaches `seq`, or after `timeoutMs` (then it never may). */
+	#reach(seq: number, timeoutMs: number): Promise<void> {
+		return new Promise((resolve) => {
+			if (this.changeLog.head >= seq) return resolve();
+			const done = () => {
+				clearTimeout(timer);
+				unsubscribe();
+				resolve();
+			};
+			const timer = setTimeout(done, timeoutMs);
+			const unsubscribe = this.changeLog.subscribe(() => {
+				if (this.changeLog.head >= seq) done();
+			});
+		});
+	}
+
 	onResync(listener: (reason: string) => void): () => void {
 		this.#resyncListeners.add(listener);
 		return () => this.#resyncListeners.delete(listener);
+	}
+
+	/** Tells this node's listeners (its open sockets) that someone's access changed. */
+	dispatchAccess(change: AccessChange): void {
+		for (const listener of this.#accessListeners) listener(change);
 	}
 
 	/** Users, queue assignments, sessions or wall tokens changed (from the dashboard binlog). */
@@ -126,45 +254,28 @@ export class LiveService {
 
 	#handleCommit(commit: Commit): void | Promise<void> {
 		const dashboard = this.config.dashboard.database;
-		if (commit.changes.some((change) => change.schema === dashboard)) {
-			const access = commit.changes.filter((change) => change.schema === dashboard);
-			commit = {
-				...commit,
-				changes: commit.changes.filter((change) => change.schema !== dashboard)
-			};
-			for (const change of accessChangesOf(access)) {
-				for (const listener of this.#accessListeners) listener(change);
-			}
-		}
-		const missing = this.lookups.missingContacts(contactIdsOf(commit.changes));
-		if (missing.length === 0) return this.#append(commit);
-		return this.lookups.loadContacts(this.pbxPool, missing).then(() => this.#append(commit));
+		const pbxChanges = commit.changes.filter((change) => change.schema !== dashboard);
+		const accessRows = commit.changes.filter((change) => change.schema === dashboard);
+		const pbxCommit = { ...commit, changes: pbxChanges };
+		const access = accessRows.length > 0 ? accessChangesOf(accessRows) : [];
+		const missing = this.lookups.missingContacts(contactIdsOf(pbxChanges));
+		if (missing.length === 0) return this.#append(pbxCommit, access);
+		return this.lookups
+			.loadContacts(this.pbxPool, missing)
+			.then(() => this.#append(pbxCommit, access));
 	}
 
-	async #append(commit: Commit): Promise<void> {
-		const drafts = draftCommit(commit.changes, this.lookups, this.state);
-		await this.changeLog.append(drafts, commit.checkpoint);
-	}
-
-	async #takeSnapshot(): Promise<void> {
-		const started = Date.now();
-		const { checkpoint, rows } = await loadSnapshot(
-			this.pbxPool,
-			this.config.pbx.database,
-			this.lookups
-		);
-		await this.changeLog.reset(checkpoint);
-		this.state.reset(rows);
-		this.log.info('live snapshot loaded', {
-			rows: rows.length,
-			tenants: this.lookups.tenants.size,
-			ms: Date.now() - started,
-			...checkpoint
-		});
+	async #append(commit: Commit, access: AccessChange[]): Promise<void> {
+		const changes = draftCommit(commit.changes, this.lookups, this.state);
+		const lookups = lookupRowsOf(commit.changes);
+		const origin = { checkpoint: commit.checkpoint, committedAt: commit.committedAt };
+		await this.changeLog.append({ changes, lookups, access, origin }, commit.checkpoint);
+		this.progress.commitsRead++;
+		this.progress.lastRead = origin;
 	}
 
 	async #resnapshot(reason: string): Promise<void> {
-		await this.#takeSnapshot();
-		for (const listener of this.#resyncListeners) listener(reason);
+		await this.startEpoch();
+		this.announceResync(reason);
 	}
 }

@@ -8,21 +8,22 @@ import {
 	type ServerToClientEvents,
 	type SubscribeReply
 } from '$lib/realtime';
+import type { LogEntry } from '../changelog';
 import type { LiveService } from '../live';
-import type { Logger } from '../log';
+import { withLogContext, type Logger } from '../log';
 import type { Lookups } from '../lookups';
 import {
 	resolveScope,
 	rowViewOf,
 	ScopeError,
-	viewChange,
 	type Scope,
 	type TenantScope,
 	type Viewer
 } from '../scope';
 import { RateLimit, RefusalAudits, SUBSCRIBE_BURST, SUBSCRIBE_REFILL_MS } from './limits';
+import type { RealtimeMeter } from './meter';
 import { isSameOrigin } from './origin';
-import { deliveriesOf, roomsFor, type Delivery } from './rooms';
+import { Fanout } from './rooms';
 import { watchViewers } from './viewers';
 
 /**
@@ -50,6 +51,8 @@ export interface RealtimeDeps {
 	allowedOrigin?: string;
 	/** How often open sockets are checked against their session's absolute expiry. */
 	sessionSweepMs?: number;
+	/** Counts what is sent, once per emit (metrics). */
+	meter?: RealtimeMeter;
 }
 
 interface SocketData {
@@ -73,8 +76,11 @@ export interface Realtime {
 	close(): Promise<void>;
 }
 
+const NO_METER: RealtimeMeter = { sent() {}, subscribed() {}, emitted() {} };
+
 export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Realtime {
 	const { live, log } = deps;
+	const meter = deps.meter ?? NO_METER;
 	const io: RealtimeServer = new Server(httpServer, {
 		serveClient: false,
 		pingInterval: 10_000,
@@ -82,6 +88,15 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		maxHttpBufferSize: 64 * 1024,
 		allowRequest: (request, callback) =>
 			callback(null, isSameOrigin(request.headers, deps.allowedOrigin))
+	});
+
+	const fanout = new Fanout({
+		hasMembers: (room) => io.of('/').adapter.rooms.has(room),
+		emit: (room, message) => {
+			io.local.to(room).emit('live:changes', message);
+			// A socket is in exactly one scope room: its size is the receivers.
+			meter.sent('live:changes', message, io.of('/').adapter.rooms.get(room)?.size ?? 0);
+		}
 	});
 
 	io.use((socket, next) => {
@@ -98,7 +113,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 				next();
 			})
 			.catch((error: unknown) => {
-				log.error('socket authentication failed', { error });
+				log.error('socket authentication failed', { error, socketId: socket.id });
 				next(new Error('unauthorized'));
 			});
 	});
@@ -114,15 +129,22 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 
 	io.on('connection', (socket: LiveSocket) => {
 		socket.on('live:subscribe', (request, reply) => {
-			subscribe(socket, request).then(
-				(result) => {
-					if (typeof reply === 'function') reply(result);
-				},
-				(error: unknown) => {
-					log.error('subscribe failed', { error });
-					if (typeof reply === 'function') reply({ ok: false, error: 'Subscribe failed' });
-				}
-			);
+			// Lines logged while answering carry the socket's id (never its cookie or token).
+			withLogContext({ socketId: socket.id }, () => {
+				subscribe(socket, request).then(
+					(result) => {
+						const answer = result.ok ? result.kind : 'refused';
+						meter.subscribed(answer);
+						log.debug('subscribe answered', { answer });
+						if (typeof reply === 'function') reply(result);
+					},
+					(error: unknown) => {
+						meter.subscribed('failed');
+						log.error('subscribe failed', { error });
+						if (typeof reply === 'function') reply({ ok: false, error: 'Subscribe failed' });
+					}
+				);
+			});
 		});
 		socket.on('live:unsubscribe', (reply) => {
 			leaveLiveRooms(socket);
@@ -163,7 +185,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		const view = rowViewOf(socket.data.viewer);
 		leaveLiveRooms(socket);
 		socket.data.scope = scope;
-		void socket.join(roomsFor(scope, view));
+		void socket.join(fanout.roomFor(scope, view));
 		const caughtUp = await live.catchUp(resolved, resume, view);
 		// The viewer's access changed (or it subscribed again) meanwhile: that path answers it.
 		if (socket.data.scope !== scope) return { ok: false, error: 'Superseded' };
@@ -174,29 +196,20 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
 	}
 
-	// Wall sockets on this node: without any, changes are not projected and encoded for walls.
-	let walls = 0;
-	io.on('connection', (socket: LiveSocket) => {
-		if (rowViewOf(socket.data.viewer) !== 'wall') return;
-		walls++;
-		socket.once('disconnect', () => walls--);
-	});
-
-	const unsubscribeLog = live.changeLog.subscribe((changes) => {
-		const epoch = live.changeLog.epoch;
-		const emit = (delivery: Delivery) =>
-			io.local
-				.to(delivery.to)
-				.except(delivery.except)
-				.emit('live:changes', { epoch, changes: [delivery.change] });
-		for (const change of changes) {
-			for (const delivery of deliveriesOf(change)) emit(delivery);
-			if (walls === 0) continue;
-			for (const delivery of deliveriesOf(viewChange(change, 'wall'), 'wall')) emit(delivery);
-		}
+	// Commit → emit is measured after the flush that sends this turn's changes (the fan-out
+	// scheduled its flush first), once per entry, not per room or socket.
+	let emitting: LogEntry[] = [];
+	const unsubscribeLog = live.changeLog.subscribe((entry) => {
+		fanout.push(live.changeLog.epoch, entry.changes);
+		if (entry.changes.length === 0 || emitting.push(entry) > 1) return;
+		setImmediate(() => {
+			for (const emitted of emitting) meter.emitted(emitted);
+			emitting = [];
+		});
 	});
 
 	const unsubscribeResync = live.onResync((reason) => {
+		fanout.flush();
 		for (const socket of io.of('/').sockets.values()) {
 			leaveLiveRooms(socket);
 			socket.data.scope = null;
@@ -206,10 +219,29 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		viewers.recheckAll((socket) => socket.emit('live:resync', { reason }));
 	});
 
+	// Only while this node's view is current: a node cut off from the log (Redis down) falls
+	// silent, and every screen on it says it is stale rather than showing old rows as live.
 	const heartbeat = setInterval(() => {
-		io.local.emit('live:heartbeat', { ...live.position(), serverTime: Date.now() });
+		if (!live.isCurrent()) return;
+		const payload = { ...live.position(), serverTime: Date.now() };
+		io.local.emit('live:heartbeat', payload);
+		meter.sent('live:heartbeat', payload, io.of('/').sockets.size);
 	}, HEARTBEAT_INTERVAL_MS);
 	heartbeat.unref();
+
+	io.on('connection', (socket: LiveSocket) => {
+		const { viewer } = socket.data;
+		const context = { socketId: socket.id };
+		withLogContext(context, () =>
+			log.debug('socket connected', {
+				viewer: viewer.kind === 'wall' ? 'wall' : viewer.role,
+				tenant: viewer.tenantId
+			})
+		);
+		socket.on('disconnect', (reason) =>
+			withLogContext(context, () => log.debug('socket disconnected', { reason }))
+		);
+	});
 
 	return {
 		io,

@@ -1,50 +1,94 @@
 import type { InteractionChange } from '$lib/interaction';
-import type { RowView, Scope } from '../scope';
+import type { ChangesMessage } from '$lib/realtime';
+import { projectChange, viewChange, type RowView, type Scope } from '../scope';
 
 /**
- * Socket rooms mirror the scope rule (projectChange): a whole-tenant viewer joins the tenant
- * room, a queue-scoped viewer joins one room per queue. Nobody joins both. Wall displays have
- * rooms of their own (prefix `wall:`), where changes carry only the board's fields.
+ * Batched fan-out. The changes of one event-loop turn go out as one `live:changes` message per
+ * scope room: projected once per room with the scope rule (projectChange), encoded once by
+ * Socket.IO for all the room's sockets, so per-socket work is writing bytes.
+ *
+ * A socket is in exactly one room, named after its whole scope and the fields it is sent. With
+ * one room per queue, a supervisor of two queues would get two messages per batch, and could
+ * apply a later seq from one before an earlier one from the other — then drop the earlier as
+ * already seen. Wall displays have rooms of their own (prefix `wall:`), where rows carry only
+ * the board's fields (viewChange).
  */
 
-const prefix = (view: RowView) => (view === 'wall' ? 'wall:' : '');
-
-export const tenantRoom = (tenantId: number, view: RowView = 'full') =>
-	`${prefix(view)}tenant:${tenantId}`;
-export const queueRoom = (tenantId: number, queueId: number | null, view: RowView = 'full') =>
-	`${prefix(view)}tenant:${tenantId}:queue:${queueId ?? 'none'}`;
-
-export function roomsFor(scope: Scope, view: RowView = 'full'): string[] {
-	if (scope.queues === 'all') return [tenantRoom(scope.tenantId, view)];
-	return [...scope.queues].map((queueId) => queueRoom(scope.tenantId, queueId, view));
+export function scopeRoom(scope: Scope, view: RowView = 'full'): string {
+	const prefix = view === 'wall' ? 'wall:' : '';
+	if (scope.queues === 'all') return `${prefix}tenant:${scope.tenantId}`;
+	const queues = [...scope.queues].sort((a, b) => a - b).join(',');
+	return `${prefix}tenant:${scope.tenantId}:queues:${queues}`;
 }
 
-export interface Delivery {
-	to: string[];
-	except: string[];
-	change: InteractionChange;
+export interface FanoutTarget {
+	/** Whether any socket of this node is in the room. */
+	hasMembers(room: string): boolean;
+	emit(room: string, message: ChangesMessage): void;
 }
 
-/**
- * Who receives a change: its rooms, plus a removal for the queues it left. The change is sent
- * as given: for the wall rooms, pass it projected (viewChange).
- */
-export function deliveriesOf(change: InteractionChange, view: RowView = 'full'): Delivery[] {
-	const tenant = tenantRoom(change.tenantId, view);
-	const queue = (queueId: number | null) => queueRoom(change.tenantId, queueId, view);
-	if (change.row === null) {
-		return [{ to: [tenant, ...change.queueIds.map(queue)], except: [], change }];
+interface RoomAudience {
+	scope: Scope;
+	view: RowView;
+}
+
+export class Fanout {
+	readonly #rooms = new Map<string, RoomAudience>();
+	#pending: InteractionChange[] = [];
+	#epoch = '';
+	#scheduled: NodeJS.Immediate | null = null;
+
+	constructor(private readonly target: FanoutTarget) {}
+
+	/** The room a socket of this scope and view joins; remembered for projecting into it. */
+	roomFor(scope: Scope, view: RowView = 'full'): string {
+		const room = scopeRoom(scope, view);
+		if (!this.#rooms.has(room)) this.#rooms.set(room, { scope, view });
+		return room;
 	}
-	const here = [tenant, queue(change.row.queueId)];
-	const deliveries: Delivery[] = [{ to: here, except: [], change }];
-	const left = change.queueIds.filter((q) => q !== change.row?.queueId);
-	if (left.length > 0) {
-		const { seq, id, tenantId, queueIds } = change;
-		deliveries.push({
-			to: left.map(queue),
-			except: here,
-			change: { seq, id, tenantId, queueIds, row: null }
-		});
+
+	/** Queues changes for the next flush, which runs once the current event-loop turn is done. */
+	push(epoch: string, changes: InteractionChange[]): void {
+		if (changes.length === 0) return;
+		// One message never mixes epochs: the client compares the message's epoch with its own.
+		if (epoch !== this.#epoch) this.flush();
+		this.#epoch = epoch;
+		for (const change of changes) this.#pending.push(change);
+		this.#scheduled ??= setImmediate(() => this.flush());
 	}
-	return deliveries;
+
+	/** Sends what is pending now (also before a resync, so nothing of the old epoch lingers). */
+	flush(): void {
+		if (this.#scheduled) clearImmediate(this.#scheduled);
+		this.#scheduled = null;
+		const pending = this.#pending;
+		this.#pending = [];
+		if (pending.length === 0) return;
+		const byTenant = new Map<number, InteractionChange[]>();
+		for (const change of pending) {
+			let list = byTenant.get(change.tenantId);
+			if (!list) byTenant.set(change.tenantId, (list = []));
+			list.push(change);
+		}
+		for (const [room, { scope, view }] of this.#rooms) {
+			if (!this.target.hasMembers(room)) {
+				this.#rooms.delete(room);
+				continue;
+			}
+			const ofTenant = byTenant.get(scope.tenantId);
+			if (!ofTenant) continue;
+			const changes = projectAll(ofTenant, scope, view);
+			if (changes.length > 0) this.target.emit(room, { epoch: this.#epoch, changes });
+		}
+	}
+}
+
+function projectAll(changes: InteractionChange[], scope: Scope, view: RowView): InteractionChange[] {
+	if (scope.queues === 'all' && view === 'full') return changes;
+	const visible: InteractionChange[] = [];
+	for (const change of changes) {
+		const projected = projectChange(change, scope);
+		if (projected) visible.push(viewChange(projected, view));
+	}
+	return visible;
 }

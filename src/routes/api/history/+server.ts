@@ -38,10 +38,12 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 	if (paging.errors.limit) error(400, { message: paging.errors.limit });
 	const limit = paging.values.limit ?? 50;
 	// A person the scope does not show on any row reads exactly like one that does not exist.
-	const page = await withinTimeLimit(async () => {
-		if (!(await personInScope(scope, app, key))) return null;
-		return personHistoryPage(app.history, scope, key, cursor, limit);
-	});
+	const page = await app.metrics.timeHistory('person', () =>
+		withinTimeLimit(async () => {
+			if (!(await personInScope(scope, app, key))) return null;
+			return personHistoryPage(app.history, scope, key, cursor, limit);
+		})
+	);
 	if (!page) error(404, 'Not found');
 	return json(page);
 };

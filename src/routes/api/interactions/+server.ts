@@ -8,8 +8,8 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ locals, url }) => {
 	const app = await getApp();
 	const request = historyRequestOrThrow(app, locals.viewer, url);
-	const page = await withinTimeLimit(() =>
-		historyPage(app.history, request, request.cursor, request.limit)
+	const page = await app.metrics.timeHistory('page', () =>
+		withinTimeLimit(() => historyPage(app.history, request, request.cursor, request.limit))
 	);
 	return json({ tenant: request.tenant, range: request.rangeDates, ...page });
 };

@@ -8,5 +8,8 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ locals, url }) => {
 	const app = await getApp();
 	const request = historyRequestOrThrow(app, locals.viewer, url);
-	return json({ count: await withinTimeLimit(() => historyCount(app.history, request)) });
+	const count = await app.metrics.timeHistory('count', () =>
+		withinTimeLimit(() => historyCount(app.history, request))
+	);
+	return json({ count });
 };

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { InteractionChange } from '$lib/interaction';
+import {
+	isEmptyEntry,
+	type BinlogCheckpoint,
+	type ChangeLog,
+	type EntryDraft,
+	type EntryListener,
+	type LogEntry
+} from './types';
+
+/** The single-node change log: the newest `retain` changes in memory. */
+export class MemoryChangeLog implements ChangeLog {
+	#epoch = randomUUID();
+	#head = 0;
+	#kept: InteractionChange[] = [];
+	#checkpoint: BinlogCheckpoint | null = null;
+	readonly #listeners = new Set<EntryListener>();
+
+	constructor(private readonly retain: number) {}
+
+	get epoch(): string {
+		return this.#epoch;
+	}
+
+	get head(): number {
+		return this.#head;
+	}
+
+	async append(draft: EntryDraft, checkpoint: BinlogCheckpoint): Promise<LogEntry> {
+		const changes = draft.changes.map((change) => ({ ...change, seq: ++this.#head }));
+		for (const change of changes) this.#kept.push(change);
+		// Trim in batches so the cost is amortised rather than paid on every append.
+		if (this.#kept.length > this.retain * 1.25) {
+			this.#kept = this.#kept.slice(this.#kept.length - this.retain);
+		}
+		this.#checkpoint = checkpoint;
+		const entry = { ...draft, changes };
+		if (!isEmptyEntry(draft)) for (const listener of this.#listeners) listener(entry);
+		return entry;
+	}
+
+	async checkpoint(): Promise<BinlogCheckpoint | null> {
+		return this.#checkpoint;
+	}
+
+	async since(seq: number): Promise<InteractionChange[] | null> {
+		if (!Number.isInteger(seq) || seq < 0 || seq > this.#head) return null;
+		if (seq === this.#head) return [];
+		const oldest = this.#kept[0]?.seq ?? this.#head + 1;
+		if (seq + 1 < oldest) return null;
+		return this.#kept.slice(seq + 1 - oldest);
+	}
+
+	async oldest(): Promise<number> {
+		return this.#kept[0]?.seq ?? this.#head + 1;
+	}
+
+	subscribe(listener: EntryListener): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	async reset(checkpoint: BinlogCheckpoint): Promise<void> {
+		this.#epoch = randomUUID();
+		this.#head = 0;
+		this.#kept = [];
+		this.#checkpoint = checkpoint;
+	}
+}

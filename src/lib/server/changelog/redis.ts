@@ -1,0 +1,340 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { InteractionChange } from '$lib/interaction';
+import type { ClusterKeys } from '../cluster/keys';
+import type { Logger } from '../log';
+import {
+	isEmptyEntry,
+	type BinlogCheckpoint,
+	type ChangeLog,
+	type EntryDraft,
+	type EntryListener,
+	type LogEntry
+} from './types';
+
+/**
+ * The change log of several nodes: a Redis Stream per epoch that one leader appends to and every
+ * node follows. An entry is one commit; its stream id is `<last seq>-<n>`, so a reader finds the
+ * changes after any seq with one XRANGE. The append is one Lua script that refuses a stale
+ * fencing token or epoch, numbers the changes, stores the checkpoint and adds the entry: a
+ * paused old leader cannot write a single entry after another took over.
+ */
+
+const APPEND = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('FENCED stale epoch') end
+if redis.call('GET', KEYS[2]) ~= ARGV[2] then return redis.error_reply('FENCED stale token') end
+local count = tonumber(ARGV[3])
+local last = redis.call('INCRBY', KEYS[3], count)
+redis.call('SET', KEYS[4], ARGV[4])
+local id = ''
+if ARGV[5] ~= '' then
+	id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[6], last .. '-*', 'first', last - count + 1, 'entry', ARGV[5])
+end
+return {last, id}`;
+
+const RESET = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return redis.error_reply('FENCED stale token') end
+local old = redis.call('GET', KEYS[1])
+if old then redis.call('DEL', ARGV[4] .. old) end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('SET', KEYS[3], 0)
+redis.call('SET', KEYS[4], ARGV[3])
+return 1`;
+
+/** Where the log stands, read in one step: epoch '' when there is none. */
+const POSITION = `
+local epoch = redis.call('GET', KEYS[1])
+if not epoch then return {'', '0', '0-0'} end
+local head = redis.call('GET', KEYS[2]) or '0'
+local last = redis.call('XREVRANGE', ARGV[1] .. epoch, '+', '-', 'COUNT', 1)
+local id = '0-0'
+if last[1] then id = last[1][1] end
+return {epoch, head, id}`;
+
+export interface LogPosition {
+	epoch: string;
+	head: number;
+	/** Stream id of the newest entry. */
+	lastId: string;
+}
+
+/** An append refused by the fence: another node leads now. */
+export class FencedError extends Error {}
+
+type StreamReply = [string, [string, string[]][]][] | null;
+
+function compareIds(a: string, b: string): number {
+	const [am, as] = a.split('-').map(Number);
+	const [bm, bs] = b.split('-').map(Number);
+	return am - bm || as - bs;
+}
+
+/** JSON that survives BIGINT columns (ids) and dates from the binlog. */
+function encode(entry: EntryDraft): string {
+	return JSON.stringify(entry, (_key, value: unknown) =>
+		typeof value === 'bigint' ? value.toString() : value
+	);
+}
+
+export interface RedisChangeLogOptions {
+	/** Commands, including the scripts. */
+	redis: Redis;
+	/** A connection of its own for the blocking XREAD. */
+	reader: Redis;
+	keys: ClusterKeys;
+	/** Stream entries kept (MAXLEN ~). */
+	retain: number;
+	log: Logger;
+	/** The epoch in Redis is no longer the one this node follows (or Redis lost it). */
+	onEpochChange: (epoch: string) => void;
+	/** This node's append was refused: another node leads. */
+	onFenced: () => void;
+}
+
+export class RedisChangeLog implements ChangeLog {
+	#epoch = '';
+	#head = 0;
+	#lastId = '0-0';
+	#token: number | null = null;
+	#following = false;
+	#lastReadAt = 0;
+	/** Set when this node must snapshot again; deliveries wait for the next followFrom. */
+	#resyncing = false;
+	readonly #listeners = new Set<EntryListener>();
+
+	constructor(private readonly options: RedisChangeLogOptions) {}
+
+	get epoch(): string {
+		return this.#epoch;
+	}
+
+	get head(): number {
+		return this.#head;
+	}
+
+	/** Whether this node heard from the stream lately: screens are current. */
+	isCurrent(withinMs = 3_000): boolean {
+		return this.#epoch !== '' && performance.now() - this.#lastReadAt < withinMs;
+	}
+
+	/** The fencing token this node appends with while it leads; null while it follows. */
+	setToken(token: number | null): void {
+		this.#token = token;
+	}
+
+	async position(): Promise<LogPosition> {
+		const { keys, redis } = this.options;
+		const [epoch, head, lastId] = (await redis.eval(
+			POSITION,
+			2,
+			keys.epoch,
+			keys.head,
+			keys.streamPrefix
+		)) as [string, string, string];
+		return { epoch, head: Number(head), lastId };
+	}
+
+	/**
+	 * Follows the log from `position`, read before the snapshot the caller then loaded: entries
+	 * after it are applied on top of the snapshot. Those the snapshot already reflects are applied
+	 * again, which whole-row upserts in seq order make harmless.
+	 */
+	followFrom(position: LogPosition): void {
+		this.#epoch = position.epoch;
+		this.#head = position.head;
+		this.#lastId = position.lastId;
+		this.#lastReadAt = performance.now();
+		this.#resyncing = false;
+		if (!this.#following) {
+			this.#following = true;
+			void this.#follow();
+		}
+	}
+
+	stop(): void {
+		this.#following = false;
+	}
+
+	/** Delivers every entry already in the stream (a new leader does this before it tails). */
+	async drain(): Promise<void> {
+		for (;;) {
+			const reply = (await this.options.redis.xread(
+				'COUNT',
+				1000,
+				'STREAMS',
+				this.#stream(),
+				this.#lastId
+			)) as StreamReply;
+			if (!reply || !this.#deliverReply(reply)) return;
+		}
+	}
+
+	async append(draft: EntryDraft, checkpoint: BinlogCheckpoint): Promise<LogEntry> {
+		const { keys, redis } = this.options;
+		if (this.#token === null) throw new FencedError('this node does not lead');
+		let result: [number, string];
+		try {
+			result = (await redis.eval(
+				APPEND,
+				5,
+				keys.epoch,
+				keys.fence,
+				keys.head,
+				keys.checkpoint,
+				this.#stream(),
+				this.#epoch,
+				String(this.#token),
+				String(draft.changes.length),
+				JSON.stringify(checkpoint),
+				isEmptyEntry(draft) ? '' : encode(draft),
+				String(this.options.retain)
+			)) as [number, string];
+		} catch (error) {
+			if (error instanceof Error && error.message.includes('FENCED')) {
+				this.options.onFenced();
+				throw new FencedError(error.message);
+			}
+			throw error;
+		}
+		const [last, id] = result;
+		const first = last - draft.changes.length + 1;
+		const entry: LogEntry = {
+			...draft,
+			changes: draft.changes.map((change, i) => ({ ...change, seq: first + i }))
+		};
+		if (id) this.#deliver(id, entry);
+		else this.#head = Math.max(this.#head, last);
+		return entry;
+	}
+
+	async checkpoint(): Promise<BinlogCheckpoint | null> {
+		const stored = await this.options.redis.get(this.options.keys.checkpoint);
+		return stored ? (JSON.parse(stored) as BinlogCheckpoint) : null;
+	}
+
+	async since(seq: number): Promise<InteractionChange[] | null> {
+		const head = this.#head;
+		if (!Number.isInteger(seq) || seq < 0 || seq > head) return null;
+		if (seq === head) return [];
+		const entries = await this.options.redis.xrange(this.#stream(), String(seq + 1), String(head));
+		const changes: InteractionChange[] = [];
+		for (const [, fields] of entries) {
+			for (const change of this.#parse(fields).changes) {
+				if (change.seq > seq && change.seq <= head) changes.push(change);
+			}
+		}
+		// Trimmed away (or never seen here): the reader needs a snapshot.
+		if (changes[0]?.seq !== seq + 1 || changes.at(-1)?.seq !== head) return null;
+		return changes;
+	}
+
+	async oldest(): Promise<number> {
+		const [first] = await this.options.redis.xrange(this.#stream(), '-', '+', 'COUNT', 1);
+		const fields = first?.[1];
+		return fields ? Number(fields[fields.indexOf('first') + 1]) : this.#head + 1;
+	}
+
+	/** Entries in this epoch's stream (trimmed to about `retain`). */
+	length(): Promise<number> {
+		return this.options.redis.xlen(this.#stream());
+	}
+
+	subscribe(listener: EntryListener): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	async reset(checkpoint: BinlogCheckpoint): Promise<void> {
+		const { keys, redis } = this.options;
+		if (this.#token === null) throw new FencedError('this node does not lead');
+		const epoch = randomUUID();
+		try {
+			await redis.eval(
+				RESET,
+				4,
+				keys.epoch,
+				keys.fence,
+				keys.head,
+				keys.checkpoint,
+				String(this.#token),
+				epoch,
+				JSON.stringify(checkpoint),
+				keys.streamPrefix
+			);
+		} catch (error) {
+			if (error instanceof Error && error.message.includes('FENCED')) {
+				this.options.onFenced();
+				throw new FencedError(error.message);
+			}
+			throw error;
+		}
+		this.followFrom({ epoch, head: 0, lastId: '0-0' });
+	}
+
+	#stream(): string {
+		return this.options.keys.streamPrefix + this.#epoch;
+	}
+
+	async #follow(): Promise<void> {
+		const { reader, redis, keys, log } = this.options;
+		while (this.#following) {
+			try {
+				const stream = this.#stream();
+				const reply = (await reader.xread(
+					'COUNT',
+					1000,
+					'BLOCK',
+					1000,
+					'STREAMS',
+					stream,
+					this.#lastId
+				)) as StreamReply;
+				this.#lastReadAt = performance.now();
+				if (this.#resyncing) continue;
+				if (reply && reply[0][0] === this.#stream()) this.#deliverReply(reply);
+				else if (!reply) {
+					// Quiet: make sure the log did not move to another epoch (or vanish with Redis).
+					const epoch = (await redis.get(keys.epoch)) ?? '';
+					if (epoch !== this.#epoch) this.#requestResync(epoch);
+				}
+			} catch (error) {
+				if (!this.#following) return;
+				log.warn('change log stream read failed; retrying', { error });
+				await new Promise((resolve) => setTimeout(resolve, 500));
+			}
+		}
+	}
+
+	/** Delivers a read's entries in order; false when it held none. */
+	#deliverReply(reply: NonNullable<StreamReply>): boolean {
+		const entries = reply[0]?.[1] ?? [];
+		for (const [id, fields] of entries) this.#deliver(id, this.#parse(fields));
+		return entries.length > 0;
+	}
+
+	#parse(fields: string[]): LogEntry {
+		const value = (name: string) => fields[fields.indexOf(name) + 1];
+		const draft = JSON.parse(value('entry')) as EntryDraft;
+		const first = Number(value('first'));
+		return { ...draft, changes: draft.changes.map((change, i) => ({ ...change, seq: first + i })) };
+	}
+
+	#requestResync(epoch: string): void {
+		this.#resyncing = true;
+		this.options.onEpochChange(epoch);
+	}
+
+	#deliver(id: string, entry: LogEntry): void {
+		if (this.#resyncing) return;
+		if (compareIds(id, this.#lastId) <= 0) return; // this node appended it and applied it then
+		const first = entry.changes[0]?.seq;
+		if (first !== undefined && first !== this.#head + 1) {
+			this.options.log.error('change log gap: resynchronising', { head: this.#head, first });
+			this.#requestResync(this.#epoch);
+			return;
+		}
+		this.#lastId = id;
+		this.#head = entry.changes.at(-1)?.seq ?? this.#head;
+		for (const listener of this.#listeners) listener(entry);
+	}
+}

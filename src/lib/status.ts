@@ -1,0 +1,52 @@
+/**
+ * One node's status as the status page shows it and as nodes publish it to each other (the
+ * Redis hash `<prefix>:nodes`). Only for platform admins: it holds positions and figures that
+ * /health and /ready never reveal.
+ */
+
+export type NodeRole = 'single' | 'joining' | 'follower' | 'leader';
+
+export type TailerState = 'starting' | 'streaming' | 'waiting' | 'resnapshotting' | 'stopped';
+
+export interface BinlogPosition {
+	filename: string;
+	position: number;
+}
+
+export interface NodeStatus {
+	node: string;
+	role: NodeRole;
+	ready: boolean;
+	/** Why the node is not ready; null when it is. */
+	reason: string | null;
+	/** Epoch ms. */
+	startedAt: number;
+	/** When this status was sampled (epoch ms). */
+	updatedAt: number;
+	binlog: {
+		/** This node tails the binlog (one node, or the leader of several). */
+		tailing: boolean;
+		state: TailerState;
+		/** The newest commit this node has: read by its tailer, or applied from the shared log. */
+		position: BinlogPosition | null;
+		/** Where the server's binlog ends; null when it could not be asked. */
+		serverPosition: BinlogPosition | null;
+		/** How far this node's live view is behind the binlog. */
+		lagSeconds: number;
+		/** Binlog bytes not yet applied here; null when unknown. */
+		lagBytes: number | null;
+		restarts: number;
+		positionLost: number;
+		lastError: string | null;
+		/** Epoch ms. */
+		lastErrorAt: number | null;
+	};
+	log: {
+		epoch: string;
+		head: number;
+		/** Oldest change kept for resuming screens. */
+		oldest: number;
+	};
+	sockets: number;
+	liveRows: number;
+}

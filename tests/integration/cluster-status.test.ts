@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startRedis, type RedisHandle } from '../../scripts/lib/redis';
+import { createApp, type App } from '../../src/lib/server/app';
+import { lifecycleBurst } from '../support/burst';
+import { parseExposition, valueOf } from '../support/metrics';
+import { Stack, waitFor } from '../support/stack';
+
+/**
+ * Two nodes on one Redis: each scrape says which one leads, the fencing token and the stream
+ * length; each node publishes its status to `<prefix>:nodes`, so either status page shows both
+ * and a follower reports the leader's lag; a node that cannot reach Redis is not ready.
+ */
+
+let stack: Stack;
+let redis: RedisHandle;
+let redisDir: string;
+const nodes: { app: App; server: Server }[] = [];
+
+async function startNode(name: string, serverId: number): Promise<App> {
+	const app = await createApp({
+		...stack.env,
+		REDIS_URL: redis.url,
+		REDIS_PREFIX: 'ops',
+		NODE_ID: name,
+		LEADER_LEASE_MS: '1500',
+		BINLOG_SERVER_ID: String(serverId)
+	});
+	const server = createServer((_req, res) => res.writeHead(404).end());
+	app.attach(server);
+	nodes.push({ app, server });
+	return app;
+}
+
+async function scrape(app: App) {
+	return parseExposition((await app.metrics.scrape()).body);
+}
+
+beforeAll(async () => {
+	redisDir = mkdtempSync(path.join(os.tmpdir(), 'il-test-redis-'));
+	redis = await startRedis({ dataDir: redisDir });
+	stack = await new Stack({ mariadbPort: inject('mariadb').port }).prepare();
+});
+
+afterAll(async () => {
+	for (const node of nodes) {
+		await node.app.stop().catch(() => undefined);
+		node.server.close();
+	}
+	await stack?.destroy();
+	await redis?.stop();
+	rmSync(redisDir, { recursive: true, force: true });
+});
+
+describe('several nodes: status and metrics', () => {
+	it('scrapes name the leader, fencing token and stream; every node sees every status', async () => {
+		const a = await startNode('node-a', 6101);
+		await waitFor(() => a.cluster?.role === 'leader', 10_000, 'a to lead');
+		const b = await startNode('node-b', 6102);
+		await waitFor(() => b.cluster?.role === 'follower', 10_000, 'b to follow');
+		const tenant = stack.lookups.tenants[0];
+		await lifecycleBurst(stack, tenant, { interactions: 10, firstId: 6_600_000 });
+		await waitFor(() => b.live.changeLog.head === a.live.changeLog.head, 10_000, 'b to catch up');
+
+		const ma = await scrape(a);
+		const mb = await scrape(b);
+		expect(valueOf(ma, 'il_cluster_role', { role: 'leader' })).toBe(1);
+		expect(valueOf(mb, 'il_cluster_role', { role: 'follower' })).toBe(1);
+		expect(valueOf(ma, 'il_binlog_tailing')).toBe(1);
+		expect(valueOf(mb, 'il_binlog_tailing')).toBe(0);
+		expect(valueOf(mb, 'il_binlog_tailer_state', { state: 'stopped' })).toBe(1);
+		await waitFor(
+			async () => valueOf(await scrape(b), 'il_changelog_stream_length') >= 10,
+			5_000,
+			'the stream length sampled'
+		);
+		for (const m of [await scrape(a), await scrape(b)]) {
+			expect(valueOf(m, 'il_cluster_fencing_token')).toBeGreaterThanOrEqual(1);
+			expect(valueOf(m, 'il_changelog_stream_length')).toBeGreaterThanOrEqual(10);
+			expect(valueOf(m, 'il_changelog_head_seq')).toBe(a.live.changeLog.head);
+		}
+		// The follower applied what the leader read: it is as current, and says so.
+		expect(valueOf(mb, 'il_live_changes_applied_total')).toBe(
+			valueOf(ma, 'il_live_changes_applied_total')
+		);
+		await waitFor(
+			async () => {
+				const statuses = await b.monitor.nodes();
+				const leader = statuses.find((s) => s.node === 'node-a');
+				const follower = statuses.find((s) => s.node === 'node-b');
+				return (
+					leader?.role === 'leader' &&
+					follower?.role === 'follower' &&
+					follower.binlog.lagSeconds < 1 &&
+					follower.binlog.position?.position === leader.binlog.position?.position
+				);
+			},
+			10_000,
+			'both statuses on the follower, with the leader lag and position'
+		);
+
+		const client = new Redis(redis.url);
+		try {
+			expect(Object.keys(await client.hgetall('ops:nodes')).sort()).toEqual(['node-a', 'node-b']);
+			await a.stop();
+			expect(Object.keys(await client.hgetall('ops:nodes'))).toEqual(['node-b']);
+		} finally {
+			client.disconnect();
+		}
+		await waitFor(() => b.cluster?.role === 'leader', 10_000, 'b to take over');
+		expect(b.monitor.readiness()).toEqual({ ready: true });
+
+		await redis.stop();
+		await waitFor(() => !b.monitor.readiness().ready, 10_000, 'b to stop being ready');
+		expect(b.monitor.readiness()).toEqual({
+			ready: false,
+			reason: 'not following the shared change log'
+		});
+	});
+});
