@@ -8,8 +8,6 @@ if [ "$major" -lt 20 ]; then
 	echo "Node.js 20 or newer is required (found $(node --version))." >&2
 	exit 1
 fi
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-	echo "▸ Installing npm dependencies"
-	npm ci --no-audit --no-fund --loglevel=error
-fi
+source scripts/lib/npm-deps.sh
+ensure_npm_deps
 exec npx tsx scripts/demo.ts "$@"

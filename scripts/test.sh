@@ -7,10 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-	echo "▸ npm ci"
-	npm ci --no-audit --no-fund --loglevel=error
-fi
+source scripts/lib/npm-deps.sh
+ensure_npm_deps
 echo "▸ system packages"
 npx tsx scripts/ensure-system.ts
 

@@ -113,16 +113,16 @@ export const MUTANTS: Mutant[] = [
 		id: 'agent-in-scope',
 		what: "agentInScope's tenant check (another tenant's agent history, window title)",
 		file: DIRECTORY,
-		find: 'return agent && agent.tenantId === scope.tenantId ? agent : null;',
-		replace: 'return agent ?? null;',
+		find: 'if (!agent || agent.tenantId !== scope.tenantId) return null;',
+		replace: 'if (!agent) return null;',
 		tests: [ACCESS_API, ENFORCEMENT]
 	},
 	{
 		id: 'contact-in-scope',
 		what: "contactInScope's tenant check (another tenant's client in a window title)",
 		file: DIRECTORY,
-		find: 'return contact && contact.tenantId === scope.tenantId ? contact : null;',
-		replace: 'return contact ?? null;',
+		find: 'if (!contact || contact.tenantId !== scope.tenantId) return null;',
+		replace: 'if (!contact) return null;',
 		tests: [ENFORCEMENT]
 	},
 	// Live: catch-up, rooms, open sockets.
@@ -130,32 +130,32 @@ export const MUTANTS: Mutant[] = [
 		id: 'snapshot-filter',
 		what: 'the snapshot filter of catchUp (a subscribe gets every row of the tenant)',
 		file: LIVE,
-		find: 'this.state.rows(scope.tenantId, (row) => canSee(scope, row))',
-		replace: 'this.state.rows(scope.tenantId, () => true)',
+		find: '.rows(scope.tenantId, (row) => canSee(scope, row))',
+		replace: '.rows(scope.tenantId, () => true)',
 		tests: [ACCESS_HTTP, AUTH_SESSIONS]
 	},
 	{
 		id: 'replay-filter',
 		what: 'the projectChange filter of a replay (every missed change to every socket)',
 		file: LIVE,
-		find: 'const visible = projectChange(change, scope);\n\t\t\t\t\tif (visible) changes.push(visible);',
-		replace: 'changes.push(change);',
+		find: 'const visible = projectChange(change, scope);\n\t\t\t\t\tif (visible) changes.push(viewChange(visible, view));',
+		replace: 'changes.push(viewChange(change, view));',
 		tests: [ENFORCEMENT]
 	},
 	{
 		id: 'rooms-tenant',
-		what: 'roomsFor: every viewer joins the tenant room',
+		what: "the fan-out's projection: a supervisor's room is sent every change of the tenant",
 		file: 'src/lib/server/realtime/rooms.ts',
-		find: "if (scope.queues === 'all') return [tenantRoom(scope.tenantId)];",
-		replace: 'return [tenantRoom(scope.tenantId)];',
+		find: "if (scope.queues === 'all' && view === 'full') return changes;",
+		replace: "if (view === 'full') return changes;",
 		tests: ['tests/unit/rooms.test.ts', AUTH_SESSIONS, 'tests/integration/isolation.test.ts']
 	},
 	{
 		id: 'refresh-viewers',
 		what: "refreshViewers' resubscribe when a viewer's scope changes",
 		file: VIEWERS,
-		find: 'if (scopeKey(before) !== scopeKey(viewer)) {',
-		replace: 'if (false) {',
+		find: 'return { open: true, scopeChanged: scopeKey(before) !== scopeKey(viewer) };',
+		replace: 'return { open: true, scopeChanged: false };',
 		tests: [AUTH_SESSIONS]
 	},
 	{
