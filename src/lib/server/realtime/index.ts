@@ -102,6 +102,10 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			socket.data.scope = null;
 			if (typeof reply === 'function') reply({ ok: true });
 		});
+		// Answered whatever the node's state: it tells a silent node from a dead link.
+		socket.on('live:ping', (reply) => {
+			if (typeof reply === 'function') reply();
+		});
 	});
 
 	async function subscribe(socket: LiveSocket, request: unknown): Promise<SubscribeReply> {
