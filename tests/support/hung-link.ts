@@ -22,6 +22,11 @@ export function watchCatchUps(page: Page): CatchUps {
 	const seen: CatchUps = { sockets: 0, snapshots: 0, replays: 0 };
 	page.on('websocket', (ws) => {
 		seen.sockets++;
+		const opened = Date.now();
+		ws.on('close', () =>
+			console.log(`DIAG ws close after ${Date.now() - opened} ms at ${new Date().toISOString()}`)
+		);
+		ws.on('socketerror', (e) => console.log(`DIAG ws error ${e} at ${new Date().toISOString()}`));
 		ws.on('framereceived', ({ payload }) => {
 			// An ack ("43" + id + JSON) is the reply to live:subscribe; nothing else carries `kind`.
 			if (typeof payload !== 'string' || !payload.startsWith('43')) return;
@@ -93,4 +98,33 @@ export async function msUntil(
 ): Promise<number> {
 	await page.waitForFunction(test, null, { polling: 50, timeout });
 	return Date.now() - since;
+}
+
+/**
+ * How far behind the server each page is: for every heartbeat, the page's clock when it handles
+ * it minus the server's when it sent it (one machine, one clock). A page that cannot keep up
+ * falls behind with its socket healthy, until the server's ping timeout (8 s) ends it: that is
+ * a starved browser, not a hung link, and this says which. Call before the page loads.
+ */
+export async function recordLag(page: Page): Promise<void> {
+	await page.addInitScript(() => {
+		const w = window as unknown as { maxLagMs: number };
+		w.maxLagMs = 0;
+		const Native = WebSocket;
+		const Watched = function (url: string | URL, protocols?: string | string[]) {
+			const ws = new Native(url, protocols);
+			ws.addEventListener('message', (event) => {
+				const sent = /^42\["live:heartbeat",.*"serverTime":(\d+)/.exec(String(event.data));
+				if (sent) w.maxLagMs = Math.max(w.maxLagMs, Date.now() - Number(sent[1]));
+			});
+			return ws;
+		} as unknown as typeof WebSocket;
+		Object.assign(Watched, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+		Watched.prototype = Native.prototype;
+		window.WebSocket = Watched;
+	});
+}
+
+export function maxLagMs(page: Page): Promise<number> {
+	return page.evaluate(() => (window as unknown as { maxLagMs: number }).maxLagMs);
 }
