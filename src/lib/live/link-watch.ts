@@ -2,16 +2,19 @@
 import { HEARTBEAT_INTERVAL_MS } from '../realtime';
 
 /**
- * The one deadline every live screen uses. The server sends a heartbeat every second, so a
- * client that heard nothing for three of them is stale, whether or not its socket still looks
- * open: a frozen server, a Wi-Fi drop, a NAT that forgot the connection. Stale is not yet dead,
+ * The one deadline every live screen uses. The server sends a heartbeat every 2 s, so a client
+ * that heard nothing for 4 s is stale, whether or not its socket still looks open: a frozen
+ * server, a Wi-Fi drop, a NAT that forgot the connection. Stale is not yet dead,
  * though: a node cut off from the change log falls silent on purpose and still answers. So the
  * silent link is probed, and only a probe left unanswered gives it up as hung, long before
  * Socket.IO's own ping timeout (18 s) would.
  */
 
-/** Silence after which the screen is stale: two missed heartbeats and a second of slack. */
-export const STALE_AFTER_MS = 3 * HEARTBEAT_INTERVAL_MS;
+/**
+ * Silence after which the screen is stale: a heartbeat interval, and 2 s more for one that is
+ * late (a busy server or browser). Under 5 s with room for a late timer and a frame.
+ */
+export const STALE_AFTER_MS = HEARTBEAT_INTERVAL_MS + 2000;
 /** How long a probe may go unanswered before the link is taken for dead. */
 export const PROBE_TIMEOUT_MS = 2000;
 /**

@@ -2,8 +2,8 @@ import type { FeedStatus } from '$lib/live/feed.svelte';
 
 /**
  * Whether the board can be trusted right now, and since when it cannot. When the feed is live
- * is decided once, by the feed's deadline ($lib/live/link-watch.ts): a server silent for three
- * heartbeats makes it stale even with the socket still open (a frozen server, a half-dead
+ * is decided once, by the feed's deadline ($lib/live/link-watch.ts): a server silent past it
+ * makes the board stale even with the socket still open (a frozen server, a half-dead
  * proxy). This only says it the board's way.
  */
 

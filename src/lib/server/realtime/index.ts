@@ -13,7 +13,7 @@ import type { Logger } from '../log';
 import type { Lookups } from '../lookups';
 import { resolveScope, ScopeError, type Scope, type TenantScope, type Viewer } from '../scope';
 import { isSameOrigin } from './origin';
-import { deliveriesOf, roomsFor } from './rooms';
+import { deliveriesOf, LIVE_ROOM, roomsFor } from './rooms';
 import { watchViewers } from './viewers';
 
 /**
@@ -129,7 +129,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		const { scope } = resolved;
 		leaveLiveRooms(socket);
 		socket.data.scope = scope;
-		void socket.join(roomsFor(scope));
+		void socket.join([...roomsFor(scope), LIVE_ROOM]);
 		const caughtUp = await live.catchUp(resolved, resume);
 		// The viewer's access changed (or it subscribed again) meanwhile: that path answers it.
 		if (socket.data.scope !== scope) return { ok: false, error: 'Superseded' };
@@ -161,7 +161,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 	});
 
 	const heartbeat = setInterval(() => {
-		io.local.emit('live:heartbeat', { ...live.position(), serverTime: Date.now() });
+		io.local.to(LIVE_ROOM).emit('live:heartbeat', { ...live.position(), serverTime: Date.now() });
 	}, HEARTBEAT_INTERVAL_MS);
 	heartbeat.unref();
 

@@ -10,6 +10,12 @@ export const tenantRoom = (tenantId: number) => `tenant:${tenantId}`;
 export const queueRoom = (tenantId: number, queueId: number | null) =>
 	`tenant:${tenantId}:queue:${queueId ?? 'none'}`;
 
+/**
+ * Every subscribed socket, whatever its scope: the heartbeat's audience. A socket that is only
+ * connected has no live view to keep fresh.
+ */
+export const LIVE_ROOM = 'live';
+
 export function roomsFor(scope: Scope): string[] {
 	if (scope.queues === 'all') return [tenantRoom(scope.tenantId)];
 	return [...scope.queues].map((queueId) => queueRoom(scope.tenantId, queueId));
