@@ -22,11 +22,6 @@ export function watchCatchUps(page: Page): CatchUps {
 	const seen: CatchUps = { sockets: 0, snapshots: 0, replays: 0 };
 	page.on('websocket', (ws) => {
 		seen.sockets++;
-		const opened = Date.now();
-		ws.on('close', () =>
-			console.log(`DIAG ws close after ${Date.now() - opened} ms at ${new Date().toISOString()}`)
-		);
-		ws.on('socketerror', (e) => console.log(`DIAG ws error ${e} at ${new Date().toISOString()}`));
 		ws.on('framereceived', ({ payload }) => {
 			// An ack ("43" + id + JSON) is the reply to live:subscribe; nothing else carries `kind`.
 			if (typeof payload !== 'string' || !payload.startsWith('43')) return;
