@@ -85,7 +85,9 @@ test.describe('a hung link', () => {
 		for (const id of ids) await sql.insertNew({ id, tenantId: tenant.id, queueId: tenant.queues[1].id }); // prettier-ignore
 		await sql.answer(ids[0], tenant.agents[0].id);
 		await stack.pbx("DELETE FROM active_interactions WHERE status = 'acw' ORDER BY id LIMIT 2");
-		const redial = (seen: CatchUps) => expect.poll(() => seen.sockets, { timeout: 6_000 }).toBe(2);
+		// Stale at 4 s of silence, then 2 s for the probe: a new socket by 6 s after the last word.
+		const redial = (seen: CatchUps) =>
+			expect.poll(() => seen.sockets, { timeout: 8_000, intervals: [100] }).toBe(2);
 		await Promise.all([redial(wallSeen), redial(gridSeen)]);
 		const redialMs = Date.now() - stalledAt;
 		expect(redialMs).toBeLessThan(7_000);
