@@ -1,5 +1,7 @@
 import type { Pool } from 'mysql2/promise';
 import type { Sandbox } from '../scripts/lib/sandbox';
+import { STALE_AFTER_MS } from '../src/lib/live/link-watch';
+import { HEARTBEAT_INTERVAL_MS } from '../src/lib/realtime';
 import { insertActive, reanswerActive } from './lib/bulk';
 import { onCleanup } from './lib/cleanup';
 import { targetsOf, type Context } from './lib/context';
@@ -10,14 +12,15 @@ import { ServerProcess } from './lib/server';
 import { fmt, sleep } from './lib/stats';
 import { PacedWriter, type Target } from './lib/writer';
 import type { FleetResult } from './live';
-import type { ClientSpec } from './load/fleet';
+import type { ClientSpec, LinkCounters } from './load/fleet';
 import { memorySuite } from './memory';
 
 /**
  * Fan-out: 3 tenants × 10 queues (30 queue rooms), 50,000 interactions in progress, 2,000
  * Socket.IO clients (per tenant 10 Contact Center Admins on the tenant room, the rest
- * supervisors of one queue each), then 500 changes/s. Memory and the steady run follow on the
- * same server.
+ * supervisors of one queue each), then 500 changes/s. Before the changes, two idle windows say
+ * what merely keeping the sockets open costs the server (the 1 s heartbeat that lets a screen
+ * tell a hung link). Memory and the steady run follow on the same server.
  */
 
 export interface FanoutEnv {
@@ -56,6 +59,9 @@ export async function fanoutAndMemorySuites(ctx: Context): Promise<void> {
 		await reanswerActive(pool, { idBase: 6e9, count: rows, targets });
 		for (let i = 0; i < 240 && (await server.seq()) < rows * 2; i++) await sleep(500);
 		const rssRows = rssMb(server.pid);
+		await sleep(2000);
+		ctx.log(`${S}: ${options.idleSeconds} s idle, no sockets`);
+		const idleAlone = await idleCpu(ctx, server, db.pid, null);
 
 		const cookies = new Map<string, string>();
 		for (const a of accounts) cookies.set(a.username, await signIn(server.url, a.username));
@@ -73,6 +79,22 @@ export async function fanoutAndMemorySuites(ctx: Context): Promise<void> {
 		const opened = await sockets.call<{ opened: number; failed: number; seconds: number; snapshotRows: number; firstError: string | null }>('openSockets', { url: server.url, clients: specs, concurrency: 20 }); // prettier-ignore
 		await sleep(3000);
 		const rssSockets = rssMb(server.pid);
+		// The heartbeat's cost: the same open sockets idle on the feed, then idle off it (no
+		// heartbeat owed), so the difference is the heartbeat alone, Socket.IO's pings aside.
+		ctx.log(`${S}: ${options.idleSeconds} s idle, ${opened.opened} sockets on the live feed`);
+		const idleLive = await idleCpu(ctx, server, db.pid, sockets);
+		await sockets.call('leaveLive');
+		await sleep(2000);
+		ctx.log(`${S}: ${options.idleSeconds} s idle, the same sockets off the feed`);
+		const idleOff = await idleCpu(ctx, server, db.pid, sockets);
+		const rejoined = await sockets.call<number>('rejoinLive', { maxMs: 120_000 });
+		const heartbeatsPerSecond = idleLive.heard.heartbeats / options.idleSeconds;
+		const heartbeatCpu = idleLive.server - idleOff.server;
+		report.add({ suite: S, name: `heartbeats sent to ${opened.opened} idle sockets`, unit: '/s', value: heartbeatsPerSecond }); // prettier-ignore
+		report.add({ suite: S, name: `server CPU of those heartbeats`, unit: '% of a core', value: heartbeatCpu, target: '< 2%', met: heartbeatCpu < 2 }); // prettier-ignore
+		report.ratio(`fan-out: the heartbeat (every ${HEARTBEAT_INTERVAL_MS / 1000} s, what lets a screen call a hung link stale within 5 s) cost the server ${heartbeatCpu.toFixed(2)}% of a core for ${fmt(heartbeatsPerSecond)} messages/s to ${opened.opened} sockets: ${((heartbeatCpu / 100 / Math.max(1, heartbeatsPerSecond)) * 1e6).toFixed(1)} µs a heartbeat (idle ${fmt(idleLive.server)}% on the feed, ${fmt(idleOff.server)}% off it, ${fmt(idleAlone.server)}% with no sockets at all)`); // prettier-ignore
+		report.detail(S, `Idle windows of ${options.idleSeconds} s, no commits. No sockets: ${idleAlone.text}. ${opened.opened} sockets on the live feed: ${idleLive.text}; they heard ${fmt(idleLive.heard.heartbeats)} heartbeats, their deadlines said ${idleLive.heard.stale} stale, ${idleLive.heard.hung} hung. The same sockets off the feed (no heartbeat owed, Socket.IO's pings go on): ${idleOff.text}; ${fmt(idleOff.heard.heartbeats)} heartbeats heard. Back on the feed: ${rejoined} of ${opened.opened} resumed.`); // prettier-ignore
+		const heardBefore = await sockets.call<LinkCounters>('counters');
 
 		const seconds = options.fanoutSeconds;
 		const writer = new PacedWriter(pool, {
@@ -88,6 +110,7 @@ export async function fanoutAndMemorySuites(ctx: Context): Promise<void> {
 		await writer.run();
 		const used = cpu.read();
 		await settleFleet(sockets, 120_000);
+		const heardAfter = await sockets.call<LinkCounters>('counters');
 		await sockets.call('stopRecording');
 		const fleet = await sockets.call<FleetResult>('fleetResults', { table: writer.table, offsetMs: offset }); // prettier-ignore
 		const rssAfter = rssMb(server.pid);
@@ -102,6 +125,7 @@ export async function fanoutAndMemorySuites(ctx: Context): Promise<void> {
 		report.detail(S, `${opened.opened} clients (${opened.failed} failed${opened.firstError ? `: ${opened.firstError}` : ''}): 30 Contact Center Admins (10 per tenant, tenant rooms) and ${opened.opened - 30} supervisors of one queue each over ${targets.length} queue rooms; subscribing took ${opened.seconds.toFixed(1)} s with ${fmt(opened.snapshotRows)} snapshot rows in all.`); // prettier-ignore
 		report.detail(S, `${writer.commits} changes (${writer.failures} failed) in ${((writer.endedAt - writer.startedAt) / 1000).toFixed(1)} s (schedule lag max ${writer.maxLagMs.toFixed(0)} ms); ${fleet.delivered} of ${fleet.expected} expected deliveries (${Math.round(fleet.delivered / seconds)}/s), ${fleet.duplicates} duplicates, ${fleet.unexpected} out of scope, ${fleet.clientsShort} clients short, ${fleet.disconnects} disconnects ${JSON.stringify(fleet.disconnectReasons)} (the clients reconnect and resume, as the browser does; ${fleet.resnapshots} got a fresh snapshot instead).`); // prettier-ignore
 		report.detail(S, `CPU: ${used.text}.`);
+		report.detail(S, `The clients' ${STALE_AFTER_MS / 1000} s deadline during the fan-out (a busy board must not call itself stale): ${heardAfter.stale - heardBefore.stale} stale, ${heardAfter.hung - heardBefore.hung} links given up as hung, ${fmt(heardAfter.heartbeats - heardBefore.heartbeats)} heartbeats.`); // prettier-ignore
 		report.detail(S, `Server RSS: ${fmt(rss0)} MB at start, ${fmt(rssRows)} MB with ${rows} in progress (replay buffer filled), ${fmt(rssSockets)} MB with ${opened.opened} sockets, ${fmt(rssAfter)} MB after the fan-out.`); // prettier-ignore
 		report.add({ suite: 'memory', name: `server RSS, ${rows} in progress + ${opened.opened} sockets`, unit: 'MB', value: rssAfter, target: '≤ 250 MB', met: rssAfter <= 250 }); // prettier-ignore
 		if (options.suites.has('memory'))
@@ -112,4 +136,28 @@ export async function fanoutAndMemorySuites(ctx: Context): Promise<void> {
 		await pool.end();
 		await stack.destroy();
 	}
+}
+
+/** Server CPU over an idle window (% of a core), and what the fleet heard meanwhile. */
+async function idleCpu(
+	ctx: Context,
+	server: ServerProcess,
+	mariadbPid: number,
+	sockets: LoadProcess | null
+): Promise<{ server: number; text: string; heard: LinkCounters }> {
+	const zero: LinkCounters = { heartbeats: 0, stale: 0, hung: 0 };
+	const before = sockets ? await sockets.call<LinkCounters>('counters') : zero;
+	const cpu = new CpuSplit({ server: server.pid, MariaDB: mariadbPid, 'socket clients': sockets?.pid }).start(); // prettier-ignore
+	await sleep(ctx.options.idleSeconds * 1000);
+	const used = cpu.read();
+	const after = sockets ? await sockets.call<LinkCounters>('counters') : zero;
+	return {
+		server: used.byName.server ?? 0,
+		text: used.text,
+		heard: {
+			heartbeats: after.heartbeats - before.heartbeats,
+			stale: after.stale - before.stale,
+			hung: after.hung - before.hung
+		}
+	};
 }

@@ -17,6 +17,8 @@ export interface BenchOptions {
 	fanoutSeconds: number;
 	fanoutClients: number;
 	fanoutRate: number;
+	/** Seconds of each idle window of the fan-out suite (no sockets, then all of them). */
+	idleSeconds: number;
 	memoryRows: number;
 	steadyMinutes: number;
 	historyRows: number;
@@ -34,6 +36,7 @@ const HELP = `npm run bench -- [options]
   --catchup-changes N   changes committed while the tailer is stopped (default 100000)
   --fanout-seconds N    fan-out at 500 changes/s (default 60)
   --fanout-clients N    Socket.IO clients of the fan-out and memory suites (default 2000)
+  --idle-seconds N      fan-out's idle windows, measuring what open sockets cost (default 30)
   --memory-rows N       in-progress interactions of the memory suite (default 50000)
   --steady-minutes N    steady run sampled every 10 s (default 3; the issue's figure is 10)
   --history-rows N      closed rows for the history suite (default 1000000 in the full run,
@@ -54,6 +57,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 			'catchup-changes': { type: 'string' },
 			'fanout-seconds': { type: 'string' },
 			'fanout-clients': { type: 'string' },
+			'idle-seconds': { type: 'string' },
 			'memory-rows': { type: 'string' },
 			'steady-minutes': { type: 'string' },
 			'history-rows': { type: 'string' },
@@ -96,6 +100,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 		fanoutSeconds: num('fanout-seconds', values['fanout-seconds'], 60, 8),
 		fanoutClients: num('fanout-clients', values['fanout-clients'], 2000, 300),
 		fanoutRate: 500,
+		idleSeconds: num('idle-seconds', values['idle-seconds'], 30, 10),
 		memoryRows: num('memory-rows', values['memory-rows'], 50_000, 5000),
 		steadyMinutes: num('steady-minutes', values['steady-minutes'], 3, 0.5),
 		historyRows: num(

@@ -3,7 +3,7 @@ import type { InteractionChange } from '../../src/lib/interaction';
 import { LiveSync } from '../../src/lib/live/sync';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/realtime';
 import { keyOf, type AckTable, type KeySpace } from '../lib/keys';
-import { now } from '../lib/stats';
+import { now, sleep } from '../lib/stats';
 import { deliveryResults } from './delivery';
 
 /**
@@ -30,6 +30,17 @@ export interface Client {
 	disconnects: number;
 	/** Resumes that got a fresh snapshot instead of the missed changes. */
 	resnapshots: number;
+	heartbeats: number;
+	/** Times the client's deadline called its feed stale, and gave its link up as hung. */
+	stale: number;
+	hung: number;
+}
+
+/** What every client of a fleet heard and concluded about its link, summed. */
+export interface LinkCounters {
+	heartbeats: number;
+	stale: number;
+	hung: number;
 }
 
 export class Fleet {
@@ -94,6 +105,9 @@ export class Fleet {
 				times: [],
 				disconnects: 0,
 				resnapshots: 0,
+				heartbeats: 0,
+				stale: 0,
+				hung: 0,
 				sync: new LiveSync(socket, {
 					request: spec.request,
 					hooks: {
@@ -104,10 +118,15 @@ export class Fleet {
 							resolve({ client, rows: rows.length });
 						},
 						error: (message) => fail(new Error(message)),
-						change: (change) => this.#receive(client, change)
+						change: (change) => this.#receive(client, change),
+						status: (status) => {
+							if (status === 'stale') client.stale++;
+						},
+						hung: () => void client.hung++
 					}
 				})
 			};
+			socket.on('live:heartbeat', () => void client.heartbeats++);
 			socket.on('disconnect', (reason) => {
 				client.disconnects++;
 				this.#reasons[reason] = (this.#reasons[reason] ?? 0) + 1;
@@ -138,6 +157,34 @@ export class Fleet {
 			deliveries: this.#clients.reduce((n, c) => n + c.keys.length, 0),
 			disconnected: this.#clients.filter((c) => !c.socket.connected).length
 		};
+	}
+
+	/**
+	 * Leaves the live feed with every socket left open: the server then owes these clients no
+	 * heartbeat, which is what an idle window needs to tell the heartbeat's cost from the rest.
+	 */
+	async leaveLive(): Promise<void> {
+		await Promise.all(
+			this.#clients.map((client) => {
+				client.sync.detach();
+				return new Promise<void>((resolve) =>
+					client.socket.timeout(10_000).emit('live:unsubscribe', () => resolve())
+				);
+			})
+		);
+	}
+
+	/** Back on the feed, each client resuming from its position; resolves once all are. */
+	async rejoinLive(maxMs: number): Promise<number> {
+		for (const client of this.#clients) client.sync.attach(client.socket);
+		const deadline = now() + maxMs;
+		while (now() < deadline && this.#clients.some((c) => !c.sync.ready)) await sleep(200);
+		return this.#clients.filter((c) => c.sync.ready).length;
+	}
+
+	counters(): LinkCounters {
+		const sum = (key: keyof LinkCounters) => this.#clients.reduce((n, c) => n + c[key], 0);
+		return { heartbeats: sum('heartbeats'), stale: sum('stale'), hung: sum('hung') };
 	}
 
 	stopRecording(): void {

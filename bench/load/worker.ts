@@ -23,6 +23,9 @@ const commands: Record<string, (args: Args) => unknown> = {
 	record: (args) => fleet?.record(args.space),
 	stopRecording: () => fleet?.stopRecording(),
 	progress: () => fleet?.progress() ?? { deliveries: 0, disconnected: 0 },
+	counters: () => fleet?.counters() ?? { heartbeats: 0, stale: 0, hung: 0 },
+	leaveLive: () => fleet?.leaveLive(),
+	rejoinLive: (args) => fleet?.rejoinLive(args.maxMs) ?? 0,
 	fleetResults: (args) => (fleet ?? new Fleet()).results(args.table, args.offsetMs),
 	closeSockets: async () => {
 		await fleet?.close();

@@ -24,3 +24,9 @@ export function formatInZone(iso: string | null, timeZone: string, timeOnly = fa
 	const time = `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
 	return timeOnly ? time : `${p.year}-${pad(p.month)}-${pad(p.day)} ${time}`;
 }
+
+/** A moment as the tenant's wall clock: 'HH:MM:SS', or 'HH:MM' without seconds. */
+export function clockInZone(ms: number, timeZone: string, seconds = true): string {
+	const p = zonedParts(ms, timeZone);
+	return `${pad(p.hour)}:${pad(p.minute)}${seconds ? `:${pad(p.second)}` : ''}`;
+}

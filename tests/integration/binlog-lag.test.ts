@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PbxSql } from '../support/pbx';
+import { TestPbx } from '../support/pbx';
 import { parseExposition, valueOf } from '../support/metrics';
 import { Stack, waitFor } from '../support/stack';
 
@@ -35,7 +35,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('binlog lag', () => {
 	it('rises while the tailer is paused and falls back once it resumes', async () => {
 		const tenant = stack.lookups.tenants[0];
-		const pbx = new PbxSql(stack.admin, stack.pbxDb);
+		const pbx = new TestPbx(stack.admin, stack.pbxDb);
 		// Idle and caught up: no lag, however long ago the last commit was.
 		await waitFor(
 			async () => {

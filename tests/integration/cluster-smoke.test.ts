@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { startRedis, type RedisHandle } from '../../scripts/lib/redis';
 import { createApp, type App } from '../../src/lib/server/app';
-import { databaseView, lifecycleBurst } from '../support/burst';
+import { lifecycleBurst } from '../support/burst';
 import { Stack, waitFor } from '../support/stack';
 
 /** Two nodes in this process on one Redis: the basics of the shared change log. */
@@ -56,7 +56,7 @@ describe('several nodes on one Redis', () => {
 		await waitFor(() => b.app.cluster?.role === 'follower', 10_000, 'b to follow');
 		const tenant = stack.lookups.tenants[0];
 		await lifecycleBurst(stack, tenant, { interactions: 50, firstId: 1_000_000 });
-		const expected = await databaseView(stack, tenant);
+		const expected = await stack.databaseView(tenant);
 		const statuses = (app: App) =>
 			new Map(app.live.state.rows(tenant.id).map((r) => [r.id, r.status as string]));
 		const equal = (app: App) =>
@@ -72,7 +72,7 @@ describe('several nodes on one Redis', () => {
 		await a.app.stop();
 		await waitFor(() => b.app.cluster?.role === 'leader', 10_000, 'b to take over');
 		await lifecycleBurst(stack, tenant, { interactions: 20, firstId: 2_000_000 });
-		const after = await databaseView(stack, tenant);
+		const after = await stack.databaseView(tenant);
 		await waitFor(
 			() => [...after].every(([id, status]) => statuses(b.app).get(id) === status),
 			10_000,

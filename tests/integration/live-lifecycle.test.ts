@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ChangesMessage, SubscribeReply } from '../../src/lib/realtime';
+import {
+	HEARTBEAT_INTERVAL_MS,
+	type ChangesMessage,
+	type SubscribeReply
+} from '../../src/lib/realtime';
 import type { Status } from '../../src/lib/interaction';
 import { TestPbx } from '../support/pbx';
 import { waitFor, type LiveClient, type Stack } from '../support/stack';
@@ -75,5 +79,23 @@ describe('live pipeline', () => {
 		const still = await subscribe(socket);
 		expect(still.ok).toBe(true);
 		expect(stack.app.live.supervisor.status).toBe('streaming');
+	});
+
+	it('sends heartbeats to subscribed sockets only, and answers a ping whether subscribed or not', async () => {
+		const tenant = stack.lookups.tenants[0];
+		const { cookie } = await stack.signedInAs({ role: 'cc_admin', tenantId: tenant.id });
+		const watching = stack.socket(cookie);
+		const idle = stack.socket(cookie);
+		const beats = { watching: 0, idle: 0 };
+		watching.on('live:heartbeat', () => beats.watching++);
+		idle.on('live:heartbeat', () => beats.idle++);
+		expect((await subscribe(watching)).ok).toBe(true);
+		await waitFor(() => idle.connected, 5_000, 'the idle socket');
+		await waitFor(() => beats.watching >= 2, 3 * HEARTBEAT_INTERVAL_MS, 'two heartbeats');
+		// Connected but not subscribed: no live view to keep fresh, so nothing owed.
+		expect(beats.idle).toBe(0);
+		for (const socket of [watching, idle]) {
+			await new Promise<void>((resolve) => socket.emit('live:ping', resolve));
+		}
 	});
 });

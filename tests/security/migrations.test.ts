@@ -11,7 +11,7 @@ import { createLogger } from '../../src/lib/server/log';
 
 const database = `dash_mig_${Math.random().toString(16).slice(2, 10)}`;
 let pool: mysql.Pool;
-const log = createLogger('warn');
+const log = createLogger({ level: 'warn' });
 
 beforeAll(async () => {
 	const admin = await mysql.createConnection({

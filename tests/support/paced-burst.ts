@@ -1,5 +1,5 @@
 import type { DemoTenant } from '../../scripts/lib/demo-data';
-import { PbxSql } from './pbx';
+import { TestPbx } from './pbx';
 import type { Stack } from './stack';
 
 /**
@@ -33,7 +33,7 @@ export interface BurstResult {
 }
 
 export async function pacedBurst(stack: Stack, o: PacedBurstOptions): Promise<BurstResult> {
-	const pbx = new PbxSql(stack.admin, stack.pbxDb);
+	const pbx = new TestPbx(stack.admin, stack.pbxDb);
 	const started = performance.now();
 	const gapMs = 1000 / o.rate;
 	let issued = 0;
@@ -58,7 +58,7 @@ export async function pacedBurst(stack: Stack, o: PacedBurstOptions): Promise<Bu
 				() => pbx.insertNew({ id, tenantId: tenant.id, queueId: queue.id }),
 				() => pbx.answer(id, agent.id),
 				() => pbx.startAcw(id),
-				() => pbx.close(id, tenant.dispositions[0].id)
+				() => pbx.close(id, { dispositionId: tenant.dispositions[0].id })
 			];
 			for (const step of steps) {
 				await slot();

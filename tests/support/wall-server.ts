@@ -40,6 +40,8 @@ process.stdin.on('data', (chunk) => {
 export class WallServer {
 	readonly url: string;
 	readonly #server: AppServer;
+	/** The server's own port (a proxy in front of it may be the page's address). */
+	readonly port: number;
 	#offsetMs = 0;
 	#acks: string[] = [];
 
@@ -50,6 +52,7 @@ export class WallServer {
 			nodeArgs: ['--import', CLOCK_PRELOAD],
 			stdio: ['pipe', 'pipe', 'inherit']
 		});
+		this.port = port;
 		this.url = `http://127.0.0.1:${port}`;
 	}
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Interaction, InteractionChange, LiveSnapshot } from '$lib/interaction';
+import { PROBE_TIMEOUT_MS, STALE_AFTER_MS } from '$lib/live/link-watch';
 import { LiveSync, type SyncHooks, type SyncSocket } from '$lib/live/sync';
 import type { SubscribeReply, SubscribeRequest } from '$lib/realtime';
 import { interaction, removal, upsert } from './fixtures';
+import { ManualClock } from './manual-clock';
 
 const TENANT = { id: 1, name: 'Acme', timezone: 'UTC' };
 const NOON = Date.parse('2026-03-10T12:00:00.000Z');
@@ -11,6 +13,10 @@ const NOON = Date.parse('2026-03-10T12:00:00.000Z');
 class FakeSocket implements SyncSocket {
 	connected = false;
 	readonly requests: { request: SubscribeRequest; ack: (reply: SubscribeReply) => void }[] = [];
+	/** Acks of the pings sent, to answer (or not) by hand. */
+	readonly pings: (() => void)[] = [];
+	/** How often the link came up (by the server's doing or the client's own connect()). */
+	dials = 0;
 	readonly #listeners = new Map<string, Set<(...args: never[]) => void>>();
 
 	on(event: string, listener: (...args: never[]) => void): this {
@@ -22,8 +28,18 @@ class FakeSocket implements SyncSocket {
 		this.#listeners.get(event)?.delete(listener);
 		return this;
 	}
-	emit(_event: 'live:subscribe', request: SubscribeRequest, ack: (reply: SubscribeReply) => void) {
-		this.requests.push({ request, ack });
+	emit(
+		event: 'live:subscribe',
+		request: SubscribeRequest,
+		ack: (reply: SubscribeReply) => void
+	): this;
+	emit(event: 'live:ping', ack: () => void): this;
+	emit(event: string, ...args: unknown[]): this {
+		if (event === 'live:ping') this.pings.push(args[0] as () => void);
+		else {
+			const [request, ack] = args as [SubscribeRequest, (reply: SubscribeReply) => void];
+			this.requests.push({ request, ack });
+		}
 		return this;
 	}
 
@@ -33,6 +49,7 @@ class FakeSocket implements SyncSocket {
 		}
 	}
 	connect(): void {
+		this.dials++;
 		this.connected = true;
 		this.fire('connect');
 	}
@@ -76,12 +93,14 @@ function row(id: string, status: Interaction['status'] = 'new'): Interaction {
 /** A client with a row map that records what it applied, as TestClient does. */
 function setup(hooks: SyncHooks = {}) {
 	const socket = new FakeSocket();
+	const clock = new ManualClock();
 	const rows = new Map<string, Interaction>();
 	const applied: number[] = [];
 	const events: string[] = [];
 	const sync = new LiveSync(socket, {
 		request: { queueIds: [3] },
 		rows,
+		clock,
 		hooks: {
 			change: (change) => applied.push(change.seq),
 			snapshot: (s) => events.push(`snapshot ${s.epoch}@${s.seq}`),
@@ -91,7 +110,7 @@ function setup(hooks: SyncHooks = {}) {
 			...hooks
 		}
 	});
-	return { socket, rows, applied, events, sync };
+	return { socket, clock, rows, applied, events, sync };
 }
 
 describe('LiveSync', () => {
@@ -273,5 +292,87 @@ describe('LiveSync', () => {
 		socket.connect();
 		socket.answer(replay('e1', 10, [], NOON + 24 * 3600_000));
 		expect([...rows.keys()]).toEqual(['2']);
+	});
+});
+
+describe('LiveSync deadline', () => {
+	const heartbeat = (socket: FakeSocket, seq: number) =>
+		socket.fire('live:heartbeat', { epoch: 'e1', seq, serverTime: NOON });
+
+	it('is stale when the server falls silent with the socket open, live when it speaks again', () => {
+		const { socket, clock, events, sync } = setup();
+		socket.connect();
+		socket.answer(snapshot('e1', 10));
+		clock.advance(STALE_AFTER_MS - 1);
+		expect(sync.status).toBe('live');
+		clock.advance(1);
+		expect(sync.status).toBe('stale');
+		heartbeat(socket, 10);
+		expect(sync.status).toBe('live');
+		expect(events).toEqual(['snapshot e1@10', 'live', 'stale', 'live']);
+	});
+
+	it('stays live on changes alone, and on heartbeats alone', () => {
+		const { socket, clock, events } = setup();
+		socket.connect();
+		socket.answer(snapshot('e1', 10));
+		for (let seq = 11; seq < 300; seq++) {
+			clock.advance(40);
+			socket.changes('e1', upsert(row(String(seq)), seq));
+		}
+		for (let i = 0; i < 30; i++) {
+			clock.advance(1000);
+			heartbeat(socket, 299);
+		}
+		expect(events).toEqual(['snapshot e1@10', 'live']);
+	});
+
+	it('keeps a silent link that answers its probe: a node cut off from the log is not redialled', () => {
+		const { socket, clock, sync } = setup();
+		socket.connect();
+		socket.answer(snapshot('e1', 10));
+		clock.advance(STALE_AFTER_MS);
+		expect(socket.pings).toHaveLength(1);
+		socket.pings[0]();
+		clock.advance(PROBE_TIMEOUT_MS);
+		socket.pings[1]();
+		clock.advance(PROBE_TIMEOUT_MS);
+		expect(socket.dials).toBe(1);
+		expect(sync.status).toBe('stale');
+	});
+
+	it('drops a link that does not answer, dials again and resumes from its position', () => {
+		let hung = 0;
+		const { socket, clock, events, sync } = setup({ hung: () => hung++ });
+		socket.connect();
+		socket.answer(snapshot('e1', 10));
+		socket.changes('e1', upsert(row('1'), 11));
+		clock.advance(STALE_AFTER_MS + PROBE_TIMEOUT_MS);
+		expect(hung).toBe(1);
+		expect(socket.dials).toBe(2);
+		expect(socket.lastRequest?.resume).toEqual({ epoch: 'e1', seq: 11 });
+		socket.answer(replay('e1', 12, [upsert(row('2'), 12)]));
+		expect(sync.status).toBe('live');
+		expect(events.slice(2)).toEqual(['stale', 'reconnecting', 'replay e1@12 applied 1', 'live']);
+	});
+
+	it('calls a first connection that hangs stale instead of connecting forever', () => {
+		const { socket, clock, sync } = setup();
+		clock.advance(STALE_AFTER_MS);
+		expect(sync.status).toBe('stale');
+		expect(socket.pings).toHaveLength(0);
+		socket.connect();
+		socket.answer(snapshot('e1', 1));
+		expect(sync.status).toBe('live');
+	});
+
+	it('leaves a closed socket to Socket.IO and stops watching it', () => {
+		const { socket, clock, sync } = setup();
+		socket.connect();
+		socket.answer(snapshot('e1', 1));
+		socket.disconnect();
+		clock.advance(60_000);
+		expect(sync.status).toBe('reconnecting');
+		expect(clock.pending).toBe(0);
 	});
 });

@@ -1,9 +1,10 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Interaction, TenantInfo } from '$lib/interaction';
 import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime';
-import { LiveSync } from './sync';
+import { LiveSync, type SyncStatus } from './sync';
 
-export type FeedStatus = 'connecting' | 'live' | 'reconnecting' | 'error' | 'ended';
+/** LiveSync's status, and `ended`: signed out or revoked, final. */
+export type FeedStatus = SyncStatus | 'ended';
 
 export interface FeedOptions {
 	tenantId?: number;
@@ -45,7 +46,10 @@ export class LiveFeed {
 			transports: ['websocket'],
 			auth: options.wallToken ? { wallToken: options.wallToken } : {},
 			reconnectionDelay: 500,
-			reconnectionDelayMax: 10_000
+			reconnectionDelayMax: 10_000,
+			// A dial made while the link was down can hang as the old link did: try again sooner
+			// than Socket.IO's 20 s.
+			timeout: 8_000
 		});
 		this.#socket.on('connect_error', (error) => {
 			if (error.message === 'unauthorized') {
@@ -97,6 +101,16 @@ export class LiveFeed {
 	/** Server time now, as well as the browser can tell. */
 	serverNow(): number {
 		return Date.now() - this.clockSkewMs;
+	}
+
+	/**
+	 * Server time the rows are true at: now while live; once not, the moment the server was last
+	 * heard from, so timers stop there instead of ticking on as if the rows were current.
+	 */
+	dataNow(): number {
+		const now = this.serverNow();
+		if (this.status === 'live' || this.lastHeardAt === 0) return now;
+		return Math.min(now, this.lastHeardAt - this.clockSkewMs);
 	}
 
 	close(): void {

@@ -9,16 +9,23 @@ import type {
 // after svelte-kit sync has written .svelte-kit/tsconfig.json.
 import { startOfZonedDay } from '../time/zone';
 import { applyChange, dropBeforeToday } from './apply';
+import { LinkWatch, type WatchClock } from './link-watch';
 
 /**
  * The client half of the live protocol, written once for the browser (LiveFeed), the
  * integration tests (TestClient) and the bench's socket fleet, so the tests run the code users
  * run. Subscribe, take the snapshot or the replay, drop every change at or below the position
  * reached, apply the rest in order; on reconnect resume from {epoch, seq}; when the log changes
- * epoch, start over with a snapshot. No runes and no socket of its own: the caller injects one.
+ * epoch, start over with a snapshot. A server silent past the deadline makes the view stale,
+ * and a link that does not answer either is dropped and dialled again (LinkWatch). No runes and
+ * no socket of its own: the caller injects one.
  */
 
-export type SyncStatus = 'live' | 'reconnecting' | 'error';
+/**
+ * `stale`: connected (or dialling) but the server has been silent past the deadline, so what
+ * is shown may be old. `reconnecting`: the socket is closed and Socket.IO dials again.
+ */
+export type SyncStatus = 'connecting' | 'live' | 'stale' | 'reconnecting' | 'error';
 
 export type ReplayReply = Extract<SubscribeReply, { kind: 'replay' }>;
 
@@ -39,6 +46,9 @@ export interface SyncSocket {
 		request: SubscribeRequest,
 		ack: (reply: SubscribeReply) => void
 	): unknown;
+	emit(event: 'live:ping', ack: () => void): unknown;
+	connect(): unknown;
+	disconnect(): unknown;
 }
 
 /** Ways to watch the protocol; every hook runs after the state it reports is in place. */
@@ -53,6 +63,8 @@ export interface SyncHooks {
 	status?(status: SyncStatus): void;
 	/** The server spoke (changes, heartbeat, a reply); serverTime when the message carries it. */
 	heard?(serverTime?: number): void;
+	/** The link went silent and did not answer a probe: it is being dropped and dialled again. */
+	hung?(): void;
 }
 
 export interface SyncOptions {
@@ -60,6 +72,8 @@ export interface SyncOptions {
 	/** Rows to keep current. Without it only the position is tracked (the bench's light mode). */
 	rows?: Map<string, Interaction>;
 	hooks?: SyncHooks;
+	/** The deadline's clock and timers (tests drive them by hand). */
+	clock?: WatchClock;
 }
 
 export class LiveSync {
@@ -76,11 +90,17 @@ export class LiveSync {
 	#generation = 0;
 	#tenant: TenantInfo | null = null;
 	#todayStartMs = 0;
+	#status: SyncStatus = 'connecting';
+	readonly #watch: LinkWatch;
 
 	constructor(socket: SyncSocket | null, options: SyncOptions = {}) {
 		this.#request = options.request ?? {};
 		this.#rows = options.rows;
 		this.#hooks = options.hooks ?? {};
+		this.#watch = new LinkWatch(
+			{ stale: this.#onStale, probe: this.#probe, hung: this.#onHung },
+			options.clock
+		);
 		if (socket) this.attach(socket);
 	}
 
@@ -98,6 +118,9 @@ export class LiveSync {
 	get tenant(): TenantInfo | null {
 		return this.#tenant;
 	}
+	get status(): SyncStatus {
+		return this.#status;
+	}
 
 	/** Follows this socket from now on (e.g. a restarted server's), keeping the position. */
 	attach(socket: SyncSocket): void {
@@ -108,6 +131,8 @@ export class LiveSync {
 		socket.on('live:changes', this.#onChanges);
 		socket.on('live:resync', this.#onResync);
 		socket.on('live:heartbeat', this.#onHeartbeat);
+		// From now, not from the connection: a first dial that hangs must read as stale too.
+		this.#watch.start();
 		if (socket.connected) this.subscribe(true);
 	}
 
@@ -121,6 +146,7 @@ export class LiveSync {
 		socket.off('live:heartbeat', this.#onHeartbeat);
 		this.#socket = null;
 		this.#ready = false;
+		this.#watch.stop();
 	}
 
 	/** Asks for the live view: with `resume`, only what was missed since the position. */
@@ -149,15 +175,52 @@ export class LiveSync {
 		return this.#rows ? dropBeforeToday(this.#rows, todayStart) : 0;
 	}
 
-	#onConnect = (): void => this.subscribe(true);
+	#setStatus(status: SyncStatus): void {
+		this.#status = status;
+		this.#hooks.status?.(status);
+	}
+
+	#onConnect = (): void => {
+		this.#watch.start();
+		this.subscribe(true);
+	};
 
 	#onDisconnect = (): void => {
 		this.#ready = false;
-		this.#hooks.status?.('reconnecting');
+		// Socket.IO dials again by itself; a hung dial is its connect timeout's to end.
+		this.#watch.stop();
+		this.#setStatus('reconnecting');
+	};
+
+	#heard(serverTime?: number): void {
+		const wasStale = this.#watch.heard();
+		this.#hooks.heard?.(serverTime);
+		if (wasStale && this.#ready && this.#status === 'stale') this.#setStatus('live');
+	}
+
+	#onStale = (): void => {
+		// Closed or refused already says more; those screens are not live either.
+		if (this.#status === 'live' || this.#status === 'connecting') this.#setStatus('stale');
+	};
+
+	#probe = (answered: () => void): boolean => {
+		const socket = this.#socket;
+		if (!socket?.connected) return false;
+		socket.emit('live:ping', answered);
+		return true;
+	};
+
+	/** Drops the dead link and dials at once; the new connection resumes from the position. */
+	#onHung = (): void => {
+		const socket = this.#socket;
+		if (!socket) return;
+		this.#hooks.hung?.();
+		socket.disconnect();
+		socket.connect();
 	};
 
 	#onChanges = (message: ChangesMessage): void => {
-		this.#hooks.heard?.();
+		this.#heard();
 		if (!this.#ready) return void this.#pending.push(message);
 		this.#receive(message);
 	};
@@ -165,15 +228,15 @@ export class LiveSync {
 	#onResync = (): void => this.subscribe(false);
 
 	#onHeartbeat = ({ epoch, serverTime }: HeartbeatMessage): void => {
-		this.#hooks.heard?.(serverTime);
+		this.#heard(serverTime);
 		if (this.#ready && epoch !== this.#epoch) this.subscribe(false);
 	};
 
 	#onReply(reply: SubscribeReply): void {
-		this.#hooks.heard?.(serverTimeOf(reply));
+		this.#heard(serverTimeOf(reply));
 		if (!reply.ok) {
 			this.#pending = [];
-			this.#hooks.status?.('error');
+			this.#setStatus('error');
 			this.#hooks.error?.(reply.error);
 			return;
 		}
@@ -199,7 +262,7 @@ export class LiveSync {
 			this.#hooks.replay?.(reply, applied);
 		}
 		this.#ready = true;
-		this.#hooks.status?.('live');
+		this.#setStatus('live');
 		const pending = this.#pending;
 		this.#pending = [];
 		for (const message of pending) if (!this.#receive(message)) break;

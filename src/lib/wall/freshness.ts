@@ -1,12 +1,11 @@
 import type { FeedStatus } from '$lib/live/feed.svelte';
-import { HEARTBEAT_INTERVAL_MS } from '$lib/realtime';
 
 /**
- * Whether the board can be trusted right now. The server speaks at least every heartbeat; a
- * board that heard nothing for two of them is stale even if its socket still looks open (a
- * frozen server, a half-dead proxy), and says since when.
+ * Whether the board can be trusted right now, and since when it cannot. When the feed is live
+ * is decided once, by the feed's deadline ($lib/live/link-watch.ts): a server silent past it
+ * makes the board stale even with the socket still open (a frozen server, a half-dead
+ * proxy). This only says it the board's way.
  */
-export const STALE_AFTER_MS = 2 * HEARTBEAT_INTERVAL_MS;
 
 export type FreshnessState = 'connecting' | 'live' | 'stale' | 'ended';
 
@@ -33,13 +32,9 @@ export function freshness({ status, lastHeardAt, openedAt, now }: FreshnessInput
 	const ageSeconds = heard ? Math.max(0, Math.floor((now - lastHeardAt) / 1000)) : null;
 	const since = heard ? lastHeardAt : openedAt;
 	if (status === 'ended') return { state: 'ended', ageSeconds, staleSinceMs: since };
-	if (status === 'live' && heard && now - lastHeardAt <= STALE_AFTER_MS) {
-		return { state: 'live', ageSeconds, staleSinceMs: null };
-	}
-	// A first connection gets the same grace as a heartbeat before the board calls itself stale.
-	if (!heard && status !== 'error' && now - openedAt <= STALE_AFTER_MS) {
-		return { state: 'connecting', ageSeconds, staleSinceMs: null };
-	}
+	if (status === 'live') return { state: 'live', ageSeconds, staleSinceMs: null };
+	// The feed gives a first connection the deadline's grace before it calls itself stale.
+	if (status === 'connecting') return { state: 'connecting', ageSeconds, staleSinceMs: null };
 	return { state: 'stale', ageSeconds, staleSinceMs: since };
 }
 

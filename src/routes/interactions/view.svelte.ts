@@ -11,6 +11,7 @@ import {
 	type ViewFilters
 } from '$lib/filters';
 import { PagedRows } from '$lib/history/pages.svelte';
+import { clockInZone } from '$lib/format';
 import type { Interaction } from '$lib/interaction';
 import { LiveFeed } from '$lib/live/feed.svelte';
 import { compareRows } from '$lib/live/sort';
@@ -54,6 +55,12 @@ export class InteractionsView {
 		viewSearchParams(this.#data().filters, { tenant: this.#tenantParam }).toString()
 	);
 	readonly rows = $derived(this.live ? this.#liveRows : (this.history?.rows ?? []));
+	/** When the live rows were last current (the tenant's clock), once they no longer are. */
+	readonly staleSince = $derived.by(() => {
+		const feed = this.feed;
+		if (!feed || feed.status === 'live' || feed.lastHeardAt === 0) return null;
+		return clockInZone(feed.lastHeardAt - feed.clockSkewMs, this.#data().tenant.timezone);
+	});
 	readonly exportHref = $derived(`/api/interactions/export?${this.#historyQuery}`);
 
 	constructor(data: () => PageData) {
@@ -68,7 +75,9 @@ export class InteractionsView {
 
 		$effect(() => {
 			const clock = setInterval(() => {
-				this.now = this.feed?.serverNow() ?? Date.now();
+				// Frozen at the last word from the server while stale: durations must not tick on
+				// as if the rows were current.
+				this.now = this.feed?.dataNow() ?? Date.now();
 				this.feed?.tick();
 			}, 1000);
 			return () => clearInterval(clock);

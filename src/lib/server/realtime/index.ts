@@ -23,7 +23,7 @@ import {
 import { RateLimit, RefusalAudits, SUBSCRIBE_BURST, SUBSCRIBE_REFILL_MS } from './limits';
 import type { RealtimeMeter } from './meter';
 import { isSameOrigin } from './origin';
-import { Fanout } from './rooms';
+import { Fanout, LIVE_ROOM } from './rooms';
 import { watchViewers } from './viewers';
 
 /**
@@ -151,6 +151,10 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			socket.data.scope = null;
 			if (typeof reply === 'function') reply({ ok: true });
 		});
+		// Answered whatever the node's state: it tells a silent node from a dead link.
+		socket.on('live:ping', (reply) => {
+			if (typeof reply === 'function') reply();
+		});
 	});
 
 	async function subscribe(socket: LiveSocket, request: unknown): Promise<SubscribeReply> {
@@ -185,7 +189,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		const view = rowViewOf(socket.data.viewer);
 		leaveLiveRooms(socket);
 		socket.data.scope = scope;
-		void socket.join(fanout.roomFor(scope, view));
+		void socket.join([fanout.roomFor(scope, view), LIVE_ROOM]);
 		const caughtUp = await live.catchUp(resolved, resume, view);
 		// The viewer's access changed (or it subscribed again) meanwhile: that path answers it.
 		if (socket.data.scope !== scope) return { ok: false, error: 'Superseded' };
@@ -224,8 +228,8 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 	const heartbeat = setInterval(() => {
 		if (!live.isCurrent()) return;
 		const payload = { ...live.position(), serverTime: Date.now() };
-		io.local.emit('live:heartbeat', payload);
-		meter.sent('live:heartbeat', payload, io.of('/').sockets.size);
+		io.local.to(LIVE_ROOM).emit('live:heartbeat', payload);
+		meter.sent('live:heartbeat', payload, io.of('/').adapter.rooms.get(LIVE_ROOM)?.size ?? 0);
 	}, HEARTBEAT_INTERVAL_MS);
 	heartbeat.unref();
 

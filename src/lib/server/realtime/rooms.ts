@@ -7,7 +7,7 @@ import { projectChange, viewChange, type RowView, type Scope } from '../scope';
  * scope room: projected once per room with the scope rule (projectChange), encoded once by
  * Socket.IO for all the room's sockets, so per-socket work is writing bytes.
  *
- * A socket is in exactly one room, named after its whole scope and the fields it is sent. With
+ * A socket is in exactly one scope room, named after its whole scope and the fields it is sent. With
  * one room per queue, a supervisor of two queues would get two messages per batch, and could
  * apply a later seq from one before an earlier one from the other — then drop the earlier as
  * already seen. Wall displays have rooms of their own (prefix `wall:`), where rows carry only
@@ -20,6 +20,12 @@ export function scopeRoom(scope: Scope, view: RowView = 'full'): string {
 	const queues = [...scope.queues].sort((a, b) => a - b).join(',');
 	return `${prefix}tenant:${scope.tenantId}:queues:${queues}`;
 }
+
+/**
+ * Every subscribed socket, whatever its scope: the heartbeat's audience. A socket that is only
+ * connected has no live view to keep fresh.
+ */
+export const LIVE_ROOM = 'live';
 
 export interface FanoutTarget {
 	/** Whether any socket of this node is in the room. */
@@ -83,7 +89,11 @@ export class Fanout {
 	}
 }
 
-function projectAll(changes: InteractionChange[], scope: Scope, view: RowView): InteractionChange[] {
+function projectAll(
+	changes: InteractionChange[],
+	scope: Scope,
+	view: RowView
+): InteractionChange[] {
 	if (scope.queues === 'all' && view === 'full') return changes;
 	const visible: InteractionChange[] = [];
 	for (const change of changes) {
