@@ -2,7 +2,8 @@
  * The demo: private MariaDB with binlog on, the PBX schema and demo lookups, months of history,
  * demo users of every role, the production server, and live simulated traffic. Prints the URL
  * and the logins. Ctrl-C stops the server and the traffic (MariaDB keeps its data; stop it with
- * `npm run services stop`).
+ * `npm run services stop`). With `--nodes N` (N ≥ 2) the server is N nodes on a throw-away Redis
+ * behind HAProxy (scripts/lib/demo-cluster.ts), all stopped by Ctrl-C as well.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { provisionUsers } from './lib/mariadb';
 import { preferredOrFreePort } from './lib/ports';
 import { progressBar } from './lib/progress';
 import { applyPbxSchema } from './lib/schema';
+import { startDemoCluster, type DemoCluster } from './lib/demo-cluster';
 import { TrafficSimulator } from './lib/simulator';
 import { startServices } from './services';
 
@@ -30,9 +32,15 @@ const { values } = parseArgs({
 		days: { type: 'string', default: '90' },
 		rate: { type: 'string', default: process.env.DEMO_RATE ?? '1.5' },
 		speed: { type: 'string', default: process.env.DEMO_SPEED ?? '4' },
-		port: { type: 'string', default: process.env.PORT ?? '3000' }
+		port: { type: 'string', default: process.env.PORT ?? '3000' },
+		nodes: { type: 'string', default: '1' }
 	}
 });
+const nodeCount = Number(values.nodes);
+if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 9) {
+	console.error('--nodes: a whole number from 1 to 9');
+	process.exit(1);
+}
 
 const DEMO_PASSWORD = 'demo-password';
 const ADMIN = devAdmin;
@@ -119,14 +127,27 @@ async function main(): Promise<void> {
 	step('Building the app');
 	done((await ensureBuild(root)) ? 'built' : 'up to date');
 
-	step('Starting the server');
-	const server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
-		cwd: root,
-		env: { ...process.env, ...env },
-		stdio: ['ignore', 'inherit', 'inherit']
-	});
-	await waitForHealth(`http://127.0.0.1:${port}/health`, server);
-	done('binlog streaming');
+	let server: ReturnType<typeof spawn> | null = null;
+	let cluster: DemoCluster | null = null;
+	if (nodeCount === 1) {
+		step('Starting the server');
+		server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+			cwd: root,
+			env: { ...process.env, ...env },
+			stdio: ['ignore', 'inherit', 'inherit']
+		});
+		await waitForHealth(`http://127.0.0.1:${port}/health`, server);
+		done('binlog streaming');
+	} else {
+		step(`Starting Redis, ${nodeCount} nodes and HAProxy in front of them`);
+		cluster = await startDemoCluster({
+			root,
+			nodes: nodeCount,
+			port,
+			env: { PBX_DATABASE_URL: env.PBX_DATABASE_URL, DASHBOARD_DATABASE_URL: env.DASHBOARD_DATABASE_URL, RECORDINGS_ROOT: recordingsRoot }, // prettier-ignore
+			log: done
+		});
+	}
 
 	step(`Simulated traffic: ${values.rate} new interactions/s at ${values.speed}× speed`);
 	const simulator = new TrafficSimulator({
@@ -140,12 +161,24 @@ async function main(): Promise<void> {
 	simulator.start();
 
 	console.log(`\nInteractions Live is running: http://localhost:${port}\n`);
+	if (cluster) {
+		console.log(`${nodeCount} nodes behind HAProxy on that URL; ${(await cluster.leader()) ?? 'no node'} leads (tails the binlog).`); // prettier-ignore
+		for (const node of cluster.nodes) console.log(`  ${node.name.padEnd(8)} ${node.url}/health  pid ${node.process.pid}`); // prettier-ignore
+		console.log('Try `kill -9 <pid>` of the leader: another node takes over within LEADER_LEASE_MS.\n'); // prettier-ignore
+	}
 	console.log('Sign in as (password for all: ' + DEMO_PASSWORD + ')');
 	for (const login of logins) console.log(`  ${login.username.padEnd(28)} ${login.what}`);
 	console.log(
 		`\nWall display for ${lookups.tenants[0].name} (no sign-in needed):\n` +
 			`  http://localhost:${port}/wall?token=${wallToken}`
 	);
+	if (cluster) {
+		console.log(
+			'\nCtrl-C stops the traffic, the nodes, HAProxy and Redis; `npm run services stop` stops MariaDB.\n'
+		);
+		runCluster(cluster, simulator, pool);
+		return;
+	}
 	console.log(
 		'\nCtrl-C stops the server and the traffic; `npm run services stop` stops MariaDB.\n'
 	);
@@ -156,16 +189,42 @@ async function main(): Promise<void> {
 		stopping = true;
 		console.log('\nStopping traffic and server…');
 		await simulator.stop();
-		server.kill('SIGTERM');
+		server?.kill('SIGTERM');
 		await pool.end();
 	};
 	process.on('SIGINT', () => void stop());
 	process.on('SIGTERM', () => void stop());
-	server.on('exit', (code) => {
+	server?.on('exit', (code) => {
 		if (!stopping) {
 			console.error(`The server exited (code ${code}).`);
 			void stop().then(() => process.exit(1));
 		}
+	});
+}
+
+/** Prints role changes while the demo runs; Ctrl-C stops everything it started. */
+function runCluster(cluster: DemoCluster, simulator: TrafficSimulator, pool: mysql.Pool): void {
+	cluster.watch((line) => console.log(`▸ ${line}`));
+	let stopping = false;
+	const stop = async (code: number) => {
+		if (stopping) return;
+		stopping = true;
+		console.log('\nStopping traffic, nodes, HAProxy and Redis…');
+		await simulator.stop();
+		try {
+			await cluster.stop();
+		} catch (error) {
+			console.error(`✗ ${(error as Error).message}`);
+			code = 1;
+		}
+		await pool.end();
+		process.exit(code);
+	};
+	process.on('SIGINT', () => void stop(0));
+	process.on('SIGTERM', () => void stop(0));
+	cluster.onAllExited(() => {
+		console.error('Every node has exited.');
+		void stop(1);
 	});
 }
 
