@@ -20,8 +20,10 @@ export function haproxyConfig(opts: { port: number; backends: number[] }): strin
 	const servers = opts.backends
 		.map((port, i) => `\tserver node${i + 1} 127.0.0.1:${port} check inter 500ms fall 2 rise 1`)
 		.join('\n');
+	// No global maxconn: HAProxy derives it from the file descriptor limit (2 per proxied
+	// connection). A fixed 20000 needs 40,020 descriptors and refuses to start under a hard limit
+	// of 20,000, as on this kind of container.
 	return `global
-	maxconn 20000
 
 defaults
 	mode http
