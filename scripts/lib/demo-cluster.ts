@@ -129,7 +129,7 @@ export async function startDemoCluster(opts: DemoClusterOptions): Promise<DemoCl
 			dataDir: path.join(dir, 'redis'),
 			port: await preferredOrFreePort(6390)
 		});
-		opts.log(`✓ Redis on ${redis.url}`);
+		opts.log(`Redis on ${redis.url}`);
 		const origin = `http://localhost:${opts.port}`;
 		for (let i = 1; i <= opts.nodes; i++) {
 			const port = await preferredOrFreePort(opts.port + i);
@@ -162,12 +162,12 @@ export async function startDemoCluster(opts: DemoClusterOptions): Promise<DemoCl
 			if (i === 1) await waitHealthy(node);
 		}
 		await Promise.all(nodes.slice(1).map((node) => waitHealthy(node)));
-		opts.log(`✓ ${opts.nodes} nodes: ${nodes.map((n) => `${n.name} ${n.url}`).join(', ')}`);
+		opts.log(`${opts.nodes} nodes: ${nodes.map((n) => `${n.name} ${n.url}`).join(', ')}`);
 		haproxy = await startHaproxy({ dir, backends: nodes.map((n) => Number(new URL(n.url).port)), port: opts.port }); // prettier-ignore
 		const lbUrl = haproxy.url;
 		// HAProxy admits a node after its first passing check: wait for one.
 		for (let i = 0; i < 40 && !(await status(lbUrl))?.ok; i++) await sleep(250);
-		opts.log(`✓ HAProxy on ${origin} (round robin, /health checks every 500 ms)`);
+		opts.log(`HAProxy on ${origin} (round robin, /health checks every 500 ms)`);
 	} catch (error) {
 		await stop().catch(() => undefined);
 		throw error;
