@@ -20,9 +20,8 @@ export function haproxyConfig(opts: { port: number; backends: number[] }): strin
 	const servers = opts.backends
 		.map((port, i) => `\tserver node${i + 1} 127.0.0.1:${port} check inter 500ms fall 2 rise 1`)
 		.join('\n');
-	// No global maxconn: HAProxy derives it from the file descriptor limit (2 per proxied
-	// connection). A fixed 20000 needs 40,020 descriptors and refuses to start under a hard limit
-	// of 20,000, as on this kind of container.
+	// No global maxconn: HAProxy derives it from the open-files limit, where a fixed 20000 needs
+	// 40k descriptors and makes HAProxy refuse to start under a common 20k hard limit.
 	return `global
 
 defaults

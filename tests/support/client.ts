@@ -1,4 +1,4 @@
-import type { Interaction } from '../../src/lib/interaction';
+import type { Interaction, InteractionChange } from '../../src/lib/interaction';
 import { LiveSync } from '../../src/lib/live/sync';
 import type { LiveClient } from './stack';
 
@@ -12,6 +12,12 @@ export class TestClient {
 	readonly appliedSeqs: number[] = [];
 	/** Applied changes per interaction id, since the last snapshot. */
 	readonly appliedPerId = new Map<string, number>();
+	/**
+	 * Every change applied with the epoch it was applied in, and every row a snapshot brought:
+	 * seq only orders changes within an epoch, and a scope check needs all a client was sent.
+	 */
+	readonly appliedLog: { epoch: string | null; change: InteractionChange }[] = [];
+	readonly snapshotRows: Interaction[] = [];
 	snapshots = 0;
 	replays = 0;
 	readonly sync: LiveSync;
@@ -24,13 +30,15 @@ export class TestClient {
 			request,
 			rows: this.rows,
 			hooks: {
-				snapshot: () => {
+				snapshot: (snapshot) => {
 					this.snapshots++;
 					this.appliedPerId.clear();
+					this.snapshotRows.push(...snapshot.rows);
 				},
 				replay: () => void this.replays++,
 				change: (change) => {
 					this.appliedSeqs.push(change.seq);
+					this.appliedLog.push({ epoch: this.sync.epoch, change });
 					this.appliedPerId.set(change.id, (this.appliedPerId.get(change.id) ?? 0) + 1);
 				},
 				error: (message) => {
