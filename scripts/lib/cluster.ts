@@ -32,6 +32,13 @@ export interface ClusterOptions {
 	binlogServerIdBase?: number;
 	/** NODE_ID of node n is `${nodeIdPrefix}${n}`. Default 'node'. */
 	nodeIdPrefix?: string;
+	/** HAProxy's port. Default: a free one. */
+	port?: number;
+	/**
+	 * The public URL browsers type, every node's ORIGIN (sign-in forms and socket handshakes are
+	 * checked against it), e.g. the demo's `http://localhost:3000`. Default: `url`.
+	 */
+	origin?: string;
 }
 
 /** What a node's /health says, whatever its status code. */
@@ -188,7 +195,7 @@ export class Cluster {
 		mkdirSync(options.dir, { recursive: true });
 		const slots: number[] = [];
 		for (let i = 0; i < options.nodes + (options.spare ?? 1); i++) slots.push(await freePort());
-		const lbPort = await freePort();
+		const lbPort = options.port ?? (await freePort());
 		const redis = options.redisUrl
 			? null
 			: await startRedis({ dataDir: path.join(options.dir, 'redis') });
@@ -276,7 +283,7 @@ export class Cluster {
 		const env = {
 			...this.options.env,
 			REDIS_URL: this.redisUrl,
-			ORIGIN: this.url,
+			ORIGIN: this.options.origin ?? this.url,
 			HOST: '127.0.0.1'
 		};
 		const node = new ClusterNode(
