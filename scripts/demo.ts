@@ -144,9 +144,11 @@ async function main(): Promise<void> {
 			root,
 			nodes: nodeCount,
 			port,
-			env: { PBX_DATABASE_URL: env.PBX_DATABASE_URL, DASHBOARD_DATABASE_URL: env.DASHBOARD_DATABASE_URL, RECORDINGS_ROOT: recordingsRoot }, // prettier-ignore
-			log: done
+			env: { PBX_DATABASE_URL: env.PBX_DATABASE_URL, DASHBOARD_DATABASE_URL: env.DASHBOARD_DATABASE_URL, RECORDINGS_ROOT: recordingsRoot } // prettier-ignore
 		});
+		done(`Redis on ${cluster.cluster.redisUrl} (no persistence)`);
+		done(`${nodeCount} nodes: ${cluster.cluster.nodes.map((n) => `${n.id} ${n.url}`).join(', ')}`);
+		done(`HAProxy on ${cluster.url} (round robin, /health checked every 500 ms)`);
 	}
 
 	step(`Simulated traffic: ${values.rate} new interactions/s at ${values.speed}× speed`);
@@ -163,8 +165,8 @@ async function main(): Promise<void> {
 	console.log(`\nInteractions Live is running: http://localhost:${port}\n`);
 	if (cluster) {
 		console.log(`${nodeCount} nodes behind HAProxy on that URL; ${(await cluster.leader()) ?? 'no node'} leads (tails the binlog).`); // prettier-ignore
-		for (const node of cluster.nodes) console.log(`  ${node.name.padEnd(8)} ${node.url}/health  pid ${node.process.pid}`); // prettier-ignore
-		console.log('Try `kill -9 <pid>` of the leader: another node takes over within LEADER_LEASE_MS.\n'); // prettier-ignore
+		for (const node of cluster.cluster.nodes) console.log(`  ${node.id.padEnd(8)} ${node.url}/health  pid ${node.pid}`); // prettier-ignore
+		console.log(`Node logs: ${path.relative(root, cluster.logDir)}/. Try \`kill -9 <pid>\` of the leader: another node takes over within LEADER_LEASE_MS (3 s).\n`); // prettier-ignore
 	}
 	console.log('Sign in as (password for all: ' + DEMO_PASSWORD + ')');
 	for (const login of logins) console.log(`  ${login.username.padEnd(28)} ${login.what}`);
@@ -204,11 +206,13 @@ async function main(): Promise<void> {
 
 /** Prints role changes while the demo runs; Ctrl-C stops everything it started. */
 function runCluster(cluster: DemoCluster, simulator: TrafficSimulator, pool: mysql.Pool): void {
-	cluster.watch((line) => console.log(`▸ ${line}`));
+	const unwatch = cluster.watch((line) => console.log(`▸ ${line}`));
 	let stopping = false;
 	const stop = async (code: number) => {
 		if (stopping) return;
 		stopping = true;
+		// Ctrl-C reaches the nodes too: their going down is no news.
+		unwatch();
 		console.log('\nStopping traffic, nodes, HAProxy and Redis…');
 		await simulator.stop();
 		try {
@@ -218,14 +222,11 @@ function runCluster(cluster: DemoCluster, simulator: TrafficSimulator, pool: mys
 			code = 1;
 		}
 		await pool.end();
+		if (code === 0) done('stopped');
 		process.exit(code);
 	};
 	process.on('SIGINT', () => void stop(0));
 	process.on('SIGTERM', () => void stop(0));
-	cluster.onAllExited(() => {
-		console.error('Every node has exited.');
-		void stop(1);
-	});
 }
 
 function describe(lookups: DemoLookups): string {
