@@ -10,6 +10,7 @@ import { migrate } from './dashboard/migrations';
 import type { HistoryDeps } from './history';
 import { startLive, type ClusterNode } from './cluster';
 import type { LiveService } from './live';
+import type { AccessChange } from './live/access';
 import { createLogger, type Logger } from './log';
 import { Lookups } from './lookups';
 import { createRealtime, type Realtime } from './realtime';
@@ -37,6 +38,11 @@ export interface App {
 	/** History queries: the read replica when configured. */
 	history: HistoryDeps;
 	realtime: Realtime | null;
+	/**
+	 * Someone's access changed by an admin action: every node ends or narrows the affected open
+	 * sockets now, not only once the dashboard binlog says so.
+	 */
+	accessChanged(change: AccessChange): Promise<void>;
 	/** Attaches Socket.IO to the HTTP server serving the pages (once). */
 	attach(httpServer: HttpServer): Realtime;
 	stop(): Promise<void>;
@@ -103,6 +109,7 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 			recordingsRoot: config.recordingsRoot
 		},
 		realtime: null,
+		accessChanged: (change) => runtime.publishAccess(change),
 		attach(httpServer) {
 			app.realtime ??= createRealtime(httpServer, {
 				live,

@@ -5,6 +5,7 @@ import { RedisChangeLog } from '../changelog/redis';
 import type { Config } from '../config';
 import { LiveService } from '../live';
 import type { Logger } from '../log';
+import type { AccessChange } from '../live/access';
 import type { Lookups } from '../lookups';
 import { clusterKeys } from './keys';
 import { LeaderLease } from './lease';
@@ -20,6 +21,11 @@ export interface LiveRuntime {
 	live: LiveService;
 	/** Null on a single node. */
 	cluster: ClusterNode | null;
+	/**
+	 * Tells every node that someone's access changed (an admin action), so each ends or narrows
+	 * its own open sockets at once, without waiting for the dashboard binlog.
+	 */
+	publishAccess(change: AccessChange): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -58,7 +64,12 @@ export async function startLive(
 			log.child('live')
 		);
 		await live.start();
-		return { live, cluster: null, stop: () => live.stop() };
+		return {
+			live,
+			cluster: null,
+			publishAccess: async (change) => live.dispatchAccess(change),
+			stop: () => live.stop()
+		};
 	}
 
 	const clusterLog = log.child('cluster');
@@ -87,14 +98,22 @@ export async function startLive(
 	});
 	const cluster = node;
 	live.isCurrent = () => cluster.isCurrent();
+	const accessChannel = `${config.redisPrefix}:access`;
+	const subscriber = redisClient(config.redisUrl, clusterLog, `${config.nodeId}:access`);
+	subscriber.on('message', (channel: string, message: string) => {
+		if (channel === accessChannel) live.dispatchAccess(JSON.parse(message) as AccessChange);
+	});
+	await subscriber.subscribe(accessChannel);
 	await cluster.start();
 	return {
 		live,
 		cluster,
+		async publishAccess(change) {
+			await redis.publish(accessChannel, JSON.stringify(change));
+		},
 		async stop() {
 			await cluster.stop();
-			redis.disconnect();
-			reader.disconnect();
+			for (const connection of [redis, reader, subscriber]) connection.disconnect();
 		}
 	};
 }

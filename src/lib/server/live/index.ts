@@ -45,9 +45,7 @@ export class LiveService {
 			// Names first, as the leader did before mapping; re-applying them there is harmless.
 			applyLookupChanges(entry.lookups, this.lookups);
 			this.state.apply(entry.changes);
-			for (const change of entry.access) {
-				for (const listener of this.#accessListeners) listener(change);
-			}
+			for (const change of entry.access) this.dispatchAccess(change);
 		});
 		this.supervisor = new BinlogSupervisor({
 			target: config.binlog,
@@ -156,6 +154,11 @@ export class LiveService {
 	onResync(listener: (reason: string) => void): () => void {
 		this.#resyncListeners.add(listener);
 		return () => this.#resyncListeners.delete(listener);
+	}
+
+	/** Tells this node's listeners (its open sockets) that someone's access changed. */
+	dispatchAccess(change: AccessChange): void {
+		for (const listener of this.#accessListeners) listener(change);
 	}
 
 	/** Users, queue assignments, sessions or wall tokens changed (from the dashboard binlog). */
