@@ -23,7 +23,10 @@ const commands: Record<string, (args: Args) => unknown> = {
 	record: (args) => fleet?.record(args.space),
 	stopRecording: () => fleet?.stopRecording(),
 	progress: () => fleet?.progress() ?? { deliveries: 0, disconnected: 0 },
-	fleetResults: (args) => (fleet ?? new Fleet()).results(args.table, args.offsetMs),
+	fleetResults: (args) =>
+		(fleet ?? new Fleet()).results(args.table, args.offsetMs, args.withSamples ?? false),
+	firstReceiptsAfter: (args) =>
+		(fleet ?? new Fleet()).firstReceiptsAfter(args.table, args.offsetMs, args.since),
 	closeSockets: async () => {
 		await fleet?.close();
 		fleet = null;

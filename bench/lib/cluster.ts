@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { Cluster } from '../../scripts/lib/cluster';
+import { processesWhere } from '../../scripts/lib/leftovers';
+import type { Stack } from '../../tests/support/stack';
+import { onCleanup } from './cleanup';
+import { WORK_DIR } from './server';
+
+/**
+ * Several nodes for a suite: the cluster launcher the demo and the tests use (Redis, 3 nodes of
+ * the production build, HAProxy in front), with its processes named for CPU accounting and
+ * Redis's memory read back. The nodes run the repository's build/ (the launcher's), not the
+ * private copy single-node suites run: both are the build of this run's start.
+ */
+
+export interface BenchCluster {
+	cluster: Cluster;
+	/** Where its logs, haproxy.cfg and Redis's directory are. */
+	dir: string;
+	stop(): Promise<void>;
+}
+
+export async function startBenchCluster(
+	stack: Stack,
+	name: string,
+	nodes = 3
+): Promise<BenchCluster> {
+	const dir = path.join(WORK_DIR, `cluster-${name}`);
+	const cluster = await Cluster.start({ dir, env: stack.env, nodes, spare: 0 });
+	const stop = onCleanup(() => cluster.stop());
+	await cluster.settled(60_000);
+	return { cluster, dir, stop };
+}
+
+/** Pids by name for CpuSplit: each node, and the cluster's Redis and HAProxy (found by dir). */
+export function clusterPids(bench: BenchCluster): Record<string, number | undefined> {
+	const pids: Record<string, number | undefined> = {};
+	for (const node of bench.cluster.nodes) pids[node.id] = node.pid ?? undefined;
+	const inDir = (args: string[]) => args.some((arg) => arg.startsWith(bench.dir));
+	const redis = processesWhere((args) => /redis-server/.test(args[0] ?? '') && inDir(args));
+	const haproxy = processesWhere((args) => /haproxy/.test(args[0] ?? '') && inDir(args));
+	pids.Redis = redis[0];
+	pids.HAProxy = haproxy[0];
+	return pids;
+}
+
+export interface RedisFootprint {
+	usedMb: number;
+	entries: number;
+	/** Redis memory per stream entry kept (the whole dataset divided by the entries). */
+	bytesPerEntry: number;
+}
+
+/** What the change log costs Redis: used memory, and the current epoch's stream length. */
+export async function redisFootprint(url: string, prefix = 'il'): Promise<RedisFootprint> {
+	const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+	try {
+		await redis.connect();
+		const info = await redis.info('memory');
+		const used = Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? NaN);
+		const epoch = await redis.get(`${prefix}:epoch`);
+		const entries = epoch ? await redis.xlen(`${prefix}:log:${epoch}`) : 0;
+		return { usedMb: used / 1024 / 1024, entries, bytesPerEntry: entries ? used / entries : NaN };
+	} finally {
+		redis.disconnect();
+	}
+}
