@@ -36,6 +36,7 @@ export async function clusterFanoutSuite(ctx: Context): Promise<void> {
 	const bench = await startBenchCluster(stack, 'fanout');
 	const { cluster } = bench;
 	try {
+		const redisBefore = await redisFootprint(cluster.redisUrl);
 		const cookies = new Map<string, string>();
 		for (const a of accounts) cookies.set(a.username, await signIn(cluster.url, a.username));
 		const specs: ClientSpec[] = [];
@@ -63,7 +64,7 @@ export async function clusterFanoutSuite(ctx: Context): Promise<void> {
 		await settleFleet(sockets, 120_000);
 		await sockets.call('stopRecording');
 		const fleet = await sockets.call<FleetResult>('fleetResults', { table: writer.table, offsetMs: offset }); // prettier-ignore
-		const redis = await redisFootprint(cluster.redisUrl);
+		const redis = await redisFootprint(cluster.redisUrl, redisBefore);
 		const health = await cluster.health();
 		const leader = cluster.nodes.find((_n, i) => health[i]?.role === 'leader')?.id ?? 'none';
 
@@ -83,7 +84,7 @@ export async function clusterFanoutSuite(ctx: Context): Promise<void> {
 		report.detail(S, `${opened.opened} clients (${opened.failed} failed${opened.firstError ? `: ${opened.firstError}` : ''}) through HAProxy, round robin over 3 nodes: 30 Contact Center Admins and ${opened.opened - 30} supervisors of one queue each over ${targets.length} queues; ${rows} interactions in progress in each node's snapshot; subscribing took ${opened.seconds.toFixed(1)} s (${fmt(opened.snapshotRows)} snapshot rows in all).`); // prettier-ignore
 		report.detail(S, `${writer.commits} changes (${writer.failures} failed) in ${((writer.endedAt - writer.startedAt) / 1000).toFixed(1)} s (schedule lag max ${writer.maxLagMs.toFixed(0)} ms); ${fleet.delivered} of ${fleet.expected} expected deliveries (${Math.round(fleet.delivered / seconds)}/s), ${fleet.duplicates} duplicates, ${fleet.unexpected} out of scope, ${fleet.clientsShort} clients short, ${fleet.disconnects} disconnects ${JSON.stringify(fleet.disconnectReasons)} (${fleet.resnapshots} resumed by snapshot).`); // prettier-ignore
 		report.detail(S, `CPU: ${used.text}. Leader at the end: ${leader}.`);
-		report.detail(S, `Redis: ${fmt(redis.usedMb)} MB used with ${redis.entries} stream entries (${fmt(redis.bytesPerEntry)} bytes per entry, the whole dataset divided by the entries).`); // prettier-ignore
+		report.detail(S, `Redis: ${fmt(redis.usedMb)} MB used with ${redis.entries} stream entries (${fmt(redisBefore.usedMb)} MB before the run: ${fmt(redis.bytesPerEntry)} bytes per entry added; entries hold one commit of one interaction change here).`); // prettier-ignore
 	} finally {
 		await stopSockets();
 		await bench.stop();

@@ -47,12 +47,19 @@ export function clusterPids(bench: BenchCluster): Record<string, number | undefi
 export interface RedisFootprint {
 	usedMb: number;
 	entries: number;
-	/** Redis memory per stream entry kept (the whole dataset divided by the entries). */
+	/** Redis memory per stream entry kept: growth over `base`, divided by the entries added. */
 	bytesPerEntry: number;
 }
 
-/** What the change log costs Redis: used memory, and the current epoch's stream length. */
-export async function redisFootprint(url: string, prefix = 'il'): Promise<RedisFootprint> {
+/**
+ * What the change log costs Redis: used memory and the current epoch's stream length, and per
+ * entry what it grew by since `base` (an earlier reading, e.g. right after the cluster started).
+ */
+export async function redisFootprint(
+	url: string,
+	base?: RedisFootprint,
+	prefix = 'il'
+): Promise<RedisFootprint> {
 	const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
 	try {
 		await redis.connect();
@@ -60,7 +67,10 @@ export async function redisFootprint(url: string, prefix = 'il'): Promise<RedisF
 		const used = Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? NaN);
 		const epoch = await redis.get(`${prefix}:epoch`);
 		const entries = epoch ? await redis.xlen(`${prefix}:log:${epoch}`) : 0;
-		return { usedMb: used / 1024 / 1024, entries, bytesPerEntry: entries ? used / entries : NaN };
+		const usedMb = used / 1024 / 1024;
+		const grown = (usedMb - (base?.usedMb ?? 0)) * 1024 * 1024;
+		const added = entries - (base?.entries ?? 0);
+		return { usedMb, entries, bytesPerEntry: added > 0 ? grown / added : NaN };
 	} finally {
 		redis.disconnect();
 	}
