@@ -24,6 +24,8 @@ export interface ClusterOptions {
 	/** Configuration every node shares: PBX_DATABASE_URL, DASHBOARD_DATABASE_URL, LOG_LEVEL… */
 	env: Record<string, string>;
 	nodes: number;
+	/** The load balancer's port. Default: a free one. */
+	port?: number;
 	/** HAProxy slots reserved for nodes added later. Default 1. */
 	spare?: number;
 	/** A Redis to share; default: one of the cluster's own (no persistence), in dir/redis. */
@@ -53,7 +55,7 @@ export interface NodeHealth {
 
 export type NodeState = 'running' | 'paused' | 'killed' | 'stopped';
 
-export class ClusterNode {
+export class NodeProcess {
 	readonly id: string;
 	readonly url: string;
 	#server: AppServer | null = null;
@@ -170,7 +172,7 @@ export class ClusterNode {
 }
 
 export class Cluster {
-	readonly nodes: ClusterNode[] = [];
+	readonly nodes: NodeProcess[] = [];
 	/** The load balancer's URL: what browsers and clients use. */
 	readonly url: string;
 	readonly redisUrl: string;
@@ -214,7 +216,7 @@ export class Cluster {
 	}
 
 	/** Starts one more node in the next reserved HAProxy slot. */
-	async addNode(): Promise<ClusterNode> {
+	async addNode(): Promise<NodeProcess> {
 		const node = this.#newNode();
 		await node.start();
 		return node;
@@ -229,7 +231,7 @@ export class Cluster {
 	 * Waits until exactly one running node leads (and streams the binlog) and every other
 	 * running node follows with a current view; returns the leader.
 	 */
-	async settled(timeoutMs = 30_000): Promise<ClusterNode> {
+	async settled(timeoutMs = 30_000): Promise<NodeProcess> {
 		const deadline = Date.now() + timeoutMs;
 		let last: (NodeHealth | null)[] = [];
 		while (Date.now() < deadline) {
@@ -274,7 +276,7 @@ export class Cluster {
 		if (errors.length > 0) throw errors.length === 1 ? errors[0] : new AggregateError(errors);
 	}
 
-	#newNode(): ClusterNode {
+	#newNode(): NodeProcess {
 		const index = this.nodes.length + 1;
 		const port = this.#slots[index - 1];
 		if (port === undefined) {
@@ -286,7 +288,7 @@ export class Cluster {
 			ORIGIN: this.options.origin ?? this.url,
 			HOST: '127.0.0.1'
 		};
-		const node = new ClusterNode(
+		const node = new NodeProcess(
 			index,
 			port,
 			{ dir: this.options.dir, env },

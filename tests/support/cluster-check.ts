@@ -22,6 +22,8 @@ export interface Verdict {
 	name: string;
 	/** Rows SQL says the client must show. */
 	expected: number;
+	/** Changes the client applied, over all its epochs. */
+	applied: number;
 	/** Rows SQL has that the client lacks or shows in another status, and rows it shows extra. */
 	lost: number;
 	/** Changes applied twice, or out of order, within one epoch. */
@@ -78,6 +80,7 @@ export function judge(watcher: Watcher, expected: Map<string, string>): Verdict 
 	const verdict: Verdict = {
 		name: watcher.name,
 		expected: expected.size,
+		applied: client.appliedLog.length,
 		lost: 0,
 		doubled: 0,
 		outOfScope: 0,

@@ -1,7 +1,7 @@
-import { isDeepStrictEqual } from 'node:util';
 import { describe, it, expect } from 'vitest';
 import type { InteractionChange } from '$lib/interaction';
-import { deliveriesOf, queueRoom, roomsFor, tenantRoom } from '$lib/server/realtime/rooms';
+import type { ChangesMessage } from '$lib/realtime';
+import { Fanout, scopeRoom } from '$lib/server/realtime/rooms';
 import { projectChange, type Scope } from '$lib/server/scope';
 import { interaction } from './fixtures';
 
@@ -45,68 +45,113 @@ function randomScope(random: Random): Scope {
 	return { tenantId, queues: new Set([1, 2, 3, 4].filter(() => random() < 0.4)) };
 }
 
-/** What a socket in `rooms` is sent, with socket.io's to(...).except(...) semantics. */
-function received(rooms: readonly string[], change: InteractionChange): InteractionChange[] {
-	const joined = new Set(rooms);
-	return deliveriesOf(change)
-		.filter((d) => d.to.some((room) => joined.has(room)))
-		.filter((d) => !d.except.some((room) => joined.has(room)))
-		.map((d) => d.change);
+/** A fan-out over fake rooms: what each room was sent, message by message. */
+function harness() {
+	const members = new Set<string>();
+	const sent = new Map<string, ChangesMessage[]>();
+	const fanout = new Fanout({
+		hasMembers: (room) => members.has(room),
+		emit: (room, message) => sent.set(room, [...(sent.get(room) ?? []), message])
+	});
+	const join = (scope: Scope) => {
+		const room = fanout.roomFor(scope);
+		members.add(room);
+		return room;
+	};
+	const received = (room: string) => (sent.get(room) ?? []).flatMap((m) => m.changes);
+	return { fanout, members, sent, join, received };
 }
 
-describe('roomsFor', () => {
-	it('a whole tenant joins the tenant room only; a queue scope one room per queue', () => {
-		expect(roomsFor({ tenantId: 2, queues: 'all' })).toEqual(['tenant:2']);
-		expect(roomsFor({ tenantId: 2, queues: new Set([1, 3]) }).sort()).toEqual([
-			'tenant:2:queue:1',
-			'tenant:2:queue:3'
-		]);
-		expect(roomsFor({ tenantId: 2, queues: new Set() })).toEqual([]);
-		expect(queueRoom(2, null)).toBe('tenant:2:queue:none');
-		expect(tenantRoom(2)).toBe('tenant:2');
+describe('scopeRoom', () => {
+	it('one room per whole scope: the tenant, or the tenant and its sorted queues', () => {
+		expect(scopeRoom({ tenantId: 2, queues: 'all' })).toBe('tenant:2');
+		expect(scopeRoom({ tenantId: 2, queues: new Set([3, 1]) })).toBe('tenant:2:queues:1,3');
 	});
 });
 
-describe('deliveriesOf', () => {
-	it('a row that moved queues: the change to its rooms, a removal to the queue it left', () => {
-		const row = interaction({ id: '5', tenantId: 1, queueId: 2 });
-		const deliveries = deliveriesOf({ seq: 3, id: '5', tenantId: 1, queueIds: [1, 2], row });
-		expect(deliveries).toEqual([
-			{
-				to: ['tenant:1', 'tenant:1:queue:2'],
-				except: [],
-				change: expect.objectContaining({ row })
-			},
-			{
-				to: ['tenant:1:queue:1'],
-				except: ['tenant:1', 'tenant:1:queue:2'],
-				change: { seq: 3, id: '5', tenantId: 1, queueIds: [1, 2], row: null }
-			}
+describe('Fanout', () => {
+	it('sends each room exactly what projectChange admits, in seq order (property, seeded)', () => {
+		const random = prng(20260308);
+		const { fanout, join, received } = harness();
+		const scopes = Array.from({ length: 12 }, () => randomScope(random));
+		const rooms = scopes.map(join);
+		const all: InteractionChange[] = [];
+		for (let batch = 0; batch < 300; batch++) {
+			const changes = Array.from({ length: int(random, 1, 8) }, () =>
+				randomChange(random, all.length + 1)
+			);
+			// Number after creation so seqs follow the order of the batch.
+			changes.forEach((change, i) => (change.seq = all.length + i + 1));
+			all.push(...changes);
+			fanout.push('e1', changes);
+			if (random() < 0.5) fanout.flush();
+		}
+		fanout.flush();
+		let removals = 0;
+		scopes.forEach((scope, i) => {
+			const want = all.flatMap((change) => projectChange(change, scope) ?? []);
+			removals += want.filter((c) => c.row === null).length;
+			expect(received(rooms[i])).toEqual(want);
+		});
+		expect(removals).toBeGreaterThan(50);
+	});
+
+	it('one message per room per turn, however many changes', async () => {
+		const { fanout, join, sent } = harness();
+		const room = join({ tenantId: 1, queues: 'all' });
+		for (let seq = 1; seq <= 50; seq++) {
+			const row = interaction({ id: String(seq), tenantId: 1, queueId: 1 });
+			fanout.push('e1', [{ seq, id: String(seq), tenantId: 1, queueIds: [1], row }]);
+		}
+		expect(sent.get(room)).toBeUndefined();
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(sent.get(room)).toHaveLength(1);
+		expect(sent.get(room)?.[0].changes.map((c) => c.seq)).toEqual(
+			Array.from({ length: 50 }, (_, i) => i + 1)
+		);
+	});
+
+	it('never mixes epochs in one message: a new epoch flushes the old batch first', () => {
+		const { fanout, join, sent } = harness();
+		const room = join({ tenantId: 1, queues: 'all' });
+		const change = (seq: number): InteractionChange => ({
+			seq,
+			id: String(seq),
+			tenantId: 1,
+			queueIds: [1],
+			row: interaction({ id: String(seq), tenantId: 1, queueId: 1 })
+		});
+		fanout.push('old', [change(7), change(8)]);
+		fanout.push('new', [change(1)]);
+		fanout.flush();
+		expect(sent.get(room)?.map((m) => [m.epoch, m.changes.map((c) => c.seq)])).toEqual([
+			['old', [7, 8]],
+			['new', [1]]
 		]);
 	});
 
-	it('agrees with projectChange for every scope (property, 3,000 seeded cases)', () => {
-		const random = prng(20260308);
-		const mismatches: unknown[] = [];
-		let delivered = 0;
-		let removals = 0;
-		for (let n = 0; n < 3000; n++) {
-			const change = randomChange(random, n + 1);
-			const scopes = Array.from({ length: 4 }, () => randomScope(random));
-			for (const scope of scopes) {
-				const expected = projectChange(change, scope);
-				const want = expected ? [expected] : [];
-				const got = received(roomsFor(scope), change);
-				if (!isDeepStrictEqual(got, want) && mismatches.length < 5) {
-					mismatches.push({ case: n, change, scope: [scope.tenantId, scope.queues], got, want });
-				}
-				if (expected) delivered++;
-				if (expected && expected.row === null && change.row !== null) removals++;
-			}
-		}
-		expect(mismatches).toEqual([]);
-		// The generator must reach every branch, or the property proves little.
-		expect(delivered).toBeGreaterThan(2000);
-		expect(removals).toBeGreaterThan(100);
+	it('a socket that left its room mid-batch (scope changed) is sent nothing more there', () => {
+		const { fanout, join, members, sent } = harness();
+		const room = join({ tenantId: 1, queues: new Set([1]) });
+		const row = interaction({ id: '1', tenantId: 1, queueId: 1 });
+		fanout.push('e1', [{ seq: 1, id: '1', tenantId: 1, queueIds: [1], row }]);
+		members.delete(room);
+		fanout.flush();
+		expect(sent.get(room)).toBeUndefined();
+	});
+
+	it('a supervisor of two queues gets one message with both, in seq order', () => {
+		const { fanout, join, received } = harness();
+		const room = join({ tenantId: 1, queues: new Set([1, 2]) });
+		const change = (seq: number, queueId: number): InteractionChange => ({
+			seq,
+			id: String(seq),
+			tenantId: 1,
+			queueIds: [queueId],
+			row: interaction({ id: String(seq), tenantId: 1, queueId })
+		});
+		fanout.push('e1', [change(1, 1), change(2, 2), change(3, 1), change(4, 3)]);
+		fanout.flush();
+		expect(received(room).map((c) => c.seq)).toEqual([1, 2, 3]);
 	});
 });

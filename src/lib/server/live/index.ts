@@ -15,6 +15,13 @@ import { loadSnapshot } from './snapshot';
 import { LiveState } from './state';
 
 /**
+ * How long a screen resuming ahead of this node waits for it to read as far in the shared log
+ * before it gets a snapshot instead. Nodes read the stream within milliseconds of each other;
+ * a position further ahead than this allows is not one the log will reach.
+ */
+const CATCH_UP_WAIT_MS = 2_000;
+
+/**
  * The live pipeline: snapshot at an exact binlog position, then binlog → change log → live
  * state. Everything downstream (sockets, pages) reads from here and listens to the change log;
  * `catchUp` is the one place a screen's missed changes or fresh snapshot are decided.
@@ -132,6 +139,12 @@ export class LiveService {
 	 * Either answer carries the sequence it brings the screen up to.
 	 */
 	async catchUp({ scope, tenant }: TenantScope, resume?: LogPosition): Promise<CatchUp> {
+		if (resume && resume.epoch === this.changeLog.epoch && resume.seq > this.changeLog.head) {
+			// With several nodes a screen can be ahead of this one: its last node read the shared
+			// log first. A snapshot at this node's head would take it back in time, and it would
+			// apply again changes it already applied. Wait briefly for this node to read as far.
+			await this.#reach(resume.seq, CATCH_UP_WAIT_MS);
+		}
 		if (resume && resume.epoch === this.changeLog.epoch) {
 			const epoch = this.changeLog.epoch;
 			const missed = await this.changeLog.since(resume.seq);
@@ -149,6 +162,22 @@ export class LiveService {
 		const { epoch, seq } = this.position();
 		const rows = this.state.rows(scope.tenantId, (row) => canSee(scope, row));
 		return { kind: 'snapshot', snapshot: { epoch, seq, tenant, serverTime: Date.now(), rows } };
+	}
+
+	/** Resolves once the log's head reaches `seq`, or after `timeoutMs` (then it never may). */
+	#reach(seq: number, timeoutMs: number): Promise<void> {
+		return new Promise((resolve) => {
+			if (this.changeLog.head >= seq) return resolve();
+			const done = () => {
+				clearTimeout(timer);
+				unsubscribe();
+				resolve();
+			};
+			const timer = setTimeout(done, timeoutMs);
+			const unsubscribe = this.changeLog.subscribe(() => {
+				if (this.changeLog.head >= seq) done();
+			});
+		});
 	}
 
 	onResync(listener: (reason: string) => void): () => void {

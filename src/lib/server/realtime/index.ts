@@ -13,7 +13,7 @@ import type { Logger } from '../log';
 import type { Lookups } from '../lookups';
 import { resolveScope, ScopeError, type Scope, type TenantScope, type Viewer } from '../scope';
 import { isSameOrigin } from './origin';
-import { deliveriesOf, roomsFor } from './rooms';
+import { Fanout } from './rooms';
 import { watchViewers } from './viewers';
 
 /**
@@ -71,6 +71,11 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			callback(null, isSameOrigin(request.headers, deps.allowedOrigin))
 	});
 
+	const fanout = new Fanout({
+		hasMembers: (room) => io.of('/').adapter.rooms.has(room),
+		emit: (room, message) => io.local.to(room).emit('live:changes', message)
+	});
+
 	io.use((socket, next) => {
 		deps
 			.authenticate(socket.request.headers, socket.handshake.auth)
@@ -125,7 +130,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		const { scope } = resolved;
 		leaveLiveRooms(socket);
 		socket.data.scope = scope;
-		void socket.join(roomsFor(scope));
+		void socket.join(fanout.roomFor(scope));
 		const caughtUp = await live.catchUp(resolved, resume);
 		// The viewer's access changed (or it subscribed again) meanwhile: that path answers it.
 		if (socket.data.scope !== scope) return { ok: false, error: 'Superseded' };
@@ -137,18 +142,11 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 	}
 
 	const unsubscribeLog = live.changeLog.subscribe(({ changes }) => {
-		const epoch = live.changeLog.epoch;
-		for (const change of changes) {
-			for (const delivery of deliveriesOf(change)) {
-				io.local
-					.to(delivery.to)
-					.except(delivery.except)
-					.emit('live:changes', { epoch, changes: [delivery.change] });
-			}
-		}
+		fanout.push(live.changeLog.epoch, changes);
 	});
 
 	const unsubscribeResync = live.onResync((reason) => {
+		fanout.flush();
 		for (const socket of io.of('/').sockets.values()) {
 			leaveLiveRooms(socket);
 			socket.data.scope = null;
