@@ -34,8 +34,6 @@ export interface ClusterOptions {
 	binlogServerIdBase?: number;
 	/** NODE_ID of node n is `${nodeIdPrefix}${n}`. Default 'node'. */
 	nodeIdPrefix?: string;
-	/** HAProxy's port. Default: a free one. */
-	port?: number;
 	/**
 	 * The public URL browsers type, every node's ORIGIN (sign-in forms and socket handshakes are
 	 * checked against it), e.g. the demo's `http://localhost:3000`. Default: `url`.
