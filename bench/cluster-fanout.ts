@@ -1,6 +1,12 @@
 import { insertActive } from './lib/bulk';
 import { onCleanup } from './lib/cleanup';
-import { clusterPids, redisFootprint, startBenchCluster } from './lib/cluster';
+import {
+	clusterPids,
+	keepLogs,
+	redisFootprint,
+	silentNodes,
+	startBenchCluster
+} from './lib/cluster';
 import { targetsOf, type Context } from './lib/context';
 import { addQueues, createAccounts, newStack, pbxPool, signIn, type Account } from './lib/env';
 import { LoadProcess, settleFleet } from './lib/load';
@@ -65,6 +71,7 @@ export async function clusterFanoutSuite(ctx: Context): Promise<void> {
 		await sockets.call('stopRecording');
 		const fleet = await sockets.call<FleetResult>('fleetResults', { table: writer.table, offsetMs: offset }); // prettier-ignore
 		const redis = await redisFootprint(cluster.redisUrl, redisBefore);
+		const silent = await silentNodes(bench);
 		const health = await cluster.health();
 		const leader = cluster.nodes.find((_n, i) => health[i]?.role === 'leader')?.id ?? 'none';
 
@@ -83,7 +90,8 @@ export async function clusterFanoutSuite(ctx: Context): Promise<void> {
 		report.ratio(`fan-out on 3 nodes: Redis holds about ${fmt(redis.bytesPerEntry / 1024)} KB per stream entry (one commit), so the default LIVE_REPLAY_LIMIT of 20,000 entries needs about ${fmt((redis.bytesPerEntry * 20_000) / 1024 / 1024)} MB`); // prettier-ignore
 		report.detail(S, `${opened.opened} clients (${opened.failed} failed${opened.firstError ? `: ${opened.firstError}` : ''}) through HAProxy, round robin over 3 nodes: 30 Contact Center Admins and ${opened.opened - 30} supervisors of one queue each over ${targets.length} queues; ${rows} interactions in progress in each node's snapshot; subscribing took ${opened.seconds.toFixed(1)} s (${fmt(opened.snapshotRows)} snapshot rows in all).`); // prettier-ignore
 		report.detail(S, `${writer.commits} changes (${writer.failures} failed) in ${((writer.endedAt - writer.startedAt) / 1000).toFixed(1)} s (schedule lag max ${writer.maxLagMs.toFixed(0)} ms); ${fleet.delivered} of ${fleet.expected} expected deliveries (${Math.round(fleet.delivered / seconds)}/s), ${fleet.duplicates} duplicates, ${fleet.unexpected} out of scope, ${fleet.clientsShort} clients short, ${fleet.disconnects} disconnects ${JSON.stringify(fleet.disconnectReasons)} (${fleet.resnapshots} resumed by snapshot).`); // prettier-ignore
-		report.detail(S, `CPU: ${used.text}. Leader at the end: ${leader}.`);
+		report.detail(S, `CPU: ${used.text}. Leader at the end: ${leader}; not answering /health at the end: ${silent.join(', ') || 'none'}.`); // prettier-ignore
+		if (fleet.delivered < fleet.expected || silent.length > 0) report.detail(S, `Node and HAProxy logs kept in ${keepLogs(bench, 'cluster-fanout')}.`); // prettier-ignore
 		report.detail(S, `Redis: ${fmt(redis.usedMb)} MB used with ${redis.entries} stream entries (${fmt(redisBefore.usedMb)} MB before the run: ${fmt(redis.bytesPerEntry)} bytes per entry added; entries hold one commit of one interaction change here).`); // prettier-ignore
 	} finally {
 		await stopSockets();

@@ -1,3 +1,4 @@
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { Cluster } from '../../scripts/lib/cluster';
@@ -42,6 +43,22 @@ export function clusterPids(bench: BenchCluster): Record<string, number | undefi
 	pids.Redis = redis[0];
 	pids.HAProxy = haproxy[0];
 	return pids;
+}
+
+/**
+ * Copies the cluster's logs (each node's, HAProxy's) to bench/.work/<name>, which outlives the
+ * run's temporary folder: for a suite whose figures say something went wrong. Returns the path.
+ */
+export function keepLogs(bench: BenchCluster, name: string): string {
+	const to = path.resolve('bench/.work', name);
+	cpSync(bench.dir, to, { recursive: true, filter: (file) => !file.includes(`${path.sep}redis`) });
+	return to;
+}
+
+/** Which nodes do not answer /health now (crashed, or too busy to answer within a second). */
+export async function silentNodes(bench: BenchCluster): Promise<string[]> {
+	const health = await Promise.all(bench.cluster.nodes.map((node) => node.health()));
+	return bench.cluster.nodes.filter((_node, i) => health[i] === null).map((node) => node.id);
 }
 
 export interface RedisFootprint {
