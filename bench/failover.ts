@@ -152,7 +152,7 @@ export async function failoverSuite(ctx: Context): Promise<void> {
 		report.add({ suite: S, name: "new leader's catch-up: backlog appended per second (median of runs)", unit: '/s', value: summarize(catchUpRates).median }); // prettier-ignore
 		report.add({ suite: S, name: 'socket deliveries across the failovers', unit: '%', value: (delivered / Math.max(1, expected)) * 100, target: '100%, 0 duplicates', met: delivered === expected && duplicates === 0 }); // prettier-ignore
 		report.ratio(`failover: ${options.failoverRuns} leader SIGKILLs at ${RATE} commits/s with LEADER_LEASE_MS 3000; the first change committed after the kill was painted ${toPainted.map((v) => fmt(v)).join(', ')} ms after it (worst ${fmt(painted.max)} ms; target ≤ 5 s, lease included); a new leader held the lease after ${toLeader.map((v) => fmt(v)).join(', ')} ms; slowest socket client ${fmt(Math.max(...toClientMax))} ms`); // prettier-ignore
-		report.detail(S, `Chromium and ${count} socket clients of one tenant through HAProxy (round robin over 3 nodes); met means every run within 5 s (the painted figure for Chromium, the slowest client for the sockets). Node logs: ${bench.dir}.`); // prettier-ignore
+		report.detail(S, `Chromium and ${count} socket clients of one tenant through HAProxy (round robin over 3 nodes); met means every run within 5 s (the painted figure for Chromium, the slowest client for the sockets).`); // prettier-ignore
 	} finally {
 		await stopSockets();
 		await stopBrowser();
