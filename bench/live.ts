@@ -80,4 +80,6 @@ export interface FleetResult {
 	unexpected: number;
 	clientsShort: number;
 	latency: Summary;
+	/** Every latency, when asked for (`withSamples`). */
+	samples?: Float64Array | null;
 }

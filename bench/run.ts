@@ -10,6 +10,9 @@ import { Report } from './lib/report';
 import { prepareBuild, WORK_DIR } from './lib/server';
 import { now } from './lib/stats';
 import { catchupSuite } from './catchup';
+import { clusterFanoutSuite } from './cluster-fanout';
+import { clusterLatencySuite } from './cluster-latency';
+import { failoverSuite } from './failover';
 import { fanoutAndMemorySuites } from './fanout';
 import { historySuite } from './history';
 import { liveAndPollingSuites } from './live';
@@ -39,7 +42,8 @@ let build = 'not needed';
 let mariadbVersion = 'not started';
 let ctx: Context | null = null;
 try {
-	if (has('live', 'polling', 'fanout', 'memory', 'history')) build = prepareBuild(options.build);
+	const needsBuild: Suite[] = ['live', 'polling', 'fanout', 'memory', 'history', 'failover', 'cluster-latency', 'cluster-fanout']; // prettier-ignore
+	if (has(...needsBuild)) build = prepareBuild(options.build);
 	log(`suites: ${[...options.suites].join(', ')}; server: ${build}`);
 	const db = await startDb();
 	onCleanup(() => db.stop());
@@ -49,7 +53,11 @@ try {
 		['catch-up', has('catchup'), catchupSuite],
 		['live', has('live', 'polling'), liveAndPollingSuites],
 		['fan-out', has('fanout', 'memory'), fanoutAndMemorySuites],
-		['history', has('history'), historySuite]
+		['history', has('history'), historySuite],
+		// Several nodes on Redis: after fan-out, whose single-node figures they are set against.
+		['failover', has('failover'), failoverSuite],
+		['Redis latency', has('cluster-latency'), clusterLatencySuite],
+		['fan-out, 3 nodes', has('cluster-fanout'), clusterFanoutSuite]
 	];
 	for (const [name, selected, run] of plan) {
 		if (!selected) continue;

@@ -2,7 +2,8 @@
  * The demo: private MariaDB with binlog on, the PBX schema and demo lookups, months of history,
  * demo users of every role, the production server, and live simulated traffic. Prints the URL
  * and the logins. Ctrl-C stops the server and the traffic (MariaDB keeps its data; stop it with
- * `npm run services stop`).
+ * `npm run services stop`). With `--nodes N` (N ≥ 2) the server is N nodes on a throw-away Redis
+ * behind HAProxy (scripts/lib/demo-cluster.ts), all stopped by Ctrl-C as well.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +21,7 @@ import { provisionUsers } from './lib/mariadb';
 import { preferredOrFreePort } from './lib/ports';
 import { progressBar } from './lib/progress';
 import { applyPbxSchema } from './lib/schema';
+import { startDemoCluster, type DemoCluster } from './lib/demo-cluster';
 import { TrafficSimulator } from './lib/simulator';
 import { startServices } from './services';
 
@@ -30,9 +32,15 @@ const { values } = parseArgs({
 		days: { type: 'string', default: '90' },
 		rate: { type: 'string', default: process.env.DEMO_RATE ?? '1.5' },
 		speed: { type: 'string', default: process.env.DEMO_SPEED ?? '4' },
-		port: { type: 'string', default: process.env.PORT ?? '3000' }
+		port: { type: 'string', default: process.env.PORT ?? '3000' },
+		nodes: { type: 'string', default: '1' }
 	}
 });
+const nodeCount = Number(values.nodes);
+if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 9) {
+	console.error('--nodes: a whole number from 1 to 9');
+	process.exit(1);
+}
 
 const DEMO_PASSWORD = 'demo-password';
 const ADMIN = devAdmin;
@@ -119,9 +127,24 @@ async function main(): Promise<void> {
 	step('Building the app');
 	done((await ensureBuild(root)) ? 'built' : 'up to date');
 
-	step('Starting the server');
-	const server = await new AppServer({ env, port }).start();
-	done('binlog streaming');
+	let server: AppServer | null = null;
+	let cluster: DemoCluster | null = null;
+	if (nodeCount === 1) {
+		step('Starting the server');
+		server = await new AppServer({ env, port, readyPath: '/ready' }).start();
+		done('binlog streaming');
+	} else {
+		step(`Starting Redis, ${nodeCount} nodes and HAProxy in front of them`);
+		cluster = await startDemoCluster({
+			root,
+			nodes: nodeCount,
+			port,
+			env: { PBX_DATABASE_URL: env.PBX_DATABASE_URL, DASHBOARD_DATABASE_URL: env.DASHBOARD_DATABASE_URL, RECORDINGS_ROOT: recordingsRoot } // prettier-ignore
+		});
+		done(`Redis on ${cluster.cluster.redisUrl} (no persistence)`);
+		done(`${nodeCount} nodes: ${cluster.cluster.nodes.map((n) => `${n.id} ${n.url}`).join(', ')}`);
+		done(`HAProxy on ${cluster.url} (round robin, /ready checked every 500 ms)`);
+	}
 
 	step(`Simulated traffic: ${values.rate} new interactions/s at ${values.speed}× speed`);
 	const simulator = new TrafficSimulator({
@@ -135,12 +158,24 @@ async function main(): Promise<void> {
 	simulator.start();
 
 	console.log(`\nInteractions Live is running: http://localhost:${port}\n`);
+	if (cluster) {
+		console.log(`${nodeCount} nodes behind HAProxy on that URL; ${(await cluster.leader()) ?? 'no node'} leads (tails the binlog).`); // prettier-ignore
+		for (const node of cluster.cluster.nodes) console.log(`  ${node.id.padEnd(8)} ${node.url}/ready  pid ${node.pid}`); // prettier-ignore
+		console.log(`Node logs: ${path.relative(root, cluster.logDir)}/. Try \`kill -9 <pid>\` of the leader: another node takes over within LEADER_LEASE_MS (3 s).\n`); // prettier-ignore
+	}
 	console.log('Sign in as (password for all: ' + DEMO_PASSWORD + ')');
 	for (const login of logins) console.log(`  ${login.username.padEnd(28)} ${login.what}`);
 	console.log(
 		`\nWall display for ${lookups.tenants[0].name} (no sign-in needed):\n` +
 			`  http://localhost:${port}/wall?token=${wallToken}`
 	);
+	if (cluster) {
+		console.log(
+			'\nCtrl-C stops the traffic, the nodes, HAProxy and Redis; `npm run services stop` stops MariaDB.\n'
+		);
+		runCluster(cluster, simulator, pool);
+		return;
+	}
 	console.log(
 		'\nCtrl-C stops the server and the traffic; `npm run services stop` stops MariaDB.\n'
 	);
@@ -151,17 +186,42 @@ async function main(): Promise<void> {
 		stopping = true;
 		console.log('\nStopping traffic and server…');
 		await simulator.stop();
-		await server.stop();
+		await server?.stop();
 		await pool.end();
 	};
 	process.on('SIGINT', () => void stop());
 	process.on('SIGTERM', () => void stop());
-	server.process?.on('exit', (code) => {
+	server?.process?.on('exit', (code) => {
 		if (!stopping) {
 			console.error(`The server exited (code ${code}).`);
 			void stop().then(() => process.exit(1));
 		}
 	});
+}
+
+/** Prints role changes while the demo runs; Ctrl-C stops everything it started. */
+function runCluster(cluster: DemoCluster, simulator: TrafficSimulator, pool: mysql.Pool): void {
+	const unwatch = cluster.watch((line) => console.log(`▸ ${line}`));
+	let stopping = false;
+	const stop = async (code: number) => {
+		if (stopping) return;
+		stopping = true;
+		// Ctrl-C reaches the nodes too: their going down is no news.
+		unwatch();
+		console.log('\nStopping traffic, nodes, HAProxy and Redis…');
+		await simulator.stop();
+		try {
+			await cluster.stop();
+		} catch (error) {
+			console.error(`✗ ${(error as Error).message}`);
+			code = 1;
+		}
+		await pool.end();
+		if (code === 0) done('stopped');
+		process.exit(code);
+	};
+	process.on('SIGINT', () => void stop(0));
+	process.on('SIGTERM', () => void stop(0));
 }
 
 function describe(lookups: DemoLookups): string {

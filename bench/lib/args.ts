@@ -2,7 +2,17 @@ import { parseArgs } from 'node:util';
 
 /** `npm run bench -- [flags]`: which suites, how long, how big. */
 
-export const SUITES = ['catchup', 'live', 'polling', 'fanout', 'memory', 'history'] as const;
+export const SUITES = [
+	'catchup',
+	'live',
+	'polling',
+	'fanout',
+	'memory',
+	'history',
+	'failover',
+	'cluster-latency',
+	'cluster-fanout'
+] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -24,8 +34,16 @@ export interface BenchOptions {
 	historyRows: number;
 	/** Seconds of the grid frame-rate measurement. */
 	fpsSeconds: number;
+	/** Leader kills in the failover suite. */
+	failoverRuns: number;
+	/** Seconds of each phase (single node, 3 nodes) of the Redis latency comparison. */
+	clusterSeconds: number;
+	/** Socket.IO clients during that comparison. */
+	clusterSockets: number;
 	build: 'auto' | 'always' | 'never';
 	out: string;
+	/** --quick: short everything, and fewer repeats. */
+	quick: boolean;
 }
 
 const HELP = `npm run bench -- [options]
@@ -42,6 +60,9 @@ const HELP = `npm run bench -- [options]
   --history-rows N      closed rows for the history suite (default 1000000 in the full run,
                         10000000 with --suite history alone)
   --fps-seconds N       grid frame-rate run (default 20)
+  --failover-runs N     leader SIGKILLs in the failover suite (default 3)
+  --cluster-seconds N   each phase of single node vs 3 nodes on Redis at 200 commits/s (default 20)
+  --cluster-sockets N   Socket.IO clients in those phases (default 100)
   --build auto|always|never   vite build first (auto: when build/ is missing or older than src/)
   --out FILE            results file (default bench/RESULTS.md)
   --quick               short everything (development)`;
@@ -62,6 +83,9 @@ export function parseOptions(argv: string[]): BenchOptions {
 			'steady-minutes': { type: 'string' },
 			'history-rows': { type: 'string' },
 			'fps-seconds': { type: 'string' },
+			'failover-runs': { type: 'string' },
+			'cluster-seconds': { type: 'string' },
+			'cluster-sockets': { type: 'string' },
 			build: { type: 'string' },
 			out: { type: 'string' },
 			quick: { type: 'boolean' },
@@ -110,7 +134,11 @@ export function parseOptions(argv: string[]): BenchOptions {
 			100_000
 		),
 		fpsSeconds: num('fps-seconds', values['fps-seconds'], 20, 6),
+		failoverRuns: num('failover-runs', values['failover-runs'], 3, 1),
+		clusterSeconds: num('cluster-seconds', values['cluster-seconds'], 20, 6),
+		clusterSockets: num('cluster-sockets', values['cluster-sockets'], 100, 50),
 		build: build as BenchOptions['build'],
-		out: values.out ?? 'bench/RESULTS.md'
+		out: values.out ?? 'bench/RESULTS.md',
+		quick
 	};
 }

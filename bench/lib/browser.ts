@@ -34,9 +34,12 @@ globalThis.__name = (f) => f;
 	const Native = globalThis.WebSocket;
 	const received = [];
 	globalThis.__benchWs = received;
+	// How many sockets the page opened: a second one means it reconnected (its node went away).
+	globalThis.__benchWsOpened = 0;
 	globalThis.WebSocket = class extends Native {
 		constructor(...args) {
 			super(...args);
+			globalThis.__benchWsOpened++;
 			this.addEventListener('message', (event) => {
 				if (typeof event.data !== 'string' || !event.data.startsWith('42["live:changes"')) return;
 				const t = performance.timeOrigin + performance.now();

@@ -6,7 +6,13 @@ import type { Client } from './fleet';
  * What a fleet received against what it should have: per client, every committed change in its
  * scope (tenant, and queue for supervisors), and the latency from commit ack to receipt.
  */
-export function deliveryResults(clients: Client[], table: AckTable, offsetMs: number) {
+export function deliveryResults(
+	clients: Client[],
+	table: AckTable,
+	offsetMs: number,
+	/** Also return every latency, to pool several phases (costly for big fleets). */
+	withSamples = false
+) {
 	const expectedFor = new Map<string, number>();
 	const seen = new Uint8Array(table.acks.length);
 	let expected = 0;
@@ -61,6 +67,7 @@ export function deliveryResults(clients: Client[], table: AckTable, offsetMs: nu
 		duplicates,
 		unexpected,
 		clientsShort: short,
-		latency: summarize(latencies)
+		latency: summarize(latencies),
+		samples: withSamples ? Float64Array.from(latencies) : null
 	};
 }

@@ -187,13 +187,29 @@ export class Fleet {
 		return { heartbeats: sum('heartbeats'), stale: sum('stale'), hung: sum('hung') };
 	}
 
+	/**
+	 * Per client, when it first received a change committed at or after `since` (bench clock,
+	 * ms): how long a failover kept that client waiting. NaN for a client that got none.
+	 */
+	firstReceiptsAfter(table: AckTable, offsetMs: number, since: number): number[] {
+		return this.#clients.map((client) => {
+			let first = NaN;
+			for (let i = 0; i < client.keys.length; i++) {
+				if (!(table.acks[client.keys[i]] >= since)) continue;
+				const at = client.times[i] - offsetMs;
+				if (!(at >= first)) first = at;
+			}
+			return first;
+		});
+	}
+
 	stopRecording(): void {
 		this.#space = null;
 	}
 
 	/** Delivered vs expected per client, and delivery latency (commit ack → received). */
-	results(table: AckTable, offsetMs: number) {
-		return { ...deliveryResults(this.#clients, table, offsetMs), disconnectReasons: { ...this.#reasons } }; // prettier-ignore
+	results(table: AckTable, offsetMs: number, withSamples = false) {
+		return { ...deliveryResults(this.#clients, table, offsetMs, withSamples), disconnectReasons: { ...this.#reasons } }; // prettier-ignore
 	}
 
 	async close(): Promise<void> {

@@ -26,7 +26,10 @@ const commands: Record<string, (args: Args) => unknown> = {
 	counters: () => fleet?.counters() ?? { heartbeats: 0, stale: 0, hung: 0 },
 	leaveLive: () => fleet?.leaveLive(),
 	rejoinLive: (args) => fleet?.rejoinLive(args.maxMs) ?? 0,
-	fleetResults: (args) => (fleet ?? new Fleet()).results(args.table, args.offsetMs),
+	fleetResults: (args) =>
+		(fleet ?? new Fleet()).results(args.table, args.offsetMs, args.withSamples ?? false),
+	firstReceiptsAfter: (args) =>
+		(fleet ?? new Fleet()).firstReceiptsAfter(args.table, args.offsetMs, args.since),
 	closeSockets: async () => {
 		await fleet?.close();
 		fleet = null;

@@ -35,6 +35,11 @@ export interface ClusterOptions {
 	binlogServerIdBase?: number;
 	/** NODE_ID of node n is `${nodeIdPrefix}${n}`. Default 'node'. */
 	nodeIdPrefix?: string;
+	/**
+	 * The public URL browsers type, every node's ORIGIN (sign-in forms and socket handshakes are
+	 * checked against it), e.g. the demo's `http://localhost:3000`. Default: `url`.
+	 */
+	origin?: string;
 }
 
 /**
@@ -312,7 +317,7 @@ export class Cluster {
 			...this.options.env,
 			METRICS_TOKEN: this.#metricsToken,
 			REDIS_URL: this.redisUrl,
-			ORIGIN: this.url,
+			ORIGIN: this.options.origin ?? this.url,
 			HOST: '127.0.0.1'
 		};
 		const node = new NodeProcess(
