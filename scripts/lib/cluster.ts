@@ -260,7 +260,8 @@ export class Cluster {
 
 	/**
 	 * Waits until exactly one running node leads (and streams the binlog) and every other
-	 * running node follows with a current view; returns the leader.
+	 * running node follows with a current view, and HAProxy routes to every running node; returns
+	 * the leader.
 	 */
 	async settled(timeoutMs = 30_000): Promise<NodeProcess> {
 		const deadline = Date.now() + timeoutMs;
@@ -270,7 +271,11 @@ export class Cluster {
 			const running = this.nodes.filter((node) => node.state === 'running');
 			const leaders = this.nodes.filter((_node, i) => last[i]?.role === 'leader');
 			const allCurrent = running.every((node) => last[this.nodes.indexOf(node)]?.status === 200);
-			if (leaders.length === 1 && allCurrent && last[leaders[0].index - 1]?.ok) return leaders[0];
+			if (leaders.length === 1 && allCurrent && last[leaders[0].index - 1]?.ok) {
+				// …and the balancer sends browsers to every running node again.
+				const routed = await this.#haproxy?.routed();
+				if (!routed || running.every((node) => routed.has(node.index))) return leaders[0];
+			}
 			await sleep(100);
 		}
 		const states = this.nodes.map(

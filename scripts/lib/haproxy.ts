@@ -13,10 +13,19 @@ export interface HaproxyHandle {
 	port: number;
 	url: string;
 	pid: number;
+	/**
+	 * The backend slots HAProxy routes to now (1-based, as `node<i>` in its config): its health
+	 * checks lag a node's own readiness by up to one check interval.
+	 */
+	routed(): Promise<Set<number>>;
 	stop(): Promise<void>;
 }
 
-export function haproxyConfig(opts: { port: number; backends: number[] }): string {
+export function haproxyConfig(opts: {
+	port: number;
+	backends: number[];
+	statsPort: number;
+}): string {
 	const servers = opts.backends
 		.map((port, i) => `\tserver node${i + 1} 127.0.0.1:${port} check inter 500ms fall 2 rise 1`)
 		.join('\n');
@@ -43,6 +52,12 @@ backend nodes
 	option httpchk GET /ready
 	http-check expect status 200
 ${servers}
+
+# Which servers are in rotation, for the launcher (not part of deploy/haproxy.cfg).
+listen stats
+	bind 127.0.0.1:${opts.statsPort}
+	stats enable
+	stats uri /stats
 `;
 }
 
@@ -53,9 +68,10 @@ export async function startHaproxy(opts: {
 }): Promise<HaproxyHandle> {
 	await ensureCommands([{ command: 'haproxy', aptPackage: 'haproxy' }]);
 	const port = opts.port ?? (await freePort());
+	const statsPort = await freePort();
 	const configFile = path.join(opts.dir, 'haproxy.cfg');
 	const logFile = path.join(opts.dir, 'haproxy.log');
-	writeFileSync(configFile, haproxyConfig({ port, backends: opts.backends }));
+	writeFileSync(configFile, haproxyConfig({ port, backends: opts.backends, statsPort }));
 	// -db: stay in the foreground, so the process we started is the one we stop.
 	const { pid, exitStatus } = spawnDetached('haproxy', ['-db', '-f', configFile], logFile);
 	const url = `http://127.0.0.1:${port}`;
@@ -66,5 +82,16 @@ export async function startHaproxy(opts: {
 		exitStatus,
 		probe: () => fetch(`${url}/health`)
 	});
-	return { port, url, pid, stop: () => terminateProcess(pid, 5_000) };
+	const routed = async () => {
+		const csv = await (await fetch(`http://127.0.0.1:${statsPort}/stats;csv`)).text();
+		const up = new Set<number>();
+		for (const line of csv.split('\n')) {
+			// # pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,...
+			const fields = line.split(',');
+			const slot = /^node(\d+)$/.exec(fields[1] ?? '');
+			if (fields[0] === 'nodes' && slot && fields[17] === 'UP') up.add(Number(slot[1]));
+		}
+		return up;
+	};
+	return { port, url, pid, routed, stop: () => terminateProcess(pid, 5_000) };
 }
