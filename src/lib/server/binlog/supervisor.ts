@@ -19,8 +19,8 @@ export interface SupervisorOptions {
 	/** Asks the server where its binlog ends, for the stall check. */
 	statusPool: Pool;
 	log: Logger;
-	/** Must append the commit's changes and its checkpoint before it resolves. */
-	onCommit: (commit: Commit) => void | Promise<void>;
+	/** Must append the commits' changes and the last one's checkpoint before it resolves. */
+	onCommits: (commits: Commit[]) => void | Promise<void>;
 	/** Where to resume: the checkpoint of the last commit fully handled. */
 	checkpoint: () => Promise<BinlogCheckpoint>;
 	/** The checkpoint is gone from the server: take a fresh snapshot, return its position. */
@@ -116,7 +116,7 @@ export class BinlogSupervisor {
 			target: this.options.target,
 			serverId: this.options.serverId,
 			schemas: this.options.schemas,
-			onCommit: this.options.onCommit,
+			onCommits: this.options.onCommits,
 			onError: (error) => void this.#handleFailure(error, tailer),
 			onReady: () => {
 				if (this.#tailer === tailer) this.#downSince = null;

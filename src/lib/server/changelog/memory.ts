@@ -4,6 +4,7 @@ import {
 	isEmptyEntry,
 	type BinlogCheckpoint,
 	type ChangeLog,
+	type CommitDraft,
 	type EntryDraft,
 	type EntryListener,
 	type LogEntry
@@ -38,6 +39,12 @@ export class MemoryChangeLog implements ChangeLog {
 		const entry = { ...draft, changes };
 		if (!isEmptyEntry(draft)) for (const listener of this.#listeners) listener(entry);
 		return entry;
+	}
+
+	async appendMany(commits: CommitDraft[]): Promise<LogEntry[]> {
+		const entries: LogEntry[] = [];
+		for (const { draft, checkpoint } of commits) entries.push(await this.append(draft, checkpoint));
+		return entries;
 	}
 
 	async checkpoint(): Promise<BinlogCheckpoint | null> {

@@ -7,6 +7,7 @@ import {
 	isEmptyEntry,
 	type BinlogCheckpoint,
 	type ChangeLog,
+	type CommitDraft,
 	type EntryDraft,
 	type EntryListener,
 	type LogEntry
@@ -16,21 +17,28 @@ import {
  * The change log of several nodes: a Redis Stream per epoch that one leader appends to and every
  * node follows. An entry is one commit; its stream id is `<last seq>-<n>`, so a reader finds the
  * changes after any seq with one XRANGE. The append is one Lua script that refuses a stale
- * fencing token or epoch, numbers the changes, stores the checkpoint and adds the entry: a
- * paused old leader cannot write a single entry after another took over.
+ * fencing token or epoch, numbers the changes, stores the checkpoint and adds the entries: a
+ * paused old leader cannot write a single entry after another took over. It takes every commit
+ * the tailer has queued at once (one entry each), so a leader under load or catching up pays one
+ * round trip per batch instead of one per commit.
  */
 
+// ARGV: epoch, token, checkpoint after the last commit, MAXLEN, then per commit: count, entry.
 const APPEND = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('FENCED stale epoch') end
 if redis.call('GET', KEYS[2]) ~= ARGV[2] then return redis.error_reply('FENCED stale token') end
-local count = tonumber(ARGV[3])
-local last = redis.call('INCRBY', KEYS[3], count)
-redis.call('SET', KEYS[4], ARGV[4])
-local id = ''
-if ARGV[5] ~= '' then
-	id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[6], last .. '-*', 'first', last - count + 1, 'entry', ARGV[5])
+local results = {}
+for i = 5, #ARGV, 2 do
+	local count = tonumber(ARGV[i])
+	local last = redis.call('INCRBY', KEYS[3], count)
+	local id = ''
+	if ARGV[i + 1] ~= '' then
+		id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], last .. '-*', 'first', last - count + 1, 'entry', ARGV[i + 1])
+	end
+	results[#results + 1] = {last, id}
 end
-return {last, id}`;
+redis.call('SET', KEYS[4], ARGV[3])
+return results`;
 
 const RESET = `
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return redis.error_reply('FENCED stale token') end
@@ -95,6 +103,12 @@ export class RedisChangeLog implements ChangeLog {
 	#epoch = '';
 	#head = 0;
 	#lastId = '0-0';
+	/**
+	 * The newest changes this node applied itself, contiguous up to head: replays for screens
+	 * that reconnect come from here, not from one XRANGE per socket (a node going away sends
+	 * hundreds of sockets to resume at once elsewhere).
+	 */
+	#kept: InteractionChange[] = [];
 	#token: number | null = null;
 	#following = false;
 	#lastReadAt = 0;
@@ -143,6 +157,8 @@ export class RedisChangeLog implements ChangeLog {
 		this.#epoch = position.epoch;
 		this.#head = position.head;
 		this.#lastId = position.lastId;
+		// What it kept no longer joins up with the new position.
+		this.#kept = [];
 		this.#lastReadAt = performance.now();
 		this.#resyncing = false;
 		if (!this.#following) {
@@ -170,11 +186,21 @@ export class RedisChangeLog implements ChangeLog {
 	}
 
 	async append(draft: EntryDraft, checkpoint: BinlogCheckpoint): Promise<LogEntry> {
+		return (await this.appendMany([{ draft, checkpoint }]))[0];
+	}
+
+	async appendMany(commits: CommitDraft[]): Promise<LogEntry[]> {
 		const { keys, redis } = this.options;
 		if (this.#token === null) throw new FencedError('this node does not lead');
-		let result: [number, string];
+		const last = commits.at(-1);
+		if (!last) return [];
+		const perCommit = commits.flatMap(({ draft }) => [
+			String(draft.changes.length),
+			isEmptyEntry(draft) ? '' : encode(draft)
+		]);
+		let results: [number, string][];
 		try {
-			result = (await redis.eval(
+			results = (await redis.eval(
 				APPEND,
 				5,
 				keys.epoch,
@@ -184,11 +210,10 @@ export class RedisChangeLog implements ChangeLog {
 				this.#stream(),
 				this.#epoch,
 				String(this.#token),
-				String(draft.changes.length),
-				JSON.stringify(checkpoint),
-				isEmptyEntry(draft) ? '' : encode(draft),
-				String(this.options.retain)
-			)) as [number, string];
+				JSON.stringify(last.checkpoint),
+				String(this.options.retain),
+				...perCommit
+			)) as [number, string][];
 		} catch (error) {
 			if (error instanceof Error && error.message.includes('FENCED')) {
 				this.options.onFenced();
@@ -196,15 +221,17 @@ export class RedisChangeLog implements ChangeLog {
 			}
 			throw error;
 		}
-		const [last, id] = result;
-		const first = last - draft.changes.length + 1;
-		const entry: LogEntry = {
-			...draft,
-			changes: draft.changes.map((change, i) => ({ ...change, seq: first + i }))
-		};
-		if (id) this.#deliver(id, entry);
-		else this.#head = Math.max(this.#head, last);
-		return entry;
+		return commits.map(({ draft }, i) => {
+			const [lastSeq, id] = results[i];
+			const first = lastSeq - draft.changes.length + 1;
+			const entry: LogEntry = {
+				...draft,
+				changes: draft.changes.map((change, j) => ({ ...change, seq: first + j }))
+			};
+			if (id) this.#deliver(id, entry);
+			else this.#head = Math.max(this.#head, lastSeq);
+			return entry;
+		});
 	}
 
 	async checkpoint(): Promise<BinlogCheckpoint | null> {
@@ -216,6 +243,10 @@ export class RedisChangeLog implements ChangeLog {
 		const head = this.#head;
 		if (!Number.isInteger(seq) || seq < 0 || seq > head) return null;
 		if (seq === head) return [];
+		const oldest = this.#kept[0]?.seq;
+		if (oldest !== undefined && seq + 1 >= oldest) {
+			return this.#kept.slice(seq + 1 - oldest).filter((change) => change.seq <= head);
+		}
 		const entries = await this.options.redis.xrange(this.#stream(), String(seq + 1), String(head));
 		const changes: InteractionChange[] = [];
 		for (const [, fields] of entries) {
@@ -335,6 +366,11 @@ export class RedisChangeLog implements ChangeLog {
 		}
 		this.#lastId = id;
 		this.#head = entry.changes.at(-1)?.seq ?? this.#head;
+		for (const change of entry.changes) this.#kept.push(change);
+		// Trimmed in batches, as the memory log does, so the cost is amortised.
+		if (this.#kept.length > this.options.retain * 1.25) {
+			this.#kept = this.#kept.slice(this.#kept.length - this.options.retain);
+		}
 		for (const listener of this.#listeners) listener(entry);
 	}
 }

@@ -45,6 +45,12 @@ export interface LogEntry extends Omit<EntryDraft, 'changes'> {
 
 export type EntryListener = (entry: LogEntry) => void;
 
+/** One commit to append: its entry and the binlog checkpoint after it. */
+export interface CommitDraft {
+	draft: EntryDraft;
+	checkpoint: BinlogCheckpoint;
+}
+
 export interface ChangeLog {
 	/** Identifies this log's sequence space; it changes whenever the log is started afresh. */
 	readonly epoch: string;
@@ -52,6 +58,11 @@ export interface ChangeLog {
 	readonly head: number;
 	/** Appends one commit and, atomically with it, the checkpoint after that commit. */
 	append(entry: EntryDraft, checkpoint: BinlogCheckpoint): Promise<LogEntry>;
+	/**
+	 * Appends several commits in order, atomically: all of them and the last checkpoint, or
+	 * none. Returns their entries in order.
+	 */
+	appendMany(commits: CommitDraft[]): Promise<LogEntry[]>;
 	/** The checkpoint stored with the newest entry; null before the first snapshot. */
 	checkpoint(): Promise<BinlogCheckpoint | null>;
 	/**

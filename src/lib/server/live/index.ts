@@ -18,6 +18,7 @@ import {
 } from '../scope';
 import { ACCESS_TABLES, accessChangesOf, type AccessChange } from './access';
 import { applyLookupChanges, contactIdsOf, draftCommit, lookupRowsOf } from './commits';
+import { PendingRows } from './pending';
 import { loadSnapshot } from './snapshot';
 import { LiveState } from './state';
 
@@ -98,7 +99,7 @@ export class LiveService {
 			heartbeatMs: config.binlogHeartbeatMs,
 			statusPool: pbxPool,
 			log: log.child('binlog'),
-			onCommit: (commit) => this.#handleCommit(commit),
+			onCommits: (commits) => this.#handleCommits(commits),
 			checkpoint: () => this.#checkpoint(),
 			onPositionLost: () => this.#resnapshot('binlog position lost')
 		});
@@ -252,26 +253,35 @@ export class LiveService {
 		return checkpoint;
 	}
 
-	#handleCommit(commit: Commit): void | Promise<void> {
+	#handleCommits(commits: Commit[]): void | Promise<void> {
 		const dashboard = this.config.dashboard.database;
-		const pbxChanges = commit.changes.filter((change) => change.schema !== dashboard);
-		const accessRows = commit.changes.filter((change) => change.schema === dashboard);
-		const pbxCommit = { ...commit, changes: pbxChanges };
-		const access = accessRows.length > 0 ? accessChangesOf(accessRows) : [];
-		const missing = this.lookups.missingContacts(contactIdsOf(pbxChanges));
-		if (missing.length === 0) return this.#append(pbxCommit, access);
-		return this.lookups
-			.loadContacts(this.pbxPool, missing)
-			.then(() => this.#append(pbxCommit, access));
+		const split = commits.map((commit) => {
+			const pbxChanges = commit.changes.filter((change) => change.schema !== dashboard);
+			const accessRows = commit.changes.filter((change) => change.schema === dashboard);
+			const access = accessRows.length > 0 ? accessChangesOf(accessRows) : [];
+			return { commit: { ...commit, changes: pbxChanges }, access };
+		});
+		const ids = split.flatMap(({ commit }) => contactIdsOf(commit.changes));
+		const missing = this.lookups.missingContacts(ids);
+		if (missing.length === 0) return this.#append(split);
+		return this.lookups.loadContacts(this.pbxPool, missing).then(() => this.#append(split));
 	}
 
-	async #append(commit: Commit, access: AccessChange[]): Promise<void> {
-		const changes = draftCommit(commit.changes, this.lookups, this.state);
-		const lookups = lookupRowsOf(commit.changes);
-		const origin = { checkpoint: commit.checkpoint, committedAt: commit.committedAt };
-		await this.changeLog.append({ changes, lookups, access, origin }, commit.checkpoint);
-		this.progress.commitsRead++;
-		this.progress.lastRead = origin;
+	async #append(commits: { commit: Commit; access: AccessChange[] }[]): Promise<void> {
+		// Each commit is mapped against the rows as the commits before it in the batch left them:
+		// the state itself changes only when the log hands the entries back.
+		const rows = new PendingRows(this.state);
+		const drafts = commits.map(({ commit, access }) => {
+			const changes = draftCommit(commit.changes, this.lookups, rows);
+			rows.apply(changes);
+			const lookups = lookupRowsOf(commit.changes);
+			const origin = { checkpoint: commit.checkpoint, committedAt: commit.committedAt };
+			return { draft: { changes, lookups, access, origin }, checkpoint: commit.checkpoint };
+		});
+		await this.changeLog.appendMany(drafts);
+		const last = drafts.at(-1);
+		this.progress.commitsRead += drafts.length;
+		if (last) this.progress.lastRead = last.draft.origin;
 	}
 
 	async #resnapshot(reason: string): Promise<void> {
