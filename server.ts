@@ -1,6 +1,8 @@
 /**
  * Production entry: adapter-node's handler and Socket.IO on one HTTP server.
  * Importing the handler runs SvelteKit's init hook, which starts the app (see src/lib/server/app).
+ * `npm run build` compiles this file to build/server.js, next to the handler: `npm start` runs
+ * that with plain node.
  */
 import { createServer } from 'node:http';
 import type { App } from './src/lib/server/app';
@@ -17,8 +19,9 @@ if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) {
 	console.warn(process.env.LOG_FORMAT === 'json' ? JSON.stringify(json) : warning);
 }
 
-// Built by `vite build`; a variable path keeps the type checker from needing the build.
-const handlerPath = './build/handler.js';
+// Beside build/server.js, built by `vite build`; a variable path keeps the type checker from
+// needing the build.
+const handlerPath = './handler.js';
 const { handler } = (await import(handlerPath)) as { handler: import('node:http').RequestListener };
 const app = await (globalThis as { [key: symbol]: Promise<App> })[
 	Symbol.for('interactions-live.app')

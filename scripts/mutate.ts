@@ -47,8 +47,8 @@ function onSignal(signal: NodeJS.Signals): void {
 	restore();
 	if (wasApplied) {
 		console.log('  rebuilding the unmutated app (build/ held a mutant)…');
-		const build = spawnSync(bin('vite'), ['build', '--logLevel', 'warn'], { stdio: 'inherit' });
-		if (build.status !== 0) console.log('  ⚠ rebuild failed: run `npx vite build` yourself.');
+		const build = spawnSync(bin('tsx'), ['scripts/build.ts'], { stdio: 'inherit' });
+		if (build.status !== 0) console.log('  ⚠ rebuild failed: run `npm run build` yourself.');
 	}
 	process.exit(signal === 'SIGINT' ? 130 : 143);
 }
@@ -97,7 +97,7 @@ function run(command: string, args: string[], log: string, env: NodeJS.ProcessEn
 	});
 }
 
-const build = (log: string) => run('vite', ['build', '--logLevel', 'warn'], log);
+const build = (log: string) => run('tsx', ['scripts/build.ts'], log);
 
 interface VitestReport {
 	testResults: {
@@ -248,7 +248,7 @@ async function main(): Promise<void> {
 	}
 	console.log('▸ rebuilding the unmutated app');
 	if ((await build(path.join(logs, 'final-build.log'))) !== 0) {
-		console.error('  ⚠ the final build failed: run `npx vite build`');
+		console.error('  ⚠ the final build failed: run `npm run build`');
 	}
 	writeFileSync(
 		'bench/MUTATION.md',

@@ -34,7 +34,7 @@ echo "▸ lint"
 npm run --silent lint
 
 echo "▸ build (integration and browser tests run the production server)"
-npx vite build --logLevel warn
+npm run --silent build
 
 echo "▸ unit + integration tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vitest.json"

@@ -63,7 +63,7 @@ const HELP = `npm run bench -- [options]
   --failover-runs N     leader SIGKILLs in the failover suite (default 3)
   --cluster-seconds N   each phase of single node vs 3 nodes on Redis at 200 commits/s (default 20)
   --cluster-sockets N   Socket.IO clients in those phases (default 100)
-  --build auto|always|never   vite build first (auto: when build/ is missing or older than src/)
+  --build auto|always|never   npm run build first (auto: when build/ is missing or older than src/)
   --out FILE            results file (default bench/RESULTS.md)
   --quick               short everything (development)`;
 

@@ -13,11 +13,11 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { AppServer } from '../../scripts/lib/app-server';
-import { newestMtime } from '../../scripts/lib/build';
+import { newestMtime, SERVER_ENTRY } from '../../scripts/lib/build';
 
 /**
- * The production server for the benchmarks (AppServer: build/ + server.ts in its own process),
- * run from a private copy of build/, so a `vite build` by someone else during the run cannot swap
+ * The production server for the benchmarks (AppServer: build/server.js in its own process),
+ * run from a private copy of build/, so a build by someone else during the run cannot swap
  * modules under it. The copy, logs and recordings live in a temporary folder (outside the
  * repository, so linters never see them), removed after a clean run.
  */
@@ -25,33 +25,31 @@ import { newestMtime } from '../../scripts/lib/build';
 export const WORK_DIR = path.join(os.tmpdir(), `il-bench-${process.pid}`);
 const APP_DIR = path.join(WORK_DIR, 'app');
 
-/** Builds when asked or needed, then snapshots build/ and server.ts; describes what it used. */
+/** Builds when asked or needed, then snapshots build/; describes what it used. */
 export function prepareBuild(mode: 'auto' | 'always' | 'never'): string {
-	const handler = 'build/handler.js';
+	const handler = SERVER_ENTRY;
 	const builtAt = existsSync(handler) ? statSync(handler).mtimeMs : 0;
 	const stale = builtAt < newestMtime('src');
 	if (mode === 'always' || (mode === 'auto' && stale)) {
-		console.log(`… vite build (${builtAt ? 'build/ is older than src/' : 'no build/ yet'})`);
+		console.log(`… npm run build (${builtAt ? 'build/ is older than src/' : 'no build/ yet'})`);
 		mkdirSync(WORK_DIR, { recursive: true });
-		const log = openSync(path.join(WORK_DIR, 'vite-build.log'), 'w');
-		const result = spawnSync('npx', ['vite', 'build'], { stdio: ['ignore', log, log] });
+		const log = openSync(path.join(WORK_DIR, 'build.log'), 'w');
+		const result = spawnSync('npx', ['tsx', 'scripts/build.ts'], { stdio: ['ignore', log, log] });
 		if (result.status === 0) console.log('… built');
-		else if (!builtAt) throw new Error(`vite build failed: see ${WORK_DIR}/vite-build.log`);
+		else if (!builtAt) throw new Error(`the build failed: see ${WORK_DIR}/build.log`);
 		// src/ may be mid-edit by someone else: measure the last good build rather than nothing.
-		else
-			console.warn(`vite build failed (see ${WORK_DIR}/vite-build.log): using the existing build/`);
+		else console.warn(`the build failed (see ${WORK_DIR}/build.log): using the existing build/`);
 	} else if (!builtAt) {
-		throw new Error('No build/: run `npx vite build` or pass --build auto');
+		throw new Error('No build/: run `npm run build` or pass --build auto');
 	}
 	rmSync(APP_DIR, { recursive: true, force: true });
 	mkdirSync(APP_DIR, { recursive: true });
 	cpSync('build', path.join(APP_DIR, 'build'), { recursive: true });
-	cpSync('server.ts', path.join(APP_DIR, 'server.ts'));
 	symlinkSync(path.resolve('node_modules'), path.join(APP_DIR, 'node_modules'), 'dir');
 	writeFileSync(path.join(APP_DIR, 'package.json'), '{ "type": "module" }\n');
 	const at = new Date(statSync(handler).mtimeMs).toISOString();
 	const fresh = statSync(handler).mtimeMs >= newestMtime('src');
-	return `vite build of ${at}${fresh ? '' : ' (older than some files under src/)'}`;
+	return `build of ${at}${fresh ? '' : ' (older than some files under src/)'}`;
 }
 
 /** The production server for one suite, run from the private copy, its output in WORK_DIR. */

@@ -2,11 +2,12 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { closeSync, existsSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_ENTRY } from './build';
 import { freePort } from './ports';
 import { waitUntilReady } from './system';
 
 /**
- * The production server (adapter-node's build/ + server.ts) in a child process, as `npm start`
+ * The production server (build/: adapter-node's handler and server.js) in a child process, as `npm start`
  * runs it, ready once /health answers: the demo, the browser and HTTP tests, the wall tests and
  * the benchmarks all start it here. It can be stopped and started again (on a new free port
  * unless given one).
@@ -19,9 +20,9 @@ export interface AppServerOptions {
 	env: Record<string, string | undefined>;
 	/** Default: a free loopback port, a new one at each start. */
 	port?: number;
-	/** The folder holding server.ts and build/. Default: this repository. */
+	/** The folder holding build/. Default: this repository. */
 	appDir?: string;
-	/** Node flags before tsx's, e.g. a preload module. */
+	/** Node flags, e.g. a preload module. */
 	nodeArgs?: string[];
 	/** Default: no stdin, stdout and stderr to ours. */
 	stdio?: StdioOptions;
@@ -58,34 +59,29 @@ export class AppServer {
 	async start(env: Record<string, string> = {}): Promise<this> {
 		if (this.#child) throw new Error(`the server already runs at ${this.url}`);
 		const appDir = this.options.appDir ?? ROOT;
-		if (!existsSync(path.join(appDir, 'build', 'handler.js'))) {
-			throw new Error('Run `npx vite build` first: no build/handler.js');
-		}
+		const entry = path.join(appDir, SERVER_ENTRY);
+		if (!existsSync(entry)) throw new Error(`Run \`npm run build\` first: no ${entry}`);
 		const port = this.options.port ?? (await freePort());
 		this.url = `http://127.0.0.1:${port}`;
 		const { logFile } = this.options;
 		const log = logFile === undefined ? null : openSync(logFile, 'w');
 		let status: string | null = null;
 		try {
-			const child = spawn(
-				process.execPath,
-				[...(this.options.nodeArgs ?? []), '--import', 'tsx', path.join(appDir, 'server.ts')],
-				{
-					cwd: ROOT,
-					env: {
-						...process.env,
-						HOST: '127.0.0.1',
-						ORIGIN: this.url,
-						...this.options.env,
-						PORT: String(port),
-						...env
-					},
-					stdio:
-						log === null
-							? (this.options.stdio ?? ['ignore', 'inherit', 'inherit'])
-							: ['ignore', log, log]
-				}
-			);
+			const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), entry], {
+				cwd: ROOT,
+				env: {
+					...process.env,
+					HOST: '127.0.0.1',
+					ORIGIN: this.url,
+					...this.options.env,
+					PORT: String(port),
+					...env
+				},
+				stdio:
+					log === null
+						? (this.options.stdio ?? ['ignore', 'inherit', 'inherit'])
+						: ['ignore', log, log]
+			});
 			this.#child = child;
 			child.once('exit', (code, signal) => (status = signal ?? `exit code ${code}`));
 		} finally {
@@ -94,7 +90,7 @@ export class AppServer {
 		}
 		try {
 			await waitUntilReady({
-				name: 'server.ts',
+				name: 'build/server.js',
 				probe: () => this.#answers(this.options.readyPath ?? '/health'),
 				logFile,
 				exitStatus: () => status,

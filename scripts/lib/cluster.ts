@@ -9,7 +9,7 @@ import { sleep } from './system';
 
 /**
  * Several nodes of the production server on one Redis, behind HAProxy on one URL: the demo's
- * `--nodes N` and the cluster tests. Each node is a process of its own (build/ + server.ts) with
+ * `--nodes N` and the cluster tests. Each node is a process of its own (build/server.js) with
  * its own PORT, NODE_ID and BINLOG_SERVER_ID; all share REDIS_URL, the databases and ORIGIN (the
  * load balancer's URL, which browsers see). The launcher can kill, freeze, thaw, restart and add
  * nodes, and restart Redis, so tests can do to it what production does.

@@ -28,6 +28,8 @@ const AUTH_SESSIONS = 'tests/integration/auth-sessions.test.ts';
 const ENFORCEMENT = 'tests/integration/enforcement.test.ts';
 const EXPORT = 'tests/integration/export.test.ts';
 const RECORDINGS = 'tests/integration/recordings.test.ts';
+const SECURITY_LIVE = 'tests/security/live.test.ts';
+const SECURITY_SCOPE = 'tests/security/scope.test.ts';
 const RULES = 'src/lib/server/scope/rules.ts';
 const DIRECTORY = 'src/lib/server/scope/directory.ts';
 const LIVE = 'src/lib/server/live/index.ts';
@@ -174,7 +176,56 @@ export const MUTANTS: Mutant[] = [
 		replace: 'return true;',
 		tests: [ENFORCEMENT]
 	},
+	// What a wall socket is sent: the board's fields only (scope/fields.ts).
+	{
+		id: 'wall-view',
+		what: 'a wall socket treated as a person (whole rows: numbers, CRM ids, message previews)',
+		file: 'src/lib/server/realtime/index.ts',
+		find: 'const view = rowViewOf(socket.data.viewer);',
+		replace: "const view = 'full' as const;",
+		tests: [SECURITY_LIVE]
+	},
+	{
+		id: 'wall-fields-snapshot',
+		what: "a wall's snapshot sent whole rows",
+		file: LIVE,
+		find: '.map((row) => viewRow(row, view));',
+		replace: '.map((row) => row);',
+		tests: [SECURITY_LIVE]
+	},
+	{
+		id: 'wall-fields-fanout',
+		what: "a wall room's live changes sent with whole rows",
+		file: 'src/lib/server/realtime/rooms.ts',
+		find: 'if (projected) visible.push(viewChange(projected, view));',
+		replace: 'if (projected) visible.push(projected);',
+		tests: ['tests/unit/rooms.test.ts', SECURITY_LIVE]
+	},
+	{
+		id: 'wall-fields-replay',
+		what: "a wall's replay sent with whole rows",
+		file: LIVE,
+		find: 'if (visible) changes.push(viewChange(visible, view));',
+		replace: 'if (visible) changes.push(visible);',
+		tests: [SECURITY_LIVE]
+	},
 	// History, export, recordings.
+	{
+		id: 'person-in-scope-api',
+		what: "/api/history's check that the scope shows the person (names from other queues)",
+		file: 'src/routes/api/history/+server.ts',
+		find: 'if (!(await personInScope(scope, app, key))) return null;',
+		replace: '',
+		tests: [SECURITY_SCOPE]
+	},
+	{
+		id: 'phone-in-scope',
+		what: 'phoneInScope: a caller number counts as seen everywhere',
+		file: DIRECTORY,
+		find: "return seenInScope(deps, scope, 'phone', phone);",
+		replace: 'return Promise.resolve(true);',
+		tests: [SECURITY_SCOPE]
+	},
 	{
 		id: 'history-scope',
 		what: 'scopeSql in the history WHERE (list, count and history export)',

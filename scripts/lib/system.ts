@@ -62,10 +62,11 @@ export async function ensureCommands(needs: CommandNeed[]): Promise<void> {
 export async function runQuietly(
 	command: string,
 	args: string[],
-	env: Record<string, string> = {}
+	env: Record<string, string> = {},
+	cwd?: string
 ): Promise<string> {
 	try {
-		const options = { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 };
+		const options = { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, cwd };
 		return (await execFileAsync(command, args, options)).stdout;
 	} catch (error) {
 		const { stdout = '', stderr = '', message } = error as Error & Record<string, string>;

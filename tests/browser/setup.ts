@@ -7,7 +7,7 @@ import { Stack } from '../support/stack';
 
 /**
  * Starts a throw-away MariaDB, a prepared stack (schema, lookups, users) and the production
- * server (build/ + server.ts) on a free port. Tests read what they need from process.env.
+ * server (build/server.js) on a free port. Tests read what they need from process.env.
  * All in a run directory: the teardown fails the run if anything the run started (these, or a
  * server or browser a test started) still runs, and a reaper stops it all if the runner dies.
  */

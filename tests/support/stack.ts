@@ -55,8 +55,8 @@ export class Stack extends Sandbox {
 	}
 
 	/**
-	 * Starts the production server (build/ + server.ts) in its own process, for tests of the
-	 * HTTP routes: pages, form actions, API. Needs `vite build` first (npm test does it).
+	 * Starts the production server (build/server.js) in its own process, for tests of the
+	 * HTTP routes: pages, form actions, API. Needs `npm run build` first (npm test does it).
 	 * `env` overrides the server's environment (e.g. another ORIGIN).
 	 */
 	async startServer(

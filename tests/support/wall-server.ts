@@ -2,7 +2,7 @@ import { AppServer } from '../../scripts/lib/app-server';
 import { waitFor, type Stack } from './stack';
 
 /**
- * The production server (server.ts) for the wall tests, on a Stack of its own, with a clock the
+ * The production server (build/server.js) for the wall tests, on a Stack of its own, with a clock the
  * test can move: the board follows the server's clock by design (it corrects for skew on every
  * heartbeat), so controlling time means the server's. The tests also stop, freeze and restart it.
  */
