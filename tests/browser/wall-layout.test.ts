@@ -74,6 +74,7 @@ test.describe('wall display', () => {
 			});
 			await expect(page.getByTestId('longest-wait').first()).toHaveText(/^1:0[6-9]:\d\d$/);
 			await expect(page.getByTestId('avg-handle').first()).toHaveText(/^\d:\d\d:\d\d$/);
+			await expect(page.getByTestId('avg-wait').first()).toHaveText(/^\d:\d\d:\d\d$/);
 			await expect(page.getByTestId('more')).toHaveText(/^\+\d{5} more$/);
 			await settle(page);
 			await screenshot(page, testInfo, name);

@@ -25,8 +25,8 @@ export function widestTraffic(tenant: DemoTenant, nowMs: number, dayStartMs: num
 				{ queue: queue.id, createdMs: ago(4_000 + i), answeredMs: ago(300 + i) },
 				{
 					queue: queue.id,
-					createdMs: ago(2_000 + i),
-					answeredMs: ago(1_900 + i),
+					createdMs: ago(6_000 + i),
+					answeredMs: ago(2_000 + i),
 					acwMs: ago(10 + i)
 				}
 			);
