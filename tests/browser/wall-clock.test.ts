@@ -155,23 +155,4 @@ test.describe('wall display', () => {
 		await page.reload();
 		await expectBoardEqualsDb(page, stack, tenant, midnight);
 	});
-
-	test('rotates between groups of queues, as set in the board’s address', async ({
-		page,
-		server,
-		token
-	}) => {
-		await server.start(0);
-		await page.goto(`${server.url}/wall?token=${token}&group=2&rotate=5`);
-		await expect(page).toHaveURL(/\/wall\?group=2&rotate=5$/);
-		await expect(page.getByTestId('group')).toHaveText(/^Queues [123] of 3$/);
-		await expect(page.locator('section.tile')).not.toHaveCount(0);
-		const shown = () =>
-			page
-				.locator('section.tile')
-				.evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-queue')).join());
-		const first = await shown();
-		expect(first.split(',').length).toBeLessThanOrEqual(2);
-		await expect.poll(shown, { timeout: 7_000 }).not.toBe(first);
-	});
 });

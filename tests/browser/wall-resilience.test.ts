@@ -104,17 +104,31 @@ test.describe('wall display', () => {
 		await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'live');
 	});
 
-	test('a revoked token stops the board and says so, instead of showing old figures as live', async ({
+	test('a revoked token stops the board, says so and takes callers off the screen', async ({
 		page,
 		server,
 		stack,
-		tenant
+		tenant,
+		pbx
 	}) => {
 		await server.start(0);
+		const now = server.now();
+		// Three in progress: one named from the CRM, one by its number alone (id % 3 === 0).
+		await pbx.write(
+			[0, 1, 2].map((i) => ({ queue: tenant.queues[i].id, createdMs: now - (i + 1) * 5_000 }))
+		);
 		const label = 'Revoked TV';
 		const revoked = await mintWallToken(stack.env, { label, tenantId: tenant.id, queueIds: 'all' });
 		await page.goto(`${server.url}/wall?token=${revoked}`);
 		await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'live');
+		// Five tiles leave the list room for a row or two: the three are in it, not all shown.
+		const list = page.locator('section.list');
+		await expect(list).toHaveAttribute('data-total', '3');
+		const clients = await page
+			.locator('li.row[data-id] > span:nth-child(4)')
+			.evaluateAll((cells) => cells.map((cell) => cell.textContent?.trim() ?? ''));
+		expect(clients.length).toBeGreaterThan(0);
+		expect(clients.filter((client) => client.length <= 3)).toEqual([]);
 		await stack.admin.query(
 			`UPDATE \`${stack.dashDb}\`.wall_tokens SET revoked_at = NOW(3) WHERE label = ?`,
 			[label]
@@ -123,5 +137,11 @@ test.describe('wall display', () => {
 			timeout: 10_000
 		});
 		await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'ended');
+		// No longer allowed to watch: no caller's name or number stays up on the wall.
+		await expect(list).toHaveAttribute('data-total', '0');
+		await expect(page.locator('li.row[data-id]')).toHaveCount(0);
+		await expect(page.getByTestId('list-ended')).toBeVisible();
+		const text = await page.locator('body').innerText();
+		expect(clients.filter((client) => text.includes(client))).toEqual([]);
 	});
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { groupAt, parseBoardOptions, queueGroups, tileColumns } from '$lib/wall/board-options';
+import {
+	boardOptionProblems,
+	groupAt,
+	parseBoardOptions,
+	queueGroups,
+	tileColumns
+} from '$lib/wall/board-options';
 import { figuresTime, freshness } from '$lib/wall/freshness';
 import { fitRows, liveRows, secondsSince } from '$lib/wall/live-list';
 import { interaction } from './fixtures';
@@ -106,9 +112,23 @@ describe('board options', () => {
 		expect(options).toEqual({ queueIds: [3, 5], rotateSeconds: 30, perGroup: 4 });
 	});
 
-	it('falls back to defaults on nonsense', () => {
-		const options = parseBoardOptions(new URLSearchParams('rotate=1&group=99&queues='));
+	it('falls back to defaults when a setting is absent', () => {
+		const options = parseBoardOptions(new URLSearchParams(''));
 		expect(options).toEqual({ queueIds: null, rotateSeconds: 0, perGroup: 6 });
+	});
+
+	it('names every bad setting, so nonsense is refused rather than shown as the default', () => {
+		const problems = (query: string) => boardOptionProblems(new URLSearchParams(query));
+		expect(problems('queues=3,5&rotate=30&group=4')).toEqual([]);
+		expect(problems('rotate=1&group=99&queues=')).toEqual([
+			'queues is empty: list queue numbers separated by commas, e.g. queues=3,5',
+			'rotate must be a whole number of seconds from 5 to 3600 (not "1")',
+			'group must be a whole number of queues a screen from 1 to 6 (not "99")'
+		]);
+		expect(problems('queues=3,x,0')).toEqual([
+			'queues must be queue numbers separated by commas, e.g. queues=3,5 (not "x", "0")'
+		]);
+		expect(problems('rotate=2.5')).toHaveLength(1);
 	});
 
 	it('balances groups so the last screen is not a lone tile', () => {
@@ -116,8 +136,9 @@ describe('board options', () => {
 		expect(queueGroups([], 8)).toEqual([[]]);
 	});
 
-	it('rotates from the clock, so boards side by side agree', () => {
+	it('rotates from the opening, so the first page gets its whole period', () => {
 		expect(groupAt(0, 20, 3)).toBe(0);
+		expect(groupAt(19_999, 20, 3)).toBe(0);
 		expect(groupAt(20_000, 20, 3)).toBe(1);
 		expect(groupAt(60_000, 20, 3)).toBe(0);
 		expect(groupAt(123_456, 20, 1)).toBe(0);

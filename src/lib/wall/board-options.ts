@@ -1,7 +1,9 @@
 /**
  * A board's own settings, carried in its address so each screen can differ without an account:
  * `?queues=3,5` shows a subset of the viewer's queues, `?rotate=20` cycles queue groups every 20 s,
- * `?group=4` puts 4 queues on a screen. Anything invalid falls back to the default.
+ * `?group=4` puts 4 queues on a screen. An invalid setting is refused with a message
+ * (`boardOptionProblems`): a screen left on all day must not quietly show something else than
+ * the address asks for, such as every queue instead of the two it names.
  */
 export interface BoardOptions {
 	queueIds: number[] | null;
@@ -22,6 +24,36 @@ function intParam(params: URLSearchParams, key: string, min: number, max: number
 	return value >= min && value <= max ? value : null;
 }
 
+const LIMITS = {
+	rotate: { min: 5, max: 3600, what: 'a whole number of seconds' },
+	group: { min: 1, max: MAX_TILES, what: 'a whole number of queues a screen' }
+} as const;
+
+/** What is wrong with a board's address, one sentence a setting; empty when nothing is. */
+export function boardOptionProblems(params: URLSearchParams): string[] {
+	const problems: string[] = [];
+	const queues = params.get('queues');
+	if (queues !== null) {
+		const bad = queues.split(',').filter((part) => !/^\d+$/.test(part) || Number(part) <= 0);
+		if (queues.trim() === '') {
+			problems.push('queues is empty: list queue numbers separated by commas, e.g. queues=3,5');
+		} else if (bad.length > 0) {
+			const shown = bad.map((part) => `"${part}"`).join(', ');
+			problems.push(
+				`queues must be queue numbers separated by commas, e.g. queues=3,5 (not ${shown})`
+			);
+		}
+	}
+	for (const [key, { min, max, what }] of Object.entries(LIMITS)) {
+		const text = params.get(key);
+		if (text !== null && intParam(params, key, min, max) === null) {
+			problems.push(`${key} must be ${what} from ${min} to ${max} (not "${text}")`);
+		}
+	}
+	return problems;
+}
+
+/** The settings in an address; read after `boardOptionProblems` found none. */
 export function parseBoardOptions(params: URLSearchParams): BoardOptions {
 	const ids = (params.get('queues') ?? '')
 		.split(',')
@@ -44,13 +76,15 @@ export function queueGroups<T>(queues: readonly T[], perGroup: number): T[][] {
 }
 
 /**
- * The group on screen at a given server time. Derived from the clock rather than a timer, so
- * boards side by side rotate together and a throttled background tab is right when shown.
+ * The group on screen `elapsedMs` after the board opened. Counted from the opening, not from
+ * the wall clock, so the first page gets its whole period (from the clock it got whatever was
+ * left of the current one, often 2 s of 10); computed rather than timed, so a throttled
+ * background tab is right the moment it is shown.
  */
-export function groupAt(serverNowMs: number, rotateSeconds: number, groups: number): number {
+export function groupAt(elapsedMs: number, rotateSeconds: number, groups: number): number {
 	if (groups <= 1) return 0;
 	const period = (rotateSeconds || DEFAULT_ROTATE_SECONDS) * 1000;
-	return Math.floor(serverNowMs / period) % groups;
+	return Math.floor(Math.max(0, elapsedMs) / period) % groups;
 }
 
 /** Columns of the tile grid for a number of tiles: wide tiles, at most two rows. */

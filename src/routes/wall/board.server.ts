@@ -3,12 +3,14 @@ import { visibleQueues, type Viewer } from '$lib/server/scope';
 import { requestScope } from '$lib/server/scope/http';
 import { QueueThresholdStore } from '$lib/server/thresholds';
 import type { Board } from '$lib/wall/board';
-import { parseBoardOptions } from '$lib/wall/board-options';
+import { boardOptionProblems, parseBoardOptions } from '$lib/wall/board-options';
+import { error } from '@sveltejs/kit';
 
 /**
  * What a wall shows, for the page and for its periodic refresh: the tenant, the queues in the
  * viewer's scope narrowed by the board's address (`?queues=`; a queue outside the scope is
- * refused, never silently widened to the whole scope) and their thresholds.
+ * refused, never silently widened to the whole scope) and their thresholds. A malformed
+ * setting in the address is refused with what is wrong with it (400).
  */
 export async function loadBoard(app: App, viewer: Viewer | null, url: URL): Promise<Board> {
 	const options = parseBoardOptions(url.searchParams);
@@ -16,6 +18,9 @@ export async function loadBoard(app: App, viewer: Viewer | null, url: URL): Prom
 		queueIds: options.queueIds ?? undefined,
 		defaultTenant: true
 	});
+	// After the scope check: who may not see the board learns nothing from its address.
+	const problems = boardOptionProblems(url.searchParams);
+	if (problems.length > 0) error(400, `This board's address is not valid: ${problems.join('; ')}.`);
 	const shown = visibleQueues(scope, app.lookups);
 	const stored = await new QueueThresholdStore(app.dashboardPool).list(
 		tenant.id,

@@ -58,7 +58,7 @@ export class WallBoard {
 
 	readonly groups = $derived(queueGroups(this.config.queues, this.config.options.perGroup));
 	readonly groupIndex = $derived(
-		groupAt(this.serverNow, this.config.options.rotateSeconds, this.groups.length)
+		groupAt(this.now - this.openedAt, this.config.options.rotateSeconds, this.groups.length)
 	);
 	readonly visibleQueues = $derived(this.groups[this.groupIndex] ?? []);
 
@@ -79,8 +79,14 @@ export class WallBoard {
 		})
 	);
 
+	/**
+	 * The list of contacts in progress. Empty once the feed has ended (token revoked, signed
+	 * out): a screen no longer allowed to watch must not go on showing callers' names and
+	 * numbers. The tiles' counts stay, marked as from then; they name nobody.
+	 */
 	readonly rows = $derived.by(() => {
 		void this.feed.version;
+		if (this.feed.status === 'ended') return [];
 		return liveRows(
 			this.feed.rows.values(),
 			this.visibleQueues.map((q) => q.id)
