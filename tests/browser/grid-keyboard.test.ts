@@ -1,5 +1,6 @@
 import type mysql from 'mysql2/promise';
 import { adminPool } from '../../scripts/lib/sandbox';
+import { newRow } from '../support/pbx';
 import { expect, signIn, tenants, test } from './fixtures';
 
 /**
@@ -105,6 +106,19 @@ test('the focused row keeps the focus while newer rows arrive above it', async (
 	await expect(page.locator('tr[data-id="7300214"]')).toBeVisible();
 	await expect(focused).toBeFocused();
 	await expect(focused).toHaveAttribute('tabindex', '0');
+	// The live count, "1,234 interactions · live", as a number.
+	const shown = async () =>
+		parseInt((await page.getByTestId('row-count').textContent())?.replace(/,/g, '') ?? '', 10);
+	const before = await shown();
+	// More than the rendered slice at once: the view scrolls along, the row stays focused in view.
+	await pbx.insertActive(
+		Array.from({ length: 60 }, (_, i) =>
+			newRow({ id: 7_300_300 + i, tenantId: tenant.id, queueId: queue })
+		)
+	);
+	await expect.poll(shown).toBeGreaterThanOrEqual(before + 60);
+	await expect(focused).toBeFocused();
+	await expect(focused).toBeInViewport();
 	// The next arrow moves from that row, not from the position it had.
 	await page.keyboard.press('ArrowDown');
 	await expect(page.locator('tr[data-id="7300202"]')).toBeFocused();
