@@ -139,6 +139,12 @@ export class InteractionsView {
 		});
 	}
 
+	/**
+	 * The filters of a navigation still loading: a second change made meanwhile (two dropdowns
+	 * in quick succession) builds on them, not on the page's older data, or it would undo the first.
+	 */
+	#pending: ViewFilters | null = null;
+
 	/** What opened the history window (a C/A badge or a row), to give the focus back to. */
 	#opener: { element: Element | null; fallback: string } | null = null;
 
@@ -149,13 +155,17 @@ export class InteractionsView {
 	}
 
 	readonly change = (patch: Partial<ViewFilters>) => {
-		const next = { ...this.#data().filters, ...patch };
+		const next = { ...(this.#pending ?? this.#data().filters), ...patch };
 		if (next.range !== 'today' && !HISTORY_SORT_KEYS.includes(next.sort)) next.sort = 'created';
-		void this.#navigate(next);
+		this.#pending = next;
+		const done = () => {
+			if (this.#pending === next) this.#pending = null;
+		};
+		this.#navigate(next).then(done, done);
 	};
 
 	readonly sortBy = (key: SortKey) => {
-		const { filters } = this.#data();
+		const filters = this.#pending ?? this.#data().filters;
 		const dir = filters.sort === key && filters.dir === 'desc' ? 'asc' : 'desc';
 		this.change({ sort: key, dir });
 	};
