@@ -53,13 +53,17 @@ export class LiveFeed {
 		});
 		this.#socket.on('connect_error', (error) => {
 			if (error.message === 'unauthorized') {
-				this.#end('Signed out');
+				this.status = 'ended';
+				this.error = 'Signed out';
 				this.#socket.disconnect();
 			} else {
 				this.status = 'reconnecting';
 			}
 		});
-		this.#socket.on('session:ended', ({ reason }) => this.#end(reason));
+		this.#socket.on('session:ended', ({ reason }) => {
+			this.status = 'ended';
+			this.error = reason;
+		});
 		this.#sync = new LiveSync(this.#socket, {
 			request: { tenantId: options.tenantId, queueIds: options.queueIds },
 			rows: this.rows,
@@ -123,18 +127,6 @@ export class LiveFeed {
 		for (const [id, at] of this.statusChangedAt) {
 			if (at < stale) this.statusChangedAt.delete(id);
 		}
-	}
-
-	/**
-	 * Final: the viewer may no longer see this tenant's rows, so none stay behind in the page,
-	 * on screen or in memory.
-	 */
-	#end(reason: string): void {
-		this.status = 'ended';
-		this.error = reason;
-		this.rows.clear();
-		this.statusChangedAt.clear();
-		this.#render();
 	}
 
 	#render(): void {
