@@ -30,3 +30,12 @@ export function clockInZone(ms: number, timeZone: string, seconds = true): strin
 	const p = zonedParts(ms, timeZone);
 	return `${pad(p.hour)}:${pad(p.minute)}${seconds ? `:${pad(p.second)}` : ''}`;
 }
+
+// One formatter for every count on screen: live and history totals must read alike ("2,053",
+// never "2053" next to "6,666"). Fixed to 'en' so the server render and the browser agree.
+const COUNT = new Intl.NumberFormat('en');
+
+/** A count of things, grouped in thousands: 2,053. */
+export function formatCount(n: number): string {
+	return COUNT.format(n);
+}

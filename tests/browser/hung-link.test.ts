@@ -1,4 +1,5 @@
 import type { BrowserContext } from '@playwright/test';
+import { formatCount } from '../../src/lib/format';
 import { startOfZonedDay } from '../../src/lib/time/zone';
 import {
 	alarms,
@@ -101,7 +102,9 @@ test.describe('a hung link', () => {
 		await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'live');
 		await expectBoardEqualsDb(page, stack, tenant, dayStart);
 		const expected = await stack.databaseView(tenant);
-		await expect(grid.getByTestId('row-count')).toHaveText(`${expected.size} interactions · live`);
+		await expect(grid.getByTestId('row-count')).toHaveText(
+			`${formatCount(expected.size)} interactions · live`
+		);
 		await expect(grid.locator(`tr[data-id="${ids[0]}"]`)).toHaveAttribute('data-status', 'active');
 		await expect(grid.locator(`tr[data-id="${ids[2]}"]`)).toHaveAttribute('data-status', 'new');
 		// Short gap, kept changes: each page resumed by replay, with no second snapshot.
@@ -157,9 +160,12 @@ test.describe('a hung link', () => {
 		expect([wallSeen.sockets, gridSeen.sockets]).toEqual([1, 1]);
 		await expectBoardEqualsDb(page, stack, tenant, dayStart, 30_000);
 		const expected = await stack.databaseView(tenant);
-		await expect(grid.getByTestId('row-count')).toHaveText(`${expected.size} interactions · live`, {
-			timeout: 30_000
-		});
+		await expect(grid.getByTestId('row-count')).toHaveText(
+			`${formatCount(expected.size)} interactions · live`,
+			{
+				timeout: 30_000
+			}
+		);
 		const figures = { ...traffic, maxLagMs: lag, wallSeen, gridSeen };
 		await testInfo.attach('healthy-link.json', { body: JSON.stringify(figures, null, 2), contentType: 'application/json' }); // prettier-ignore
 	});

@@ -10,6 +10,7 @@ import {
 	visibleTenants,
 	type Scope
 } from '$lib/server/scope';
+import { withThresholds } from '$lib/server/thresholds';
 import type { PageServerLoad } from './$types';
 
 const NO_WINDOW = 'That history window does not exist or is out of your scope';
@@ -55,7 +56,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		tenant,
 		tenants: platformAdmin ? visibleTenants(viewer, app.lookups) : [],
 		tenantQuery: platformAdmin ? `tenant=${tenant.id}` : '',
-		queues: visibleQueues(scope, app.lookups).map(({ id, name }) => ({ id, name })),
+		// With the thresholds that colour the wall, so waiting rows here turn amber and red alike.
+		queues: await withThresholds(app.dashboardPool, tenant.id, visibleQueues(scope, app.lookups)),
 		dispositions: visibleDispositions(scope, app.lookups).map(({ code, label }) => ({
 			code,
 			label

@@ -1,4 +1,4 @@
-import { untrack } from 'svelte';
+import { tick, untrack } from 'svelte';
 import { goto } from '$app/navigation';
 import { resolve } from '$app/paths';
 import { page } from '$app/state';
@@ -15,6 +15,7 @@ import { clockInZone } from '$lib/format';
 import type { Interaction } from '$lib/interaction';
 import { LiveFeed } from '$lib/live/feed.svelte';
 import { compareRows } from '$lib/live/sort';
+import { thresholdsLookup } from '$lib/wall/thresholds';
 import type { PageData } from './$types';
 
 type WindowParam = 'contact' | 'phone' | 'agent';
@@ -37,6 +38,9 @@ export class InteractionsView {
 	readonly live = $derived.by(() => this.#data().filters.range === 'today');
 	readonly hasErrors = $derived.by(() => Object.keys(this.#data().errors).length > 0);
 	readonly sortable = $derived(this.live ? SORT_KEYS : HISTORY_SORT_KEYS);
+	/** Signed out or access ended: final, and nothing of the tenant may stay on screen. */
+	readonly ended = $derived(this.feed?.status === 'ended');
+	readonly thresholdsOf = $derived.by(() => thresholdsLookup(this.#data().queues));
 	readonly #tenantParam = $derived.by(() =>
 		this.#data().tenantQuery ? String(this.tenantId) : ''
 	);
@@ -54,7 +58,9 @@ export class InteractionsView {
 	readonly #historyQuery = $derived.by(() =>
 		viewSearchParams(this.#data().filters, { tenant: this.#tenantParam }).toString()
 	);
-	readonly rows = $derived(this.live ? this.#liveRows : (this.history?.rows ?? []));
+	readonly rows = $derived(
+		this.ended ? [] : this.live ? this.#liveRows : (this.history?.rows ?? [])
+	);
 	/** When the live rows were last current (the tenant's clock), once they no longer are. */
 	readonly staleSince = $derived.by(() => {
 		const feed = this.feed;
@@ -133,20 +139,33 @@ export class InteractionsView {
 		});
 	}
 
+	/**
+	 * The filters of a navigation still loading: a second change made meanwhile (two dropdowns
+	 * in quick succession) builds on them, not on the page's older data, or it would undo the first.
+	 */
+	#pending: ViewFilters | null = null;
+
+	/** What opened the history window (a C/A badge or a row), to give the focus back to. */
+	#opener: { element: Element | null; fallback: string } | null = null;
+
 	/** The whole view lives in the URL: filters, range, sort and an open history window. */
 	#navigate(filters: ViewFilters, win = page.url.searchParams.get('win') ?? '') {
 		const params = viewSearchParams(filters, { tenant: this.#tenantParam, win });
-		void goto(`${resolve('/interactions')}?${params}`, { keepFocus: true, noScroll: true });
+		return goto(`${resolve('/interactions')}?${params}`, { keepFocus: true, noScroll: true });
 	}
 
 	readonly change = (patch: Partial<ViewFilters>) => {
-		const next = { ...this.#data().filters, ...patch };
+		const next = { ...(this.#pending ?? this.#data().filters), ...patch };
 		if (next.range !== 'today' && !HISTORY_SORT_KEYS.includes(next.sort)) next.sort = 'created';
-		this.#navigate(next);
+		this.#pending = next;
+		const done = () => {
+			if (this.#pending === next) this.#pending = null;
+		};
+		this.#navigate(next).then(done, done);
 	};
 
 	readonly sortBy = (key: SortKey) => {
-		const { filters } = this.#data();
+		const filters = this.#pending ?? this.#data().filters;
 		const dir = filters.sort === key && filters.dir === 'desc' ? 'asc' : 'desc';
 		this.change({ sort: key, dir });
 	};
@@ -155,18 +174,33 @@ export class InteractionsView {
 		void goto(`${resolve('/interactions')}?tenant=${tenantId}`);
 	};
 
-	#openWindow(param: WindowParam, value: string) {
-		this.#navigate(this.#data().filters, `${param}:${value}`);
+	#openWindow(param: WindowParam, value: string, fallback: string) {
+		// The modal leaves the page when it closes, and the focus with it: remember where it was.
+		this.#opener = { element: document.activeElement, fallback };
+		void this.#navigate(this.#data().filters, `${param}:${value}`);
 	}
 
 	readonly clientHistory = (row: Interaction) => {
-		if (row.crmContactId) this.#openWindow('contact', row.crmContactId);
-		else this.#openWindow('phone', row.phoneNumber ?? '');
+		const badge = `tr[data-id="${row.id}"] .badge.client`;
+		if (row.crmContactId) this.#openWindow('contact', row.crmContactId, badge);
+		else this.#openWindow('phone', row.phoneNumber ?? '', badge);
 	};
 
-	readonly agentHistory = (row: Interaction) => this.#openWindow('agent', String(row.agentId));
+	readonly agentHistory = (row: Interaction) =>
+		this.#openWindow('agent', String(row.agentId), `tr[data-id="${row.id}"] .badge.agent`);
 
-	readonly closeWindow = () => this.#navigate(this.#data().filters, '');
+	readonly closeWindow = async () => {
+		const opener = this.#opener;
+		this.#opener = null;
+		await this.#navigate(this.#data().filters, '');
+		await tick();
+		// The same element when it is still on the page; else the same row's badge, re-rendered.
+		const target =
+			opener?.element?.isConnected && opener.element !== document.body
+				? opener.element
+				: opener && document.querySelector(opener.fallback);
+		if (target instanceof HTMLElement) target.focus();
+	};
 
 	/** The grid is scrolled near its end: fetch the next history page. */
 	readonly nearEnd = () => {

@@ -1,7 +1,7 @@
 import type { App } from '$lib/server/app';
 import { visibleQueues, type Viewer } from '$lib/server/scope';
 import { requestScope } from '$lib/server/scope/http';
-import { QueueThresholdStore } from '$lib/server/thresholds';
+import { withThresholds } from '$lib/server/thresholds';
 import type { Board } from '$lib/wall/board';
 import { boardOptionProblems, parseBoardOptions } from '$lib/wall/board-options';
 import { error } from '@sveltejs/kit';
@@ -22,13 +22,9 @@ export async function loadBoard(app: App, viewer: Viewer | null, url: URL): Prom
 	const problems = boardOptionProblems(url.searchParams);
 	if (problems.length > 0) error(400, `This board's address is not valid: ${problems.join('; ')}.`);
 	const shown = visibleQueues(scope, app.lookups);
-	const stored = await new QueueThresholdStore(app.dashboardPool).list(
-		tenant.id,
-		shown.map((q) => q.id)
-	);
 	return {
 		tenant,
-		queues: shown.map((q, i) => ({ id: q.id, name: q.name, thresholds: stored[i].thresholds })),
+		queues: await withThresholds(app.dashboardPool, tenant.id, shown),
 		narrowedTo: options.queueIds && options.queueIds.length > 0 ? shown.map((q) => q.id) : null,
 		options
 	};

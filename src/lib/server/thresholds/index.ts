@@ -79,3 +79,19 @@ export class QueueThresholdStore {
 		return result.affectedRows > 0;
 	}
 }
+
+/**
+ * Queues with the thresholds that colour them: the one read both the wall and the interactions
+ * grid use, so a value saved on the admin thresholds page reaches both alike.
+ */
+export async function withThresholds<Q extends { id: number; name: string }>(
+	pool: Pool,
+	tenantId: number,
+	queues: readonly Q[]
+): Promise<{ id: number; name: string; thresholds: QueueThresholds }[]> {
+	const stored = await new QueueThresholdStore(pool).list(
+		tenantId,
+		queues.map((q) => q.id)
+	);
+	return queues.map((q, i) => ({ id: q.id, name: q.name, thresholds: stored[i].thresholds }));
+}
