@@ -60,3 +60,22 @@ for (const [width, height] of [
 		expect(layout).toEqual({ sideways: false, clipped: [] });
 	});
 }
+
+test('the accounts list narrows to one tenant, starting from the one the header names', async ({
+	page
+}) => {
+	await signIn(page, 'pw.platform');
+	await page.goto(`/admin?tenant=${tenants[0].id}`);
+	await page.locator('body[data-hydrated]').waitFor();
+	const rows = page.locator('tr[data-username]');
+	await expect(page.locator('tr[data-username="pw.admin"]')).toBeVisible();
+	await expect(page.locator('tr[data-username="pw.platform"]')).toHaveCount(0);
+	for (const tenant of await rows.locator('td:nth-child(3)').allTextContents()) {
+		expect(tenant).toBe(tenants[0].name);
+	}
+	await page.getByLabel('Show accounts of').selectOption('none');
+	await expect(page.locator('tr[data-username="pw.platform"]')).toBeVisible();
+	await expect(page.locator('tr[data-username="pw.admin"]')).toHaveCount(0);
+	await page.getByLabel('Show accounts of').selectOption('');
+	await expect(page.getByTestId('account-count')).toHaveText(/^(\d+) of \1$/);
+});
