@@ -203,22 +203,24 @@ describe('CSV export', () => {
 		expect(expected).not.toEqual(expect.arrayContaining(['903']));
 
 		const rows = await stack.pbxRows<Record<string, string | number | null>>(
-			`SELECT id, created_at, closed_at, agent_id, talk_seconds FROM closed_interactions
+			`SELECT id, created_at, closed_at, agent_id, wait_seconds, talk_seconds FROM closed_interactions
 			  WHERE id IN (?)`,
 			[expected]
 		);
 		const chicago = (sql: unknown) => sqlTime(utcMs(String(sql)) - 6 * 3_600_000).slice(0, 19);
 		for (const row of rows) {
 			const record = records.find((r) => r['Interaction ID'] === String(row.id))!;
-			expect(record.Created).toBe(chicago(row.created_at));
-			expect(record.Closed).toBe(chicago(row.closed_at));
+			expect(record['Created (America/Chicago)']).toBe(chicago(row.created_at));
+			expect(record['Closed (America/Chicago)']).toBe(chicago(row.closed_at));
 			expect(record.Channel).toBe('Voice');
 			expect(record.Queue).toBe(q.name);
 			expect(record.Agent).toBe(tenantA.agents.find((a) => a.id === row.agent_id)?.name ?? '');
+			expect(record['Wait (s)']).toBe(String(row.wait_seconds));
 			expect(record['Duration (s)']).toBe(String(row.talk_seconds));
 			expect(record.Status).toBe('Closed');
 		}
-		expect(records.find((r) => r['Interaction ID'] === '901')?.Created).toBe('2025-01-10 00:00:00');
+		const first = records.find((r) => r['Interaction ID'] === '901');
+		expect(first?.['Created (America/Chicago)']).toBe('2025-01-10 00:00:00');
 	});
 
 	it('pages by keyset across batches in the sort order of the view', async () => {
@@ -287,7 +289,8 @@ describe('CSV export', () => {
 		expect(custom.response.headers.get('cache-control')).toBe('no-store');
 		expect([...custom.bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
 		expect(custom.text.slice(1, custom.text.indexOf('\r\n'))).toBe(
-			'Created,Closed,Channel,Queue,Agent,Client,Phone,DID,Disposition,Duration (s),ACW (s),Status,Interaction ID'
+			'Created (America/Chicago),Closed (America/Chicago),Channel,Queue,Agent,Client,Phone,DID,' +
+				'Disposition,Wait (s),Duration (s),ACW (s),Status,Interaction ID'
 		);
 
 		const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(new Date());
@@ -350,6 +353,8 @@ describe('CSV export', () => {
 		expect(records[1]['Duration (s)']).toMatch(/^\d+$/);
 		expect(records[0]['ACW (s)']).toMatch(/^\d+$/);
 		expect(records[2]['Duration (s)']).toBe('');
+		// Still waiting: the wait ticks, as on the screen.
+		expect(records[2]['Wait (s)']).toMatch(/^\d+$/);
 
 		await stack.createUser({
 			username: 'supC',

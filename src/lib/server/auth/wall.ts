@@ -13,8 +13,13 @@ export interface WallTokenInfo {
 	tenantId: number;
 	queueIds: number[] | 'all';
 	createdAt: string;
+	/** Last page load, refresh or socket handshake with it, to the minute; null: never used. */
+	lastUsedAt: string | null;
 	revokedAt: string | null;
 }
+
+/** How often a token's last use is written: a board refreshes and reconnects all day. */
+const LAST_USED_RESOLUTION_SECONDS = 60;
 
 export class WallTokens {
 	constructor(private readonly pool: Pool) {}
@@ -47,6 +52,7 @@ export class WallTokens {
 		);
 		const row = rows[0];
 		if (!row) return null;
+		this.#touch(Number(row.id));
 		return {
 			kind: 'wall',
 			tokenId: Number(row.id),
@@ -58,7 +64,7 @@ export class WallTokens {
 
 	async list(tenantId: number | null): Promise<WallTokenInfo[]> {
 		const [rows] = await this.pool.query<RowDataPacket[]>(
-			`SELECT id, label, tenant_id, queue_ids, created_at, revoked_at FROM wall_tokens
+			`SELECT id, label, tenant_id, queue_ids, created_at, last_used_at, revoked_at FROM wall_tokens
 			  WHERE ? IS NULL OR tenant_id = ? ORDER BY id DESC`,
 			[tenantId, tenantId]
 		);
@@ -68,8 +74,24 @@ export class WallTokens {
 			tenantId: Number(row.tenant_id),
 			queueIds: parseQueueIds(row.queue_ids),
 			createdAt: String(row.created_at),
+			lastUsedAt: row.last_used_at === null ? null : String(row.last_used_at),
 			revokedAt: row.revoked_at === null ? null : String(row.revoked_at)
 		}));
+	}
+
+	/**
+	 * Records a use, at most once a minute per token. Not awaited: the screen must not wait for
+	 * (or fail with) a bookkeeping write.
+	 */
+	#touch(id: number): void {
+		this.pool
+			.query(
+				`UPDATE wall_tokens SET last_used_at = CURRENT_TIMESTAMP(3)
+				  WHERE id = ? AND (last_used_at IS NULL
+				    OR last_used_at < CURRENT_TIMESTAMP(3) - INTERVAL ? SECOND)`,
+				[id, LAST_USED_RESOLUTION_SECONDS]
+			)
+			.catch(() => undefined);
 	}
 
 	/** Revokes a token of the given tenant (null: any tenant); true when one was revoked. */

@@ -116,6 +116,12 @@ const MIGRATIONS: { version: number; name: string; sql: string[] }[] = [
 				'queue_thresholds'
 			].map((table) => `ALTER TABLE ${table} CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`)
 		]
+	},
+	{
+		version: 4,
+		name: 'wall tokens: when last used',
+		// The Administrators page shows it, so a forgotten screen's token can be told from a live one.
+		sql: ['ALTER TABLE wall_tokens ADD COLUMN last_used_at DATETIME(3) NULL AFTER created_at']
 	}
 ];
 

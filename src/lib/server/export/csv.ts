@@ -1,13 +1,34 @@
 import { CHANNEL_LABELS, STATUS_LABELS } from '$lib/format';
 import type { Interaction, TenantInfo } from '$lib/interaction';
-import { acwSeconds, talkSeconds } from '$lib/live/durations';
+import { acwSeconds, talkSeconds, waitSeconds } from '$lib/live/durations';
 
 /** The export's file format: RFC 4180 records a spreadsheet opens safely, and the file's name. */
 
-/** The header line: the grid's columns, plus Phone and the interaction id for matching up. */
-export const CSV_HEADER =
-	'Created,Closed,Channel,Queue,Agent,Client,Phone,DID,Disposition,Duration (s),ACW (s),Status,' +
-	'Interaction ID';
+/**
+ * The header line: the grid's columns, plus Phone, the wait and the interaction id for matching
+ * up. Times are in the tenant's zone and say which (a file outlives the screen that showed the
+ * zone); durations are whole seconds, the unit in the name, so a spreadsheet can add them up.
+ */
+export function csvHeader(timezone: string): string {
+	return [
+		`Created (${timezone})`,
+		`Closed (${timezone})`,
+		'Channel',
+		'Queue',
+		'Agent',
+		'Client',
+		'Phone',
+		'DID',
+		'Disposition',
+		'Wait (s)',
+		'Duration (s)',
+		'ACW (s)',
+		'Status',
+		'Interaction ID'
+	]
+		.map(csvText)
+		.join(',');
+}
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^[+-]?\d+(\.\d+)?$/;
@@ -41,6 +62,7 @@ export function csvLine(
 			csvText(row.phoneNumber),
 			csvText(row.did),
 			csvText(row.dispositionCode),
+			seconds(waitSeconds(row, nowMs)),
 			seconds(talkSeconds(row, nowMs)),
 			seconds(acwSeconds(row, nowMs)),
 			STATUS_LABELS[row.status],

@@ -3,7 +3,7 @@ import { currentLogContext } from '../log';
 import type { ExportOutcome } from '../metrics';
 import type { Viewer } from '../scope';
 import { historyBatches, liveBatches, type ExportRequest } from './batches';
-import { CSV_HEADER, csvLine } from './csv';
+import { csvHeader, csvLine } from './csv';
 import { textStream } from './stream';
 import { zonedTimestamps } from './timestamps';
 
@@ -37,7 +37,7 @@ export function exportCsv(
 		...currentLogContext()
 	};
 	// The BOM tells Excel the file is UTF-8; without it names with accents turn to mojibake.
-	const head = '\uFEFF' + CSV_HEADER + '\r\n';
+	const head = '\uFEFF' + csvHeader(request.tenant.timezone) + '\r\n';
 	const next = (write: (text: string) => void) =>
 		rows((row) => {
 			write(csvLine(row, timestamp, nowMs));

@@ -22,8 +22,24 @@ export function accessChangesOf(changes: RowChange[]): AccessChange[] {
 		else if (table === 'user_queues') add({ kind: 'user', userId: Number(row.user_id) });
 		else if (table === 'sessions' && !after)
 			add({ kind: 'session-ended', sessionId: String(row.id) });
-		else if (table === 'wall_tokens' && before)
+		else if (table === 'wall_tokens' && before && changedBeyond(before, after, 'last_used_at'))
 			add({ kind: 'wall-token', tokenId: Number(row.id) });
 	}
 	return [...found.values()];
+}
+
+/**
+ * Whether an update changed anything but `ignored`: a token's last use is bookkeeping, written
+ * while its board is open, and must not make every board of it re-check its access.
+ */
+function changedBeyond(
+	before: Record<string, unknown>,
+	after: Record<string, unknown> | null,
+	ignored: string
+): boolean {
+	if (!after) return true;
+	const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+	return Object.keys({ ...before, ...after }).some(
+		(key) => key !== ignored && !same(before[key], after[key])
+	);
 }

@@ -1,0 +1,81 @@
+import { expect, signIn, tenants, test } from './fixtures';
+
+/**
+ * A platform admin moves between tenants: the header names the one on screen, its links keep
+ * it, and the thresholds page picks it as the grid does, without scrolling sideways.
+ */
+
+test('the header names the tenant on screen, and the wall link opens that tenant', async ({
+	page
+}) => {
+	const [first, second] = tenants;
+	await signIn(page, 'pw.platform');
+	const header = page.getByTestId('current-tenant');
+	await expect(header).toHaveText(first.name);
+	// Readable at a glance: well above the 13 px of a form control.
+	const size = await header.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+	expect(size).toBeGreaterThanOrEqual(20);
+
+	await page.getByLabel('Tenant').selectOption(String(second.id));
+	await page.waitForURL(new RegExp(`tenant=${second.id}`));
+	await expect(header).toHaveText(second.name);
+	await page.getByRole('link', { name: 'Wall display' }).click();
+	await page.waitForURL(new RegExp(`/wall\\?tenant=${second.id}$`));
+	await expect(page.getByText(second.name).first()).toBeVisible();
+});
+
+test('a Contact Center Admin sees its own tenant named, and plain links', async ({ page }) => {
+	await signIn(page, 'pw.admin');
+	await expect(page.getByTestId('current-tenant')).toHaveText(tenants[0].name);
+	await expect(page.getByRole('link', { name: 'Wall display' })).toHaveAttribute('href', '/wall');
+});
+
+for (const [width, height] of [
+	[1280, 720],
+	[1440, 900]
+]) {
+	test(`thresholds at ${width}×${height}: the tenant picker navigates, nothing is clipped or scrolls sideways`, async ({
+		page
+	}) => {
+		await page.setViewportSize({ width, height });
+		await signIn(page, 'pw.platform');
+		await page.goto('/admin/thresholds');
+		await page.locator('body[data-hydrated]').waitFor();
+		await page.getByLabel('Tenant').selectOption(String(tenants[1].id));
+		await page.waitForURL(new RegExp(`/admin/thresholds\\?tenant=${tenants[1].id}$`));
+		await expect(page.getByTestId('current-tenant')).toHaveText(tenants[1].name);
+		await expect(page.locator('form.queue').first()).toBeVisible();
+
+		const layout = await page.evaluate(() => {
+			const root = document.documentElement;
+			const clipped = [...document.querySelectorAll('form.queue label, form.queue legend')]
+				.filter((el) => {
+					const box = el.getBoundingClientRect();
+					const form = el.closest('form')!.getBoundingClientRect();
+					return el.scrollWidth > el.clientWidth + 1 || box.right > form.right + 1;
+				})
+				.map((el) => el.textContent);
+			return { sideways: root.scrollWidth > root.clientWidth, clipped };
+		});
+		expect(layout).toEqual({ sideways: false, clipped: [] });
+	});
+}
+
+test('the accounts list narrows to one tenant, starting from the one the header names', async ({
+	page
+}) => {
+	await signIn(page, 'pw.platform');
+	await page.goto(`/admin?tenant=${tenants[0].id}`);
+	await page.locator('body[data-hydrated]').waitFor();
+	const rows = page.locator('tr[data-username]');
+	await expect(page.locator('tr[data-username="pw.admin"]')).toBeVisible();
+	await expect(page.locator('tr[data-username="pw.platform"]')).toHaveCount(0);
+	for (const tenant of await rows.locator('td:nth-child(3)').allTextContents()) {
+		expect(tenant).toBe(tenants[0].name);
+	}
+	await page.getByLabel('Show accounts of').selectOption('none');
+	await expect(page.locator('tr[data-username="pw.platform"]')).toBeVisible();
+	await expect(page.locator('tr[data-username="pw.admin"]')).toHaveCount(0);
+	await page.getByLabel('Show accounts of').selectOption('');
+	await expect(page.getByTestId('account-count')).toHaveText(/^(\d+) of \1$/);
+});
