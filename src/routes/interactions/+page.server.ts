@@ -51,6 +51,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	}
 	const view = parseView(app, viewer, url);
 	const { scope, tenant } = view;
+	// A sort history does not offer is fixable in one click: show the range by Created and say
+	// so, rather than blank the grid (the API still refuses it with a 400).
+	const { sort: sortProblem, ...errors } = view.errors;
+	const filters = sortProblem ? { ...view.filters, sort: 'created' as const } : view.filters;
 	const { window, windowError } = await windowFromUrl(app, scope, url.searchParams.get('win'));
 	return {
 		tenant,
@@ -62,8 +66,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			code,
 			label
 		})),
-		filters: view.filters,
-		errors: { ...view.errors, ...(windowError ? { win: windowError } : {}) },
+		filters,
+		errors: { ...errors, ...(windowError ? { win: windowError } : {}) },
+		sortNotice: sortProblem ? `${sortProblem}: showing it by Created.` : null,
 		span: { fromDate: view.range.fromDate, toDate: view.range.toDate },
 		window
 	};
