@@ -1,5 +1,5 @@
 import { getApp } from '$lib/server/app';
-import { defaultTenant, visibleTenants } from '$lib/server/scope';
+import { hasScreenAccess, isManager, visibleTenants } from '$lib/server/scope';
 import { tenantParam } from '$lib/server/scope/http';
 import type { LayoutServerLoad } from './$types';
 
@@ -12,12 +12,13 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 		};
 	}
 	// The tenant the page shows, resolved as the pages resolve it (?tenant=, else the default),
-	// so the header can name it and its links keep it.
+	// so the header can name it and its links keep it. Only for an account that may open a
+	// screen or administer: a refused page names nothing.
 	const app = await getApp();
 	const asked = tenantParam(url);
-	const tenant =
-		visibleTenants(viewer, app.lookups).find((t) => t.id === asked) ??
-		defaultTenant(viewer, app.lookups);
+	const mine =
+		hasScreenAccess(viewer) || isManager(viewer) ? visibleTenants(viewer, app.lookups) : [];
+	const tenant = mine.find((t) => t.id === asked) ?? mine[0] ?? null;
 	return {
 		viewer: { kind: 'user' as const, displayName: viewer.displayName, role: viewer.role },
 		tenant: tenant && { id: tenant.id, name: tenant.name }
