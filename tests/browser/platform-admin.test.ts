@@ -79,3 +79,23 @@ test('the accounts list narrows to one tenant, starting from the one the header 
 	await page.getByLabel('Show accounts of').selectOption('');
 	await expect(page.getByTestId('account-count')).toHaveText(/^(\d+) of \1$/);
 });
+
+test('switching tenant keeps the range and the filters that still apply there', async ({
+	page
+}) => {
+	const [first, second] = tenants;
+	await signIn(page, 'pw.platform');
+	const view = `range=last7&channel=voice&did=%2B1800&queue=${first.queues[0].id}`;
+	await page.goto(`/interactions?tenant=${first.id}&${view}`);
+	await page.locator('body[data-hydrated]').waitFor();
+	await page.getByLabel('Tenant').selectOption(String(second.id));
+	await page.waitForURL(new RegExp(`tenant=${second.id}`));
+	const params = new URL(page.url()).searchParams;
+	expect(Object.fromEntries(params)).toEqual({
+		tenant: String(second.id),
+		range: 'last7',
+		channel: 'voice',
+		did: '+1800'
+	});
+	await expect(page.getByText('Nothing is shown until')).toHaveCount(0);
+});

@@ -170,8 +170,15 @@ export class InteractionsView {
 		this.change({ sort: key, dir });
 	};
 
+	/**
+	 * Another tenant, keeping what still means the same there: the range, channel, the agent and
+	 * DID searches, the sort. A queue and a disposition belong to the tenant, and an open window
+	 * to a person of it: those go.
+	 */
 	readonly switchTenant = (tenantId: string) => {
-		void goto(`${resolve('/interactions')}?tenant=${tenantId}`);
+		const filters = { ...this.#data().filters, queueId: null, disposition: '' };
+		const params = viewSearchParams(filters, { tenant: tenantId });
+		void goto(`${resolve('/interactions')}?${params}`);
 	};
 
 	#openWindow(param: WindowParam, value: string, fallback: string) {
