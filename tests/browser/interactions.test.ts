@@ -206,7 +206,7 @@ test('client and agent history windows, a recording and a transcription', async 
 	await dialog.getByLabel('Search in transcript').fill('invoice');
 	await expect(dialog.getByTestId('transcript-matches')).toContainText('2');
 
-	// Escape in a search box first clears it (the browser's own rule); the next one closes.
+	// Escape in the transcript search first clears it (TranscriptView); the next one closes.
 	await page.keyboard.press('Escape');
 	await expect(dialog.getByLabel('Search in transcript')).toHaveValue('');
 	await page.keyboard.press('Escape');

@@ -1,5 +1,12 @@
 import type { Interaction, RowsPage } from '$lib/interaction';
 
+/** The server's order of a history: newest first, id breaking ties (ids are decimal strings). */
+function newestFirst(a: Interaction, b: Interaction): number {
+	return (
+		b.createdAt.localeCompare(a.createdAt) || b.id.length - a.id.length || b.id.localeCompare(a.id)
+	);
+}
+
 /**
  * Keyset-paginated rows from one of the read API's list endpoints, loaded page by page. Every
  * request can be cancelled (a new view cancels the previous one), and a 4xx keeps the server's
@@ -13,6 +20,11 @@ export class PagedRows {
 	fieldErrors = $state<Record<string, string>>({});
 	total = $state<number | null>(null);
 	counting = $state(false);
+	/** Live rows new to the list, kept aside until the reader asks: nothing moves under their eyes. */
+	held = $state.raw<Interaction[]>([]);
+
+	/** The first page is on screen (or failed): from then on a new live row is held, not inserted. */
+	#shown = false;
 
 	#cursor: string | null = null;
 	#controller: AbortController | null = null;
@@ -26,6 +38,8 @@ export class PagedRows {
 	/** Loads the first page (and, in parallel, the total when there is a count endpoint). */
 	start(): void {
 		this.rows = [];
+		this.held = [];
+		this.#shown = false;
 		this.#cursor = null;
 		this.done = false;
 		void this.more();
@@ -47,6 +61,7 @@ export class PagedRows {
 				message?: string;
 				errors?: Record<string, string>;
 			};
+			this.#shown = true;
 			if (!response.ok) {
 				this.error = body.message ?? `The server answered ${response.status}`;
 				this.fieldErrors = body.errors ?? {};
@@ -56,7 +71,15 @@ export class PagedRows {
 			// Live updates may already have added some of these rows: keep the (newer) live copy.
 			const known: Record<string, true> = {};
 			for (const row of this.rows) known[row.id] = true;
-			this.rows = [...this.rows, ...(body.rows ?? []).filter((row) => !known[row.id])];
+			const page = (body.rows ?? []).filter((row) => !known[row.id]);
+			// Live rows that came before the first page arrive in the feed's order: put them in place.
+			this.rows = [...this.rows, ...page].sort(newestFirst);
+			// A held row the server now pages in is shown where it belongs, not twice.
+			const paged: Record<string, true> = {};
+			for (const row of page) paged[row.id] = true;
+			if (this.held.some((row) => paged[row.id])) {
+				this.held = this.held.filter((row) => !paged[row.id]);
+			}
 			this.#cursor = body.nextCursor ?? null;
 			this.done = this.#cursor === null;
 		} catch (error) {
@@ -76,15 +99,32 @@ export class PagedRows {
 		this.counting = false;
 	}
 
-	/** Applies a live change to an open list: rows it already holds are updated in place. */
+	/**
+	 * Applies a live change to an open list: rows it already shows are updated in place; a new row
+	 * joins at once only while the first page is still loading (nobody is reading yet), else it is
+	 * held for `showHeld`.
+	 */
 	update(row: Interaction, belongs: boolean): void {
 		const index = this.rows.findIndex((r) => r.id === row.id);
-		if (index >= 0 && this.rows[index] === row) return;
 		if (index >= 0) {
-			this.rows = this.rows.map((r, i) => (i === index ? row : r));
-		} else if (belongs) {
-			this.rows = [row, ...this.rows];
+			if (this.rows[index] !== row) this.rows = this.rows.map((r, i) => (i === index ? row : r));
+			return;
 		}
+		if (!belongs) return;
+		if (!this.#shown) {
+			this.rows = [row, ...this.rows].sort(newestFirst);
+			return;
+		}
+		const heldAt = this.held.findIndex((r) => r.id === row.id);
+		if (heldAt < 0) this.held = [row, ...this.held];
+		else if (this.held[heldAt] !== row)
+			this.held = this.held.map((r, i) => (i === heldAt ? row : r));
+	}
+
+	/** Puts the held rows on top, newest first, as the reader asked. */
+	showHeld(): void {
+		this.rows = [...[...this.held].sort(newestFirst), ...this.rows];
+		this.held = [];
 	}
 
 	async #count(url: string): Promise<void> {
