@@ -159,3 +159,29 @@ test('the queue filter narrows the strip; a history range has none', async ({ pa
 	await page.getByRole('radio', { name: 'Today' }).click();
 	await expect(strip.locator('li[data-queue]')).toHaveCount(tenant.queues.length);
 });
+
+test("a supervisor's strip has its own queues only; the channel filter narrows the rows", async ({
+	page,
+	pbx
+}) => {
+	await writeRows(pbx);
+	await signIn(page, 'pw.supervisor');
+	const strip = page.getByTestId('summary-strip');
+	await expect(strip.locator('li[data-queue]')).toHaveCount(1);
+	await expect(tile(page, tenant.queues[0].id)).toHaveCount(1);
+
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await signIn(page, 'pw.admin');
+	await page.goto(`/interactions?queue=${queueB.id}`);
+	await expect(tile(page, queueB.id).getByTestId('summary-waiting')).toHaveText('1');
+	// Every row written is a voice call: none is a chat.
+	await page.getByRole('combobox', { name: 'Channel' }).selectOption('Chat');
+	await expect(page).toHaveURL(/channel=chat/);
+	await expectFigures(tile(page, queueB.id), {
+		waiting: '0',
+		active: '0',
+		acw: '0',
+		closed: '0',
+		sl: /^—/
+	});
+});
