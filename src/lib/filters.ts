@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { CHANNELS, type Channel, type Interaction } from './interaction';
+import { CHANNELS, STATUSES, type Channel, type Interaction, type Status } from './interaction';
 import { choiceField, idField, parseFields, textField } from './params';
 import {
 	addDays,
@@ -60,6 +60,7 @@ export interface ViewFilters {
 	channel: Channel | null;
 	did: string;
 	disposition: string;
+	status: Status | null;
 	range: RangePreset;
 	from: string;
 	to: string;
@@ -73,6 +74,7 @@ export const DEFAULT_FILTERS: ViewFilters = {
 	channel: null,
 	did: '',
 	disposition: '',
+	status: null,
 	range: 'today',
 	from: '',
 	to: '',
@@ -90,6 +92,7 @@ const VIEW_PARAMS = {
 	disposition: textField(TEXT_LIMITS.disposition),
 	queue: idField('Unknown queue'),
 	channel: choiceField(CHANNELS, 'Choose Chat, Voice, SMS or WhatsApp'),
+	status: choiceField(STATUSES, 'Choose New, Active, ACW or Closed'),
 	range: choiceField(RANGE_PRESETS, 'Unknown date range'),
 	from: v.string(),
 	to: v.string(),
@@ -103,12 +106,13 @@ export function parseViewParams(params: URLSearchParams): {
 } {
 	const { values, errors: fieldErrors } = parseFields(params, VIEW_PARAMS);
 	const { queue: queueError, ...errors } = fieldErrors as typeof fieldErrors & FieldErrors;
-	const { queue, channel, ...given } = values;
+	const { queue, channel, status, ...given } = values;
 	const filters: ViewFilters = {
 		...DEFAULT_FILTERS,
 		...given,
 		queueId: queue ?? null,
-		channel: channel ?? null
+		channel: channel ?? null,
+		status: status ?? null
 	};
 	if (queueError) errors.queueId = queueError;
 	if (filters.range === 'custom') {
@@ -138,6 +142,7 @@ export function viewSearchParams(filters: ViewFilters, extra: Record<string, str
 	if (filters.channel) params.set('channel', filters.channel);
 	if (filters.did) params.set('did', filters.did);
 	if (filters.disposition) params.set('disposition', filters.disposition);
+	if (filters.status) params.set('status', filters.status);
 	if (filters.range !== 'today') params.set('range', filters.range);
 	if (filters.range === 'custom') {
 		params.set('from', filters.from);
@@ -206,5 +211,6 @@ export function matchesFilters(row: Interaction, filters: ViewFilters): boolean 
 	if (filters.channel && row.channel !== filters.channel) return false;
 	if (filters.did && !includesFolded(row.did, filters.did)) return false;
 	if (filters.disposition && row.dispositionCode !== filters.disposition) return false;
+	if (filters.status && row.status !== filters.status) return false;
 	return true;
 }

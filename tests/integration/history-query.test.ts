@@ -7,7 +7,7 @@ import {
 	type RangePreset,
 	type ViewFilters
 } from '../../src/lib/filters';
-import { CHANNELS } from '../../src/lib/interaction';
+import { CHANNELS, STATUSES } from '../../src/lib/interaction';
 import { cursorKind, historyCount, historyPage } from '../../src/lib/server/history';
 import type { Cursor } from '../../src/lib/server/history/cursor';
 import { decodeCursor } from '../../src/lib/server/history/cursor';
@@ -87,6 +87,8 @@ function sqlFor(scope: Scope, f: ViewFilters, range: { fromMs: number; toMs: num
 		);
 		params.push(scope.tenantId, f.disposition);
 	}
+	// Every row of closed_interactions is Closed.
+	if (f.status && f.status !== 'closed') where.push('1 = 0');
 	return { sql: `SELECT c.id FROM closed_interactions c WHERE ${where.join(' AND ')}`, params };
 }
 
@@ -134,6 +136,7 @@ describe('history queries', () => {
 				did: rng.chance(0.2) ? rng.pick(tenant.queues).did.slice(-3) : '',
 				agent: rng.chance(0.3) ? rng.pick(tenant.agents).name.split(' ')[0].slice(0, 3) : '',
 				disposition: rng.chance(0.3) ? rng.pick(tenant.dispositions).code : '',
+				status: rng.chance(0.2) ? rng.pick([...STATUSES]) : null,
 				sort: rng.pick(['created', 'closed', 'duration', 'acw'] as const),
 				dir: rng.pick(['asc', 'desc'] as const)
 			};

@@ -43,6 +43,8 @@ export function historyWhere(
 		parts.push(ids.length > 0 ? 'c.disposition_id IN (?)' : '1 = 0');
 		if (ids.length > 0) params.push(ids);
 	}
+	// History reads closed_interactions only: every row there is Closed, none is anything else.
+	if (filters.status && filters.status !== 'closed') parts.push('1 = 0');
 	return { sql: parts.join(' AND '), params };
 }
 
