@@ -98,7 +98,20 @@ test('the focused row keeps the focus while newer rows arrive above it', async (
 		queueId: queue,
 		createdAt: new Date(now - 3000)
 	});
+	// Older rows below it: a row near the end of the list is where the grid can scroll no
+	// further, which this test is not about.
+	await pbx.insertActive(
+		Array.from({ length: 20 }, (_, i) =>
+			newRow({
+				id: 7_300_400 + i,
+				tenantId: tenant.id,
+				queueId: queue,
+				createdAt: new Date(now - 60_000 - i * 1000)
+			})
+		)
+	);
 	const focused = page.locator('tr[data-id="7300201"]');
+	await expect(page.locator('tr[data-id="7300400"]')).toBeAttached();
 	await focused.focus();
 	for (let i = 0; i < 5; i++) {
 		await pbx.insertNew({ id: 7_300_210 + i, tenantId: tenant.id, queueId: queue });

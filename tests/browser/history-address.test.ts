@@ -17,7 +17,7 @@ test.beforeAll(async () => {
 		connectionLimit: 2
 	});
 	const created = Date.now() - 3 * 24 * 3_600_000;
-	const rows = [8_100_001, 8_100_002].map((id, i) => [
+	const rows = [8_120_001, 8_120_002].map((id, i) => [
 		id, `h-${id}`, tenant.id, tenant.queues[0].id, 'voice', tenant.agents[i].id, null,
 		'+15550002222', '+18005550100', tenant.dispositions[0].id, sqlTime(created + i * 60_000),
 		sqlTime(created + i * 60_000 + 90_000), 5, 60, 20
@@ -42,12 +42,12 @@ test('a sort history does not offer shows the range by Created, says so, and fix
 	await page.locator('body[data-hydrated]').waitFor();
 	const notice = page.getByTestId('sort-notice');
 	await expect(notice).toContainText('History can be sorted by Created, Closed, Duration or ACW');
-	await expect(page.locator('tr[data-id="8100001"]')).toBeVisible();
+	await expect(page.locator('tr[data-id="8120001"]')).toBeVisible();
 	await expect(page.getByText('Nothing is shown until')).toHaveCount(0);
 	await notice.getByRole('button', { name: 'Sort by Created' }).click();
 	await expect(page).not.toHaveURL(/sort=agent/);
 	await expect(notice).toHaveCount(0);
-	await expect(page.locator('tr[data-id="8100001"]')).toBeVisible();
+	await expect(page.locator('tr[data-id="8120001"]')).toBeVisible();
 });
 
 test('From after To keeps the results on screen with the error at the field; a typed date survives another filter', async ({
@@ -56,7 +56,7 @@ test('From after To keeps the results on screen with the error at the field; a t
 	await signIn(page, 'pw.admin');
 	await page.goto('/interactions?range=last7');
 	await page.locator('body[data-hydrated]').waitFor();
-	await expect(page.locator('tr[data-id="8100001"]')).toBeVisible();
+	await expect(page.locator('tr[data-id="8120001"]')).toBeVisible();
 	const url = page.url();
 
 	await page.getByLabel('From', { exact: true }).fill('2026-11-20');
@@ -67,7 +67,7 @@ test('From after To keeps the results on screen with the error at the field; a t
 	).toBeVisible();
 	await expect(page.getByLabel('To', { exact: true })).toHaveAttribute('aria-invalid', 'true');
 	expect(page.url()).toBe(url);
-	await expect(page.locator('tr[data-id="8100001"]')).toBeVisible();
+	await expect(page.locator('tr[data-id="8120001"]')).toBeVisible();
 
 	// Typed, not applied: changing the channel keeps what was typed.
 	await page.getByLabel('From', { exact: true }).fill('2026-10-01');
