@@ -47,7 +47,7 @@ export interface HeartbeatMessage extends LogPosition {
 export interface ServerToClientEvents {
 	'live:changes': (message: ChangesMessage) => void;
 	/** The log restarted (e.g. after a lost binlog position): subscribe again for a snapshot. */
-	'live:resync': (message: { reason: string }) => void;
+	'live:resync': (message: ResyncMessage) => void;
 	'live:heartbeat': (message: HeartbeatMessage) => void;
 	/** Signed out, disabled, token revoked: the socket is about to close. */
 	'session:ended': (message: { reason: string }) => void;
@@ -67,3 +67,11 @@ export interface ClientToServerEvents {
  * cost about 3% of a core, every 2 s stays under 2%.
  */
 export const HEARTBEAT_INTERVAL_MS = 2000;
+
+/** Why the server asks a screen to subscribe afresh. */
+export interface ResyncMessage {
+	reason: string;
+}
+
+/** The resync reason of a viewer whose access changed (queues re-assigned): the page reloads its options. */
+export const ACCESS_CHANGED_REASON = 'Your access changed';

@@ -84,5 +84,7 @@ async function start(stops: (() => Promise<void>)[]): Promise<void> {
 	process.env.IL_PBX_DB = stack.pbxDb;
 	process.env.IL_PASSWORD = users.password;
 	process.env.IL_RECORDINGS_ROOT = stack.env.RECORDINGS_ROOT;
+	// The app's databases, for tests that act as `npm run user` does (withUsers).
+	process.env.IL_APP_ENV = JSON.stringify(stack.env);
 	process.env.IL_LOOKUPS = JSON.stringify(stack.lookups.tenants.map((t) => ({ id: t.id, name: t.name, timezone: t.timezone, queues: t.queues.map((q) => ({ id: q.id, name: q.name })), agents: t.agents.slice(0, 3).map((a) => ({ id: a.id, name: a.name })), dispositions: t.dispositions.slice(0, 3).map((d) => ({ id: d.id, code: d.code })) }))); // prettier-ignore
 }

@@ -1,6 +1,10 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Interaction, TenantInfo } from '$lib/interaction';
-import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime';
+import {
+	ACCESS_CHANGED_REASON,
+	type ClientToServerEvents,
+	type ServerToClientEvents
+} from '$lib/realtime';
 import { LiveSync, type SyncStatus } from './sync';
 
 /** LiveSync's status, and `ended`: signed out or revoked, final. */
@@ -27,6 +31,8 @@ export class LiveFeed {
 	clockSkewMs = $state(0);
 	/** When the server was last heard from (any message), in browser time. */
 	lastHeardAt = $state(0);
+	/** How often the server said this viewer's access changed (its queues were re-assigned). */
+	accessChanges = $state(0);
 	/**
 	 * Not a SvelteMap on purpose: 200 changes/s would each trigger work; views re-derive once
 	 * per frame from `version` instead.
@@ -79,6 +85,9 @@ export class LiveFeed {
 					if (status === 'live') this.error = null;
 				},
 				error: (message) => (this.error = message),
+				resync: (reason) => {
+					if (reason === ACCESS_CHANGED_REASON) this.accessChanges++;
+				},
 				snapshot: (snapshot) => {
 					this.tenant = snapshot.tenant;
 					this.statusChangedAt.clear();

@@ -2,6 +2,7 @@ import type { Interaction, InteractionChange, LiveSnapshot, TenantInfo } from '$
 import type {
 	ChangesMessage,
 	HeartbeatMessage,
+	ResyncMessage,
 	SubscribeReply,
 	SubscribeRequest
 } from '$lib/realtime';
@@ -35,10 +36,12 @@ export type ReplayReply = Extract<SubscribeReply, { kind: 'replay' }>;
  */
 export interface SyncSocket {
 	readonly connected: boolean;
-	on(event: 'connect' | 'disconnect' | 'live:resync', listener: () => void): unknown;
+	on(event: 'connect' | 'disconnect', listener: () => void): unknown;
+	on(event: 'live:resync', listener: (message: ResyncMessage) => void): unknown;
 	on(event: 'live:changes', listener: (message: ChangesMessage) => void): unknown;
 	on(event: 'live:heartbeat', listener: (message: HeartbeatMessage) => void): unknown;
-	off(event: 'connect' | 'disconnect' | 'live:resync', listener: () => void): unknown;
+	off(event: 'connect' | 'disconnect', listener: () => void): unknown;
+	off(event: 'live:resync', listener: (message: ResyncMessage) => void): unknown;
 	off(event: 'live:changes', listener: (message: ChangesMessage) => void): unknown;
 	off(event: 'live:heartbeat', listener: (message: HeartbeatMessage) => void): unknown;
 	emit(
@@ -65,6 +68,8 @@ export interface SyncHooks {
 	heard?(serverTime?: number): void;
 	/** The link went silent and did not answer a probe: it is being dropped and dialled again. */
 	hung?(): void;
+	/** The server asked for a fresh subscribe (access changed, the log restarted), and why. */
+	resync?(reason: string): void;
 }
 
 export interface SyncOptions {
@@ -225,7 +230,10 @@ export class LiveSync {
 		this.#receive(message);
 	};
 
-	#onResync = (): void => this.subscribe(false);
+	#onResync = (message?: ResyncMessage): void => {
+		this.subscribe(false);
+		this.#hooks.resync?.(message?.reason ?? '');
+	};
 
 	#onHeartbeat = ({ epoch, serverTime }: HeartbeatMessage): void => {
 		this.#heard(serverTime);

@@ -1,5 +1,5 @@
 import { tick, untrack } from 'svelte';
-import { goto } from '$app/navigation';
+import { goto, invalidateAll } from '$app/navigation';
 import { resolve } from '$app/paths';
 import { page } from '$app/state';
 import {
@@ -68,6 +68,8 @@ export class InteractionsView {
 		return clockInZone(feed.lastHeardAt - feed.clockSkewMs, this.#data().tenant.timezone);
 	});
 	readonly exportHref = $derived(`/api/interactions/export?${this.#historyQuery}`);
+	/** Said once this viewer's queues were re-assigned while the page was open. */
+	accessNotice = $state<string | null>(null);
 
 	constructor(data: () => PageData) {
 		this.#data = data;
@@ -77,6 +79,17 @@ export class InteractionsView {
 			const current = new LiveFeed({ tenantId: this.tenantId });
 			this.feed = current;
 			return () => current.close();
+		});
+
+		// Queues re-assigned while the page is open: the feed already resubscribed to the new
+		// scope; reload the page's data too, so the Queue filter and the strip list the new queues.
+		$effect(() => {
+			if (!this.feed || this.feed.accessChanges === 0) return;
+			untrack(() => {
+				this.accessNotice =
+					'Your queues were changed by an administrator: the screen now shows the new ones.';
+				void invalidateAll();
+			});
 		});
 
 		$effect(() => {

@@ -1,3 +1,4 @@
+import { ACCESS_CHANGED_REASON } from '$lib/realtime';
 import type { Logger } from '../log';
 import type { Viewer } from '../scope';
 import type { LiveSocket, RealtimeDeps, RealtimeServer } from './index';
@@ -109,7 +110,7 @@ export function watchViewers(deps: ViewerDeps) {
 					if (open && scopeChanged) {
 						deps.leaveLiveRooms(socket);
 						socket.data.scope = null;
-						socket.emit('live:resync', { reason: 'Your access changed' });
+						socket.emit('live:resync', { reason: ACCESS_CHANGED_REASON });
 					}
 				})
 			);
