@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import type mysql from 'mysql2/promise';
 import { adminPool } from '../../scripts/lib/sandbox';
 import { test as base, expect } from '../support/csp';
 import { TestPbx } from '../support/pbx';
@@ -22,6 +23,21 @@ export async function signIn(page: Page, username: string): Promise<void> {
 	await page.getByLabel('Password').fill(process.env.IL_PASSWORD ?? '');
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await page.waitForURL(/\/interactions/);
+}
+
+/** A pool on the run's PBX database with all privileges, for a test file's own rows. */
+export function pbxPool(): mysql.Pool {
+	return adminPool(Number(process.env.IL_MARIADB_PORT), {
+		database: process.env.IL_PBX_DB,
+		connectionLimit: 2
+	});
+}
+
+/** Deletes a file's interactions (ids first..last, active and closed), so no other file sees them. */
+export async function deleteRows(db: mysql.Pool, first: number, last: number): Promise<void> {
+	for (const table of ['active_interactions', 'closed_interactions']) {
+		await db.query(`DELETE FROM ${table} WHERE id BETWEEN ? AND ?`, [first, last]);
+	}
 }
 
 export const test = base.extend<{ pbx: TestPbx }>({

@@ -1,7 +1,6 @@
 import type mysql from 'mysql2/promise';
-import { adminPool } from '../../scripts/lib/sandbox';
 import { newRow } from '../support/pbx';
-import { expect, signIn, tenants, test } from './fixtures';
+import { expect, pbxPool, signIn, tenants, test } from './fixtures';
 
 /**
  * The live grid from the keyboard alone: a skip link to the rows, Enter on a row for its client
@@ -14,10 +13,7 @@ const queue = tenant.queues[0].id;
 let db: mysql.Pool;
 
 test.beforeAll(() => {
-	db = adminPool(Number(process.env.IL_MARIADB_PORT), {
-		database: process.env.IL_PBX_DB,
-		connectionLimit: 2
-	});
+	db = pbxPool();
 });
 
 test.afterEach(async () => {

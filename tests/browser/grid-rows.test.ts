@@ -1,9 +1,8 @@
 import type mysql from 'mysql2/promise';
 import type { Page } from '@playwright/test';
-import { adminPool } from '../../scripts/lib/sandbox';
 import { sqlTime } from '../../scripts/lib/sql';
 import { newRow } from '../support/pbx';
-import { expect, signIn, tenants, test } from './fixtures';
+import { deleteRows, expect, pbxPool, signIn, tenants, test } from './fixtures';
 
 /**
  * What the live grid's rows say beyond their columns: the wait of a waiting row coloured by the
@@ -16,15 +15,11 @@ const tenant = tenants[0];
 let db: mysql.Pool;
 
 test.beforeAll(() => {
-	db = adminPool(Number(process.env.IL_MARIADB_PORT), {
-		database: process.env.IL_PBX_DB,
-		connectionLimit: 2
-	});
+	db = pbxPool();
 });
 
 test.afterEach(async () => {
-	await db.query('DELETE FROM active_interactions WHERE id BETWEEN 7200000 AND 7299999');
-	await db.query('DELETE FROM closed_interactions WHERE id BETWEEN 7200000 AND 7299999');
+	await deleteRows(db, 7_200_000, 7_299_999);
 });
 
 test.afterAll(async () => {

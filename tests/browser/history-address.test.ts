@@ -1,7 +1,6 @@
 import type mysql from 'mysql2/promise';
-import { adminPool } from '../../scripts/lib/sandbox';
 import { sqlTime } from '../../scripts/lib/sql';
-import { expect, signIn, tenants, test } from './fixtures';
+import { expect, pbxPool, signIn, tenants, test } from './fixtures';
 
 /**
  * History never blanks the grid for something the user can fix in one step: a sort history does
@@ -12,10 +11,7 @@ const tenant = tenants[0];
 let db: mysql.Pool;
 
 test.beforeAll(async () => {
-	db = adminPool(Number(process.env.IL_MARIADB_PORT), {
-		database: process.env.IL_PBX_DB,
-		connectionLimit: 2
-	});
+	db = pbxPool();
 	const created = Date.now() - 3 * 24 * 3_600_000;
 	const rows = [8_120_001, 8_120_002].map((id, i) => [
 		id, `h-${id}`, tenant.id, tenant.queues[0].id, 'voice', tenant.agents[i].id, null,

@@ -2,10 +2,9 @@ import AxeBuilder from '@axe-core/playwright';
 import path from 'node:path';
 import type mysql from 'mysql2/promise';
 import type { Locator, Page } from '@playwright/test';
-import { adminPool } from '../../scripts/lib/sandbox';
 import { sqlTime } from '../../scripts/lib/sql';
 import { writeToneWav } from '../../scripts/lib/wav';
-import { expect, signIn, tenants, test } from './fixtures';
+import { expect, pbxPool, signIn, tenants, test } from './fixtures';
 
 /**
  * The client history window as a reader uses it (issue 16): it fits a laptop screen, live rows
@@ -26,10 +25,7 @@ const SEGMENTS = Array.from({ length: 10 }, (_, i) => ({
 let db: mysql.Pool;
 
 test.beforeAll(async () => {
-	db = adminPool(Number(process.env.IL_MARIADB_PORT), {
-		database: process.env.IL_PBX_DB,
-		connectionLimit: 2
-	});
+	db = pbxPool();
 	const now = Date.now();
 	const row = (id: number, createdMs: number, channel: string, body: string | null, rec: string | null) => [
 		id, `h-${id}`, tenant.id, tenant.queues[0].id, channel, tenant.agents[0].id, null, PHONE,

@@ -3,10 +3,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type mysql from 'mysql2/promise';
 import type { Page } from '@playwright/test';
-import { adminPool } from '../../scripts/lib/sandbox';
 import { sqlTime } from '../../scripts/lib/sql';
 import { writeToneWav } from '../../scripts/lib/wav';
-import { expect, signIn, tenants, test } from './fixtures';
+import { expect, pbxPool, signIn, tenants, test } from './fixtures';
 
 /**
  * The Interactions screen against real MariaDB data: filters, date shortcuts, a custom range
@@ -19,10 +18,7 @@ const HOUR = 3_600_000;
 let db: mysql.Pool;
 
 test.beforeAll(async () => {
-	db = adminPool(Number(process.env.IL_MARIADB_PORT), {
-		database: process.env.IL_PBX_DB,
-		connectionLimit: 2
-	});
+	db = pbxPool();
 	const [q0, q1] = tenant.queues;
 	const [a0, a1] = tenant.agents;
 	const [d0, d1] = tenant.dispositions;

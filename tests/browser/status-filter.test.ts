@@ -1,7 +1,6 @@
 import type mysql from 'mysql2/promise';
 import type { Page } from '@playwright/test';
-import { adminPool } from '../../scripts/lib/sandbox';
-import { expect, signIn, tenants, test } from './fixtures';
+import { deleteRows, expect, pbxPool, signIn, tenants, test } from './fixtures';
 
 /**
  * The Status filter of the grid: it narrows the live rows to one status, follows a row that
@@ -15,15 +14,11 @@ const queue = tenant.queues[4];
 let db: mysql.Pool;
 
 test.beforeAll(() => {
-	db = adminPool(Number(process.env.IL_MARIADB_PORT), {
-		database: process.env.IL_PBX_DB,
-		connectionLimit: 2
-	});
+	db = pbxPool();
 });
 
 test.afterEach(async () => {
-	await db.query('DELETE FROM active_interactions WHERE id BETWEEN 7400000 AND 7499999');
-	await db.query('DELETE FROM closed_interactions WHERE id BETWEEN 7400000 AND 7499999');
+	await deleteRows(db, 7_400_000, 7_499_999);
 });
 
 test.afterAll(async () => {

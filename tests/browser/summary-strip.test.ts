@@ -1,7 +1,6 @@
 import type mysql from 'mysql2/promise';
 import type { Locator, Page } from '@playwright/test';
-import { adminPool } from '../../scripts/lib/sandbox';
-import { expect, signIn, tenants, test } from './fixtures';
+import { deleteRows, expect, pbxPool, signIn, tenants, test } from './fixtures';
 
 /**
  * The summary strip above the live grid: per queue, the wall's figures over the live rows
@@ -17,15 +16,11 @@ const MINUTE = 60_000;
 let db: mysql.Pool;
 
 test.beforeAll(() => {
-	db = adminPool(Number(process.env.IL_MARIADB_PORT), {
-		database: process.env.IL_PBX_DB,
-		connectionLimit: 2
-	});
+	db = pbxPool();
 });
 
 test.afterEach(async () => {
-	await db.query('DELETE FROM active_interactions WHERE id BETWEEN 7500000 AND 7599999');
-	await db.query('DELETE FROM closed_interactions WHERE id BETWEEN 7500000 AND 7599999');
+	await deleteRows(db, 7_500_000, 7_599_999);
 });
 
 test.afterAll(async () => {
