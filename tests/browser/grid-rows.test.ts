@@ -105,6 +105,8 @@ test('signed out elsewhere: the grid empties and says why', async ({ page, pbx }
 	const other = await page.context().newPage();
 	await other.goto('/interactions');
 	await other.getByRole('button', { name: 'Sign out' }).click();
+	// Closed only once the sign-out went through: closing at once can cancel its request.
+	await other.waitForURL(/\/login/);
 	await other.close();
 
 	await expect(page.getByTestId('connection-status')).toHaveText(/Disconnected: Signed out/);
