@@ -19,6 +19,8 @@ import { Metrics } from './metrics';
 import { scrapeAccess, type ScrapeAccess } from './metrics/access';
 import { createRealtime, type Realtime } from './realtime';
 import { socketLabels } from './realtime/meter';
+import { ACCESS_ENDED_REASON } from './realtime/viewers';
+import type { Viewer } from './scope';
 import { NodeMonitor } from './status';
 
 /**
@@ -64,6 +66,8 @@ export interface App {
 }
 
 const GLOBAL_KEY = Symbol.for('interactions-live.app');
+/** When an access change read from the binlog is checked a second time (see onAccessChange). */
+const ACCESS_RECHECK_AGAIN_MS = 1_000;
 type Registry = { [GLOBAL_KEY]?: Promise<App> };
 
 export function startApp(env: Record<string, string | undefined> = process.env): Promise<App> {
@@ -182,17 +186,27 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 				(v) => v.kind === 'user' && v.sessionId === change.sessionId,
 				'Signed out'
 			);
-		} else if (change.kind === 'user') {
-			await realtime.refreshViewers((v) => v.kind === 'user' && v.userId === change.userId);
-		} else {
-			await realtime.refreshViewers((v) => v.kind === 'wall' && v.tokenId === change.tokenId);
+			return;
 		}
+		const match =
+			change.kind === 'user'
+				? (v: Viewer) => v.kind === 'user' && v.userId === change.userId
+				: (v: Viewer) => v.kind === 'wall' && v.tokenId === change.tokenId;
+		if (change.ended) await realtime.endSessions(match, ACCESS_ENDED_REASON);
+		else await realtime.refreshViewers(match);
 	}
 	// Access changes from the dashboard binlog and from the other nodes.
 	live.onAccessChange((change) => {
-		applyAccess(change).catch((error: unknown) => {
-			log.error('could not apply an access change', { error });
-		});
+		const apply = () =>
+			applyAccess(change).catch((error: unknown) => {
+				log.error('could not apply an access change', { error });
+			});
+		void apply();
+		// MariaDB writes a commit to the binlog before the engine makes it visible, so the re-check
+		// can read the access as it was: look once more when the commit has surely landed.
+		if (change.kind !== 'session-ended' && !change.ended) {
+			setTimeout(() => void apply(), ACCESS_RECHECK_AGAIN_MS).unref();
+		}
 	});
 	metrics.observe({
 		nodeId: config.nodeId,

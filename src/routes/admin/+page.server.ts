@@ -154,7 +154,7 @@ export const actions: Actions = {
 			viewer: manager,
 			subject: `wall:${id}`
 		});
-		await app.accessChanged({ kind: 'wall-token', tokenId: id });
+		await app.accessChanged({ kind: 'wall-token', tokenId: id, ended: true });
 		return { revoked: id };
 	}
 };

@@ -7,23 +7,43 @@ import type { RowChange } from '../binlog/tailer';
 
 export const ACCESS_TABLES = ['users', 'user_queues', 'sessions', 'wall_tokens'] as const;
 
+/**
+ * `ended`: the binlog row itself says the access is gone (a user disabled or deleted, a token
+ * revoked or deleted), so the sockets end without reading the database again.
+ */
 export type AccessChange =
-	| { kind: 'user'; userId: number }
+	| { kind: 'user'; userId: number; ended?: true }
 	| { kind: 'session-ended'; sessionId: string }
-	| { kind: 'wall-token'; tokenId: number };
+	| { kind: 'wall-token'; tokenId: number; ended?: true };
 
 export function accessChangesOf(changes: RowChange[]): AccessChange[] {
 	const found = new Map<string, AccessChange>();
-	const add = (change: AccessChange) => found.set(JSON.stringify(change), change);
+	// One change per user, session or token; one that ended access says more than a re-check.
+	const add = (id: string, change: AccessChange) => {
+		const known = found.get(id);
+		if (!known || ('ended' in change && !('ended' in known))) found.set(id, change);
+	};
 	for (const { table, before, after } of changes) {
 		const row = after ?? before;
 		if (!row) continue;
-		if (table === 'users') add({ kind: 'user', userId: Number(row.id) });
-		else if (table === 'user_queues') add({ kind: 'user', userId: Number(row.user_id) });
-		else if (table === 'sessions' && !after)
-			add({ kind: 'session-ended', sessionId: String(row.id) });
-		else if (table === 'wall_tokens' && before && changedBeyond(before, after, 'last_used_at'))
-			add({ kind: 'wall-token', tokenId: Number(row.id) });
+		if (table === 'users') {
+			const userId = Number(row.id);
+			const ended = !after || Number(after.disabled) === 1;
+			add(`user:${userId}`, ended ? { kind: 'user', userId, ended } : { kind: 'user', userId });
+		} else if (table === 'user_queues') {
+			const userId = Number(row.user_id);
+			add(`user:${userId}`, { kind: 'user', userId });
+		} else if (table === 'sessions' && !after) {
+			const sessionId = String(row.id);
+			add(`session:${sessionId}`, { kind: 'session-ended', sessionId });
+		} else if (table === 'wall_tokens' && before && changedBeyond(before, after, 'last_used_at')) {
+			const tokenId = Number(row.id);
+			const ended = !after || (after.revoked_at !== null && after.revoked_at !== undefined);
+			add(
+				`token:${tokenId}`,
+				ended ? { kind: 'wall-token', tokenId, ended } : { kind: 'wall-token', tokenId }
+			);
+		}
 	}
 	return [...found.values()];
 }

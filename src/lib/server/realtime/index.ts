@@ -24,7 +24,7 @@ import { RateLimit, RefusalAudits, SUBSCRIBE_BURST, SUBSCRIBE_REFILL_MS } from '
 import type { RealtimeMeter } from './meter';
 import { isSameOrigin } from './origin';
 import { Fanout, LIVE_ROOM } from './rooms';
-import { watchViewers } from './viewers';
+import { ACCESS_ENDED_REASON, watchViewers } from './viewers';
 
 /**
  * Socket.IO on the app's HTTP server. It authenticates, joins the rooms the viewer's scope
@@ -163,7 +163,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		}
 		// Never subscribe on access that is being re-checked: wait for the verdict.
 		if (socket.data.recheck) await socket.data.recheck;
-		if (socket.disconnected) return { ok: false, error: 'Your access has ended' };
+		if (socket.disconnected) return { ok: false, error: ACCESS_ENDED_REASON };
 		// An array passes valibot's object check (it is one, with no keys): not a request either.
 		const parsed = Array.isArray(request)
 			? v.safeParse(SubscribeRequestSchema, null)

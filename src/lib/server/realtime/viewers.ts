@@ -31,6 +31,9 @@ function samePrincipal(before: Viewer, after: Viewer): boolean {
 	return after.kind === 'user' && after.sessionId === before.sessionId;
 }
 
+/** What a socket is told when its viewer may no longer watch. */
+export const ACCESS_ENDED_REASON = 'Your access has ended';
+
 export function endSocket(socket: LiveSocket, reason: string): void {
 	socket.emit('session:ended', { reason });
 	socket.disconnect(true);
@@ -60,7 +63,7 @@ export function watchViewers(deps: ViewerDeps) {
 		const checked = authenticated.then(
 			(viewer) => {
 				if (!viewer || !samePrincipal(before, viewer)) {
-					endSocket(socket, 'Your access has ended');
+					endSocket(socket, ACCESS_ENDED_REASON);
 					return { open: false, scopeChanged: true };
 				}
 				socket.data.viewer = viewer;
