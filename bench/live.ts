@@ -27,6 +27,8 @@ export interface LiveEnv {
 	pool: Pool;
 	targets: Target[];
 	cookie: string;
+	browser: Browser;
+	/** The signed-in /interactions grid (the latency suite re-opens it between phases). */
 	page: Page;
 	sockets: LoadProcess;
 	tenantId: number;
@@ -57,7 +59,7 @@ export async function liveAndPollingSuites(ctx: Context): Promise<void> {
 		browser = await launchChromium();
 		ctx.chromiumVersion = browser.version();
 		const page = await openGrid(browser, server.url, cookie);
-		const env: LiveEnv = { ctx, stack, server, pool, targets, cookie, page, sockets, tenantId: tenant.id, todayStartMs }; // prettier-ignore
+		const env: LiveEnv = { ctx, stack, server, pool, targets, cookie, browser, page, sockets, tenantId: tenant.id, todayStartMs }; // prettier-ignore
 		if (options.suites.has('live')) await latencySuite(env);
 		if (options.suites.has('polling')) await pollingSuite(env);
 	} finally {

@@ -16,6 +16,7 @@ import { failoverSuite } from './failover';
 import { fanoutAndMemorySuites } from './fanout';
 import { historySuite } from './history';
 import { liveAndPollingSuites } from './live';
+import { screensSuite } from './screens';
 
 /**
  * `npm run bench`: the live path measured end to end in one run on this machine — real
@@ -42,7 +43,7 @@ let build = 'not needed';
 let mariadbVersion = 'not started';
 let ctx: Context | null = null;
 try {
-	const needsBuild: Suite[] = ['live', 'polling', 'fanout', 'memory', 'history', 'failover', 'cluster-latency', 'cluster-fanout']; // prettier-ignore
+	const needsBuild: Suite[] = ['live', 'polling', 'fanout', 'memory', 'history', 'screens', 'failover', 'cluster-latency', 'cluster-fanout']; // prettier-ignore
 	if (has(...needsBuild)) build = prepareBuild(options.build);
 	log(`suites: ${[...options.suites].join(', ')}; server: ${build}`);
 	const db = await startDb();
@@ -54,6 +55,7 @@ try {
 		['live', has('live', 'polling'), liveAndPollingSuites],
 		['fan-out', has('fanout', 'memory'), fanoutAndMemorySuites],
 		['history', has('history'), historySuite],
+		['screens', has('screens'), screensSuite],
 		// Several nodes on Redis: after fan-out, whose single-node figures they are set against.
 		['failover', has('failover'), failoverSuite],
 		['Redis latency', has('cluster-latency'), clusterLatencySuite],

@@ -9,6 +9,7 @@ export const SUITES = [
 	'fanout',
 	'memory',
 	'history',
+	'screens',
 	'failover',
 	'cluster-latency',
 	'cluster-fanout'
@@ -48,7 +49,8 @@ export interface BenchOptions {
 
 const HELP = `npm run bench -- [options]
   --suite LIST          comma list of ${SUITES.join(', ')} (default: all)
-  --latency-seconds N   commit-to-screen run at 200 commits/s (default 40)
+  --latency-seconds N   commit-to-screen: each phase (floor and product at 50 and 200 commits/s,
+                        then the product with the extra sockets) runs N/2 s (default 40)
  --live-sockets N     extra Socket.IO clients during it (default 500)
   --poll-seconds N      each polling-peer phase (default 30)
   --catchup-changes N   changes committed while the tailer is stopped (default 100000)

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { now } from './stats';
 
 /**
@@ -55,12 +55,27 @@ globalThis.__name = (f) => f;
 
 /** Opens /interactions as the session `cookie`; resolves when the feed says Live. */
 export async function openGrid(browser: Browser, url: string, cookie: string): Promise<Page> {
-	const context = await browser.newContext({ viewport: VIEWPORT });
 	const [name, value] = cookie.split('=');
-	await context.addCookies([{ name, value, url }]);
+	return openLive(browser, `${url}/interactions`, (context) =>
+		context.addCookies([{ name, value, url }])
+	);
+}
+
+/** Opens the browser floor's page (bench/floor); resolves when its socket is connected. */
+export function openFloor(browser: Browser, url: string): Promise<Page> {
+	return openLive(browser, url);
+}
+
+async function openLive(
+	browser: Browser,
+	address: string,
+	prepare?: (context: BrowserContext) => Promise<void>
+): Promise<Page> {
+	const context = await browser.newContext({ viewport: VIEWPORT });
+	await prepare?.(context);
 	await context.addInitScript(INIT_SCRIPT);
 	const page = await context.newPage();
-	await page.goto(`${url}/interactions`);
+	await page.goto(address);
 	await page
 		.getByTestId('connection-status')
 		.filter({ hasText: 'Live' })
@@ -85,9 +100,11 @@ export type Paint = [string, string, number, number, number];
 
 /**
  * Watches the grid: when a row first shows a status (attribute change or row added) the
- * MutationObserver notes the time (DOM updated); a message posted from there runs after the
- * frame's rendering step (painted); the next requestAnimationFrame is the frame after (upper
- * bound). Also counts animation frames, for frames/s.
+ * MutationObserver notes the time (DOM updated). Painted is the end of the first frame that
+ * renders it: a change made inside a frame's animation callbacks (the product's) is rendered in
+ * that frame, one made in a plain task (the floor's, on message) in the next. A message posted
+ * during a frame runs after its rendering, so its arrival marks the frame's end for either. The
+ * next requestAnimationFrame after the change is the upper bound. Also counts frames, for fps.
  */
 export async function installProbe(page: Page): Promise<void> {
 	await page.evaluate(() => {
@@ -113,6 +130,10 @@ export async function installProbe(page: Page): Promise<void> {
 			for (const p of waiting) p[3] = t;
 			waiting = [];
 		};
+		// True from the first animation callback of a frame until the frame has rendered.
+		let inFrame = false;
+		const frameEnd = new MessageChannel();
+		frameEnd.port1.onmessage = () => (inFrame = false);
 		const observer = new MutationObserver((mutations) => {
 			const t = clock();
 			const batch: (typeof paints)[number][] = [];
@@ -137,7 +158,8 @@ export async function installProbe(page: Page): Promise<void> {
 			}
 			if (batch.length === 0) return;
 			waiting.push(...batch);
-			channel.port2.postMessage(0);
+			if (inFrame) channel.port2.postMessage(0);
+			else requestAnimationFrame(() => channel.port2.postMessage(0));
 			requestAnimationFrame(() => {
 				const tf = clock();
 				for (const p of batch) p[4] = tf;
@@ -150,7 +172,10 @@ export async function installProbe(page: Page): Promise<void> {
 			attributeFilter: ['data-status']
 		});
 		const bench = { paints, frames, observer, stopped: false };
+		// Registered a frame ahead, this runs before any callback the page asks for in between.
 		const frame = (t: number) => {
+			inFrame = true;
+			frameEnd.port2.postMessage(0);
 			frames.push(performance.timeOrigin + t);
 			if (!bench.stopped && frames.length < 200_000) requestAnimationFrame(frame);
 		};
@@ -176,8 +201,9 @@ export function drainProbe(
 	});
 }
 
-/** Rows the grid holds (aria-rowcount counts the header row too). */
+/** Rows the grid holds (aria-rowcount counts the header row too; the floor's table has all). */
 export async function gridRowCount(page: Page): Promise<number> {
-	const count = await page.getByTestId('interactions-grid').getAttribute('aria-rowcount');
-	return Number(count) - 1;
+	const grid = page.getByTestId('interactions-grid');
+	const count = await grid.getAttribute('aria-rowcount');
+	return count === null ? grid.locator('tbody tr').count() : Number(count) - 1;
 }

@@ -9,14 +9,23 @@ import { now } from './stats';
  * stands on. Live: when each change is decoded. Replay: how fast a span of binlog decodes.
  */
 
-const TABLES = ['active_interactions', 'closed_interactions'];
-const EVENTS = ['tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query', 'rotate'];
+export const INTERACTION_TABLES = ['active_interactions', 'closed_interactions'];
+export const FLOOR_EVENTS = [
+	'tablemap',
+	'writerows',
+	'updaterows',
+	'deleterows',
+	'xid',
+	'query',
+	'rotate'
+];
 let nextServerId = 7_700_000 + Math.floor(Math.random() * 100_000);
 
-function connect(db: Db): ZongJi {
+/** A zongji on the bench's MariaDB, decoding as the product's tailer does (UTC, big ids). */
+export function connectBinlog(port: number): ZongJi {
 	return new ZongJi({
 		host: '127.0.0.1',
-		port: db.port,
+		port,
 		user: 'il_test',
 		password: 'il_test',
 		timezone: 'Z',
@@ -53,7 +62,7 @@ export class FloorListener {
 		private readonly space: KeySpace
 	) {
 		this.decoded = new Float64Array(space.interactions * 4).fill(NaN);
-		this.#zongji = connect(db);
+		this.#zongji = connectBinlog(db.port);
 	}
 
 	start(): Promise<void> {
@@ -76,8 +85,8 @@ export class FloorListener {
 		z.start({
 			serverId: nextServerId++,
 			startAtEnd: true,
-			includeEvents: EVENTS,
-			includeSchema: { [this.database]: TABLES }
+			includeEvents: FLOOR_EVENTS,
+			includeSchema: { [this.database]: INTERACTION_TABLES }
 		});
 		return ready;
 	}
@@ -94,7 +103,7 @@ export async function rawDecode(
 	from: BinlogPosition,
 	to: BinlogPosition
 ): Promise<{ rows: number; commits: number; seconds: number }> {
-	const z = connect(db);
+	const z = connectBinlog(db.port);
 	let rows = 0;
 	let commits = 0;
 	let filename = from.filename;
@@ -121,8 +130,8 @@ export async function rawDecode(
 				serverId: nextServerId++,
 				filename: from.filename,
 				position: from.position,
-				includeEvents: EVENTS,
-				includeSchema: { [database]: TABLES }
+				includeEvents: FLOOR_EVENTS,
+				includeSchema: { [database]: INTERACTION_TABLES }
 			});
 		});
 		return { rows, commits, seconds: (now() - started) / 1000 };

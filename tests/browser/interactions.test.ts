@@ -264,6 +264,20 @@ test('axe: live grid, a history range and an open history window', async ({ page
 	await audit('history window');
 });
 
+test('on a phone-sized screen the header wraps inside its bar: axe finds no text on the wrong ground', async ({
+	page
+}) => {
+	// Lighthouse's mobile width: unwrapped, the links and Sign out ran past the dark bar.
+	await page.setViewportSize({ width: 412, height: 823 });
+	await open(page);
+	const result = await new AxeBuilder({ page }).include('header.top').analyze();
+	expect(result.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+	const overflow = await page
+		.locator('header.top')
+		.evaluate((header) => header.scrollWidth - header.clientWidth);
+	expect(overflow).toBeLessThanOrEqual(0);
+});
+
 test('the grid works from the keyboard', async ({ page }) => {
 	await open(page);
 	const first = page.locator('tbody tr[data-id]').first();
