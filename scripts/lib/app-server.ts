@@ -2,7 +2,7 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { closeSync, existsSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVER_ENTRY } from './build';
+import { SERVER_ENTRY, SERVER_NODE_FLAGS } from './build';
 import { freePort } from './ports';
 import { waitUntilReady } from './system';
 
@@ -67,7 +67,8 @@ export class AppServer {
 		const log = logFile === undefined ? null : openSync(logFile, 'w');
 		let status: string | null = null;
 		try {
-			const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), entry], {
+			const nodeArgs = [...SERVER_NODE_FLAGS, ...(this.options.nodeArgs ?? [])];
+			const child = spawn(process.execPath, [...nodeArgs, entry], {
 				cwd: ROOT,
 				env: {
 					...process.env,
