@@ -29,7 +29,23 @@ export class MemoryChangeLog implements ChangeLog {
 	}
 
 	async append(draft: EntryDraft, checkpoint: BinlogCheckpoint): Promise<LogEntry> {
-		const changes = draft.changes.map((change) => ({ ...change, seq: ++this.#head }));
+		return this.#append(draft, checkpoint);
+	}
+
+	async appendMany(commits: CommitDraft[]): Promise<LogEntry[]> {
+		// One by one without awaiting each: a catch-up appends commits by the hundred thousand.
+		return commits.map(({ draft, checkpoint }) => this.#append(draft, checkpoint));
+	}
+
+	#append(draft: EntryDraft, checkpoint: BinlogCheckpoint): LogEntry {
+		const changes: InteractionChange[] = draft.changes.map((change) => ({
+			seq: ++this.#head,
+			id: change.id,
+			tenantId: change.tenantId,
+			queueIds: change.queueIds,
+			row: change.row,
+			...(change.removedFrom && { removedFrom: change.removedFrom })
+		}));
 		for (const change of changes) this.#kept.push(change);
 		// Trim in batches so the cost is amortised rather than paid on every append.
 		if (this.#kept.length > this.retain * 1.25) {
@@ -39,12 +55,6 @@ export class MemoryChangeLog implements ChangeLog {
 		const entry = { ...draft, changes };
 		if (!isEmptyEntry(draft)) for (const listener of this.#listeners) listener(entry);
 		return entry;
-	}
-
-	async appendMany(commits: CommitDraft[]): Promise<LogEntry[]> {
-		const entries: LogEntry[] = [];
-		for (const { draft, checkpoint } of commits) entries.push(await this.append(draft, checkpoint));
-		return entries;
 	}
 
 	async checkpoint(): Promise<BinlogCheckpoint | null> {

@@ -27,11 +27,18 @@ export function createConnection(target: DatabaseTarget): Promise<mysql.Connecti
 	return mysql.createConnection({ ...target, ...connectionDefaults });
 }
 
+const DIGITS = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
+
 /** 'YYYY-MM-DD HH:MM:SS[.fff]' in UTC (how the PBX stores it) → ISO-8601. */
 export function sqlTimeToIso(value: unknown): string | null {
 	if (value === null || value === undefined || value === '') return null;
 	if (value instanceof Date) return value.toISOString();
 	const text = String(value);
+	// DATETIME(3) as the driver and the binlog decode it ('2026-12-03 10:15:00.250'): the common
+	// case, on every row the binlog brings, needs no regular expression.
+	if (text.length === 23 && text[10] === ' ' && text[19] === '.' && DIGITS.test(text)) {
+		return `${text.slice(0, 10)}T${text.slice(11)}Z`;
+	}
 	const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?/.exec(text);
 	if (!match) return null;
 	const millis = ((match[3] ?? '.000') + '000').slice(1, 4);

@@ -256,10 +256,13 @@ export class LiveService {
 	#handleCommits(commits: Commit[]): void | Promise<void> {
 		const dashboard = this.config.dashboard.database;
 		const split = commits.map((commit) => {
+			// Nearly every commit is the PBX's alone: keep it as it is.
+			if (!commit.changes.some((change) => change.schema === dashboard)) {
+				return { commit, access: [] };
+			}
 			const pbxChanges = commit.changes.filter((change) => change.schema !== dashboard);
 			const accessRows = commit.changes.filter((change) => change.schema === dashboard);
-			const access = accessRows.length > 0 ? accessChangesOf(accessRows) : [];
-			return { commit: { ...commit, changes: pbxChanges }, access };
+			return { commit: { ...commit, changes: pbxChanges }, access: accessChangesOf(accessRows) };
 		});
 		const ids = split.flatMap(({ commit }) => contactIdsOf(commit.changes));
 		const missing = this.lookups.missingContacts(ids);
