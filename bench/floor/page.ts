@@ -1,6 +1,9 @@
 /**
  * The floor's page: the rows changes bring in a plain table (fixed layout, so a new row does not
- * re-measure every column), newest first, each change written into its row as it arrives. The probe (bench/lib/browser.ts) watches it as it watches the grid:
+ * re-measure every column), newest first, each change written into its row as it arrives. It
+ * keeps the newest screenful: the product renders the rows in view and no more, and a table
+ * growing by thousands of rows would measure the DOM's size, not the pipeline. A change to a
+ * row no longer kept is not shown, as the product does not paint rows out of view. The probe (bench/lib/browser.ts) watches it as it watches the grid:
  * the same test ids, `data-id` and `data-status` on each row.
  */
 export const FLOOR_PAGE = `<!doctype html>
@@ -25,10 +28,14 @@ th, td { padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: left; }
 const tbody = document.querySelector('tbody');
 const rows = new Map();
 const FIELDS = ['id', 'status', 'channel', 'queueId', 'agentId', 'phone'];
+const KEPT = 50;
+const seen = new Set();
 function show(row) {
 	let tr = rows.get(row.id);
 	const added = !tr;
+	if (added && seen.has(row.id)) return;
 	if (added) {
+		seen.add(row.id);
 		tr = document.createElement('tr');
 		for (const _ of FIELDS) tr.appendChild(document.createElement('td'));
 		tr.dataset.id = row.id;
@@ -36,7 +43,14 @@ function show(row) {
 	}
 	tr.dataset.status = row.status;
 	FIELDS.forEach((field, i) => (tr.children[i].textContent = row[field] ?? ''));
-	if (added) tbody.prepend(tr);
+	if (added) {
+		tbody.prepend(tr);
+		if (tbody.rows.length > KEPT) {
+			const last = tbody.lastElementChild;
+			rows.delete(last.dataset.id);
+			last.remove();
+		}
+	}
 }
 const socket = io({ transports: ['websocket'] });
 const status = document.querySelector('[data-testid="connection-status"]');

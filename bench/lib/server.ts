@@ -24,6 +24,10 @@ import { newestMtime, SERVER_ENTRY } from '../../scripts/lib/build';
 
 export const WORK_DIR = path.join(os.tmpdir(), `il-bench-${process.pid}`);
 const APP_DIR = path.join(WORK_DIR, 'app');
+/** BENCH_CPU_PROFILE_DIR: each server of the run writes its CPU profile there as it stops. */
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
+/** BENCH_SERVER_NODE_ARGS: node flags for the servers of the run (space-separated), to try some. */
+const EXTRA_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /** Builds when asked or needed, then snapshots build/; describes what it used. */
 export function prepareBuild(mode: 'auto' | 'always' | 'never'): string {
@@ -66,19 +70,43 @@ export class ServerProcess extends AppServer {
 			env: { ...env, NODE_ENV: 'production', METRICS_TOKEN: metricsToken },
 			appDir: APP_DIR,
 			logFile: path.join(WORK_DIR, `server-${name}.log`),
-			readyPath: '/ready'
+			readyPath: '/ready',
+			// Where the server writes a V8 CPU profile when it stops (to see where a figure's time goes).
+			nodeArgs: [
+				...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+				...EXTRA_NODE_ARGS
+			]
 		});
 		this.#metricsToken = metricsToken;
 	}
 
 	/** The server's change-log sequence: how many changes it has taken in (from /metrics). */
 	async seq(): Promise<number> {
+		return (await this.metrics(['il_changelog_head_seq'])).il_changelog_head_seq;
+	}
+
+	/** Where the server's memory is, MB (from /metrics: V8's heap, and buffers outside it). */
+	async memory(): Promise<{ heapUsed: number; heapTotal: number; external: number }> {
+		const m = await this.metrics(['nodejs_heap_size_used_bytes', 'nodejs_heap_size_total_bytes', 'nodejs_external_memory_bytes']); // prettier-ignore
+		return {
+			heapUsed: m.nodejs_heap_size_used_bytes / 1e6,
+			heapTotal: m.nodejs_heap_size_total_bytes / 1e6,
+			external: m.nodejs_external_memory_bytes / 1e6
+		};
+	}
+
+	async metrics<Name extends string>(names: Name[]): Promise<Record<Name, number>> {
 		const response = await fetch(`${this.url}/metrics`, {
 			headers: { authorization: `Bearer ${this.#metricsToken}` }
 		});
 		if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
-		const line = /^il_changelog_head_seq (\S+)$/m.exec(await response.text());
-		if (!line) throw new Error('/metrics has no il_changelog_head_seq');
-		return Number(line[1]);
+		const text = await response.text();
+		const values = {} as Record<Name, number>;
+		for (const name of names) {
+			const line = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+			if (!line) throw new Error(`/metrics has no ${name}`);
+			values[name] = Number(line[1]);
+		}
+		return values;
 	}
 }
