@@ -8,13 +8,13 @@ import {
 	startBenchCluster
 } from './lib/cluster';
 import { targetsOf, type Context } from './lib/context';
-import { addQueues, createAccounts, newStack, pbxPool, signIn, type Account } from './lib/env';
+import { addQueues, newStack, pbxPool } from './lib/env';
+import { FanoutAudience } from './lib/audience';
 import { LoadProcess, settleFleet } from './lib/load';
 import { CpuSplit } from './lib/proc';
 import { fmt, sleep } from './lib/stats';
 import { PacedWriter } from './lib/writer';
 import type { FleetResult } from './live';
-import type { ClientSpec } from './load/fleet';
 
 /**
  * The fan-out suite's load on 3 nodes: 3 tenants × 10 queues, interactions in progress, 2,000
@@ -29,11 +29,7 @@ export async function clusterFanoutSuite(ctx: Context): Promise<void> {
 	const lookups = await addQueues(stack, 10);
 	const pool = pbxPool(db, stack.pbxDb, 8);
 	const targets = targetsOf(lookups);
-	const accounts: Account[] = [
-		...lookups.tenants.map((t) => ({ username: `cfan.admin.${t.id}`, role: 'cc_admin' as const, tenantId: t.id })), // prettier-ignore
-		...targets.map((t) => ({ username: `cfan.sup.${t.queueId}`, role: 'cc_supervisor' as const, tenantId: t.tenantId, queueIds: [t.queueId] })) // prettier-ignore
-	];
-	await createAccounts(stack, accounts);
+	const audience = await FanoutAudience.create(stack, lookups, targets, 'cfan');
 	// In progress before the nodes start: each node loads them in its own snapshot.
 	const rows = Math.round(options.memoryRows / 10);
 	await insertActive(pool, { idBase: 6.5e9, count: rows, targets });
@@ -43,18 +39,7 @@ export async function clusterFanoutSuite(ctx: Context): Promise<void> {
 	const { cluster } = bench;
 	try {
 		const redisBefore = await redisFootprint(cluster.redisUrl);
-		const cookies = new Map<string, string>();
-		for (const a of accounts) cookies.set(a.username, await signIn(cluster.url, a.username));
-		const specs: ClientSpec[] = [];
-		for (let i = 0; i < options.fanoutClients; i++) {
-			if (i < 30) {
-				const tenant = lookups.tenants[i % lookups.tenants.length];
-				specs.push({ cookie: cookies.get(`cfan.admin.${tenant.id}`)!, request: {}, scope: { tenantId: tenant.id, queueIds: null } }); // prettier-ignore
-			} else {
-				const t = targets[i % targets.length];
-				specs.push({ cookie: cookies.get(`cfan.sup.${t.queueId}`)!, request: {}, scope: { tenantId: t.tenantId, queueIds: [t.queueId] } }); // prettier-ignore
-			}
-		}
+		const specs = await audience.clients(cluster.url, options.fanoutClients);
 		ctx.log(`${S}: opening ${specs.length} sockets through HAProxy`);
 		const opened = await sockets.call<{ opened: number; failed: number; seconds: number; snapshotRows: number; firstError: string | null }>('openSockets', { url: cluster.url, clients: specs, concurrency: 20 }); // prettier-ignore
 		await sleep(3000);

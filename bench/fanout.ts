@@ -5,14 +5,15 @@ import { HEARTBEAT_INTERVAL_MS } from '../src/lib/realtime';
 import { insertActive, reanswerActive } from './lib/bulk';
 import { onCleanup } from './lib/cleanup';
 import { targetsOf, type Context } from './lib/context';
-import { addQueues, createAccounts, newStack, pbxPool, signIn, type Account } from './lib/env';
+import { addQueues, newStack, pbxPool } from './lib/env';
+import { FanoutAudience } from './lib/audience';
 import { LoadProcess, settleFleet } from './lib/load';
 import { CpuSplit, rssMb } from './lib/proc';
 import { ServerProcess } from './lib/server';
 import { fmt, sleep } from './lib/stats';
 import { PacedWriter, type Target } from './lib/writer';
 import type { FleetResult } from './live';
-import type { ClientSpec, LinkCounters } from './load/fleet';
+import type { LinkCounters } from './load/fleet';
 import { memorySuite } from './memory';
 
 /**
@@ -43,11 +44,7 @@ export async function fanoutAndMemorySuites(ctx: Context): Promise<void> {
 	const lookups = await addQueues(stack, 10);
 	const pool = pbxPool(db, stack.pbxDb, 8);
 	const targets = targetsOf(lookups);
-	const accounts: Account[] = [
-		...lookups.tenants.map((t) => ({ username: `fan.admin.${t.id}`, role: 'cc_admin' as const, tenantId: t.id })), // prettier-ignore
-		...targets.map((t) => ({ username: `fan.sup.${t.queueId}`, role: 'cc_supervisor' as const, tenantId: t.tenantId, queueIds: [t.queueId] })) // prettier-ignore
-	];
-	await createAccounts(stack, accounts);
+	const audience = await FanoutAudience.create(stack, lookups, targets, 'fan');
 	const server = new ServerProcess(stack.env, 'fanout');
 	const stopServer = onCleanup(() => server.stop());
 	const sockets = new LoadProcess('fanout-sockets');
@@ -68,18 +65,7 @@ export async function fanoutAndMemorySuites(ctx: Context): Promise<void> {
 		ctx.log(`${S}: ${options.idleSeconds} s idle, no sockets`);
 		const idleAlone = await idleCpu(ctx, server, db.pid, null);
 
-		const cookies = new Map<string, string>();
-		for (const a of accounts) cookies.set(a.username, await signIn(server.url, a.username));
-		const specs: ClientSpec[] = [];
-		for (let i = 0; i < options.fanoutClients; i++) {
-			if (i < 30) {
-				const tenant = lookups.tenants[i % lookups.tenants.length];
-				specs.push({ cookie: cookies.get(`fan.admin.${tenant.id}`)!, request: {}, scope: { tenantId: tenant.id, queueIds: null } }); // prettier-ignore
-			} else {
-				const t = targets[i % targets.length];
-				specs.push({ cookie: cookies.get(`fan.sup.${t.queueId}`)!, request: {}, scope: { tenantId: t.tenantId, queueIds: [t.queueId] } }); // prettier-ignore
-			}
-		}
+		const specs = await audience.clients(server.url, options.fanoutClients);
 		ctx.log(`${S}: opening ${specs.length} sockets (each takes its snapshot)`);
 		const opened = await sockets.call<{ opened: number; failed: number; seconds: number; snapshotRows: number; firstError: string | null }>('openSockets', { url: server.url, clients: specs, concurrency: 20 }); // prettier-ignore
 		await sleep(3000);

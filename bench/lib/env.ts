@@ -2,8 +2,7 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { signIn as signInAs } from '../../scripts/lib/app-server';
 import { loadLookups, type DemoLookups } from '../../scripts/lib/demo-data';
 import { adminPool, Sandbox } from '../../scripts/lib/sandbox';
-// Owned by the test-run lifecycle work; it moves to scripts/lib with it.
-import { startTestMariaDb } from '../../tests/support/mariadb';
+import { startTestMariaDb } from '../../scripts/lib/test-mariadb';
 
 /**
  * The services of a run: one throw-away MariaDB (binlog ROW/FULL, as the tests use it), and per

@@ -1,6 +1,7 @@
 import ZongJi, { type BinlogEvent, type RowsEvent } from '@vlasky/zongji';
 import type { Db, BinlogPosition } from './env';
 import { atOrAfter } from './env';
+import { BINLOG_EVENTS } from '../../src/lib/server/binlog/tailer';
 import { keyOf, type KeySpace } from './keys';
 import { now } from './stats';
 
@@ -10,15 +11,8 @@ import { now } from './stats';
  */
 
 export const INTERACTION_TABLES = ['active_interactions', 'closed_interactions'];
-export const FLOOR_EVENTS = [
-	'tablemap',
-	'writerows',
-	'updaterows',
-	'deleterows',
-	'xid',
-	'query',
-	'rotate'
-];
+/** The events the product's tailer asks for, so the floor decodes what the product does. */
+export const FLOOR_EVENTS = [...BINLOG_EVENTS];
 let nextServerId = 7_700_000 + Math.floor(Math.random() * 100_000);
 
 /** A zongji on the bench's MariaDB, decoding as the product's tailer does (UTC, big ids). */

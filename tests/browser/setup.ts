@@ -2,7 +2,7 @@ import { upsertAccount, withUsers } from '../../scripts/lib/accounts';
 import { AppServer } from '../../scripts/lib/app-server';
 import { freePort } from '../../scripts/lib/ports';
 import { RunDir } from '../../scripts/lib/run-dir';
-import { startTestMariaDb } from '../support/mariadb';
+import { startTestMariaDb } from '../../scripts/lib/test-mariadb';
 import { Stack } from '../support/stack';
 
 /**

@@ -31,19 +31,7 @@ describe('binlog edge cases', () => {
 				tenantId: tenant.id,
 				queueId: tenant.queues[0].id
 			});
-			// MariaDB keeps a binlog until InnoDB has checkpointed it: flush and retry the purge.
-			const checkpointFile = (await stack.app.live.changeLog.checkpoint())?.filename;
-			await waitFor(
-				async () => {
-					await stack.pbx('FLUSH BINARY LOGS');
-					const [{ File: current }] = await stack.pbxRows<{ File: string }>('SHOW MASTER STATUS');
-					await stack.pbx(`PURGE BINARY LOGS TO '${current}'`);
-					const logs = await stack.pbxRows<{ Log_name: string }>('SHOW BINARY LOGS');
-					return !logs.some((log) => log.Log_name === checkpointFile);
-				},
-				15_000,
-				'the purge'
-			);
+			await stack.purgeCheckpointBinlog();
 			stack.app.live.supervisor.start();
 			await waitFor(() => stack.app.live.changeLog.epoch !== epochBefore, 20_000, 'a resnapshot');
 		} finally {

@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { RUN_DIR_VAR } from '../../scripts/lib/leftovers';
-import { startRedis, type RedisHandle } from '../../scripts/lib/redis';
-import { createApp, type App } from '../../src/lib/server/app';
+import type { App } from '../../src/lib/server/app';
 import { lifecycleBurst } from '../support/burst';
-import { Stack, waitFor } from '../support/stack';
+import { InProcessCluster } from '../support/cluster-nodes';
+import { type Stack, waitFor } from '../support/stack';
 
 /**
  * A screen that resumes on a node which has not yet read what its previous node showed it: the
@@ -15,40 +10,19 @@ import { Stack, waitFor } from '../support/stack';
  * than the leader appends.
  */
 
+let cluster: InProcessCluster;
 let stack: Stack;
-let redis: RedisHandle;
-let redisDir: string;
-const nodes: { app: App; server: Server }[] = [];
 
 async function startNode(name: string): Promise<App> {
-	const app = await createApp({
-		...stack.env,
-		REDIS_URL: redis.url,
-		NODE_ID: name,
-		LEADER_LEASE_MS: '1500',
-		BINLOG_SERVER_ID: String(6000 + nodes.length)
-	});
-	const server = createServer((_req, res) => res.writeHead(404).end());
-	app.attach(server);
-	nodes.push({ app, server });
-	return app;
+	return (await cluster.startNode(name)).app;
 }
 
 beforeAll(async () => {
-	redisDir = mkdtempSync(path.join(process.env[RUN_DIR_VAR] ?? os.tmpdir(), 'il-test-redis-'));
-	redis = await startRedis({ dataDir: redisDir });
-	stack = await new Stack({ mariadbPort: inject('mariadb').port }).prepare();
+	cluster = await InProcessCluster.start(inject('mariadb').port);
+	stack = cluster.stack;
 });
 
-afterAll(async () => {
-	for (const node of nodes) {
-		await node.app.stop().catch(() => undefined);
-		node.server.close();
-	}
-	await stack?.destroy();
-	await redis?.stop();
-	rmSync(redisDir, { recursive: true, force: true });
-});
+afterAll(() => cluster?.stop());
 
 describe('resuming on a node behind the screen', () => {
 	it('answers by replay once the node has read up to the screen, not with an older snapshot', async () => {

@@ -1,52 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { startRedis, type RedisHandle } from '../../scripts/lib/redis';
-import { createApp, type App } from '../../src/lib/server/app';
+import type { App } from '../../src/lib/server/app';
 import { lifecycleBurst } from '../support/burst';
-import { Stack, waitFor } from '../support/stack';
+import { InProcessCluster } from '../support/cluster-nodes';
+import { type Stack, waitFor } from '../support/stack';
 
 /** Two nodes in this process on one Redis: the basics of the shared change log. */
 
+let cluster: InProcessCluster;
 let stack: Stack;
-let redis: RedisHandle;
-let redisDir: string;
-const nodes: { app: App; server: Server; url: string }[] = [];
 
-async function startNode(name: string) {
-	const app = await createApp({
-		...stack.env,
-		REDIS_URL: redis.url,
-		NODE_ID: name,
-		LEADER_LEASE_MS: '1500',
-		BINLOG_SERVER_ID: String(5000 + nodes.length)
-	});
-	const server = createServer((_req, res) => res.writeHead(404).end());
-	app.attach(server);
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const node = { app, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-	nodes.push(node);
-	return node;
+function startNode(name: string) {
+	return cluster.startNode(name);
 }
 
 beforeAll(async () => {
-	redisDir = mkdtempSync(path.join(os.tmpdir(), 'il-test-redis-'));
-	redis = await startRedis({ dataDir: redisDir });
-	stack = await new Stack({ mariadbPort: inject('mariadb').port }).prepare();
+	cluster = await InProcessCluster.start(inject('mariadb').port);
+	stack = cluster.stack;
 });
 
-afterAll(async () => {
-	for (const node of nodes) {
-		await node.app.stop().catch(() => undefined);
-		node.server.close();
-	}
-	await stack?.destroy();
-	await redis?.stop();
-	rmSync(redisDir, { recursive: true, force: true });
-});
+afterAll(() => cluster?.stop());
 
 describe('several nodes on one Redis', () => {
 	it('one leads, both follow, and a second leader takes over with nothing lost', async () => {

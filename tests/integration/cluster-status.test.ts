@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startRedis, type RedisHandle } from '../../scripts/lib/redis';
-import { createApp, type App } from '../../src/lib/server/app';
+import type { App } from '../../src/lib/server/app';
 import { lifecycleBurst } from '../support/burst';
 import { parseExposition, valueOf } from '../support/metrics';
-import { Stack, waitFor } from '../support/stack';
+import { InProcessCluster } from '../support/cluster-nodes';
+import { waitFor } from '../support/stack';
 
 /**
  * Two nodes on one Redis: each scrape says which one leads, the fencing token and the stream
@@ -16,24 +12,11 @@ import { Stack, waitFor } from '../support/stack';
  * and a follower reports the leader's lag; a node that cannot reach Redis is not ready.
  */
 
-let stack: Stack;
-let redis: RedisHandle;
-let redisDir: string;
-const nodes: { app: App; server: Server }[] = [];
+let cluster: InProcessCluster;
 
 async function startNode(name: string, serverId: number): Promise<App> {
-	const app = await createApp({
-		...stack.env,
-		REDIS_URL: redis.url,
-		REDIS_PREFIX: 'ops',
-		NODE_ID: name,
-		LEADER_LEASE_MS: '1500',
-		BINLOG_SERVER_ID: String(serverId)
-	});
-	const server = createServer((_req, res) => res.writeHead(404).end());
-	app.attach(server);
-	nodes.push({ app, server });
-	return app;
+	const env = { REDIS_PREFIX: 'ops', BINLOG_SERVER_ID: String(serverId) };
+	return (await cluster.startNode(name, env)).app;
 }
 
 async function scrape(app: App) {
@@ -41,20 +24,10 @@ async function scrape(app: App) {
 }
 
 beforeAll(async () => {
-	redisDir = mkdtempSync(path.join(os.tmpdir(), 'il-test-redis-'));
-	redis = await startRedis({ dataDir: redisDir });
-	stack = await new Stack({ mariadbPort: inject('mariadb').port }).prepare();
+	cluster = await InProcessCluster.start(inject('mariadb').port);
 });
 
-afterAll(async () => {
-	for (const node of nodes) {
-		await node.app.stop().catch(() => undefined);
-		node.server.close();
-	}
-	await stack?.destroy();
-	await redis?.stop();
-	rmSync(redisDir, { recursive: true, force: true });
-});
+afterAll(() => cluster?.stop());
 
 describe('several nodes: status and metrics', () => {
 	it('scrapes name the leader, fencing token and stream; every node sees every status', async () => {
@@ -62,8 +35,8 @@ describe('several nodes: status and metrics', () => {
 		await waitFor(() => a.cluster?.role === 'leader', 10_000, 'a to lead');
 		const b = await startNode('node-b', 6102);
 		await waitFor(() => b.cluster?.role === 'follower', 10_000, 'b to follow');
-		const tenant = stack.lookups.tenants[0];
-		await lifecycleBurst(stack, tenant, { interactions: 10, firstId: 6_600_000 });
+		const tenant = cluster.stack.lookups.tenants[0];
+		await lifecycleBurst(cluster.stack, tenant, { interactions: 10, firstId: 6_600_000 });
 		await waitFor(() => b.live.changeLog.head === a.live.changeLog.head, 10_000, 'b to catch up');
 
 		const ma = await scrape(a);
@@ -103,7 +76,7 @@ describe('several nodes: status and metrics', () => {
 			'both statuses on the follower, with the leader lag and position'
 		);
 
-		const client = new Redis(redis.url);
+		const client = new Redis(cluster.redis.url);
 		try {
 			expect(Object.keys(await client.hgetall('ops:nodes')).sort()).toEqual(['node-a', 'node-b']);
 			await a.stop();
@@ -114,7 +87,7 @@ describe('several nodes: status and metrics', () => {
 		await waitFor(() => b.cluster?.role === 'leader', 10_000, 'b to take over');
 		expect(b.monitor.readiness()).toEqual({ ready: true });
 
-		await redis.stop();
+		await cluster.redis.stop();
 		await waitFor(() => !b.monitor.readiness().ready, 10_000, 'b to stop being ready');
 		expect(b.monitor.readiness()).toEqual({
 			ready: false,

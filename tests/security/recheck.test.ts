@@ -37,18 +37,7 @@ async function losePosition(whileDown: () => Promise<void>): Promise<void> {
 	try {
 		await stack.app.live.supervisor.stop();
 		await whileDown();
-		const checkpointFile = (await stack.app.live.changeLog.checkpoint())?.filename;
-		await waitFor(
-			async () => {
-				await stack.pbx('FLUSH BINARY LOGS');
-				const [{ File: current }] = await stack.pbxRows<{ File: string }>('SHOW MASTER STATUS');
-				await stack.pbx(`PURGE BINARY LOGS TO '${current}'`);
-				const logs = await stack.pbxRows<{ Log_name: string }>('SHOW BINARY LOGS');
-				return !logs.some((log) => log.Log_name === checkpointFile);
-			},
-			15_000,
-			'the purge'
-		);
+		await stack.purgeCheckpointBinlog();
 		stack.app.live.supervisor.start();
 		await waitFor(() => stack.app.live.changeLog.epoch !== epochBefore, 20_000, 'a resnapshot');
 	} finally {

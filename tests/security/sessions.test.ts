@@ -2,7 +2,7 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
 import { openSocket, postAction, subscribe, whenEnded } from '../support/access';
-import { startTestMariaDb } from '../support/mariadb';
+import { startTestMariaDb } from '../../scripts/lib/test-mariadb';
 import { TestPbx } from '../support/pbx';
 import { Stack, waitFor, type LiveClient } from '../support/stack';
 

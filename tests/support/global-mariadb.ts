@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { RunDir } from '../../scripts/lib/run-dir';
-import { startTestMariaDb } from './mariadb';
+import { startTestMariaDb } from '../../scripts/lib/test-mariadb';
 
 /**
  * One throw-away MariaDB (binlog ROW/FULL) for the whole integration run, on a free loopback

@@ -49,6 +49,25 @@ export class Stack extends Sandbox {
 		return this;
 	}
 
+	/**
+	 * Purges the binlog file the app's checkpoint is in, so its tailer cannot resume there.
+	 * MariaDB keeps a binlog until InnoDB has checkpointed it: flush and retry the purge.
+	 */
+	async purgeCheckpointBinlog(): Promise<void> {
+		const checkpointFile = (await this.app.live.changeLog.checkpoint())?.filename;
+		await waitFor(
+			async () => {
+				await this.pbx('FLUSH BINARY LOGS');
+				const [{ File: current }] = await this.pbxRows<{ File: string }>('SHOW MASTER STATUS');
+				await this.pbx(`PURGE BINARY LOGS TO '${current}'`);
+				const logs = await this.pbxRows<{ Log_name: string }>('SHOW BINARY LOGS');
+				return !logs.some((log) => log.Log_name === checkpointFile);
+			},
+			15_000,
+			'the purge'
+		);
+	}
+
 	/** The pid of the server started by startServer, e.g. to read its memory from /proc. */
 	get serverPid(): number | undefined {
 		return this.#server?.pid;

@@ -1,4 +1,5 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { WallTokenInfo } from '$lib/wall-token';
 import type { Viewer } from '../scope';
 import { newToken, tokenHash } from './tokens';
 
@@ -6,17 +7,6 @@ import { newToken, tokenHash } from './tokens';
  * Wall-display tokens: read-only, scoped to a tenant and a set of queues (or all), never idle
  * out, and stop working the moment they are revoked.
  */
-
-export interface WallTokenInfo {
-	id: number;
-	label: string;
-	tenantId: number;
-	queueIds: number[] | 'all';
-	createdAt: string;
-	/** Last page load, refresh or socket handshake with it, to the minute; null: never used. */
-	lastUsedAt: string | null;
-	revokedAt: string | null;
-}
 
 /** How often a token's last use is written: a board refreshes and reconnects all day. */
 const LAST_USED_RESOLUTION_SECONDS = 60;

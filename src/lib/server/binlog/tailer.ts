@@ -57,6 +57,16 @@ interface BinlogEvent {
 	binlogName?: string;
 }
 
+/** The binlog events the tailer asks ZongJi for: rows, their tables, commits and file changes. */
+export const BINLOG_EVENTS = [
+	'tablemap',
+	'writerows',
+	'updaterows',
+	'deleterows',
+	'xid',
+	'query',
+	'rotate'
+] as const;
 const ROW_EVENTS = new Set(['writerows', 'updaterows', 'deleterows']);
 const MAX_BATCH = 256;
 
@@ -94,15 +104,7 @@ export class BinlogTailer {
 			serverId,
 			filename: from.filename,
 			position: from.position,
-			includeEvents: [
-				'tablemap',
-				'writerows',
-				'updaterows',
-				'deleterows',
-				'xid',
-				'query',
-				'rotate'
-			],
+			includeEvents: [...BINLOG_EVENTS],
 			includeSchema: Object.fromEntries(
 				Object.entries(schemas).map(([schema, tables]) => [schema, [...tables]])
 			)

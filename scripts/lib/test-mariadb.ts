@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RUN_DIR_VAR } from '../../scripts/lib/leftovers';
-import { startMariaDb, type MariaDbHandle } from '../../scripts/lib/mariadb';
-import { ensureCommands } from '../../scripts/lib/system';
+import { RUN_DIR_VAR } from './leftovers';
+import { startMariaDb, type MariaDbHandle } from './mariadb';
+import { ensureCommands } from './system';
 
 /** A throw-away MariaDB with binlog ROW/FULL on a free port, and an all-privileges test user. */
 export async function startTestMariaDb(): Promise<{
