@@ -138,7 +138,10 @@ test('counts read the same live and in history: 1,050, never 1050', async ({ pag
 	await expect(count).toHaveText(/^\s*\d{1,3}(,\d{3})+ interactions/);
 });
 
-test('a cell cut short gives its whole text on hover', async ({ page, pbx }) => {
+test('a cell cut short gives its whole text on hover, and on the row the keyboard is on', async ({
+	page,
+	pbx
+}) => {
 	const did = '+18005550100123456789012345678'; // 30 characters: wider than the DID column
 	await signIn(page, 'pw.admin');
 	await expect(page.getByTestId('connection-status')).toHaveText(/Live/);
@@ -151,4 +154,9 @@ test('a cell cut short gives its whole text on hover', async ({ page, pbx }) => 
 		'title',
 		tenant.queues[0].name
 	);
+	// From the keyboard: the focused row wraps its cells instead of cutting them.
+	await page.keyboard.press('Shift');
+	await page.locator('tr[data-id="7200201"]').evaluate((row: HTMLElement) => row.focus());
+	await expect(page.locator('tr[data-id="7200201"]')).toBeFocused();
+	await expect.poll(() => cell.evaluate((td) => td.scrollWidth <= td.clientWidth)).toBe(true);
 });

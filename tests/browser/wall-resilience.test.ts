@@ -19,6 +19,9 @@ test.describe('wall display', () => {
 		await page.setViewportSize({ width: 1920, height: 1080 });
 		await openWall(page);
 		await expectBoardEqualsDb(page, stack, tenant, dayStart);
+		const clients = page.locator('li.row[data-id] [data-testid="client"]');
+		const named = async () => (await clients.allTextContents()).filter((c) => c !== '—');
+		expect((await named()).length).toBeGreaterThan(0);
 		// A reload would lose this: the recovery must happen in the same page.
 		await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
 
@@ -27,6 +30,8 @@ test.describe('wall display', () => {
 		await expect(page.getByTestId('stale-banner')).toBeVisible({ timeout: 5_000 });
 		expect(Date.now() - stoppedAt).toBeLessThan(5_000);
 		await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'stale');
+		// Disconnected, the board no longer shows who is calling (the rows stay, dimmed).
+		expect(await named()).toEqual([]);
 		// Timers stop pretending: the longest wait does not tick on while nothing is known. They
 		// stop at the last message from the first stale frame on (figuresTime), so the value read
 		// as soon as the banner shows is final: no race with the board's next clock tick.
@@ -59,6 +64,7 @@ test.describe('wall display', () => {
 		await expect(page.getByTestId('stale-banner')).toBeHidden({ timeout: 20_000 });
 		await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'live');
 		await expectBoardEqualsDb(page, stack, tenant, dayStart);
+		expect((await named()).length).toBeGreaterThan(0);
 		expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
 	});
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
-import { browserPost, dashRows, postAction } from '../support/access';
+import { browserPost, dashRows, postAction, thresholdsForm } from '../support/access';
 import { Stack } from '../support/stack';
 
 /**
@@ -205,18 +205,7 @@ describe('item 8: strict query validation', () => {
 		const answer = await browserPost(
 			stack,
 			'/admin/thresholds?/save',
-			{
-				tenantId: ` ${tenant.id}`,
-				queueId: String(tenant.queues[0].id),
-				waitAmberSeconds: '30',
-				waitRedSeconds: '60',
-				talkAmberSeconds: '300',
-				talkRedSeconds: '600',
-				acwAmberSeconds: '30',
-				acwRedSeconds: '60',
-				serviceLevelSeconds: '20',
-				serviceLevelTargetPct: '80'
-			},
+			thresholdsForm(` ${tenant.id}`, String(tenant.queues[0].id)),
 			platform
 		);
 		expect(answer.status).toBe(400);
@@ -323,18 +312,7 @@ describe('item 9: malformed values for every parameter answer 4xx, never 500', (
 			permissions: ['interactions'],
 			password: 'long enough password'
 		};
-		const thresholds = {
-			tenantId: String(tenant.id),
-			queueId: String(tenant.queues[0].id),
-			waitAmberSeconds: '30',
-			waitRedSeconds: '60',
-			talkAmberSeconds: '300',
-			talkRedSeconds: '600',
-			acwAmberSeconds: '30',
-			acwRedSeconds: '60',
-			serviceLevelSeconds: '20',
-			serviceLevelTargetPct: '80'
-		};
+		const thresholds = thresholdsForm(String(tenant.id), String(tenant.queues[0].id));
 		const actions: [string, Record<string, string | string[]>][] = [
 			['/admin?/saveUser', { ...account, id: '' }],
 			['/admin?/createWallToken', { label: 'fuzz', tenantId: String(tenant.id), queueIds: [] }],

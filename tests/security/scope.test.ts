@@ -2,7 +2,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoContact, DemoTenant } from '../../scripts/lib/demo-data';
 import { mintWallToken } from '../../scripts/lib/accounts';
-import { postAction } from '../support/access';
+import { postAction, thresholdsForm } from '../support/access';
 import { TestPbx } from '../support/pbx';
 import { Stack } from '../support/stack';
 
@@ -296,18 +296,7 @@ describe('item 9: foreign ids on every route, as every kind of viewer', () => {
 		const noToken = await postAction(stack, '/admin?/revokeWallToken', { id: NOWHERE }, adminA);
 		expect(revoked.status).toBe(404);
 		expect(revoked).toEqual(noToken);
-		const thresholds = (queueId: number | string) => ({
-			tenantId: String(b.id),
-			queueId: String(queueId),
-			waitAmberSeconds: '30',
-			waitRedSeconds: '60',
-			talkAmberSeconds: '300',
-			talkRedSeconds: '600',
-			acwAmberSeconds: '30',
-			acwRedSeconds: '60',
-			serviceLevelSeconds: '20',
-			serviceLevelTargetPct: '80'
-		});
+		const thresholds = (queueId: number | string) => thresholdsForm(String(b.id), String(queueId));
 		const foreignQueue = await postAction(stack, '/admin/thresholds?/save', thresholds(b.queues[0].id), adminA);
 		const noQueue = await postAction(stack, '/admin/thresholds?/save', thresholds(NOWHERE), adminA);
 		expect(foreignQueue.status).toBeGreaterThanOrEqual(400);

@@ -8,6 +8,22 @@ import type { LiveClient, Stack } from './stack';
  * read as JSON, the dashboard database, and sockets that report a refused handshake.
  */
 
+/** The thresholds form as the page posts it: valid values, for the given tenant and queue fields. */
+export function thresholdsForm(tenantId: string, queueId: string): Record<string, string> {
+	return {
+		tenantId,
+		queueId,
+		waitAmberSeconds: '30',
+		waitRedSeconds: '60',
+		talkAmberSeconds: '300',
+		talkRedSeconds: '600',
+		acwAmberSeconds: '30',
+		acwRedSeconds: '60',
+		serviceLevelSeconds: '20',
+		serviceLevelTargetPct: '80'
+	};
+}
+
 /**
  * A form POST as a browser without JavaScript sends it (`accept: text/html`): redirects are 303s
  * and a `fail(400)` renders the page with status 400. (Without an accept header SvelteKit answers

@@ -4,8 +4,9 @@ import { projectChange, viewChange, type RowView, type Scope } from '../scope';
 
 /**
  * Batched fan-out. The changes of one event-loop turn (or of a flush interval, when they come
- * close together) go out as one `live:changes` message per scope room: projected once per room with the scope rule (projectChange), encoded once by
- * Socket.IO for all the room's sockets, so per-socket work is writing bytes.
+ * close together) go out as one `live:changes` message per scope room: projected once per room
+ * with the scope rule (projectChange), encoded once by Socket.IO for all the room's sockets, so
+ * per-socket work is writing bytes.
  *
  * A socket is in exactly one scope room, named after its whole scope and the fields it is sent. With
  * one room per queue, a supervisor of two queues would get two messages per batch, and could
