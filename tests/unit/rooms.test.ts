@@ -31,16 +31,13 @@ function randomScope(random: Rng): Scope {
 }
 
 /** A fan-out over fake rooms: what each room was sent, message by message. */
-function harness(intervalMs?: number) {
+function harness() {
 	const members = new Set<string>();
 	const sent = new Map<string, ChangesMessage[]>();
-	const fanout = new Fanout(
-		{
-			hasMembers: (room) => members.has(room),
-			emit: (room, message) => sent.set(room, [...(sent.get(room) ?? []), message])
-		},
-		intervalMs
-	);
+	const fanout = new Fanout({
+		hasMembers: (room) => members.has(room),
+		emit: (room, message) => sent.set(room, [...(sent.get(room) ?? []), message])
+	});
 	const join = (scope: Scope, view: RowView = 'full') => {
 		const room = fanout.roomFor(scope, view);
 		members.add(room);
@@ -103,33 +100,6 @@ describe('Fanout', () => {
 		expect(sent.get(room)?.[0].changes.map((c) => c.seq)).toEqual(
 			Array.from({ length: 50 }, (_, i) => i + 1)
 		);
-	});
-
-	it('a change after a quiet spell goes in the next turn; those close behind share one message', async () => {
-		const { fanout, join, sent } = harness(40);
-		const room = join({ tenantId: 1, queues: 'all' });
-		const push = (seq: number) => {
-			const row = interaction({ id: String(seq), tenantId: 1, queueId: 1 });
-			fanout.push('e1', [{ seq, id: String(seq), tenantId: 1, queueIds: [1], row }]);
-		};
-		const seqs = () => sent.get(room)?.map((m) => m.changes.map((c) => c.seq));
-		const turn = () => new Promise((resolve) => setImmediate(resolve));
-		push(1);
-		await turn();
-		expect(seqs()).toEqual([[1]]);
-		push(2);
-		await turn();
-		push(3);
-		await turn();
-		// Within the interval: they wait for its end, together.
-		expect(seqs()).toEqual([[1]]);
-		await new Promise((resolve) => setTimeout(resolve, 60));
-		expect(seqs()).toEqual([[1], [2, 3]]);
-		// Quiet for longer than the interval: the next one goes at once again.
-		await new Promise((resolve) => setTimeout(resolve, 60));
-		push(4);
-		await turn();
-		expect(seqs()).toEqual([[1], [2, 3], [4]]);
 	});
 
 	it('never mixes epochs in one message: a new epoch flushes the old batch first', () => {

@@ -3,10 +3,9 @@ import type { ChangesMessage } from '$lib/realtime';
 import { projectChange, viewChange, type RowView, type Scope } from '../scope';
 
 /**
- * Batched fan-out. The changes of one event-loop turn (or of a flush interval, when they come
- * close together) go out as one `live:changes` message per scope room: projected once per room
- * with the scope rule (projectChange), encoded once by Socket.IO for all the room's sockets, so
- * per-socket work is writing bytes.
+ * Batched fan-out. The changes of one event-loop turn go out as one `live:changes` message per
+ * scope room: projected once per room with the scope rule (projectChange), encoded once by
+ * Socket.IO for all the room's sockets, so per-socket work is writing bytes.
  *
  * A socket is in exactly one scope room, named after its whole scope and the fields it is sent. With
  * one room per queue, a supervisor of two queues would get two messages per batch, and could
@@ -39,25 +38,13 @@ interface RoomAudience {
 	view: RowView;
 }
 
-/**
- * The shortest time between two flushes, ms. A change after a quiet spell goes out in the next
- * event-loop turn; changes close behind it wait for the interval's end and share one message.
- * At 200 changes/s to one tenant's 500 screens that halves the socket writes (each a system
- * call), and adds nothing at 50 changes/s, where changes are further apart than this.
- */
-export const FLUSH_INTERVAL_MS = 10;
-
 export class Fanout {
 	readonly #rooms = new Map<string, RoomAudience>();
 	#pending: InteractionChange[] = [];
 	#epoch = '';
-	#cancelScheduled: (() => void) | null = null;
-	#lastFlushAt = -Infinity;
+	#scheduled: NodeJS.Immediate | null = null;
 
-	constructor(
-		private readonly target: FanoutTarget,
-		private readonly intervalMs = FLUSH_INTERVAL_MS
-	) {}
+	constructor(private readonly target: FanoutTarget) {}
 
 	/** The room a socket of this scope and view joins; remembered for projecting into it. */
 	roomFor(scope: Scope, view: RowView = 'full'): string {
@@ -66,32 +53,23 @@ export class Fanout {
 		return room;
 	}
 
-	/** Queues changes for the next flush: after this turn, or at the end of the flush interval. */
+	/** Queues changes for the next flush, which runs once the current event-loop turn is done. */
 	push(epoch: string, changes: InteractionChange[]): void {
 		if (changes.length === 0) return;
 		// One message never mixes epochs: the client compares the message's epoch with its own.
 		if (epoch !== this.#epoch) this.flush();
 		this.#epoch = epoch;
 		for (const change of changes) this.#pending.push(change);
-		if (this.#cancelScheduled) return;
-		const wait = this.#lastFlushAt + this.intervalMs - performance.now();
-		if (wait > 0) {
-			const timer = setTimeout(() => this.flush(), wait);
-			this.#cancelScheduled = () => clearTimeout(timer);
-		} else {
-			const immediate = setImmediate(() => this.flush());
-			this.#cancelScheduled = () => clearImmediate(immediate);
-		}
+		this.#scheduled ??= setImmediate(() => this.flush());
 	}
 
 	/** Sends what is pending now (also before a resync, so nothing of the old epoch lingers). */
 	flush(): void {
-		this.#cancelScheduled?.();
-		this.#cancelScheduled = null;
+		if (this.#scheduled) clearImmediate(this.#scheduled);
+		this.#scheduled = null;
 		const pending = this.#pending;
 		this.#pending = [];
 		if (pending.length === 0) return;
-		this.#lastFlushAt = performance.now();
 		const byTenant = new Map<number, InteractionChange[]>();
 		for (const change of pending) {
 			let list = byTenant.get(change.tenantId);
