@@ -2,7 +2,7 @@ import type { Browser, Page } from '@playwright/test';
 import type { Pool } from 'mysql2/promise';
 import type { Sandbox } from '../scripts/lib/sandbox';
 import { launchChromium, openGrid } from './lib/browser';
-import { insertActive, insertClosedToday } from './lib/bulk';
+import { seedMidDay } from './lib/bulk';
 import { onCleanup } from './lib/cleanup';
 import { targetsOf, type Context } from './lib/context';
 import { createAccounts, newStack, pbxPool, signIn } from './lib/env';
@@ -12,7 +12,6 @@ import type { Summary } from './lib/stats';
 import type { Target } from './lib/writer';
 import { latencySuite } from './latency';
 import { pollingSuite } from './polling';
-import { startOfZonedDay } from '../src/lib/time/zone';
 
 /**
  * Commit-to-screen: the production server, a signed-in Chromium on /interactions, 500 more
@@ -41,11 +40,7 @@ export async function liveAndPollingSuites(ctx: Context): Promise<void> {
 	const pool = pbxPool(db, stack.pbxDb, 8);
 	const tenant = stack.lookups.tenants[0];
 	const targets = targetsOf(stack.lookups, [tenant.id]);
-	const todayStartMs = startOfZonedDay(Date.now(), tenant.timezone);
-	// A contact center at mid-day: some calls in progress, a few thousand closed today.
-	await insertActive(pool, { idBase: 3e9, count: 150, targets });
-	const spanMs = Math.max(60_000, Math.min(3_600_000, Date.now() - todayStartMs - 300_000));
-	await insertClosedToday(pool, { idBase: 3.1e9, count: 3000, targets, spanMs });
+	const todayStartMs = await seedMidDay(pool, { targets, timezone: tenant.timezone, idBase: 3e9 });
 	await createAccounts(stack, [{ username: 'bench.admin', role: 'cc_admin', tenantId: tenant.id }]);
 	const server = new ServerProcess(stack.env, 'live');
 	const stopServer = onCleanup(() => server.stop());

@@ -1,9 +1,8 @@
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { mintWallToken } from '../scripts/lib/accounts';
-import { startOfZonedDay } from '../src/lib/time/zone';
 import { CHROMIUM } from './lib/browser';
-import { insertActive, insertClosedToday } from './lib/bulk';
+import { seedMidDay } from './lib/bulk';
 import { onCleanup } from './lib/cleanup';
 import { targetsOf, type Context } from './lib/context';
 import { createAccounts, newStack, pbxPool, signIn } from './lib/env';
@@ -33,10 +32,7 @@ export async function screensSuite(ctx: Context): Promise<void> {
 	const pool = pbxPool(ctx.db, stack.pbxDb, 4);
 	const tenant = stack.lookups.tenants[0];
 	const targets = targetsOf(stack.lookups, [tenant.id]);
-	const todayStartMs = startOfZonedDay(Date.now(), tenant.timezone);
-	await insertActive(pool, { idBase: 5e9, count: 150, targets });
-	const spanMs = Math.max(60_000, Math.min(3_600_000, Date.now() - todayStartMs - 300_000));
-	await insertClosedToday(pool, { idBase: 5.1e9, count: 3000, targets, spanMs });
+	await seedMidDay(pool, { targets, timezone: tenant.timezone, idBase: 5e9 });
 	await createAccounts(stack, [{ username: 'bench.screens', role: 'cc_admin', tenantId: tenant.id }]); // prettier-ignore
 	const token = await mintWallToken(stack.env, { label: 'bench', tenantId: tenant.id, queueIds: 'all' }); // prettier-ignore
 	const server = new ServerProcess(stack.env, 'screens');

@@ -2,6 +2,7 @@ import type { Pool } from 'mysql2/promise';
 import { lifecycleBurst as burst } from '../../scripts/lib/lifecycle';
 import type { ActiveRow, ClosedRow, Commit, PbxStatements } from '../../scripts/lib/pbx-sql';
 import { PbxWriter } from '../../scripts/lib/pbx-writes';
+import { startOfZonedDay } from '../../src/lib/time/zone';
 import { benchAgent, benchLifecycle, benchRow, type Target } from './writer';
 
 /** Fast writers: many commits per round trip, and multi-row loads of in-progress or closed rows. */
@@ -86,4 +87,19 @@ export async function insertClosedToday(
 		};
 	};
 	await load(pool, o.count, row, (sql, rows) => sql.insertClosed(rows));
+}
+
+/**
+ * A contact center at mid-day in the tenant's zone: 150 calls in progress and 3,000 closed
+ * today (spread over the last hour, or what there is of the day). Returns the day's start.
+ */
+export async function seedMidDay(
+	pool: Pool,
+	o: { targets: Target[]; timezone: string; idBase: number }
+): Promise<number> {
+	const todayStartMs = startOfZonedDay(Date.now(), o.timezone);
+	await insertActive(pool, { idBase: o.idBase, count: 150, targets: o.targets });
+	const spanMs = Math.max(60_000, Math.min(3_600_000, Date.now() - todayStartMs - 300_000));
+	await insertClosedToday(pool, { idBase: o.idBase + 1e8, count: 3000, targets: o.targets, spanMs }); // prettier-ignore
+	return todayStartMs;
 }
