@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
+import { ACCESS_ENDED_REASON } from '../../src/lib/server/realtime/viewers';
 import { dashRows, subscribe, whenEnded } from '../support/access';
 import { TestClient } from '../support/client';
 import { TestPbx } from '../support/pbx';
@@ -68,6 +69,23 @@ describe('re-checking viewers', () => {
 		} finally {
 			stack.app.auth.viewerFrom = viewerFrom;
 		}
+	});
+
+	it('a change whose binlog row says access ended closes the sockets without reading again', async () => {
+		// The binlog can deliver a revoke before the database shows it: the row is what counts.
+		// Here the database still says the user may watch; only the row says otherwise.
+		const { userId, cookie } = await stack.signedInAs({
+			role: 'cc_supervisor',
+			tenantId: tenant.id,
+			queueIds: [tenant.queues[0].id]
+		});
+		const socket = stack.socket(cookie);
+		expect((await subscribe(socket, {})).ok).toBe(true);
+		const ended = whenEnded(socket);
+		await stack.app.accessChanged({ kind: 'user', userId, ended: true });
+		const { reason, disconnect } = await ended;
+		expect(disconnect).toBe('io server disconnect');
+		expect(reason).toBe(ACCESS_ENDED_REASON);
 	});
 
 	it('an admin action and its binlog echo resync a socket once, not twice', async () => {
