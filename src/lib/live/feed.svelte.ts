@@ -5,7 +5,11 @@ import {
 	type ClientToServerEvents,
 	type ServerToClientEvents
 } from '$lib/realtime';
+import { FrameChanges } from './sorted-rows';
 import { LiveSync, type SyncStatus } from './sync';
+
+/** How often at most counts and tiles follow the rows (see LiveFeed.figuresVersion). */
+export const FIGURES_INTERVAL_MS = 250;
 
 /** LiveSync's status, and `ended`: signed out or revoked, final. */
 export type FeedStatus = SyncStatus | 'ended';
@@ -27,6 +31,12 @@ export class LiveFeed {
 	tenant = $state<TenantInfo | null>(null);
 	/** Bumped once per frame in which rows changed; read it to re-derive views. */
 	version = $state(0);
+	/**
+	 * Bumped at most every FIGURES_INTERVAL_MS while rows change, always after the last change:
+	 * figures people read rather than watch move (counts, tiles) re-derive from it, so a busy
+	 * tenant's frames go to the rows.
+	 */
+	figuresVersion = $state(0);
 	/** Browser clock minus server clock, in ms: subtract from Date.now() for server time. */
 	clockSkewMs = $state(0);
 	/** When the server was last heard from (any message), in browser time. */
@@ -46,6 +56,9 @@ export class LiveFeed {
 	#socket: Socket<ServerToClientEvents, ClientToServerEvents>;
 	#sync: LiveSync;
 	#frame = 0;
+	readonly #changes = new FrameChanges();
+	#figuresTimer: ReturnType<typeof setTimeout> | undefined;
+	#figuresNow = false;
 
 	constructor(options: FeedOptions = {}) {
 		this.#socket = io({
@@ -91,16 +104,17 @@ export class LiveFeed {
 				snapshot: (snapshot) => {
 					this.tenant = snapshot.tenant;
 					this.statusChangedAt.clear();
-					this.#render();
+					this.#renderAll();
 				},
 				replay: (reply) => {
 					this.tenant = reply.tenant;
-					this.#render();
+					this.#renderAll();
 				},
 				change: (change, before) => {
 					const after = this.rows.get(change.id)?.status;
 					if (after && after !== before?.status) this.statusChangedAt.set(change.id, Date.now());
 					else if (!after) this.statusChangedAt.delete(change.id);
+					this.#changes.touched(change.id);
 					this.#render();
 				}
 			}
@@ -124,13 +138,16 @@ export class LiveFeed {
 
 	close(): void {
 		cancelAnimationFrame(this.#frame);
+		clearTimeout(this.#figuresTimer);
 		this.#sync.detach();
 		this.#socket.disconnect();
 	}
 
 	/** Called by the page's clock: drops yesterday's closed rows when the tenant's day ends. */
 	tick(): void {
-		if (this.#sync.rollover(this.serverNow()) > 0) this.#render();
+		if (this.#sync.rollover(this.serverNow()) > 0) {
+			this.#renderAll();
+		}
 		// Highlights are brief: forget them so the map does not grow over a day.
 		const stale = Date.now() - 5000;
 		for (const [id, at] of this.statusChangedAt) {
@@ -138,11 +155,39 @@ export class LiveFeed {
 		}
 	}
 
+	/**
+	 * Ids whose rows changed after `version` was current, when the feed can tell: from the frame
+	 * before, the ids that frame's changes touched; otherwise (older, or a snapshot or replay in
+	 * between) null, and all rows may have changed.
+	 */
+	changedSince(version: number): ReadonlySet<string> | null {
+		return this.#changes.since(version, this.version);
+	}
+
+	/** Rows replaced wholesale (snapshot, replay, rollover): the figures follow in the same frame. */
+	#renderAll(): void {
+		this.#changes.touchedAll();
+		this.#figuresNow = true;
+		this.#render();
+	}
+
 	#render(): void {
 		if (this.#frame) return;
 		const flush = () => {
 			this.#frame = 0;
+			this.#changes.endFrame();
 			this.version++;
+			if (this.#figuresNow) {
+				this.#figuresNow = false;
+				clearTimeout(this.#figuresTimer);
+				this.#figuresTimer = undefined;
+				this.figuresVersion++;
+			} else {
+				this.#figuresTimer ??= setTimeout(() => {
+					this.#figuresTimer = undefined;
+					this.figuresVersion++;
+				}, FIGURES_INTERVAL_MS);
+			}
 		};
 		this.#frame =
 			typeof requestAnimationFrame === 'function'

@@ -38,7 +38,7 @@ export class LiveSummary {
 	/** Counts re-derive when rows or filters change, at most once a frame (the feed's version). */
 	readonly #days = $derived.by(() => {
 		const feed = this.#view.feed;
-		void feed?.version;
+		void feed?.figuresVersion;
 		const channel = this.#data().filters.channel;
 		const narrow = { ...DEFAULT_FILTERS, channel };
 		const all = feed?.rows.values() ?? [];

@@ -15,6 +15,7 @@ import { clockInZone } from '$lib/format';
 import type { Interaction } from '$lib/interaction';
 import { LiveFeed } from '$lib/live/feed.svelte';
 import { compareRows } from '$lib/live/sort';
+import { SortedRows } from '$lib/live/sorted-rows';
 import { thresholdsLookup } from '$lib/wall/thresholds';
 import type { PageData } from './$types';
 
@@ -45,13 +46,20 @@ export class InteractionsView {
 		this.#data().tenantQuery ? String(this.tenantId) : ''
 	);
 
-	readonly #liveRows = $derived.by((): Interaction[] => {
-		if (!this.feed || !this.live) return [];
+	// One function object per filter and order, as SortedRows needs to keep its rows in place.
+	readonly #matches = $derived.by(() => {
 		const { filters } = this.#data();
-		void this.feed.version;
-		const at = filters.sort === 'duration' || filters.sort === 'acw' ? this.now : 0;
-		const rows = [...this.feed.rows.values()].filter((row) => matchesFilters(row, filters));
-		return rows.sort(compareRows(filters.sort, filters.dir, at));
+		return (row: Interaction) => matchesFilters(row, filters);
+	});
+	readonly #order = $derived.by(() => {
+		const { sort, dir } = this.#data().filters;
+		// Durations order by the clock: a new order each second; others never read it.
+		return compareRows(sort, dir, sort === 'duration' || sort === 'acw' ? this.now : 0);
+	});
+	readonly #sorted = new SortedRows();
+	readonly #liveRows = $derived.by((): readonly Interaction[] => {
+		if (!this.feed || !this.live) return [];
+		return this.#sorted.update(this.feed, this.#matches, this.#order);
 	});
 
 	// A history range is a server-side query with the same filters; it reloads when the view changes.
@@ -61,6 +69,16 @@ export class InteractionsView {
 	readonly rows = $derived(
 		this.ended ? [] : this.live ? this.#liveRows : (this.history?.rows ?? [])
 	);
+	/**
+	 * How many live rows the grid holds, for the status line: it follows the figures' pace, not
+	 * every frame, so the text around the grid does not re-lay out the page at each change.
+	 * A new filter counts at once.
+	 */
+	readonly liveCount = $derived.by(() => {
+		void this.feed?.figuresVersion;
+		void this.#data().filters;
+		return untrack(() => this.rows.length);
+	});
 	/** When the live rows were last current (the tenant's clock), once they no longer are. */
 	readonly staleSince = $derived.by(() => {
 		const feed = this.feed;

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_FILTERS, matchesFilters, type ViewFilters } from '$lib/filters';
+import type { Interaction } from '$lib/interaction';
+import { compareRows } from '$lib/live/sort';
+import { FrameChanges, SortedRows, type RowSource } from '$lib/live/sorted-rows';
+import { interaction } from './fixtures';
+
+/** A feed in miniature: rows, a version per frame, and what each frame changed. */
+class FakeSource implements RowSource {
+	readonly rows = new Map<string, Interaction>();
+	version = 0;
+	readonly #changes = new FrameChanges();
+
+	set(row: Interaction): void {
+		this.rows.set(row.id, row);
+		this.#changes.touched(row.id);
+	}
+	delete(id: string): void {
+		this.rows.delete(id);
+		this.#changes.touched(id);
+	}
+	/** A snapshot: every row may have changed. */
+	replaceAll(rows: Interaction[]): void {
+		this.rows.clear();
+		for (const row of rows) this.rows.set(row.id, row);
+		this.#changes.touchedAll();
+	}
+	frame(): void {
+		this.#changes.endFrame();
+		this.version++;
+	}
+	changedSince(version: number): ReadonlySet<string> | null {
+		return this.#changes.since(version, this.version);
+	}
+}
+
+const STATUSES = ['new', 'active', 'acw', 'closed'] as const;
+const QUEUES = ['Sales', 'Support', 'Billing'];
+
+/** A small deterministic generator, so a failure replays the same way. */
+function random(seed: number) {
+	let state = seed;
+	return (n: number) => {
+		state = (state * 1103515245 + 12345) % 2 ** 31;
+		return state % n;
+	};
+}
+
+function randomRow(next: (n: number) => number, id: string): Interaction {
+	const minute = String(next(60)).padStart(2, '0');
+	return interaction({
+		id,
+		status: STATUSES[next(4)],
+		queueId: next(3) + 1,
+		queueName: QUEUES[next(3)],
+		// Few distinct values, so ties (broken by Created, then id) happen often.
+		agentName: next(3) === 0 ? null : `Agent ${next(4)}`,
+		createdAt: `2026-03-10T10:${minute}:00.000Z`
+	});
+}
+
+function expected(source: FakeSource, filters: ViewFilters): Interaction[] {
+	const order = compareRows(filters.sort, filters.dir, 0);
+	return [...source.rows.values()].filter((row) => matchesFilters(row, filters)).sort(order);
+}
+
+describe('SortedRows', () => {
+	const cases: Partial<ViewFilters>[] = [
+		{ sort: 'created', dir: 'desc' },
+		{ sort: 'agent', dir: 'asc' },
+		{ sort: 'status', dir: 'desc', status: 'active' },
+		{ sort: 'queue', dir: 'asc', queueId: 2 }
+	];
+	for (const patch of cases) {
+		it(`keeps the same rows in the same order as a full sort (${JSON.stringify(patch)})`, () => {
+			const filters = { ...DEFAULT_FILTERS, ...patch };
+			const next = random(7);
+			const source = new FakeSource();
+			const sorted = new SortedRows();
+			const matches = (row: Interaction) => matchesFilters(row, filters);
+			const order = compareRows(filters.sort, filters.dir, 0);
+			for (let i = 0; i < 50; i++) source.set(randomRow(next, String(i)));
+			source.frame();
+			for (let frame = 0; frame < 300; frame++) {
+				// A few changes per frame: new rows, rows changing, rows leaving, the same row twice.
+				for (let k = next(5); k > 0; k--) {
+					const id = String(next(80));
+					if (next(6) === 0) source.delete(id);
+					else source.set(randomRow(next, id));
+				}
+				source.frame();
+				expect(sorted.update(source, matches, order)).toEqual(expected(source, filters));
+			}
+		});
+	}
+
+	it('patches only from the frame before, and sorts again after a snapshot or a skipped frame', () => {
+		const filters = { ...DEFAULT_FILTERS };
+		const matches = (row: Interaction) => matchesFilters(row, filters);
+		const order = compareRows(filters.sort, filters.dir, 0);
+		const source = new FakeSource();
+		const sorted = new SortedRows();
+		source.set(interaction({ id: 'a', createdAt: '2026-03-10T10:00:00.000Z' }));
+		source.frame();
+		expect(sorted.update(source, matches, order).map((r) => r.id)).toEqual(['a']);
+
+		// Two frames go by unread: the second one's changes alone would lose 'b'.
+		source.set(interaction({ id: 'b', createdAt: '2026-03-10T10:01:00.000Z' }));
+		source.frame();
+		source.set(interaction({ id: 'c', createdAt: '2026-03-10T10:02:00.000Z' }));
+		source.frame();
+		expect(sorted.update(source, matches, order).map((r) => r.id)).toEqual(['c', 'b', 'a']);
+
+		source.replaceAll([interaction({ id: 'z' })]);
+		source.frame();
+		expect(sorted.update(source, matches, order).map((r) => r.id)).toEqual(['z']);
+	});
+
+	it('returns the same array while nothing changed, and a new one when something did', () => {
+		const matches = () => true;
+		const order = compareRows('created', 'desc', 0);
+		const source = new FakeSource();
+		const sorted = new SortedRows();
+		source.set(interaction({ id: 'a' }));
+		source.frame();
+		const first = sorted.update(source, matches, order);
+		expect(sorted.update(source, matches, order)).toBe(first);
+		source.set(interaction({ id: 'b' }));
+		source.frame();
+		const second = sorted.update(source, matches, order);
+		expect(second).not.toBe(first);
+		expect(first.map((r) => r.id)).toEqual(['a']);
+	});
+
+	it('sorts again for a new filter or order, and for another source', () => {
+		const source = new FakeSource();
+		const sorted = new SortedRows();
+		source.set(interaction({ id: 'a', status: 'new' }));
+		source.set(interaction({ id: 'b', status: 'closed' }));
+		source.frame();
+		const order = compareRows('created', 'desc', 0);
+		expect(sorted.update(source, () => true, order)).toHaveLength(2);
+		expect(sorted.update(source, (row) => row.status === 'new', order)).toHaveLength(1);
+		const other = new FakeSource();
+		other.frame();
+		expect(sorted.update(other, () => true, order)).toHaveLength(0);
+	});
+});
