@@ -62,8 +62,10 @@ export class WallBoard {
 	);
 	readonly visibleQueues = $derived(this.groups[this.groupIndex] ?? []);
 
+	// The tiles follow the rows at the figures' pace (LiveFeed.figuresVersion), as the
+	// interactions page's strip does: the same figures, at the same moments, on both screens.
 	readonly days = $derived.by(() => {
-		void this.feed.version;
+		void this.feed.figuresVersion;
 		return aggregateDay(
 			this.feed.rows.values(),
 			this.config.queues.map((q) => q.id),
