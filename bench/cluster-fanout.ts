@@ -1,9 +1,11 @@
+import { PING_TIMEOUT_MS } from '../src/lib/server/realtime/limits';
 import { insertActive } from './lib/bulk';
 import { onCleanup } from './lib/cleanup';
 import {
 	clusterPids,
 	keepLogs,
 	redisFootprint,
+	serverDisconnectReasons,
 	silentNodes,
 	startBenchCluster
 } from './lib/cluster';
@@ -25,7 +27,8 @@ import type { FleetResult } from './live';
 export async function clusterFanoutSuite(ctx: Context): Promise<void> {
 	const S = 'fan-out, 3 nodes';
 	const { db, options, report } = ctx;
-	const stack = await newStack(db);
+	// Debug: each node logs why each socket disconnected (serverDisconnectReasons).
+	const stack = await newStack(db, { LOG_LEVEL: 'debug' });
 	const lookups = await addQueues(stack, 10);
 	const pool = pbxPool(db, stack.pbxDb, 8);
 	const targets = targetsOf(lookups);
@@ -75,6 +78,7 @@ export async function clusterFanoutSuite(ctx: Context): Promise<void> {
 		report.ratio(`fan-out on 3 nodes: Redis holds about ${fmt(redis.bytesPerEntry / 1024)} KB per stream entry (one commit), so the default LIVE_REPLAY_LIMIT of 20,000 entries needs about ${fmt((redis.bytesPerEntry * 20_000) / 1024 / 1024)} MB`); // prettier-ignore
 		report.detail(S, `${opened.opened} clients (${opened.failed} failed${opened.firstError ? `: ${opened.firstError}` : ''}) through HAProxy, round robin over 3 nodes: 30 Contact Center Admins and ${opened.opened - 30} supervisors of one queue each over ${targets.length} queues; ${rows} interactions in progress in each node's snapshot; subscribing took ${opened.seconds.toFixed(1)} s (${fmt(opened.snapshotRows)} snapshot rows in all).`); // prettier-ignore
 		report.detail(S, `${writer.commits} changes (${writer.failures} failed) in ${((writer.endedAt - writer.startedAt) / 1000).toFixed(1)} s (schedule lag max ${writer.maxLagMs.toFixed(0)} ms); ${fleet.delivered} of ${fleet.expected} expected deliveries (${Math.round(fleet.delivered / seconds)}/s), ${fleet.duplicates} duplicates, ${fleet.unexpected} out of scope, ${fleet.clientsShort} clients short, ${fleet.disconnects} disconnects ${JSON.stringify(fleet.disconnectReasons)} (${fleet.resnapshots} resumed by snapshot).`); // prettier-ignore
+		if (fleet.disconnects > 0) report.detail(S, `Why the nodes dropped those sockets, from their logs: ${JSON.stringify(serverDisconnectReasons(bench))}. A socket that answers no ping within ${PING_TIMEOUT_MS / 1000} s is dropped as a hung screen would be, and resumes by replay when it reconnects; a client process short of CPU falls behind its receive buffer and answers late, so its latencies here include the time it took to catch up (the socket clients' CPU is in the next line).`); // prettier-ignore
 		report.detail(S, `CPU: ${used.text}. Leader at the end: ${leader}; not answering /health at the end: ${silent.join(', ') || 'none'}.`); // prettier-ignore
 		if (fleet.delivered < fleet.expected || silent.length > 0) report.detail(S, `Node and HAProxy logs kept in ${keepLogs(bench, 'cluster-fanout')}.`); // prettier-ignore
 		report.detail(S, `Redis: ${fmt(redis.usedMb)} MB used with ${redis.entries} stream entries (${fmt(redisBefore.usedMb)} MB before the run: ${fmt(redis.bytesPerEntry)} bytes per entry added; entries hold one commit of one interaction change here).`); // prettier-ignore

@@ -1,4 +1,4 @@
-import { cpSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { Cluster } from '../../scripts/lib/cluster';
@@ -43,6 +43,23 @@ export function clusterPids(bench: BenchCluster): Record<string, number | undefi
 	pids.Redis = redis[0];
 	pids.HAProxy = haproxy[0];
 	return pids;
+}
+
+/**
+ * Why the nodes say their sockets disconnected, counted from their logs (the nodes must run at
+ * LOG_LEVEL=debug, where each disconnect is logged with Socket.IO's reason). The clients only
+ * see "transport close" when a node drops them; this says why it did.
+ */
+export function serverDisconnectReasons(bench: BenchCluster): Record<string, number> {
+	const reasons: Record<string, number> = {};
+	for (const file of readdirSync(bench.dir).filter((name) => /^node.*\.log$/.test(name))) {
+		for (const line of readFileSync(path.join(bench.dir, file), 'utf8').split('\n')) {
+			if (!line.includes('socket disconnected')) continue;
+			const reason = /"reason":"([^"]*)"/.exec(line)?.[1] ?? 'unknown';
+			reasons[reason] = (reasons[reason] ?? 0) + 1;
+		}
+	}
+	return reasons;
 }
 
 /**

@@ -20,7 +20,14 @@ import {
 	type TenantScope,
 	type Viewer
 } from '../scope';
-import { RateLimit, RefusalAudits, SUBSCRIBE_BURST, SUBSCRIBE_REFILL_MS } from './limits';
+import {
+	PING_INTERVAL_MS,
+	PING_TIMEOUT_MS,
+	RateLimit,
+	RefusalAudits,
+	SUBSCRIBE_BURST,
+	SUBSCRIBE_REFILL_MS
+} from './limits';
 import type { RealtimeMeter } from './meter';
 import { isSameOrigin } from './origin';
 import { Fanout, LIVE_ROOM } from './rooms';
@@ -83,8 +90,8 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 	const meter = deps.meter ?? NO_METER;
 	const io: RealtimeServer = new Server(httpServer, {
 		serveClient: false,
-		pingInterval: 10_000,
-		pingTimeout: 8_000,
+		pingInterval: PING_INTERVAL_MS,
+		pingTimeout: PING_TIMEOUT_MS,
 		maxHttpBufferSize: 64 * 1024,
 		allowRequest: (request, callback) =>
 			callback(null, isSameOrigin(request.headers, deps.allowedOrigin))

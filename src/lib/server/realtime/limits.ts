@@ -4,6 +4,13 @@
  * cost the server no more than a screen does.
  */
 
+/**
+ * Engine.IO's pings: a socket that answers none within PING_TIMEOUT_MS of one is dropped as hung
+ * (and resumes by replay when it reconnects).
+ */
+export const PING_INTERVAL_MS = 10_000;
+export const PING_TIMEOUT_MS = 8_000;
+
 /** Subscribes a socket may burst, and how fast it earns new ones. Screens subscribe a handful
  * of times an hour (connect, reconnect, resync, access change). */
 export const SUBSCRIBE_BURST = 20;
