@@ -18,13 +18,22 @@ export function rssMb(pid: number): number {
 
 /** User + system CPU seconds the process has used so far. */
 export function cpuSeconds(pid: number): number {
+	const { user, system } = cpuTimes(pid);
+	return user + system;
+}
+
+/** CPU seconds the process has used so far in user space and in the kernel (NaN when gone). */
+export function cpuTimes(pid: number): { user: number; system: number } {
 	try {
 		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
 		// The command name may hold spaces: fields are counted after its closing parenthesis.
 		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+		return {
+			user: Number(fields[11]) / TICKS_PER_SECOND,
+			system: Number(fields[12]) / TICKS_PER_SECOND
+		};
 	} catch {
-		return NaN;
+		return { user: NaN, system: NaN };
 	}
 }
 
