@@ -145,9 +145,7 @@ export class LiveFeed {
 
 	/** Called by the page's clock: drops yesterday's closed rows when the tenant's day ends. */
 	tick(): void {
-		if (this.#sync.rollover(this.serverNow()) > 0) {
-			this.#renderAll();
-		}
+		if (this.#sync.rollover(this.serverNow()) > 0) this.#renderAll();
 		// Highlights are brief: forget them so the map does not grow over a day.
 		const stale = Date.now() - 5000;
 		for (const [id, at] of this.statusChangedAt) {

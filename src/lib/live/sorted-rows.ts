@@ -68,13 +68,9 @@ export class SortedRows {
 		order: RowOrder
 	): readonly Interaction[] {
 		const version = source.version;
-		if (version === this.#version && source === this.#source) {
-			if (matches === this.#matches && order === this.#order) return this.#rows;
-		}
-		const changed =
-			source === this.#source && matches === this.#matches && order === this.#order
-				? source.changedSince(this.#version)
-				: null;
+		const same = source === this.#source && matches === this.#matches && order === this.#order;
+		if (same && version === this.#version) return this.#rows;
+		const changed = same ? source.changedSince(this.#version) : null;
 		this.#source = source;
 		this.#version = version;
 		this.#matches = matches;

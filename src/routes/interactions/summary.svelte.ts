@@ -35,7 +35,7 @@ export class LiveSummary {
 	);
 	readonly #frame = $derived.by(() => dayFrame(this.#todayStart, this.#data().tenant.timezone));
 
-	/** Counts re-derive when rows or filters change, at most once a frame (the feed's version). */
+	/** Counts re-derive when filters change, and with rows at the figures' pace (figuresVersion). */
 	readonly #days = $derived.by(() => {
 		const feed = this.#view.feed;
 		void feed?.figuresVersion;
