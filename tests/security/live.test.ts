@@ -79,6 +79,9 @@ describe('item 6: wall sockets get only what the wall shows', () => {
 		);
 		const adminSnapshot = await subscribe(admin, {});
 		if (!adminSnapshot.ok || adminSnapshot.kind !== 'snapshot') throw new Error('admin');
+		// The same position as the wall's: snapshots are serialised once per room and position,
+		// and had the wall's room and the admin's been one, the admin would have the wall's rows.
+		expect(adminSnapshot.snapshot.seq).toBe(snapshot.snapshot.seq);
 		const full = adminSnapshot.snapshot.rows.find((r) => r.id === '95001');
 		expect(full?.phoneNumber).toBe('+15551230001');
 		expect(full?.contentPreview).toContain('account number');
@@ -276,5 +279,32 @@ describe('item 9: the socket refuses what is not the viewer’s', () => {
 		expect(
 			await dashCount(stack, "SELECT COUNT(*) FROM audit_log WHERE action = 'scope_refused'")
 		).toBeGreaterThan(0);
+	});
+
+	it('snapshots taken at one position are each of their own scope', async () => {
+		const [mine, other] = [a.queues[0].id, a.queues[1].id];
+		await pbx.insertNew({ id: 95101, tenantId: a.id, queueId: mine });
+		await pbx.insertNew({ id: 95102, tenantId: a.id, queueId: other });
+		const admin = await stack.signedInAs({ role: 'cc_admin', tenantId: a.id });
+		const watcher = new TestClient(await openSocket(stack.url, { cookie: admin.cookie }, opened));
+		await waitFor(() => watcher.rows.has('95102'), 5000, 'both rows live');
+		const sup = await stack.signedInAs({ role: 'cc_supervisor', tenantId: a.id, queueIds: [mine] });
+		const sockets = [
+			await openSocket(stack.url, { cookie: admin.cookie }, opened),
+			await openSocket(stack.url, { cookie: sup.cookie }, opened),
+			await openSocket(stack.url, { cookie: sup.cookie }, opened)
+		];
+		const replies = [];
+		for (const socket of sockets) {
+			const reply = await subscribe(socket, {});
+			if (!reply.ok || reply.kind !== 'snapshot') throw new Error(JSON.stringify(reply));
+			replies.push(reply.snapshot);
+		}
+		const [whole, first, second] = replies;
+		expect(new Set(replies.map((snapshot) => snapshot.seq)).size, 'one position').toBe(1);
+		expect(whole.rows.map((row) => row.id)).toEqual(expect.arrayContaining(['95101', '95102']));
+		expect(first.rows.map((row) => row.id)).toContain('95101');
+		expect(first.rows.every((row) => row.queueId === mine)).toBe(true);
+		expect(second.rows).toEqual(first.rows);
 	});
 });

@@ -30,7 +30,9 @@ import {
 } from './limits';
 import type { RealtimeMeter } from './meter';
 import { isSameOrigin } from './origin';
+import { rawJsonParser, sentAs } from './raw-json';
 import { Fanout, LIVE_ROOM } from './rooms';
+import { SharedSnapshots } from './snapshots';
 import { ACCESS_ENDED_REASON, watchViewers } from './viewers';
 
 /**
@@ -90,6 +92,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 	const meter = deps.meter ?? NO_METER;
 	const io: RealtimeServer = new Server(httpServer, {
 		serveClient: false,
+		parser: rawJsonParser,
 		pingInterval: PING_INTERVAL_MS,
 		pingTimeout: PING_TIMEOUT_MS,
 		maxHttpBufferSize: 64 * 1024,
@@ -97,6 +100,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			callback(null, isSameOrigin(request.headers, deps.allowedOrigin))
 	});
 
+	const snapshots = new SharedSnapshots();
 	const fanout = new Fanout({
 		hasMembers: (room) => io.of('/').adapter.rooms.has(room),
 		emit: (room, message) => {
@@ -194,13 +198,17 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		// socket, and the client drops whatever the reply already covers (by seq).
 		const { scope } = resolved;
 		const view = rowViewOf(socket.data.viewer);
+		const room = fanout.roomFor(scope, view);
 		leaveLiveRooms(socket);
 		socket.data.scope = scope;
-		void socket.join([fanout.roomFor(scope, view), LIVE_ROOM]);
+		void socket.join([room, LIVE_ROOM]);
 		const caughtUp = await live.catchUp(resolved, resume, view);
 		// The viewer's access changed (or it subscribed again) meanwhile: that path answers it.
 		if (socket.data.scope !== scope) return { ok: false, error: 'Superseded' };
-		return { ok: true, ...caughtUp };
+		if (caughtUp.kind === 'replay') return { ok: true, ...caughtUp };
+		const { snapshot } = caughtUp;
+		const rows = snapshots.rows(room, snapshot.epoch, snapshot.seq, snapshot.rows);
+		return { ok: true, kind: 'snapshot', snapshot: { ...snapshot, rows: sentAs(rows) } };
 	}
 
 	function leaveLiveRooms(socket: LiveSocket): void {

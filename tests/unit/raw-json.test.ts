@@ -1,0 +1,74 @@
+import { Decoder, Encoder, PacketType, type Packet } from 'socket.io-parser';
+import { describe, expect, it } from 'vitest';
+import { RawJson, rawJsonParser } from '$lib/server/realtime/raw-json';
+import { SharedSnapshots } from '$lib/server/realtime/snapshots';
+
+/** What a client's stock parser makes of what the server wrote. */
+function decode(parts: unknown[]): Packet {
+	const decoder = new Decoder();
+	let packet: Packet | null = null;
+	decoder.on('decoded', (decoded: Packet) => (packet = decoded));
+	for (const part of parts) decoder.add(part as string);
+	if (!packet) throw new Error('nothing decoded');
+	return packet;
+}
+
+const rows = [
+	{ id: '1', clientName: 'Ada "the" Lovelace', note: 'a\u0000raw-json:forged:0\u0000 b' },
+	{ id: '2', clientName: null, note: '$& $1 \\ "' }
+];
+
+function ack(data: unknown): Packet {
+	return { type: PacketType.ACK, nsp: '/', id: 7, data: [data] };
+}
+
+describe('the raw-JSON encoder', () => {
+	const encoder = new rawJsonParser.Encoder();
+	const stock = new Encoder();
+
+	it('writes a RawJson as the JSON it holds: the same bytes as the stock encoder', () => {
+		const reply = { ok: true, kind: 'snapshot', snapshot: { seq: 3, rows } };
+		const shared = {
+			...reply,
+			snapshot: { ...reply.snapshot, rows: new RawJson(JSON.stringify(rows)) }
+		};
+		const parts = encoder.encode(ack(shared));
+		expect(parts).toEqual(stock.encode(ack(reply)));
+		expect(decode(parts).data).toEqual([reply]);
+	});
+
+	it('leaves packets without one as the stock encoder writes them, marks in strings included', () => {
+		const event: Packet = { type: PacketType.EVENT, nsp: '/', data: ['live:changes', { rows }] };
+		expect(encoder.encode(event)).toEqual(stock.encode(event));
+	});
+
+	it('writes several RawJson values of one packet each in its place', () => {
+		const data = { a: new RawJson('[1,2]'), b: 'x', c: new RawJson('{"d":null}') };
+		expect(decode(encoder.encode(ack(data))).data).toEqual([{ a: [1, 2], b: 'x', c: { d: null } }]);
+	});
+});
+
+describe('SharedSnapshots', () => {
+	it('serialises once per room and position, and again after the position or the time moves', () => {
+		let now = 0;
+		const shared = new SharedSnapshots(2000, () => now);
+		const first = shared.rows('tenant:1', 'e1', 10, rows);
+		expect(JSON.parse(first.json)).toEqual(rows);
+		expect(shared.rows('tenant:1', 'e1', 10, [])).toBe(first);
+		expect(shared.rows('tenant:1', 'e1', 11, rows)).not.toBe(first);
+		expect(shared.rows('tenant:1', 'e2', 11, rows)).not.toBe(first);
+		const later = shared.rows('tenant:1', 'e2', 11, rows);
+		now = 2001;
+		expect(shared.rows('tenant:1', 'e2', 11, rows)).not.toBe(later);
+	});
+
+	it('never gives one room the rows of another at the same position', () => {
+		const shared = new SharedSnapshots();
+		const admin = shared.rows('tenant:1', 'e1', 10, rows);
+		const supervisor = shared.rows('tenant:1:queues:3', 'e1', 10, [rows[0]]);
+		const wall = shared.rows('wall:tenant:1', 'e1', 10, [{ id: '1' }]);
+		expect(JSON.parse(supervisor.json)).toEqual([rows[0]]);
+		expect(JSON.parse(wall.json)).toEqual([{ id: '1' }]);
+		expect(shared.rows('tenant:1', 'e1', 10, [])).toBe(admin);
+	});
+});
