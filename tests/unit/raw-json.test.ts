@@ -1,5 +1,5 @@
 import { Decoder, Encoder, PacketType, type Packet } from 'socket.io-parser';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RawJson, rawJsonParser } from '$lib/server/realtime/raw-json';
 import { SharedSnapshots } from '$lib/server/realtime/snapshots';
 
@@ -60,6 +60,20 @@ describe('SharedSnapshots', () => {
 		const later = shared.rows('tenant:1', 'e2', 11, rows);
 		now = 2001;
 		expect(shared.rows('tenant:1', 'e2', 11, rows)).not.toBe(later);
+	});
+
+	it('lets go of each encoding once its time is up, so snapshots are not kept in memory', () => {
+		vi.useFakeTimers();
+		try {
+			const shared = new SharedSnapshots(2000);
+			shared.rows('tenant:1', 'e1', 10, rows);
+			shared.rows('tenant:2', 'e1', 10, rows);
+			expect(shared.size).toBe(2);
+			vi.advanceTimersByTime(2001);
+			expect(shared.size).toBe(0);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	it('never gives one room the rows of another at the same position', () => {
