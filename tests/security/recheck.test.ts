@@ -46,15 +46,21 @@ async function losePosition(whileDown: () => Promise<void>): Promise<void> {
 	}
 }
 
+/** A supervisor of the tenant's first queue, signed in, with a subscribed socket. */
+async function subscribedSupervisor() {
+	const { userId, cookie } = await stack.signedInAs({
+		role: 'cc_supervisor',
+		tenantId: tenant.id,
+		queueIds: [tenant.queues[0].id]
+	});
+	const socket = stack.socket(cookie);
+	expect((await subscribe(socket, {})).ok).toBe(true);
+	return { userId, socket };
+}
+
 describe('re-checking viewers', () => {
 	it('a failure to re-check a viewer closes its socket instead of keeping its access', async () => {
-		const { userId, cookie } = await stack.signedInAs({
-			role: 'cc_supervisor',
-			tenantId: tenant.id,
-			queueIds: [tenant.queues[0].id]
-		});
-		const socket = stack.socket(cookie);
-		expect((await subscribe(socket, {})).ok).toBe(true);
+		const { userId, socket } = await subscribedSupervisor();
 		const ended = whenEnded(socket);
 		const viewerFrom = stack.app.auth.viewerFrom.bind(stack.app.auth);
 		stack.app.auth.viewerFrom = () => Promise.reject(new Error('dashboard database unreachable'));
@@ -74,13 +80,7 @@ describe('re-checking viewers', () => {
 	it('a change whose binlog row says access ended closes the sockets without reading again', async () => {
 		// The binlog can deliver a revoke before the database shows it: the row is what counts.
 		// Here the database still says the user may watch; only the row says otherwise.
-		const { userId, cookie } = await stack.signedInAs({
-			role: 'cc_supervisor',
-			tenantId: tenant.id,
-			queueIds: [tenant.queues[0].id]
-		});
-		const socket = stack.socket(cookie);
-		expect((await subscribe(socket, {})).ok).toBe(true);
+		const { userId, socket } = await subscribedSupervisor();
 		const ended = whenEnded(socket);
 		await stack.app.accessChanged({ kind: 'user', userId, ended: true });
 		const { reason, disconnect } = await ended;
@@ -89,14 +89,8 @@ describe('re-checking viewers', () => {
 	});
 
 	it('an admin action and its binlog echo resync a socket once, not twice', async () => {
-		const [first, second] = tenant.queues;
-		const { userId, cookie } = await stack.signedInAs({
-			role: 'cc_supervisor',
-			tenantId: tenant.id,
-			queueIds: [first.id]
-		});
-		const socket = stack.socket(cookie);
-		expect((await subscribe(socket, {})).ok).toBe(true);
+		const second = tenant.queues[1];
+		const { userId, socket } = await subscribedSupervisor();
 		let resyncs = 0;
 		socket.on('live:resync', () => resyncs++);
 		// What the Administrators page does: save (the binlog will echo it), then act directly.
