@@ -10,7 +10,9 @@ import {
 	type Permission,
 	type Role,
 	type Scope,
-	type Viewer
+	type Viewer,
+	wallClientName,
+	wallRow
 } from '$lib/server/scope';
 import { interaction } from './fixtures';
 
@@ -234,5 +236,27 @@ describe('scopeSql', () => {
 		const params: unknown[] = [];
 		const sql = scopeSql({ tenantId: 4, queues: queues() }, 'c', params);
 		expect(params.length).toBe(placeholders(sql));
+	});
+});
+
+describe('wallClientName', () => {
+	it('shows a wall the CRM name, never the caller’s number', () => {
+		const known = interaction({ crmContactId: '7', clientName: 'Ada Lovelace' });
+		expect(wallClientName(known)).toBe('Ada Lovelace');
+		expect(wallRow(known).clientName).toBe('Ada Lovelace');
+		// The grid falls back to the number (then the DID) when the CRM has no name.
+		const unknown = interaction({
+			clientName: '+1 (555) 010-0142',
+			phoneNumber: '+1 (555) 010-0142'
+		});
+		expect(wallClientName(unknown)).toBe('Caller ··42');
+		expect(wallRow(unknown).clientName).toBe('Caller ··42');
+		// A contact whose CRM entry is missing, or named after the number, is no name either.
+		const unnamed = interaction({ crmContactId: '8', clientName: '+15550100', phoneNumber: '+15550100' }); // prettier-ignore
+		expect(wallClientName(unnamed)).toBe('Caller ··00');
+		const viaDid = interaction({ crmContactId: '9', clientName: '+15550999', phoneNumber: null, did: '+15550999' }); // prettier-ignore
+		expect(wallClientName(viaDid)).toBeNull();
+		expect(wallClientName(interaction({ clientName: null, phoneNumber: null }))).toBeNull();
+		expect(wallClientName(interaction({ clientName: '12', phoneNumber: '12' }))).toBeNull();
 	});
 });

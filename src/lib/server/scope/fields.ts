@@ -5,8 +5,9 @@ import type { Viewer } from './viewer';
  * Which fields of a row a viewer is sent. People get whole rows; a wall-display token gets only
  * what the board renders (src/routes/wall, $lib/wall: status and its times, queue, channel,
  * direction, agent and client as shown, durations). A screen left open in a hallway never
- * carries a caller's number field, a CRM id or a message preview it does not show. The board's
- * Client column is the row's clientName, kept as the grid computes it.
+ * carries a caller's number field, a CRM id or a message preview it does not show. Nor does its
+ * Client column show a number: the grid's Client falls back to the caller's number when the CRM
+ * has no name, and a wall shows `wallClientName` instead.
  */
 
 export type RowView = 'full' | 'wall';
@@ -28,7 +29,7 @@ export function wallRow(row: Interaction): Interaction {
 		agentId: null,
 		agentName: row.agentName,
 		crmContactId: null,
-		clientName: row.clientName,
+		clientName: wallClientName(row),
 		phoneNumber: null,
 		did: null,
 		dispositionId: null,
@@ -44,6 +45,20 @@ export function wallRow(row: Interaction): Interaction {
 		hasRecording: false,
 		hasTranscription: false
 	};
+}
+
+/**
+ * The Client a wall shows: the CRM contact's name when there is one; otherwise "Caller ··42",
+ * the last two digits of the number (enough to tell two waiting callers apart, too few to call
+ * anyone back), or nothing. A CRM name that is itself the number or the DID counts as none.
+ */
+export function wallClientName(row: Interaction): string | null {
+	const name = row.clientName;
+	const isContactName =
+		row.crmContactId !== null && name !== null && name !== row.phoneNumber && name !== row.did;
+	if (isContactName) return name;
+	const digits = row.phoneNumber?.replace(/\D/g, '') ?? '';
+	return digits.length >= 4 ? `Caller ··${digits.slice(-2)}` : null;
 }
 
 export function viewRow(row: Interaction, view: RowView): Interaction {
