@@ -1,15 +1,15 @@
+import { tenantCrowd } from './lib/audience';
 import { onCleanup } from './lib/cleanup';
 import { clusterPids, startBenchCluster } from './lib/cluster';
 import { targetsOf, type Context } from './lib/context';
 import { insertActive } from './lib/bulk';
-import { createAccounts, newStack, pbxPool, signIn } from './lib/env';
+import { createAccounts, newStack, pbxPool } from './lib/env';
 import { LoadProcess, settleFleet } from './lib/load';
 import { CpuSplit } from './lib/proc';
 import { ServerProcess } from './lib/server';
 import { fmt, summarize } from './lib/stats';
 import { PacedWriter } from './lib/writer';
 import type { FleetResult } from './live';
-import type { ClientSpec } from './load/fleet';
 
 /**
  * Commit → socket client, one node against three on Redis, in the same run on the same data:
@@ -57,8 +57,7 @@ export async function clusterLatencySuite(ctx: Context): Promise<void> {
 				pids = clusterPids(bench);
 			}
 			try {
-				const cookie = await signIn(url, 'latency.admin');
-				const specs: ClientSpec[] = Array.from({ length: options.clusterSockets }, () => ({ cookie, request: {}, scope: { tenantId: tenant.id, queueIds: null } })); // prettier-ignore
+				const specs = await tenantCrowd(stack, 'latency.admin', tenant.id, options.clusterSockets);
 				await sockets.call('openSockets', { url, clients: specs, concurrency: 10 });
 				const writer = new PacedWriter(pool, { idBase: 9.5e9 + i * 1e7, rate: RATE, seconds: options.clusterSeconds, targets }); // prettier-ignore
 				const offset = await sockets.clockOffset();

@@ -1,5 +1,6 @@
 import type { Browser } from '@playwright/test';
 import { drainProbe, installProbe, launchChromium, openGrid, pageClockOffset } from './lib/browser';
+import { tenantCrowd } from './lib/audience';
 import { onCleanup } from './lib/cleanup';
 import { startBenchCluster } from './lib/cluster';
 import { targetsOf, type Context } from './lib/context';
@@ -10,7 +11,6 @@ import { LoadProcess, settleFleet } from './lib/load';
 import { fmt, now, sleep, summarize } from './lib/stats';
 import { PacedWriter } from './lib/writer';
 import type { FleetResult } from './live';
-import type { ClientSpec } from './load/fleet';
 
 /**
  * Failover gap: 3 nodes behind HAProxy, Chromium on /interactions through HAProxy and a fleet
@@ -46,7 +46,7 @@ export async function failoverSuite(ctx: Context): Promise<void> {
 		ctx.chromiumVersion = browser.version();
 		const page = await openGrid(browser, cluster.url, cookie);
 		const count = Math.max(30, Math.round(options.clusterSockets / 2));
-		const specs: ClientSpec[] = Array.from({ length: count }, () => ({ cookie, request: {}, scope: { tenantId: tenant.id, queueIds: null } })); // prettier-ignore
+		const specs = await tenantCrowd(stack, 'failover.admin', tenant.id, count);
 		await sockets.call('openSockets', { url: cluster.url, clients: specs, concurrency: 10 });
 
 		// A leader that has run for a while: the first seconds of a fresh node (cold code, sockets

@@ -8,6 +8,7 @@ import {
 	pageClockOffset,
 	VIEWPORT
 } from './lib/browser';
+import { tenantCrowd } from './lib/audience';
 import { onCleanup } from './lib/cleanup';
 import { FloorListener } from './lib/floor';
 import { FloorPipeline } from './lib/floor-pipeline';
@@ -32,7 +33,7 @@ const MAX_P99_RATIO = 1.5;
 const MAX_P50_RATIO = 2;
 const CROWD_P99_MS = 100;
 
-interface Phase {
+export interface Phase {
 	label: string;
 	page: Page;
 	/** The process serving the page, for the CPU split. */
@@ -68,11 +69,7 @@ export async function latencySuite(env: LiveEnv): Promise<void> {
 	await stopFloor();
 
 	const count = ctx.options.liveSockets;
-	const clients = Array.from({ length: count }, () => ({
-		cookie: env.cookie,
-		request: {},
-		scope: { tenantId: env.tenantId, queueIds: null }
-	}));
+	const clients = await tenantCrowd(env.stack, 'bench.admin', env.tenantId, count);
 	const opened = await sockets.call<{ opened: number; seconds: number; firstError: string | null }>('openSockets', { url: server.url, clients, concurrency: 25 }); // prettier-ignore
 	ctx.report.detail(S, `${opened.opened} extra sockets subscribed (snapshot each) in ${opened.seconds.toFixed(1)} s${opened.firstError ? `; first error: ${opened.firstError}` : ''}.`); // prettier-ignore
 	const crowd = await measure(env, { label: `product at 200/s + ${count} sockets`, page: env.page, serverPid: server.pid, rate: 200, seconds, idBase: 4.1e9, fleet: true }); // prettier-ignore
@@ -91,7 +88,7 @@ function compare(env: LiveEnv, rate: number, product: Summary, floor: Summary): 
 }
 
 /** One phase: the writer at `rate` for `seconds`, every row state timed to the page's paint. */
-async function measure(env: LiveEnv, phase: Phase): Promise<Summary> {
+export async function measure(env: LiveEnv, phase: Phase): Promise<Summary> {
 	const { ctx, sockets } = env;
 	const { report } = ctx;
 	const { label, page, rate, seconds } = phase;

@@ -10,6 +10,7 @@ import { LoadProcess } from './lib/load';
 import { ServerProcess } from './lib/server';
 import type { Summary } from './lib/stats';
 import type { Target } from './lib/writer';
+import { floodSuite } from './flood';
 import { latencySuite } from './latency';
 import { pollingSuite } from './polling';
 
@@ -18,6 +19,9 @@ import { pollingSuite } from './polling';
  * Socket.IO clients of the same tenant, a writer at 200 commits/s — and, in the same binlog, a
  * bare zongji listener as the floor. Then the polling peer on the same server and data.
  */
+
+/** A supervisor of the tenant's first two queues: the honest screen of the flood suite. */
+const SUPERVISOR = 'bench.sup';
 
 export interface LiveEnv {
 	ctx: Context;
@@ -41,7 +45,10 @@ export async function liveAndPollingSuites(ctx: Context): Promise<void> {
 	const tenant = stack.lookups.tenants[0];
 	const targets = targetsOf(stack.lookups, [tenant.id]);
 	const todayStartMs = await seedMidDay(pool, { targets, timezone: tenant.timezone, idBase: 3e9 });
-	await createAccounts(stack, [{ username: 'bench.admin', role: 'cc_admin', tenantId: tenant.id }]);
+	await createAccounts(stack, [
+		{ username: 'bench.admin', role: 'cc_admin', tenantId: tenant.id },
+		{ username: SUPERVISOR, role: 'cc_supervisor', tenantId: tenant.id, queueIds: tenant.queues.slice(0, 2).map((q) => q.id) } // prettier-ignore
+	]);
 	const server = new ServerProcess(stack.env, 'live');
 	const stopServer = onCleanup(() => server.stop());
 	let browser: Browser | null = null;
@@ -57,6 +64,7 @@ export async function liveAndPollingSuites(ctx: Context): Promise<void> {
 		const env: LiveEnv = { ctx, stack, server, pool, targets, cookie, browser, page, sockets, tenantId: tenant.id, todayStartMs }; // prettier-ignore
 		if (options.suites.has('live')) await latencySuite(env);
 		if (options.suites.has('polling')) await pollingSuite(env);
+		if (options.suites.has('flood')) await floodSuite(env, SUPERVISOR);
 	} finally {
 		await stopSockets();
 		await stopBrowser();

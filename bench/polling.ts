@@ -5,6 +5,7 @@ import { CpuSplit } from './lib/proc';
 import { fmt, sleep, type Summary } from './lib/stats';
 import { PacedWriter } from './lib/writer';
 import type { FleetResult, LiveEnv } from './live';
+import { tenantCrowd } from './lib/audience';
 import { onCleanup } from './lib/cleanup';
 
 /**
@@ -108,11 +109,7 @@ async function socketPhase(
 ): Promise<Phase> {
 	const { ctx, sockets } = env;
 	const seconds = ctx.options.pollSeconds;
-	const clients = Array.from({ length: DASHBOARDS }, () => ({
-		cookie: env.cookie,
-		request: {},
-		scope: { tenantId: env.tenantId, queueIds: null }
-	}));
+	const clients = await tenantCrowd(env.stack, 'bench.admin', env.tenantId, DASHBOARDS);
 	await sockets.call('openSockets', { url: env.server.url, clients, concurrency: 10 });
 	const writer = new PacedWriter(env.pool, { idBase, rate: 200, seconds, targets: env.targets });
 	const offset = await sockets.clockOffset();

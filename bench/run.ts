@@ -43,7 +43,7 @@ let build = 'not needed';
 let mariadbVersion = 'not started';
 let ctx: Context | null = null;
 try {
-	const needsBuild: Suite[] = ['live', 'polling', 'fanout', 'memory', 'history', 'screens', 'failover', 'cluster-latency', 'cluster-fanout']; // prettier-ignore
+	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'screens', 'failover', 'cluster-latency', 'cluster-fanout']; // prettier-ignore
 	if (has(...needsBuild)) build = prepareBuild(options.build);
 	log(`suites: ${[...options.suites].join(', ')}; server: ${build}`);
 	const db = await startDb();
@@ -52,7 +52,7 @@ try {
 	ctx = { db, options, report, log };
 	const plan: [string, boolean, (c: Context) => Promise<void>][] = [
 		['catch-up', has('catchup'), catchupSuite],
-		['live', has('live', 'polling'), liveAndPollingSuites],
+		['live', has('live', 'polling', 'flood'), liveAndPollingSuites],
 		['fan-out', has('fanout', 'memory'), fanoutAndMemorySuites],
 		['history', has('history'), historySuite],
 		['screens', has('screens'), screensSuite],

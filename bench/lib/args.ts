@@ -6,6 +6,7 @@ export const SUITES = [
 	'catchup',
 	'live',
 	'polling',
+	'flood',
 	'fanout',
 	'memory',
 	'history',
@@ -24,6 +25,8 @@ export interface BenchOptions {
 	liveSockets: number;
 	/** Seconds of each polling-peer phase (1 s and 5 s), and of ours with 100 dashboards. */
 	pollSeconds: number;
+	/** Seconds of each subscribe-flood phase (without, then with the flood). */
+	floodSeconds: number;
 	catchupChanges: number;
 	fanoutSeconds: number;
 	fanoutClients: number;
@@ -53,6 +56,7 @@ const HELP = `npm run bench -- [options]
                         then the product with the extra sockets) runs N/2 s (default 40)
  --live-sockets N     extra Socket.IO clients during it (default 500)
   --poll-seconds N      each polling-peer phase (default 30)
+  --flood-seconds N     each subscribe-flood phase, without and with the flood (default 20)
   --catchup-changes N   changes committed while the tailer is stopped (default 100000)
   --fanout-seconds N    fan-out at 500 changes/s (default 60)
   --fanout-clients N    Socket.IO clients of the fan-out and memory suites (default 2000)
@@ -76,6 +80,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 			suite: { type: 'string' },
 			'latency-seconds': { type: 'string' },
 			'poll-seconds': { type: 'string' },
+			'flood-seconds': { type: 'string' },
 			'live-sockets': { type: 'string' },
 			'catchup-changes': { type: 'string' },
 			'fanout-seconds': { type: 'string' },
@@ -122,6 +127,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 		liveSockets:
 			values['live-sockets'] === '0' ? 0 : num('live-sockets', values['live-sockets'], 500, 500),
 		pollSeconds: num('poll-seconds', values['poll-seconds'], 30, 8),
+		floodSeconds: num('flood-seconds', values['flood-seconds'], 20, 10),
 		catchupChanges: num('catchup-changes', values['catchup-changes'], 100_000, 20_000),
 		fanoutSeconds: num('fanout-seconds', values['fanout-seconds'], 60, 8),
 		fanoutClients: num('fanout-clients', values['fanout-clients'], 2000, 300),

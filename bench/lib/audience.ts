@@ -5,6 +5,20 @@ import { createAccounts, signIn, type Account } from './env';
 import type { Target } from './writer';
 
 /**
+ * `count` socket clients of one tenant-wide account, each its own sign-in as that many browsers
+ * would have (a sign-in may only have a few sockets open; see Sandbox.sessionCookies).
+ */
+export async function tenantCrowd(
+	stack: Sandbox,
+	username: string,
+	tenantId: number,
+	count: number
+): Promise<ClientSpec[]> {
+	const cookies = await stack.sessionCookies(username, count);
+	return cookies.map((cookie) => ({ cookie, request: {}, scope: { tenantId, queueIds: null } }));
+}
+
+/**
  * The fan-out suites' audience: per tenant a Contact Center Admin account, per queue a
  * supervisor of that queue alone. The first 30 clients are admins (10 per tenant, on the tenant
  * rooms), the rest supervisors spread over the queue rooms.
@@ -13,6 +27,7 @@ export class FanoutAudience {
 	readonly #accounts: Account[];
 
 	private constructor(
+		private readonly stack: Sandbox,
 		private readonly lookups: DemoLookups,
 		private readonly targets: Target[],
 		private readonly prefix: string
@@ -25,25 +40,37 @@ export class FanoutAudience {
 
 	/** Creates the accounts; `prefix` keeps the user names of two suites apart. */
 	static async create(stack: Sandbox, lookups: DemoLookups, targets: Target[], prefix: string) {
-		const audience = new FanoutAudience(lookups, targets, prefix);
+		const audience = new FanoutAudience(stack, lookups, targets, prefix);
 		await createAccounts(stack, audience.#accounts);
 		return audience;
 	}
 
-	/** Signs every account in at `url` and returns `count` clients over them. */
+	/**
+	 * `count` clients over the accounts, each with a sign-in of its own, as that many browsers
+	 * would have (a sign-in may only have a few sockets open). One account's first session
+	 * signs in at `url` through the real form; the others are minted as a sign-in makes them.
+	 */
 	async clients(url: string, count: number): Promise<ClientSpec[]> {
-		const cookies = new Map<string, string>();
-		for (const a of this.#accounts) cookies.set(a.username, await signIn(url, a.username));
-		const specs: ClientSpec[] = [];
+		const specs: (Omit<ClientSpec, 'cookie'> & { username: string })[] = [];
 		for (let i = 0; i < count; i++) {
 			if (i < 30) {
 				const tenant = this.lookups.tenants[i % this.lookups.tenants.length];
-				specs.push({ cookie: cookies.get(`${this.prefix}.admin.${tenant.id}`)!, request: {}, scope: { tenantId: tenant.id, queueIds: null } }); // prettier-ignore
+				specs.push({ username: `${this.prefix}.admin.${tenant.id}`, request: {}, scope: { tenantId: tenant.id, queueIds: null } }); // prettier-ignore
 			} else {
 				const t = this.targets[i % this.targets.length];
-				specs.push({ cookie: cookies.get(`${this.prefix}.sup.${t.queueId}`)!, request: {}, scope: { tenantId: t.tenantId, queueIds: [t.queueId] } }); // prettier-ignore
+				specs.push({ username: `${this.prefix}.sup.${t.queueId}`, request: {}, scope: { tenantId: t.tenantId, queueIds: [t.queueId] } }); // prettier-ignore
 			}
 		}
-		return specs;
+		const cookies = new Map<string, string[]>();
+		for (const { username } of specs) {
+			if (cookies.has(username)) continue;
+			const needed = specs.filter((spec) => spec.username === username).length;
+			const signedIn = await signIn(url, username);
+			cookies.set(username, [signedIn, ...(await this.stack.sessionCookies(username, needed - 1))]);
+		}
+		return specs.map(({ username, ...spec }) => ({
+			...spec,
+			cookie: cookies.get(username)!.pop()!
+		}));
 	}
 }

@@ -1,5 +1,7 @@
 import { now } from '../lib/stats';
 import { Fleet } from './fleet';
+import { Flood } from './flood';
+import { HealthProbe } from './health';
 import { Pollers } from './pollers';
 
 /**
@@ -9,6 +11,8 @@ import { Pollers } from './pollers';
 
 let fleet: Fleet | null = null;
 let pollers: Pollers | null = null;
+let flood: Flood | null = null;
+let health: HealthProbe | null = null;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Args = any;
@@ -40,8 +44,28 @@ const commands: Record<string, (args: Args) => unknown> = {
 	},
 	stopPolling: async () => pollers?.stop(),
 	pollResults: (args) => pollers?.results(args.table, args.offsetMs),
+	startFlood: (args) => {
+		flood = new Flood();
+		flood.start(args);
+	},
+	floodResults: async () => flood?.results() ?? null,
+	stopFlood: async () => {
+		await flood?.stop();
+		flood = null;
+	},
+	startHealth: (args) => {
+		health = new HealthProbe();
+		health.start(args);
+	},
+	stopHealth: async () => {
+		const result = await health?.stop();
+		health = null;
+		return result ?? { latencies: [], failures: 0 };
+	},
 	exit: async () => {
 		await fleet?.close();
+		await flood?.stop();
+		await health?.stop();
 		await pollers?.stop();
 		setTimeout(() => process.exit(0), 50);
 	}

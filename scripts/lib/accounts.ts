@@ -1,3 +1,4 @@
+import type { RowDataPacket } from 'mysql2/promise';
 import { loadConfig } from '../../src/lib/server/config';
 import { createPool } from '../../src/lib/server/db';
 import { migrate } from '../../src/lib/server/dashboard/migrations';
@@ -7,6 +8,8 @@ import {
 	type UserInput,
 	type UserRecord
 } from '../../src/lib/server/auth/users';
+import { Sessions } from '../../src/lib/server/auth/sessions';
+import { SESSION_COOKIE } from '../../src/lib/server/auth/tokens';
 import { WallTokens } from '../../src/lib/server/auth/wall';
 import { createLogger } from '../../src/lib/server/log';
 import { Lookups } from '../../src/lib/server/lookups';
@@ -30,6 +33,39 @@ export async function withUsers<T>(
 		return await work(new Users(dashboard, lookups, config.passwordCost));
 	} finally {
 		await Promise.all([pbx.end(), dashboard.end()]);
+	}
+}
+
+/**
+ * `count` sessions of one account, made as a sign-in makes them, as Cookie header values: load
+ * that stands for many browsers gives each its own sign-in (a sign-in may only have a few
+ * sockets open), without paying a password hash for each.
+ */
+export async function mintSessions(
+	env: Record<string, string | undefined>,
+	username: string,
+	count: number
+): Promise<string[]> {
+	const config = loadConfig(env);
+	const dashboard = createPool(config.dashboard, 2);
+	try {
+		const sessions = new Sessions(dashboard, {
+			idleMs: config.sessionIdleMs,
+			absoluteMs: config.sessionMaxMs
+		});
+		const [rows] = await dashboard.query<RowDataPacket[]>(
+			'SELECT id FROM users WHERE username = ?',
+			[normalizeUsername(username)]
+		);
+		if (!rows[0]) throw new Error(`no account ${username}`);
+		const cookies: string[] = [];
+		for (let i = 0; i < count; i++) {
+			const token = await sessions.create(Number(rows[0].id), '127.0.0.1', 'load');
+			cookies.push(`${SESSION_COOKIE}=${token}`);
+		}
+		return cookies;
+	} finally {
+		await dashboard.end();
 	}
 }
 

@@ -30,6 +30,7 @@ const EXPORT = 'tests/integration/export.test.ts';
 const RECORDINGS = 'tests/integration/recordings.test.ts';
 const SECURITY_LIVE = 'tests/security/live.test.ts';
 const SECURITY_SCOPE = 'tests/security/scope.test.ts';
+const SECURITY_FLOODS = 'tests/security/floods.test.ts';
 const RULES = 'src/lib/server/scope/rules.ts';
 const DIRECTORY = 'src/lib/server/scope/directory.ts';
 const LIVE = 'src/lib/server/live/index.ts';
@@ -208,6 +209,47 @@ export const MUTANTS: Mutant[] = [
 		find: 'if (visible) changes.push(viewChange(visible, view));',
 		replace: 'if (visible) changes.push(visible);',
 		tests: [SECURITY_LIVE]
+	},
+	{
+		id: 'wall-client-name',
+		what: "a wall's Client column falling back to the caller's number",
+		file: 'src/lib/server/scope/fields.ts',
+		find: 'clientName: wallClientName(row),',
+		replace: 'clientName: row.clientName,',
+		tests: ['tests/unit/scope.test.ts', SECURITY_LIVE]
+	},
+	// What one sign-in, wall link or address may make the socket server do (issue 21, item 1).
+	{
+		id: 'sockets-per-principal',
+		what: 'no limit on the sockets of one sign-in or wall-display token',
+		file: 'src/lib/server/realtime/principals.ts',
+		find: 'if (open >= limit) {',
+		replace: 'if (false) {',
+		tests: ['tests/unit/socket-limits.test.ts', SECURITY_FLOODS]
+	},
+	{
+		id: 'handshakes-per-address',
+		what: 'no limit on the handshakes of one address',
+		file: 'src/lib/server/realtime/index.ts',
+		find: 'if (!handshakes.take(clientAddress(request, deps.clientAddress))) {',
+		replace: 'if (false) {',
+		tests: [SECURITY_FLOODS]
+	},
+	{
+		id: 'replay-past-snapshot',
+		what: 'a replay longer than the scope has rows sent instead of its snapshot',
+		file: LIVE,
+		find: 'if (changes.length <= this.state.count(scope.tenantId, (row) => canSee(scope, row))) {',
+		replace: 'if (true) {',
+		tests: [SECURITY_FLOODS]
+	},
+	{
+		id: 'replays-shared-per-room',
+		what: 'shared replays keyed by less than the scope room (one scope gets another’s changes)',
+		file: 'src/lib/server/realtime/index.ts',
+		find: 'const roomReplays = replays.room(room);',
+		replace: "const roomReplays = replays.room('one');",
+		tests: [SECURITY_FLOODS]
 	},
 	// History, export, recordings.
 	{

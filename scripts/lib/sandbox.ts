@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import type { UserInput } from '../../src/lib/server/auth/users';
 import { startOfZonedDay } from '../../src/lib/time/zone';
-import { upsertAccount, withUsers } from './accounts';
+import { mintSessions, upsertAccount, withUsers } from './accounts';
 import { seedLookups, type DemoLookups, type DemoTenant } from './demo-data';
 import { applyPbxSchema } from './schema';
 import { quoteId, sqlTime } from './sql';
@@ -112,6 +112,11 @@ export class Sandbox {
 			}
 			return ids;
 		});
+	}
+
+	/** `count` sessions of `username`, each its own sign-in (see mintSessions): Cookie values. */
+	sessionCookies(username: string, count: number): Promise<string[]> {
+		return mintSessions(this.env, username, count);
 	}
 
 	/** Runs SQL against the sandbox's pbxlogs database as the PBX would. */

@@ -73,5 +73,16 @@ export interface ResyncMessage {
 	reason: string;
 }
 
+/**
+ * The `data.code` of a handshake refused because its sign-in or wall-display link has as many
+ * sockets open as it may (`data.retryAfterMs`: when to try again); the message says why.
+ */
+export const TOO_MANY_SOCKETS = 'too-many-sockets';
+
+export interface RefusedHandshakeData {
+	code: typeof TOO_MANY_SOCKETS;
+	retryAfterMs: number;
+}
+
 /** The resync reason of a viewer whose access changed (queues re-assigned): the page reloads its options. */
 export const ACCESS_CHANGED_REASON = 'Your access changed';

@@ -127,14 +127,18 @@ describe('live pipeline resilience', () => {
 
 	it('neither loses nor doubles changes committed while clients load their snapshots', async () => {
 		const tenant = stack.lookups.tenants[2];
-		const { cookie } = await stack.signedInAs({ role: 'cc_admin', tenantId: tenant.id });
+		// Twenty screens, each its own sign-in (one sign-in may only have a few sockets open).
+		const cookies: string[] = [];
+		for (let i = 0; i < 20; i++) {
+			cookies.push((await stack.signedInAs({ role: 'cc_admin', tenantId: tenant.id })).cookie);
+		}
 		const clients: TestClient[] = [];
 		const burst = lifecycleBurst(stack, tenant, {
 			interactions: 500,
 			firstId: 400_000,
 			concurrency: 4,
 			onCommit: (n) => {
-				if (n % 100 === 0) clients.push(new TestClient(stack.socket(cookie)));
+				if (n % 100 === 0) clients.push(new TestClient(stack.socket(cookies[clients.length])));
 			}
 		});
 		await burst;

@@ -4,7 +4,7 @@ import type { DemoTenant } from '../../scripts/lib/demo-data';
 import type { Interaction, InteractionChange } from '../../src/lib/interaction';
 import { dashCount, openSocket, subscribe } from '../support/access';
 import { TestClient } from '../support/client';
-import { TestPbx } from '../support/pbx';
+import { newRow, TestPbx } from '../support/pbx';
 import { Stack, waitFor, type LiveClient } from '../support/stack';
 
 /**
@@ -36,6 +36,13 @@ beforeAll(async () => {
 		   'Hello, my account number is 12345678')`,
 		[a.id, a.queues[0].id, a.contacts[0].id]
 	);
+	// A caller the CRM does not know: the grid shows its number as the Client, a wall must not.
+	// (And two more rows: a replay longer than the scope's rows would be answered with a snapshot.)
+	await pbx.insertActive([
+		newRow({ id: 95003, tenantId: a.id, queueId: a.queues[0].id, phone: '+1 (555) 123-9876' }),
+		newRow({ id: 95004, tenantId: a.id, queueId: a.queues[0].id, crmContactId: a.contacts[1].id }),
+		newRow({ id: 95005, tenantId: a.id, queueId: a.queues[0].id, crmContactId: a.contacts[2].id })
+	]);
 	await stack.start();
 	const created = await stack.app.auth.wallTokens.create({
 		label: 'hallway',
@@ -51,6 +58,13 @@ afterAll(async () => {
 	for (const socket of opened) socket.close();
 	await stack?.destroy();
 });
+
+/** The unknown caller's row as a wall gets it: the last two digits, never the number. */
+function expectUnknownCaller(rows: (Interaction | null | undefined)[], what: string): void {
+	const row = rows.find((r) => r?.id === '95003');
+	expectWallRow(row, what);
+	expect(row?.clientName, what).toBe('Caller ··76');
+}
 
 function expectWallRow(row: Interaction | null | undefined, what: string): void {
 	expect(row, what).toBeTruthy();
@@ -77,6 +91,11 @@ describe('item 6: wall sockets get only what the wall shows', () => {
 			snapshot.snapshot.rows.find((r) => r.id === '95001'),
 			'snapshot'
 		);
+		// A CRM name is what a wall shows of a known caller.
+		expect(snapshot.snapshot.rows.find((r) => r.id === '95001')?.clientName).toBe(
+			a.contacts[0].name
+		);
+		expectUnknownCaller(snapshot.snapshot.rows, 'snapshot');
 		const adminSnapshot = await subscribe(admin, {});
 		if (!adminSnapshot.ok || adminSnapshot.kind !== 'snapshot') throw new Error('admin');
 		// The same position as the wall's: snapshots are serialised once per room and position,
@@ -86,11 +105,17 @@ describe('item 6: wall sockets get only what the wall shows', () => {
 		expect(full?.phoneNumber).toBe('+15551230001');
 		expect(full?.contentPreview).toContain('account number');
 
+		await pbx.answer(95003, a.agents[0].id);
 		await pbx.answer(95001, a.agents[0].id);
-		await waitFor(() => wallChanges.length > 0 && adminChanges.length > 0, 5000, 'changes');
+		await waitFor(() => wallChanges.length > 1 && adminChanges.length > 1, 5000, 'changes');
 		expectWallRow(wallChanges.at(-1)?.row, 'live change');
 		expect(wallChanges.at(-1)?.row?.agentName).toBe(a.agents[0].name);
 		expect(adminChanges.at(-1)?.row?.phoneNumber).toBe('+15551230001');
+		expectUnknownCaller(
+			wallChanges.map((c) => c.row),
+			'live change'
+		);
+		expect(adminChanges.find((c) => c.id === '95003')?.row?.clientName).toBe('+1 (555) 123-9876');
 
 		// A wall that comes back after missing changes gets them as a projection too.
 		await pbx.startAcw(95001);
@@ -101,6 +126,10 @@ describe('item 6: wall sockets get only what the wall shows', () => {
 		if (!replay.ok || replay.kind !== 'replay') throw new Error(JSON.stringify(replay));
 		expect(replay.changes.length).toBeGreaterThan(0);
 		for (const change of replay.changes) expectWallRow(change.row, 'replay');
+		expectUnknownCaller(
+			replay.changes.map((c) => c.row),
+			'replay'
+		);
 	});
 
 	it('a wall still follows every change of its queues', async () => {

@@ -141,16 +141,18 @@ export async function dashCount(stack: Stack, sql: string, params: unknown[] = [
 
 /**
  * Opens a socket without reconnection; resolves once connected, rejects with the refusal.
- * `origin` sends an Origin header, as a browser page on that origin would.
+ * `origin` sends an Origin header, as a browser page on that origin would; `address` an
+ * X-Forwarded-For, as a proxy in front of a server with ADDRESS_HEADER=x-forwarded-for would.
  */
 export function openSocket(
 	url: string,
-	credentials: { cookie?: string; wallToken?: string; origin?: string } = {},
+	credentials: { cookie?: string; wallToken?: string; origin?: string; address?: string } = {},
 	opened: LiveClient[] = []
 ): Promise<LiveClient> {
 	const headers: Record<string, string> = {};
 	if (credentials.cookie) headers.cookie = credentials.cookie;
 	if (credentials.origin) headers.origin = credentials.origin;
+	if (credentials.address) headers['x-forwarded-for'] = credentials.address;
 	const socket: LiveClient = connectSocket(url, {
 		transports: ['websocket'],
 		extraHeaders: headers,

@@ -81,6 +81,8 @@ describe('loadConfig', () => {
 			sessionSweepMs: 30_000,
 			historyQueryTimeoutSeconds: 30,
 			exportLimits: { perUser: 2, total: 4 },
+			socketLimits: { perSession: 8, perWallToken: 3, handshakesPerMinute: 300 },
+			clientAddress: { header: undefined, xffDepth: 1 },
 			recordingsRoot: path.resolve('./recordings'),
 			origin: undefined,
 			redisUrl: undefined,

@@ -2,7 +2,9 @@ import { io, type Socket } from 'socket.io-client';
 import type { Interaction, TenantInfo } from '$lib/interaction';
 import {
 	ACCESS_CHANGED_REASON,
+	TOO_MANY_SOCKETS,
 	type ClientToServerEvents,
+	type RefusedHandshakeData,
 	type ServerToClientEvents
 } from '$lib/realtime';
 import { FrameChanges } from './sorted-rows';
@@ -59,6 +61,7 @@ export class LiveFeed {
 	readonly #changes = new FrameChanges();
 	#figuresTimer: ReturnType<typeof setTimeout> | undefined;
 	#figuresNow = false;
+	#redial: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(options: FeedOptions = {}) {
 		this.#socket = io({
@@ -70,11 +73,18 @@ export class LiveFeed {
 			// than Socket.IO's 20 s.
 			timeout: 8_000
 		});
-		this.#socket.on('connect_error', (error) => {
+		this.#socket.on('connect_error', (error: Error & { data?: Partial<RefusedHandshakeData> }) => {
 			if (error.message === 'unauthorized') {
 				this.status = 'ended';
 				this.error = 'Signed out';
 				this.#socket.disconnect();
+			} else if (error.data?.code === TOO_MANY_SOCKETS) {
+				// Refused by the server, so Socket.IO will not dial again: try later ourselves, as
+				// another screen of this sign-in may have closed by then.
+				this.status = 'error';
+				this.error = error.message;
+				clearTimeout(this.#redial);
+				this.#redial = setTimeout(() => this.#socket.connect(), error.data.retryAfterMs);
 			} else {
 				this.status = 'reconnecting';
 			}
@@ -139,6 +149,7 @@ export class LiveFeed {
 	close(): void {
 		cancelAnimationFrame(this.#frame);
 		clearTimeout(this.#figuresTimer);
+		clearTimeout(this.#redial);
 		this.#sync.detach();
 		this.#socket.disconnect();
 	}

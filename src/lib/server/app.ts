@@ -160,7 +160,9 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 				touchSessions: (ids) => auth.sessions.touch(ids),
 				allowedOrigin: config.origin,
 				sessionSweepMs: config.sessionSweepMs,
-				meter: metrics
+				meter: metrics,
+				limits: config.socketLimits,
+				clientAddress: config.clientAddress
 			});
 			return app.realtime;
 		},

@@ -36,6 +36,12 @@ const EnvSchema = v.object({
 	HISTORY_QUERY_TIMEOUT_SECONDS: integer(1, 3600, 30),
 	EXPORT_MAX_PER_USER: integer(1, 50, 2),
 	EXPORT_MAX_TOTAL: integer(1, 500, 4),
+	SOCKETS_PER_SESSION: integer(1, 10000, 8),
+	SOCKETS_PER_WALL_TOKEN: integer(1, 10000, 3),
+	SOCKET_HANDSHAKES_PER_MINUTE: integer(1, 1000000, 300),
+	// adapter-node's own: which header names the client's address behind a proxy.
+	ADDRESS_HEADER: v.optional(v.pipe(v.string(), v.regex(/^[\w-]{1,64}$/), v.toLowerCase())),
+	XFF_DEPTH: integer(1, 20, 1),
 	RECORDINGS_ROOT: v.optional(v.string(), './recordings'),
 	ORIGIN: v.optional(v.pipe(v.string(), v.url())),
 	REDIS_URL: v.optional(
@@ -83,6 +89,20 @@ function isAddressOrSubnet(entry: string): boolean {
 	return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
+export interface SocketLimits {
+	perSession: number;
+	perWallToken: number;
+	/** Per client address; a bucket of this size that refills over a minute. */
+	handshakesPerMinute: number;
+}
+
+export interface ClientAddressRule {
+	/** Lower case; unset = the TCP peer's address. */
+	header: string | undefined;
+	/** With x-forwarded-for: which entry from the right is the client (the proxies we trust). */
+	xffDepth: number;
+}
+
 export interface DatabaseTarget {
 	host: string;
 	port: number;
@@ -107,6 +127,10 @@ export interface Config {
 	historyQueryTimeoutSeconds: number;
 	/** Exports streaming at once: per user, and on this node in all. */
 	exportLimits: { perUser: number; total: number };
+	/** Open sockets per sign-in and per wall token, and handshakes per client address. */
+	socketLimits: SocketLimits;
+	/** How the client's address is read behind a proxy (adapter-node's ADDRESS_HEADER, XFF_DEPTH). */
+	clientAddress: ClientAddressRule;
 	recordingsRoot: string;
 	/** The public origin (adapter-node's ORIGIN); sockets from other origins are refused. */
 	origin: string | undefined;
@@ -170,6 +194,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		sessionSweepMs: e.SESSION_SWEEP_MS,
 		historyQueryTimeoutSeconds: e.HISTORY_QUERY_TIMEOUT_SECONDS,
 		exportLimits: { perUser: e.EXPORT_MAX_PER_USER, total: e.EXPORT_MAX_TOTAL },
+		socketLimits: {
+			perSession: e.SOCKETS_PER_SESSION,
+			perWallToken: e.SOCKETS_PER_WALL_TOKEN,
+			handshakesPerMinute: e.SOCKET_HANDSHAKES_PER_MINUTE
+		},
+		clientAddress: { header: e.ADDRESS_HEADER, xffDepth: e.XFF_DEPTH },
 		// Absolute once, here: recording paths are checked against it with a prefix test.
 		recordingsRoot: path.resolve(e.RECORDINGS_ROOT),
 		origin: e.ORIGIN,

@@ -203,9 +203,14 @@ export class LiveService {
 					const visible = projectChange(change, scope);
 					if (visible) changes.push(viewChange(visible, view));
 				}
-				// The last change read, visible or not: the screen has seen everything up to it.
-				const seq = missed.at(-1)?.seq ?? resume.seq;
-				return { kind: 'replay', epoch, seq, tenant, serverTime: Date.now(), changes };
+				// A replay longer than the screen's rows costs more than a snapshot (to make, to send,
+				// to apply) and brings it to the same place: then the snapshot it is. A script that
+				// resumes from seq 0 over and over thus gets the room's shared snapshot.
+				if (changes.length <= this.state.count(scope.tenantId, (row) => canSee(scope, row))) {
+					// The last change read, visible or not: the screen has seen everything up to it.
+					const seq = missed.at(-1)?.seq ?? resume.seq;
+					return { kind: 'replay', epoch, seq, tenant, serverTime: Date.now(), changes };
+				}
 			}
 		}
 		const { epoch, seq } = this.position();

@@ -55,6 +55,13 @@ export class LiveState implements LiveRowsView {
 		return result;
 	}
 
+	/** How many of the tenant's rows `include` admits. */
+	count(tenantId: number, include: (row: Interaction) => boolean): number {
+		let count = 0;
+		for (const row of this.#tenant(tenantId).rows.values()) if (include(row)) count++;
+		return count;
+	}
+
 	/** Every row of every tenant, for re-resolving names after a lookup table changed. */
 	*allRows(): Iterable<Interaction> {
 		for (const tenant of this.#tenants.values()) yield* tenant.rows.values();

@@ -4,11 +4,15 @@ import * as v from 'valibot';
 import {
 	HEARTBEAT_INTERVAL_MS,
 	SubscribeRequestSchema,
+	TOO_MANY_SOCKETS,
+	type RefusedHandshakeData,
 	type ClientToServerEvents,
 	type ServerToClientEvents,
 	type SubscribeReply
 } from '$lib/realtime';
 import type { LogEntry } from '../changelog';
+import type { ClientAddressRule, SocketLimits } from '../config';
+import { clientAddress } from '../http/address';
 import type { LiveService } from '../live';
 import { withLogContext, type Logger } from '../log';
 import type { Lookups } from '../lookups';
@@ -30,10 +34,12 @@ import {
 } from './limits';
 import type { RealtimeMeter } from './meter';
 import { isSameOrigin } from './origin';
+import { HANDSHAKE_RATE_MESSAGE, HandshakeRate, PrincipalSockets } from './principals';
 import { rawJsonParser, sentAs } from './raw-json';
 import { Fanout, LIVE_ROOM } from './rooms';
-import { SharedSnapshots } from './snapshots';
+import { SharedReplays, SharedSnapshots } from './snapshots';
 import { ACCESS_ENDED_REASON, watchViewers } from './viewers';
+import { WorkQueue } from './work-queue';
 
 /**
  * Socket.IO on the app's HTTP server. It authenticates, joins the rooms the viewer's scope
@@ -62,6 +68,10 @@ export interface RealtimeDeps {
 	sessionSweepMs?: number;
 	/** Counts what is sent, once per emit (metrics). */
 	meter?: RealtimeMeter;
+	/** Sockets per sign-in and wall token, handshakes per address. */
+	limits: SocketLimits;
+	/** How the handshake's client address is read (behind a proxy: a header). */
+	clientAddress: ClientAddressRule;
 }
 
 interface SocketData {
@@ -72,6 +82,8 @@ interface SocketData {
 	/** A re-check of the viewer in progress (access changed, log restarted): subscribes wait. */
 	recheck?: Promise<void>;
 }
+
+const SUPERSEDED: SubscribeReply = { ok: false, error: 'Superseded' };
 
 export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
@@ -87,6 +99,12 @@ export interface Realtime {
 
 const NO_METER: RealtimeMeter = { sent() {}, subscribed() {}, emitted() {} };
 
+/**
+ * Catch-ups made at once. Each is synchronous work (rows filtered and encoded); one at a time,
+ * with the loop's turn between two, keeps a node answering while a crowd resubscribes.
+ */
+const CATCH_UP_CONCURRENCY = 1;
+
 export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Realtime {
 	const { live, log } = deps;
 	const meter = deps.meter ?? NO_METER;
@@ -96,11 +114,20 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		pingInterval: PING_INTERVAL_MS,
 		pingTimeout: PING_TIMEOUT_MS,
 		maxHttpBufferSize: 64 * 1024,
-		allowRequest: (request, callback) =>
-			callback(null, isSameOrigin(request.headers, deps.allowedOrigin))
+		allowRequest: (request, callback) => {
+			if (!isSameOrigin(request.headers, deps.allowedOrigin)) return callback(null, false);
+			if (!handshakes.take(clientAddress(request, deps.clientAddress))) {
+				return callback(HANDSHAKE_RATE_MESSAGE, false);
+			}
+			callback(null, true);
+		}
 	});
 
+	const handshakes = new HandshakeRate(deps.limits.handshakesPerMinute);
+	const principals = new PrincipalSockets(deps.limits);
+	const catchUps = new WorkQueue(CATCH_UP_CONCURRENCY);
 	const snapshots = new SharedSnapshots();
+	const replays = new SharedReplays();
 	const fanout = new Fanout({
 		hasMembers: (room) => io.of('/').adapter.rooms.has(room),
 		emit: (room, message) => {
@@ -115,6 +142,18 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			.authenticate(socket.request.headers, socket.handshake.auth)
 			.then((viewer) => {
 				if (!viewer) return next(new Error('unauthorized'));
+				// The client may have gone while the viewer was looked up: it takes no place then.
+				if (socket.conn.readyState !== 'open') return next(new Error('closed'));
+				const place = principals.take(viewer);
+				if (typeof place !== 'function') {
+					const data: RefusedHandshakeData = {
+						code: TOO_MANY_SOCKETS,
+						retryAfterMs: place.retryAfterMs
+					};
+					return next(Object.assign(new Error(place.message), { data }));
+				}
+				// The engine's connection closes once, however the socket ends.
+				socket.conn.once('close', place);
 				socket.data = {
 					viewer,
 					scope: null,
@@ -202,13 +241,23 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		leaveLiveRooms(socket);
 		socket.data.scope = scope;
 		void socket.join([room, LIVE_ROOM]);
-		const caughtUp = await live.catchUp(resolved, resume, view);
-		// The viewer's access changed (or it subscribed again) meanwhile: that path answers it.
-		if (socket.data.scope !== scope) return { ok: false, error: 'Superseded' };
-		if (caughtUp.kind === 'replay') return { ok: true, ...caughtUp };
-		const { snapshot } = caughtUp;
-		const rows = snapshots.rows(room, snapshot.epoch, snapshot.seq, snapshot.rows);
-		return { ok: true, kind: 'snapshot', snapshot: { ...snapshot, rows: sentAs(rows) } };
+		const superseded = () => socket.data.scope !== scope || socket.disconnected;
+		return catchUps.run(async () => {
+			// The viewer's access changed, it subscribed again or went away while this waited its
+			// turn: that path answers it, and this one costs nothing.
+			if (superseded()) return SUPERSEDED;
+			const roomReplays = replays.room(room);
+			const shared = resume && roomReplays.find(resume, live.position());
+			if (shared) return { ok: true, ...shared };
+			const caughtUp = await live.catchUp(resolved, resume, view);
+			if (superseded()) return SUPERSEDED;
+			if (caughtUp.kind === 'replay') {
+				return { ok: true, ...roomReplays.keep(resume?.seq ?? caughtUp.seq, caughtUp) };
+			}
+			const { snapshot } = caughtUp;
+			const rows = snapshots.rows(room, snapshot.epoch, snapshot.seq, snapshot.rows);
+			return { ok: true, kind: 'snapshot', snapshot: { ...snapshot, rows: sentAs(rows) } };
+		});
 	}
 
 	function leaveLiveRooms(socket: LiveSocket): void {
