@@ -323,7 +323,9 @@ export class Cluster {
 			METRICS_TOKEN: this.#metricsToken,
 			REDIS_URL: this.redisUrl,
 			ORIGIN: this.options.origin ?? this.url,
-			HOST: '127.0.0.1'
+			HOST: '127.0.0.1',
+			// Behind HAProxy (option forwardfor): the browser's address, not the proxy's.
+			ADDRESS_HEADER: 'x-forwarded-for'
 		};
 		const node = new NodeProcess(
 			index,

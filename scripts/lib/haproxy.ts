@@ -42,6 +42,8 @@ defaults
 	timeout tunnel 1h
 	option redispatch
 	retries 2
+	# The browser's address for the nodes' per-address limits (nodes run ADDRESS_HEADER=x-forwarded-for).
+	option forwardfor
 
 frontend live
 	bind 127.0.0.1:${opts.port}
