@@ -10,8 +10,8 @@ import type { FloodResult } from './load/flood';
 import type { LiveEnv } from './live';
 
 /**
- * Issue 21, item 1: one signed-in script floods `live:subscribe` with resumes from the start of
- * a long change log, while an honest supervisor watches /interactions in Chromium and a probe
+ * One signed-in script floods `live:subscribe` with 300 resumes from the start of a long change
+ * log (issue 21, item 1), while an honest supervisor watches /interactions in Chromium and a probe
  * times /health. The same run without the flood is the reference: the supervisor's painted
  * p99 may at most double, /health p99 stays ≤ 100 ms and the server's RSS ≤ 300 MB.
  */
@@ -56,7 +56,7 @@ export async function floodSuite(env: LiveEnv, supervisorUsername: string): Prom
 		await probe.call('startHealth', { url: server.url, everyMs: 50 });
 		const rss = sampleRss(server.pid, 200);
 		if (flood) {
-			await attacker.call('startFlood', { url: server.url, cookie: attackerCookie, sockets: FLOOD_SOCKETS, replays: FLOOD_REPLAYS }); // prettier-ignore
+			await attacker.call('startFlood', { url: server.url, cookie: attackerCookie, sockets: FLOOD_SOCKETS, replays: FLOOD_REPLAYS, seconds: seconds * 0.75 }); // prettier-ignore
 		}
 		const paint = await measure(env, { label: `${S}, ${label}`, page, serverPid: server.pid, rate: RATE, seconds, idBase, fleet: false }); // prettier-ignore
 		const floodResult = flood ? await attacker.call<FloodResult>('floodResults') : null;
@@ -93,7 +93,7 @@ function report(env: LiveEnv, quiet: PhaseFigures, flooded: PhaseFigures): void 
 	report.add({ suite: S, name: 'flood: server RSS, max', unit: 'MB', value: flooded.rssMaxMb, target: `≤ ${RSS_MB}`, met: flooded.rssMaxMb <= RSS_MB }); // prettier-ignore
 	const f = flooded.flood;
 	if (f) {
-		report.detail(S, `The flood: one admin sign-in tried ${FLOOD_SOCKETS} sockets (${f.socketsOpened} opened, ${f.socketsRefused} refused: "${f.refusal ?? '—'}"), then asked for replays from seq 0 one after another per socket until ${FLOOD_REPLAYS} were answered: answers ${JSON.stringify(f.answered)}, ${(f.bytes / 1e6).toFixed(1)} MB received in ${f.seconds.toFixed(1)} s.`); // prettier-ignore
+		report.detail(S, `The flood: one admin sign-in tried ${FLOOD_SOCKETS} sockets (${f.socketsOpened} opened, ${f.socketsRefused} refused: "${f.refusal ?? '—'}"), then sent ${FLOOD_REPLAYS} subscribes with a resume from seq 0 round them, evenly over ${(env.ctx.options.floodSeconds * 0.75).toFixed(0)} s while the supervisor was measured: answers ${JSON.stringify(f.answered)}, carrying ${f.rows} rows and changes, in ${f.seconds.toFixed(1)} s.`); // prettier-ignore
 	}
 	report.detail(S, `/health probed every 50 ms from its own process: ${quiet.healthFailures} failed without the flood, ${flooded.healthFailures} with it. The supervisor (two queues) paints at p99 ${quiet.paint.p99.toFixed(1)} ms without the flood and ${flooded.paint.p99.toFixed(1)} ms with it.`); // prettier-ignore
 	report.ratio(`subscribe flood: /health p99 ${quiet.health.p99.toFixed(1)} → ${flooded.health.p99.toFixed(1)} ms, supervisor painted p99 ${ratio.toFixed(2)} ×, RSS max ${quiet.rssMaxMb.toFixed(0)} → ${flooded.rssMaxMb.toFixed(0)} MB`); // prettier-ignore

@@ -8,9 +8,9 @@ import { now, sleep } from '../lib/stats';
 
 /**
  * Issue 21's flood, as a script with one sign-in would run it: open as many sockets as the
- * server lets it, then ask each for a replay from the start of the log (`resume: {epoch, seq:
- * 0}`), one after another per socket, until `replays` have been served (a refusal, for the
- * socket's rate, is not one: the script tries again). Nothing is rendered; replies are counted.
+ * server lets it, then ask for `replays` replays from the start of the log (`resume: {epoch,
+ * seq: 0}`), spread evenly over `seconds` and round the sockets, each sent without waiting for
+ * the one before. Nothing is rendered; answers are counted by kind.
  */
 
 type FloodSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -22,6 +22,8 @@ export interface FloodArgs {
 	sockets: number;
 	/** Subscribes with a resume from seq 0 to send in all. */
 	replays: number;
+	/** Over how long. */
+	seconds: number;
 }
 
 export interface FloodResult {
@@ -29,7 +31,8 @@ export interface FloodResult {
 	socketsRefused: number;
 	refusal: string | null;
 	answered: Record<string, number>;
-	bytes: number;
+	/** Rows and changes the answers carried. */
+	rows: number;
 	seconds: number;
 }
 
@@ -69,28 +72,29 @@ export class Flood {
 		);
 		this.#sockets = opened.filter((socket): socket is FloodSocket => socket !== null);
 		const answered: Record<string, number> = {};
-		let bytes = 0;
-		let served = 0;
+		let rows = 0;
 		const first = this.#sockets[0] ? await ask(this.#sockets[0], {}) : null;
 		const epoch = first?.ok && first.kind === 'snapshot' ? first.snapshot.epoch : '';
-		const one = async (socket: FloodSocket) => {
-			while (served < args.replays && !this.#stopped) {
-				const reply = await ask(socket, { resume: { epoch, seq: 0 } });
-				if (reply.ok) served++;
-				const kind = reply.ok ? reply.kind : reply.error.replace(/\d+/g, '#');
-				answered[kind] = (answered[kind] ?? 0) + 1;
-				bytes += JSON.stringify(reply).length;
-				// Refused for its rate: the script waits as little as it may.
-				if (!reply.ok) await sleep(50);
-			}
-		};
-		await Promise.all(this.#sockets.map(one));
+		const gapMs = (args.seconds * 1000) / args.replays;
+		const asked: Promise<void>[] = [];
+		for (let i = 0; i < args.replays && this.#sockets.length > 0 && !this.#stopped; i++) {
+			const socket = this.#sockets[i % this.#sockets.length];
+			asked.push(
+				ask(socket, { resume: { epoch, seq: 0 } }).then((reply) => {
+					const kind = reply.ok ? reply.kind : reply.error.replace(/\d+/g, '#');
+					answered[kind] = (answered[kind] ?? 0) + 1;
+					if (reply.ok) rows += reply.kind === 'snapshot' ? reply.snapshot.rows.length : reply.changes.length; // prettier-ignore
+				})
+			);
+			await sleep(gapMs);
+		}
+		await Promise.all(asked);
 		return {
 			socketsOpened: this.#sockets.length,
 			socketsRefused: refused,
 			refusal,
 			answered,
-			bytes,
+			rows,
 			seconds: (now() - started) / 1000
 		};
 	}

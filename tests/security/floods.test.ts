@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
 import { TOO_MANY_SOCKETS, type SubscribeReply } from '../../src/lib/realtime';
+import { SUBSCRIBE_BURST } from '../../src/lib/server/realtime/limits';
 import { openSocket, subscribe } from '../support/access';
 import { TestPbx } from '../support/pbx';
 import { Stack, waitFor, type LiveClient } from '../support/stack';
@@ -98,6 +99,28 @@ describe('sockets per sign-in and per wall-display link', () => {
 		const refused = await refusal({ wallToken: token, address: freshAddress() });
 		expect(refused.message).toMatch(/open on 2 screens already: give each screen its own link/);
 		expect(refused.data?.code).toBe(TOO_MANY_SOCKETS);
+	});
+});
+
+describe('subscribes per sign-in', () => {
+	it('gives a sign-in’s sockets one subscribe budget between them', async () => {
+		const address = freshAddress();
+		const { cookie } = await stack.signedInAs({ role: 'cc_admin', tenantId: a.id });
+		const sockets: LiveClient[] = [];
+		for (let i = 0; i < PER_SESSION; i++) {
+			sockets.push(await openSocket(stack.url, { cookie, address }, opened));
+		}
+		let ok = 0;
+		// One after another, round the sockets: each alone would stay within its burst.
+		for (let i = 0; i < SUBSCRIBE_BURST + PER_SESSION * 3; i++) {
+			if ((await subscribe(sockets[i % PER_SESSION], {})).ok) ok++;
+		}
+		expect(ok).toBeGreaterThanOrEqual(SUBSCRIBE_BURST);
+		expect(ok).toBeLessThan(SUBSCRIBE_BURST + PER_SESSION * 2);
+		// Another sign-in has its own.
+		const other = await stack.signedInAs({ role: 'cc_admin', tenantId: a.id });
+		const socket = await openSocket(stack.url, { cookie: other.cookie, address }, opened);
+		expect((await subscribe(socket, {})).ok).toBe(true);
 	});
 });
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { clientAddress } from '$lib/server/http/address';
-import { HandshakeRate, PrincipalSockets } from '$lib/server/realtime/principals';
+import { handshakeRate, PrincipalSockets } from '$lib/server/realtime/principals';
 import { SharedReplays, type Replay } from '$lib/server/realtime/snapshots';
 import { WorkQueue } from '$lib/server/realtime/work-queue';
 import type { Viewer } from '$lib/server/scope';
@@ -59,10 +59,10 @@ describe('PrincipalSockets', () => {
 	});
 });
 
-describe('HandshakeRate', () => {
+describe('handshakeRate', () => {
 	it('lets an address burst its minute’s worth, then one per refill interval', () => {
 		let now = 0;
-		const rate = new HandshakeRate(6, () => now);
+		const rate = handshakeRate(6, () => now);
 		const taken = Array.from({ length: 8 }, () => rate.take('10.0.0.1'));
 		expect(taken.filter(Boolean)).toHaveLength(6);
 		expect(rate.take('10.0.0.2')).toBe(true);
@@ -73,7 +73,7 @@ describe('HandshakeRate', () => {
 
 	it('keeps a bounded number of addresses', () => {
 		let now = 0;
-		const rate = new HandshakeRate(10, () => now);
+		const rate = handshakeRate(10, () => now);
 		for (let i = 0; i < 10_050; i++) rate.take(`a${i}`);
 		expect(rate.size).toBeLessThanOrEqual(10_000);
 		now += 61_000;

@@ -27,14 +27,19 @@ import {
 import {
 	PING_INTERVAL_MS,
 	PING_TIMEOUT_MS,
-	RateLimit,
 	RefusalAudits,
 	SUBSCRIBE_BURST,
 	SUBSCRIBE_REFILL_MS
 } from './limits';
 import type { RealtimeMeter } from './meter';
 import { isSameOrigin } from './origin';
-import { HANDSHAKE_RATE_MESSAGE, HandshakeRate, PrincipalSockets } from './principals';
+import {
+	HANDSHAKE_RATE_MESSAGE,
+	handshakeRate,
+	principalOf,
+	PrincipalSockets,
+	RateLimits
+} from './principals';
 import { rawJsonParser, sentAs } from './raw-json';
 import { Fanout, LIVE_ROOM } from './rooms';
 import { SharedReplays, SharedSnapshots } from './snapshots';
@@ -77,7 +82,6 @@ export interface RealtimeDeps {
 interface SocketData {
 	viewer: Viewer;
 	scope: Scope | null;
-	subscribes: RateLimit;
 	refusals: RefusalAudits;
 	/** A re-check of the viewer in progress (access changed, log restarted): subscribes wait. */
 	recheck?: Promise<void>;
@@ -123,7 +127,9 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		}
 	});
 
-	const handshakes = new HandshakeRate(deps.limits.handshakesPerMinute);
+	const handshakes = handshakeRate(deps.limits.handshakesPerMinute);
+	// Per sign-in or wall link, not per socket: more sockets must not mean more subscribes.
+	const subscribes = new RateLimits(SUBSCRIBE_BURST, SUBSCRIBE_REFILL_MS);
 	const principals = new PrincipalSockets(deps.limits);
 	const catchUps = new WorkQueue(CATCH_UP_CONCURRENCY);
 	const snapshots = new SharedSnapshots();
@@ -157,7 +163,6 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 				socket.data = {
 					viewer,
 					scope: null,
-					subscribes: new RateLimit(SUBSCRIBE_BURST, SUBSCRIBE_REFILL_MS),
 					refusals: new RefusalAudits()
 				};
 				next();
@@ -208,7 +213,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 	});
 
 	async function subscribe(socket: LiveSocket, request: unknown): Promise<SubscribeReply> {
-		if (!socket.data.subscribes.take()) {
+		if (!subscribes.take(principalOf(socket.data.viewer))) {
 			return { ok: false, error: 'Too many subscribe requests: wait a few seconds' };
 		}
 		// Never subscribe on access that is being re-checked: wait for the verdict.
@@ -242,6 +247,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		socket.data.scope = scope;
 		void socket.join([room, LIVE_ROOM]);
 		const superseded = () => socket.data.scope !== scope || socket.disconnected;
+		await written(socket);
 		return catchUps.run(async () => {
 			// The viewer's access changed, it subscribed again or went away while this waited its
 			// turn: that path answers it, and this one costs nothing.
@@ -257,6 +263,25 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			const { snapshot } = caughtUp;
 			const rows = snapshots.rows(room, snapshot.epoch, snapshot.seq, snapshot.rows);
 			return { ok: true, kind: 'snapshot', snapshot: { ...snapshot, rows: sentAs(rows) } };
+		});
+	}
+
+	/**
+	 * Resolves once what the socket was sent before has been handed to the OS: a client that reads
+	 * slowly, or not at all, is given no further catch-up to hold in this process's memory.
+	 */
+	function written(socket: LiveSocket): Promise<void> {
+		const { conn } = socket;
+		const transport = conn.transport;
+		if (transport.writable) return Promise.resolve();
+		return new Promise((resolve) => {
+			const done = () => {
+				transport.off('drain', done);
+				conn.off('close', done);
+				resolve();
+			};
+			transport.once('drain', done);
+			conn.once('close', done);
 		});
 	}
 

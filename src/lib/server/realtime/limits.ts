@@ -1,5 +1,5 @@
 /**
- * Per-socket limits. Every subscribe resolves a scope, joins rooms and reads a snapshot or a
+ * Limits on what a screen asks of the socket server. Every subscribe resolves a scope, joins rooms and reads a snapshot or a
  * replay, and a refusal writes an audit row: a scripted client looping on `live:subscribe` must
  * cost the server no more than a screen does.
  */
@@ -11,8 +11,11 @@
 export const PING_INTERVAL_MS = 10_000;
 export const PING_TIMEOUT_MS = 8_000;
 
-/** Subscribes a socket may burst, and how fast it earns new ones. Screens subscribe a handful
- * of times an hour (connect, reconnect, resync, access change). */
+/**
+ * Subscribes one sign-in or wall link may burst, all its sockets together, and how fast it earns
+ * new ones. Screens subscribe a handful of times an hour (connect, reconnect, resync, access
+ * change); a sign-in's tabs reconnecting together after a restart fit in the burst.
+ */
 export const SUBSCRIBE_BURST = 20;
 export const SUBSCRIBE_REFILL_MS = 1000;
 

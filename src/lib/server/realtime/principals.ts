@@ -64,49 +64,58 @@ export class PrincipalSockets {
 	}
 }
 
-/** Addresses remembered at most; past it, buckets full again (idle a minute) are forgotten. */
-const MAX_TRACKED_ADDRESSES = 10_000;
+/** Keys remembered at most; past it, buckets that have refilled are forgotten first. */
+const MAX_TRACKED_KEYS = 10_000;
 
 /**
- * Handshakes per client address: a bucket of `perMinute` that refills over a minute. Checked
- * before the handshake is authenticated, so a flood of them costs no session lookups.
+ * Token buckets by key (a client address, a principal): `burst` at once, one more every
+ * `refillMs`. A bucket is kept until it has refilled, so closing every socket and opening new
+ * ones does not give a principal a fresh burst.
  */
-export class HandshakeRate {
-	readonly #byAddress = new Map<string, { bucket: RateLimit; at: number }>();
+export class RateLimits {
+	readonly #byKey = new Map<string, { bucket: RateLimit; at: number }>();
 
 	constructor(
-		private readonly perMinute: number,
+		private readonly burst: number,
+		private readonly refillMs: number,
 		private readonly clock: () => number = Date.now
 	) {}
 
-	take(address: string): boolean {
+	take(key: string): boolean {
 		const now = this.clock();
-		let entry = this.#byAddress.get(address);
+		let entry = this.#byKey.get(key);
 		if (!entry) {
-			if (this.#byAddress.size >= MAX_TRACKED_ADDRESSES) this.#makeRoom(now);
-			entry = { bucket: new RateLimit(this.perMinute, 60_000 / this.perMinute, now), at: now };
-			this.#byAddress.set(address, entry);
+			if (this.#byKey.size >= MAX_TRACKED_KEYS) this.#makeRoom(now);
+			entry = { bucket: new RateLimit(this.burst, this.refillMs, now), at: now };
+			this.#byKey.set(key, entry);
 		}
 		entry.at = now;
 		return entry.bucket.take(now);
 	}
 
-	/** Addresses tracked now. */
+	/** Keys tracked now. */
 	get size(): number {
-		return this.#byAddress.size;
+		return this.#byKey.size;
 	}
 
 	#makeRoom(now: number): void {
-		// A bucket idle for a minute is full again: forgetting it changes nothing.
-		for (const [address, entry] of this.#byAddress) {
-			if (now - entry.at >= 60_000) this.#byAddress.delete(address);
+		// A bucket idle long enough to refill is full again: forgetting it changes nothing.
+		const refilledMs = this.burst * this.refillMs;
+		for (const [key, entry] of this.#byKey) {
+			if (now - entry.at >= refilledMs) this.#byKey.delete(key);
 		}
 		// Still full (someone dials from thousands of addresses): forget the longest known.
-		const oldest = this.#byAddress.keys().next();
-		if (this.#byAddress.size >= MAX_TRACKED_ADDRESSES && !oldest.done) {
-			this.#byAddress.delete(oldest.value);
-		}
+		const oldest = this.#byKey.keys().next();
+		if (this.#byKey.size >= MAX_TRACKED_KEYS && !oldest.done) this.#byKey.delete(oldest.value);
 	}
+}
+
+/**
+ * Handshakes per client address: a bucket of `perMinute` that refills over a minute. Checked
+ * before the handshake is authenticated, so a flood of them costs no session lookups.
+ */
+export function handshakeRate(perMinute: number, clock: () => number = Date.now): RateLimits {
+	return new RateLimits(perMinute, 60_000 / perMinute, clock);
 }
 
 /** What an address over its handshake rate is told. */
