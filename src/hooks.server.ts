@@ -9,6 +9,7 @@ import {
 	malformedUrl,
 	repeatedParam
 } from '$lib/server/http';
+import { NOT_A_FORM } from '$lib/server/http/form';
 import { observeRequest } from '$lib/server/http/observe';
 
 export const init: ServerInit = async () => {
@@ -68,5 +69,8 @@ export const handleError: HandleServerError = async ({ error, status, message })
 		const app = await getApp().catch(() => null);
 		app?.log.error('request failed', { error });
 	}
-	return { message: status >= 500 ? 'Something went wrong on the server' : message };
+	if (status >= 500) return { message: 'Something went wrong on the server' };
+	// SvelteKit's own words for a form action posted as JSON or the like: 'Unsupported Media Type'.
+	if (status === 415) return { message: NOT_A_FORM };
+	return { message };
 };

@@ -364,6 +364,57 @@ describe('item 9: malformed values for every parameter answer 4xx, never 500', (
 	});
 });
 
+describe('issue 21, item 5: form bodies that are not a form answer 4xx with a message', () => {
+	const BODIES: [what: string, type: string | null, body: string, status: number][] = [
+		['text/plain', 'text/plain', 'username=a&password=b', 400],
+		['text/plain; charset', 'text/plain;charset=UTF-8', 'x', 400],
+		['broken multipart', 'multipart/form-data; boundary=x', '--x\r\nbroken', 400],
+		['multipart without boundary', 'multipart/form-data', 'aaa', 400],
+		['SvelteKit binary form', 'application/x-sveltekit-formdata', 'aaa', 400],
+		['JSON', 'application/json', '{"username":"a"}', 415],
+		['no content type', null, 'x', 415]
+	];
+	const ACTIONS = [
+		'/login',
+		'/admin?/saveUser',
+		'/admin?/createWallToken',
+		'/admin?/revokeWallToken',
+		'/admin/thresholds?/save',
+		'/admin/thresholds?/reset'
+	];
+	const ANSWERS: Record<string, Record<string, string>> = {
+		page: { accept: 'text/html' },
+		'use:enhance': { accept: 'application/json', 'x-sveltekit-action': 'true' },
+		script: {}
+	};
+
+	it('on every action, as a page, as use:enhance and as a script', async () => {
+		const failures: string[] = [];
+		for (const path of ACTIONS) {
+			for (const [what, type, body, status] of BODIES) {
+				for (const [answer, headers] of Object.entries(ANSWERS)) {
+					const response = await fetch(stack.url + path, {
+						method: 'POST',
+						redirect: 'manual',
+						body: new TextEncoder().encode(body),
+						headers: { origin: stack.url, cookie: platform, ...(type ? { 'content-type': type } : {}), ...headers }
+					}); // prettier-ignore
+					const text = await response.text();
+					const label = `${path} ${what} (${answer})`;
+					if (response.status !== status) failures.push(`${label}: ${response.status}`);
+					else if (!/form/i.test(text) || /went wrong/.test(text)) failures.push(`${label}: ${text.slice(0, 80)}`);
+				} // prettier-ignore
+			}
+		}
+		expect(failures).toEqual([]);
+	});
+
+	it('a form over the size limit keeps its 413', async () => {
+		const response = await stack.post('/login', { username: 'x'.repeat(600_000), password: 'x' });
+		expect(response.status).toBe(413);
+	});
+});
+
 describe('item 8: HSTS behind https', () => {
 	it('sends Strict-Transport-Security when ORIGIN is https', async () => {
 		const httpUrl = stack.url;

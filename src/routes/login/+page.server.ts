@@ -2,6 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { dev } from '$app/environment';
 import { getApp } from '$lib/server/app';
 import { SESSION_COOKIE } from '$lib/server/auth';
+import { formDataOr400 } from '$lib/server/http/form';
 import { safeNext } from '$lib/server/http/next';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -12,7 +13,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 export const actions: Actions = {
 	default: async ({ request, cookies, getClientAddress, url }) => {
-		const form = await request.formData();
+		const form = await formDataOr400(request);
 		const username = String(form.get('username') ?? '');
 		const password = String(form.get('password') ?? '');
 		if (!username.trim() || !password) {
