@@ -46,10 +46,13 @@ const guard: Handle = async ({ event, resolve }) => {
 	}
 	// A wall-display token grants the live wall view and nothing else.
 	if (event.locals.viewer?.kind === 'wall' && !isPublic && !WALL_PATHS.includes(path)) {
-		void app.audit.record({
-			action: 'scope_refused',
+		const reason = 'a wall-display token grants the wall view only';
+		app.refusals.record({
 			viewer: event.locals.viewer,
-			detail: `${path}: a wall-display token grants the wall view only`
+			// The route, not the path: a client chooses paths, and each would be a kind of its own.
+			where: event.route.id ?? 'no route',
+			reason,
+			detail: `${path}: ${reason}`
 		});
 		const notFound = isApi
 			? apiError(404, 'Not found')
