@@ -1,4 +1,4 @@
-import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { getApp, startApp } from '$lib/server/app';
 import {
@@ -7,7 +7,8 @@ import {
 	apiErrorAsJson,
 	failedActionStatus,
 	malformedUrl,
-	repeatedParam
+	repeatedParam,
+	signInRedirect
 } from '$lib/server/http';
 import { NOT_A_FORM } from '$lib/server/http/form';
 import { observeRequest } from '$lib/server/http/observe';
@@ -42,7 +43,7 @@ const guard: Handle = async ({ event, resolve }) => {
 	const isPublic = isWallLink || PUBLIC_PATHS.some((p) => path === p || path.startsWith(p + '/'));
 	if (!isPublic && !event.locals.viewer) {
 		if (isApi) return addSecurityHeaders(apiError(401, 'Sign in first'), https);
-		redirect(303, `/login?next=${encodeURIComponent(path + event.url.search)}`);
+		return addSecurityHeaders(signInRedirect(event.request, path + event.url.search), https);
 	}
 	// A wall-display token grants the live wall view and nothing else.
 	if (event.locals.viewer?.kind === 'wall' && !isPublic && !WALL_PATHS.includes(path)) {

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
-import { browserPost, dashRows, postAction, thresholdsForm } from '../support/access';
+import {
+	browserPost,
+	createWallToken,
+	dashRows,
+	postAction,
+	thresholdsForm
+} from '../support/access';
 import { Stack } from '../support/stack';
 
 /**
@@ -412,6 +418,83 @@ describe('issue 21, item 5: form bodies that are not a form answer 4xx with a me
 	it('a form over the size limit keeps its 413', async () => {
 		const response = await stack.post('/login', { username: 'x'.repeat(600_000), password: 'x' });
 		expect(response.status).toBe(413);
+	});
+});
+
+describe('issue 21, item 8: the server as docs/API.md describes it', () => {
+	it('ids with leading zeros (or anything but an id) answer 400 with a message', async () => {
+		const agent = tenant.agents[0].id;
+		const contact = tenant.contacts[0].id;
+		for (const path of [
+			'/api/recordings/097000',
+			'/api/recordings/0',
+			'/api/recordings/abc',
+			'/api/transcriptions/097000',
+			'/api/transcriptions/-1',
+			`/api/history?agent=0${agent}`,
+			`/api/history?contact=0${contact}`,
+			'/api/history?agent=0'
+		]) {
+			const answer = await rawGet(path);
+			expect(answer.status, path).toBe(400);
+			expect((JSON.parse(answer.text) as { message?: string }).message, path).toBeTruthy();
+		}
+		// The same ids written plainly are found.
+		expect((await rawGet(`/api/history?agent=${agent}`)).status).toBe(200);
+		expect((await rawGet('/api/transcriptions/97000')).status).toBe(404);
+	});
+
+	it('a method an API route lacks answers 405 in JSON, with Allow', async () => {
+		for (const [method, path] of [
+			['POST', '/api/interactions'],
+			['DELETE', '/api/history?agent=1'],
+			['PUT', '/api/recordings/97000'],
+			['PATCH', '/api/interactions/count']
+		]) {
+			const response = await fetch(stack.url + path, {
+				method,
+				headers: { cookie: admin, origin: stack.url }
+			});
+			const what = `${method} ${path}`;
+			expect(response.status, what).toBe(405);
+			expect(response.headers.get('content-type'), what).toMatch(/application\/json/);
+			expect(response.headers.get('allow'), what).toMatch(/GET/);
+			expect((await response.json()) as unknown, what).toEqual({ message: 'Method not allowed' });
+		}
+	});
+
+	it('every answer carries the security headers and a CSP: redirects, errors, refusals', async () => {
+		const wall = await createWallToken(stack, admin, { label: 'headers', tenantId: tenant.id });
+		const wallCookie = `il_wall=${String(wall.data.wallToken)}`;
+		const html = { accept: 'text/html' };
+		const answers: [string, string, RequestInit][] = [
+			['guard redirect', '/interactions', { headers: html }],
+			['guard redirect of a form post', '/admin?/saveUser', { method: 'POST', body: new URLSearchParams({ a: '1' }), headers: { ...html, origin: stack.url } }],
+			['sign-in redirect', '/login?next=/wall', { headers: { ...html, cookie: admin } }],
+			['wall error page', `/wall?tenant=%20${tenant.id}`, { headers: { ...html, cookie: platform } }],
+			['wall page refusal', '/wall?tenant=99999', { headers: { ...html, cookie: admin } }],
+			['wall token outside the wall', '/interactions', { headers: { ...html, cookie: wallCookie } }],
+			['wall token on the API', '/api/interactions', { headers: { cookie: wallCookie } }],
+			['API 401', '/api/interactions', {}],
+			['API 405', '/api/interactions', { method: 'DELETE', headers: { cookie: admin } }],
+			['health', '/health', {}]
+		]; // prettier-ignore
+		for (const [what, path, init] of answers) {
+			const response = await fetch(stack.url + path, { redirect: 'manual', ...init });
+			const headers = response.headers;
+			expect(headers.get('x-frame-options'), what).toBe('DENY');
+			expect(headers.get('x-content-type-options'), what).toBe('nosniff');
+			expect(headers.get('referrer-policy'), what).toBe('same-origin');
+			const csp = headers.get('content-security-policy') ?? '';
+			expect(csp, what).toMatch(/frame-ancestors 'none'/);
+			expect(csp, what).not.toMatch(/script-src [^;]*'unsafe-inline'/);
+		}
+	});
+
+	it('a form post of use:enhance without a session still reads as a redirect to sign in', async () => {
+		const result = await postAction(stack, '/admin?/saveUser', { username: 'x' }, '');
+		expect(result.type).toBe('redirect');
+		expect(result.location).toBe('/login?next=%2Fadmin%3F%2FsaveUser');
 	});
 });
 
