@@ -36,6 +36,19 @@ export default ts.config(
 		}
 	},
 	{
+		// A body that is not a form is the client's mistake: a 400, never a 500.
+		files: ['src/routes/**/*.ts'],
+		rules: {
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector: "CallExpression[callee.property.name='formData']",
+					message: 'Read form bodies with formDataOr400 ($lib/server/http/form).'
+				}
+			]
+		}
+	},
+	{
 		files: ['eslint.config.js', 'svelte.config.js'],
 		...ts.configs.disableTypeChecked
 	}

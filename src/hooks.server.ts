@@ -1,4 +1,4 @@
-import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { getApp, startApp } from '$lib/server/app';
 import {
@@ -7,8 +7,10 @@ import {
 	apiErrorAsJson,
 	failedActionStatus,
 	malformedUrl,
-	repeatedParam
+	repeatedParam,
+	signInRedirect
 } from '$lib/server/http';
+import { NOT_A_FORM } from '$lib/server/http/form';
 import { observeRequest } from '$lib/server/http/observe';
 
 export const init: ServerInit = async () => {
@@ -41,14 +43,17 @@ const guard: Handle = async ({ event, resolve }) => {
 	const isPublic = isWallLink || PUBLIC_PATHS.some((p) => path === p || path.startsWith(p + '/'));
 	if (!isPublic && !event.locals.viewer) {
 		if (isApi) return addSecurityHeaders(apiError(401, 'Sign in first'), https);
-		redirect(303, `/login?next=${encodeURIComponent(path + event.url.search)}`);
+		return addSecurityHeaders(signInRedirect(event.request, path + event.url.search), https);
 	}
 	// A wall-display token grants the live wall view and nothing else.
 	if (event.locals.viewer?.kind === 'wall' && !isPublic && !WALL_PATHS.includes(path)) {
-		void app.audit.record({
-			action: 'scope_refused',
+		const reason = 'a wall-display token grants the wall view only';
+		app.refusals.record({
 			viewer: event.locals.viewer,
-			detail: `${path}: a wall-display token grants the wall view only`
+			// The route, not the path: a client chooses paths, and each would be a kind of its own.
+			where: event.route.id ?? 'no route',
+			reason,
+			detail: `${path}: ${reason}`
 		});
 		const notFound = isApi
 			? apiError(404, 'Not found')
@@ -68,5 +73,8 @@ export const handleError: HandleServerError = async ({ error, status, message })
 		const app = await getApp().catch(() => null);
 		app?.log.error('request failed', { error });
 	}
-	return { message: status >= 500 ? 'Something went wrong on the server' : message };
+	if (status >= 500) return { message: 'Something went wrong on the server' };
+	// SvelteKit's own words for a form action posted as JSON or the like: 'Unsupported Media Type'.
+	if (status === 415) return { message: NOT_A_FORM };
+	return { message };
 };

@@ -326,6 +326,15 @@ export const MUTANTS: Mutant[] = [
 		replace: "const inScope = '1 = 1';\n\tconst database",
 		tests: [RECORDINGS]
 	},
+	// Sign-in.
+	{
+		id: 'safe-next',
+		what: "safeNext's second look (`/.//evil.example` signs in to `//evil.example`: an open redirect)",
+		file: 'src/lib/server/http/next.ts',
+		find: 'if (path === null || sameOriginPath(path) !== path) return DEFAULT_LANDING;',
+		replace: 'if (path === null) return DEFAULT_LANDING;',
+		tests: ['tests/unit/safe-next.test.ts', 'tests/security/sign-in-redirect.test.ts']
+	},
 	// Sessions and wall tokens.
 	{
 		id: 'session-absolute',

@@ -36,7 +36,11 @@ export function parseFields<S extends FieldSchemas>(
 	return { values, errors };
 }
 
-const ID_TEXT = /^[1-9]\d{0,9}$/;
+/** A database id as text: a positive integer of up to 10 digits, without a leading zero. */
+export const ID_TEXT = /^[1-9]\d{0,9}$/;
+
+/** A BIGINT UNSIGNED id as text (interactions, CRM contacts): up to 20 digits, no leading zero. */
+export const BIG_ID_TEXT = /^[1-9]\d{0,19}$/;
 
 /** A database id: a positive integer of up to 10 digits. */
 export const idField = (message: string) =>

@@ -312,12 +312,25 @@ describe('GET /api/recordings/[id]', () => {
 		await none.arrayBuffer();
 	});
 
-	it('answers 404 for ids that are not ids or do not exist', async () => {
-		for (const id of ['abc', '1e3', '-1', '123456789012345678901', '99999999999999999999', '1']) {
+	it('answers 400 for ids that are not ids (docs/API.md), 404 for ids that do not exist', async () => {
+		for (const id of [
+			'abc',
+			'1e3',
+			'-1',
+			'01',
+			'0',
+			'123456789012345678901',
+			'99999999999999999999'
+		]) {
 			const response = await get(`/api/recordings/${id}`, cookies.adminA);
-			expect(response.status, id).toBe(404);
-			await response.arrayBuffer();
+			expect(response.status, id).toBe(400);
+			expect(((await response.json()) as { message: string }).message, id).toMatch(
+				/interaction id/
+			);
 		}
+		const response = await get('/api/recordings/1', cookies.adminA);
+		expect(response.status).toBe(404);
+		await response.arrayBuffer();
 	});
 });
 
@@ -357,16 +370,17 @@ describe('GET /api/transcriptions/[id]', () => {
 	});
 
 	it('answers 404 out of scope, for no transcription, and 401 anonymous', async () => {
-		const cases: [string, string][] = [
-			[ID.inA1, cookies.supA],
-			[ID.inB, cookies.supA],
-			[ID.inA0, cookies.adminB],
-			[ID.noRecording, cookies.adminA],
-			['not-an-id', cookies.adminA]
+		const cases: [string, string, number][] = [
+			[ID.inA1, cookies.supA, 404],
+			[ID.inB, cookies.supA, 404],
+			[ID.inA0, cookies.adminB, 404],
+			[ID.noRecording, cookies.adminA, 404],
+			['not-an-id', cookies.adminA, 400],
+			[`0${ID.inA0}`, cookies.adminA, 400]
 		];
-		for (const [id, cookie] of cases) {
+		for (const [id, cookie, status] of cases) {
 			const response = await get(`/api/transcriptions/${id}`, cookie);
-			expect(response.status, id).toBe(404);
+			expect(response.status, id).toBe(status);
 			const body = await response.text();
 			expect(body).not.toContain('Queue two');
 			expect(body).not.toContain('Tenant B');

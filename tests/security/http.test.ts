@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
-import { browserPost, dashRows, postAction, thresholdsForm } from '../support/access';
+import {
+	browserPost,
+	createWallToken,
+	dashRows,
+	postAction,
+	thresholdsForm
+} from '../support/access';
 import { Stack } from '../support/stack';
 
 /**
@@ -361,6 +367,134 @@ describe('item 9: malformed values for every parameter answer 4xx, never 500', (
 			await dashRows(stack, 'DELETE FROM login_throttle');
 		}
 		expect(failures).toEqual([]);
+	});
+});
+
+describe('issue 21, item 5: form bodies that are not a form answer 4xx with a message', () => {
+	const BODIES: [what: string, type: string | null, body: string, status: number][] = [
+		['text/plain', 'text/plain', 'username=a&password=b', 400],
+		['text/plain; charset', 'text/plain;charset=UTF-8', 'x', 400],
+		['broken multipart', 'multipart/form-data; boundary=x', '--x\r\nbroken', 400],
+		['multipart without boundary', 'multipart/form-data', 'aaa', 400],
+		['SvelteKit binary form', 'application/x-sveltekit-formdata', 'aaa', 400],
+		['JSON', 'application/json', '{"username":"a"}', 415],
+		['no content type', null, 'x', 415]
+	];
+	const ACTIONS = [
+		'/login',
+		'/admin?/saveUser',
+		'/admin?/createWallToken',
+		'/admin?/revokeWallToken',
+		'/admin/thresholds?/save',
+		'/admin/thresholds?/reset'
+	];
+	const ANSWERS: Record<string, Record<string, string>> = {
+		page: { accept: 'text/html' },
+		'use:enhance': { accept: 'application/json', 'x-sveltekit-action': 'true' },
+		script: {}
+	};
+
+	it('on every action, as a page, as use:enhance and as a script', async () => {
+		const failures: string[] = [];
+		for (const path of ACTIONS) {
+			for (const [what, type, body, status] of BODIES) {
+				for (const [answer, headers] of Object.entries(ANSWERS)) {
+					const response = await fetch(stack.url + path, {
+						method: 'POST',
+						redirect: 'manual',
+						body: new TextEncoder().encode(body),
+						headers: { origin: stack.url, cookie: platform, ...(type ? { 'content-type': type } : {}), ...headers }
+					}); // prettier-ignore
+					const text = await response.text();
+					const label = `${path} ${what} (${answer})`;
+					if (response.status !== status) failures.push(`${label}: ${response.status}`);
+					else if (!/form/i.test(text) || /went wrong/.test(text)) failures.push(`${label}: ${text.slice(0, 80)}`);
+				} // prettier-ignore
+			}
+		}
+		expect(failures).toEqual([]);
+	});
+
+	it('a form over the size limit keeps its 413', async () => {
+		const response = await stack.post('/login', { username: 'x'.repeat(600_000), password: 'x' });
+		expect(response.status).toBe(413);
+	});
+});
+
+describe('issue 21, item 8: the server as docs/API.md describes it', () => {
+	it('ids with leading zeros (or anything but an id) answer 400 with a message', async () => {
+		const agent = tenant.agents[0].id;
+		const contact = tenant.contacts[0].id;
+		for (const path of [
+			'/api/recordings/097000',
+			'/api/recordings/0',
+			'/api/recordings/abc',
+			'/api/transcriptions/097000',
+			'/api/transcriptions/-1',
+			`/api/history?agent=0${agent}`,
+			`/api/history?contact=0${contact}`,
+			'/api/history?agent=0'
+		]) {
+			const answer = await rawGet(path);
+			expect(answer.status, path).toBe(400);
+			expect((JSON.parse(answer.text) as { message?: string }).message, path).toBeTruthy();
+		}
+		// The same ids written plainly are found.
+		expect((await rawGet(`/api/history?agent=${agent}`)).status).toBe(200);
+		expect((await rawGet('/api/transcriptions/97000')).status).toBe(404);
+	});
+
+	it('a method an API route lacks answers 405 in JSON, with Allow', async () => {
+		for (const [method, path] of [
+			['POST', '/api/interactions'],
+			['DELETE', '/api/history?agent=1'],
+			['PUT', '/api/recordings/97000'],
+			['PATCH', '/api/interactions/count']
+		]) {
+			const response = await fetch(stack.url + path, {
+				method,
+				headers: { cookie: admin, origin: stack.url }
+			});
+			const what = `${method} ${path}`;
+			expect(response.status, what).toBe(405);
+			expect(response.headers.get('content-type'), what).toMatch(/application\/json/);
+			expect(response.headers.get('allow'), what).toMatch(/GET/);
+			expect((await response.json()) as unknown, what).toEqual({ message: 'Method not allowed' });
+		}
+	});
+
+	it('every answer carries the security headers and a CSP: redirects, errors, refusals', async () => {
+		const wall = await createWallToken(stack, admin, { label: 'headers', tenantId: tenant.id });
+		const wallCookie = `il_wall=${String(wall.data.wallToken)}`;
+		const html = { accept: 'text/html' };
+		const answers: [string, string, RequestInit][] = [
+			['guard redirect', '/interactions', { headers: html }],
+			['guard redirect of a form post', '/admin?/saveUser', { method: 'POST', body: new URLSearchParams({ a: '1' }), headers: { ...html, origin: stack.url } }],
+			['sign-in redirect', '/login?next=/wall', { headers: { ...html, cookie: admin } }],
+			['wall error page', `/wall?tenant=%20${tenant.id}`, { headers: { ...html, cookie: platform } }],
+			['wall page refusal', '/wall?tenant=99999', { headers: { ...html, cookie: admin } }],
+			['wall token outside the wall', '/interactions', { headers: { ...html, cookie: wallCookie } }],
+			['wall token on the API', '/api/interactions', { headers: { cookie: wallCookie } }],
+			['API 401', '/api/interactions', {}],
+			['API 405', '/api/interactions', { method: 'DELETE', headers: { cookie: admin } }],
+			['health', '/health', {}]
+		]; // prettier-ignore
+		for (const [what, path, init] of answers) {
+			const response = await fetch(stack.url + path, { redirect: 'manual', ...init });
+			const headers = response.headers;
+			expect(headers.get('x-frame-options'), what).toBe('DENY');
+			expect(headers.get('x-content-type-options'), what).toBe('nosniff');
+			expect(headers.get('referrer-policy'), what).toBe('same-origin');
+			const csp = headers.get('content-security-policy') ?? '';
+			expect(csp, what).toMatch(/frame-ancestors 'none'/);
+			expect(csp, what).not.toMatch(/script-src [^;]*'unsafe-inline'/);
+		}
+	});
+
+	it('a form post of use:enhance without a session still reads as a redirect to sign in', async () => {
+		const result = await postAction(stack, '/admin?/saveUser', { username: 'x' }, '');
+		expect(result.type).toBe('redirect');
+		expect(result.location).toBe('/login?next=%2Fadmin%3F%2FsaveUser');
 	});
 });
 

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { BIG_ID_TEXT, ID_TEXT } from '$lib/params';
 
 /**
  * Whose history a window shows: a client by CRM contact or by phone number, or an agent. The
@@ -6,9 +7,9 @@ import * as v from 'valibot';
  */
 
 const PERSON_VALUE = {
-	contact: v.pipe(v.string(), v.regex(/^\d{1,20}$/, 'contact must be a CRM id')),
+	contact: v.pipe(v.string(), v.regex(BIG_ID_TEXT, 'contact must be a CRM id (no leading zeros)')),
 	phone: v.pipe(v.string(), v.minLength(1), v.maxLength(32, 'phone is up to 32 characters')),
-	agent: v.pipe(v.string(), v.regex(/^\d{1,10}$/, 'agent must be an agent id'))
+	agent: v.pipe(v.string(), v.regex(ID_TEXT, 'agent must be an agent id (no leading zeros)'))
 } as const;
 
 export type PersonParam = keyof typeof PERSON_VALUE;

@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Pool } from 'mysql2/promise';
 import { Audit } from './audit';
+import { RefusalAudit } from './audit/refusals';
 import { Auth } from './auth';
 import { STANDARD_COST } from './auth/password';
 import { Users } from './auth/users';
@@ -41,6 +42,8 @@ export interface App {
 	/** This node's place among several (REDIS_URL set); null on a single node. */
 	cluster: ClusterNode | null;
 	audit: Audit;
+	/** Scope refusals, audited once a minute per principal and kind, the rest counted. */
+	refusals: RefusalAudit;
 	auth: Auth;
 	users: Users;
 	/** History queries: the read replica when configured. */
@@ -135,6 +138,7 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		live,
 		cluster: runtime.cluster,
 		audit,
+		refusals: new RefusalAudit(audit),
 		auth,
 		users: new Users(dashboardPool, lookups, config.passwordCost),
 		history: {
@@ -174,6 +178,7 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 			await monitor.stop();
 			await app.realtime?.close();
 			await runtime.stop();
+			await app.refusals.close();
 			await Promise.all(
 				[...new Set([pbxPool, historyPool, dashboardPool])].map((pool) => pool.end())
 			);

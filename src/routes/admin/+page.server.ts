@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { idField, idOf, parseFields } from '$lib/params';
 import { getApp, type App } from '$lib/server/app';
 import { UserInputError } from '$lib/server/auth/users';
+import { formDataOr400 } from '$lib/server/http/form';
 import {
 	boundTenantId,
 	canManageAccount,
@@ -72,7 +73,7 @@ export const actions: Actions = {
 	saveUser: async ({ request, locals }) => {
 		const app = await getApp();
 		const manager = requireManager(locals.viewer);
-		const form = await request.formData();
+		const form = await formDataOr400(request);
 		const input = userFormInput(form);
 		// No id (or 0): a new account; an id that is not exactly one names no account at all.
 		const idText = form.get('id') || '0';
@@ -113,7 +114,7 @@ export const actions: Actions = {
 	createWallToken: async ({ request, locals }) => {
 		const app = await getApp();
 		const manager = requireManager(locals.viewer);
-		const form = await request.formData();
+		const form = await formDataOr400(request);
 		const parsed = parseFields(form, WALL_TOKEN_FIELDS);
 		const { values } = parsed;
 		const errors: Record<string, string> = { ...parsed.errors };
@@ -145,7 +146,7 @@ export const actions: Actions = {
 	revokeWallToken: async ({ request, locals }) => {
 		const app = await getApp();
 		const manager = requireManager(locals.viewer);
-		const id = parseFields(await request.formData(), { id: idField('') }).values.id;
+		const id = parseFields(await formDataOr400(request), { id: idField('') }).values.id;
 		if (id === undefined || !(await app.auth.wallTokens.revoke(id, boundTenantId(manager)))) {
 			return fail(404, { tokenErrors: { form: 'No such display token' } });
 		}

@@ -2,6 +2,8 @@ import { fail, redirect } from '@sveltejs/kit';
 import { dev } from '$app/environment';
 import { getApp } from '$lib/server/app';
 import { SESSION_COOKIE } from '$lib/server/auth';
+import { formDataOr400 } from '$lib/server/http/form';
+import { safeNext } from '$lib/server/http/next';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -9,26 +11,9 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	return {};
 };
 
-/**
- * Only paths of this site: an open redirect after sign-in would be a phishing aid. The path is
- * resolved the way a browser would (`/\\evil.example` is another host to a browser), then kept
- * only if it stays on our origin.
- */
-function safeNext(next: string | null): string {
-	if (!next || !next.startsWith('/')) return '/interactions';
-	const base = 'http://this.invalid';
-	try {
-		const target = new URL(next, base);
-		if (target.origin !== base) return '/interactions';
-		return target.pathname + target.search + target.hash;
-	} catch {
-		return '/interactions';
-	}
-}
-
 export const actions: Actions = {
 	default: async ({ request, cookies, getClientAddress, url }) => {
-		const form = await request.formData();
+		const form = await formDataOr400(request);
 		const username = String(form.get('username') ?? '');
 		const password = String(form.get('password') ?? '');
 		if (!username.trim() || !password) {

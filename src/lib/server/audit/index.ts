@@ -20,6 +20,9 @@ export type AuditAction =
 	| 'queue_thresholds_saved'
 	| 'queue_thresholds_reset';
 
+/** The longest detail the audit_log column holds. */
+export const MAX_DETAIL = 1024;
+
 export interface AuditEntry {
 	action: AuditAction;
 	viewer?: Viewer | null;
@@ -28,6 +31,8 @@ export interface AuditEntry {
 	subject?: string | null;
 	detail?: string | null;
 	ip?: string | null;
+	/** Events of this kind the row also stands for, not written one by one (see refusals.ts). */
+	repeats?: number;
 }
 
 export class Audit {
@@ -58,7 +63,7 @@ export class Audit {
 					actor?.slice(0, 64) ?? null,
 					entry.tenantId ?? null,
 					entry.subject?.slice(0, 64) ?? null,
-					entry.detail?.slice(0, 1024) ?? null,
+					entry.detail?.slice(0, MAX_DETAIL) ?? null,
 					entry.ip?.slice(0, 64) ?? null
 				]
 			)

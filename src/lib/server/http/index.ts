@@ -17,11 +17,14 @@ const STATUS_MESSAGES: Record<number, string> = {
 
 /**
  * An error SvelteKit answered in HTML or plain text on /api/* (no such route, a method the
- * route lacks) in JSON instead, keeping its status and Allow header.
+ * route lacks) in JSON instead, keeping its status and Allow header. Its 405 names no type at
+ * all (its text() helper sets none).
  */
 export function apiErrorAsJson(response: Response): Response {
-	const type = response.headers.get('content-type') ?? '';
-	if (response.status < 400 || !/^text\/(html|plain)/.test(type)) return response;
+	const type = response.headers.get('content-type');
+	if (response.status < 400 || (type !== null && !/^text\/(html|plain)/.test(type))) {
+		return response;
+	}
 	const answer = apiError(response.status, STATUS_MESSAGES[response.status] ?? 'Request failed');
 	const allow = response.headers.get('allow');
 	if (allow) answer.headers.set('allow', allow);
@@ -51,8 +54,36 @@ export function repeatedParam(url: URL): string | null {
 	return null;
 }
 
+/**
+ * The hook's way to the sign-in page, answered rather than thrown with redirect(): a thrown
+ * redirect leaves the hook before it adds the headers below. use:enhance reads the answer to
+ * its form posts as an ActionResult; for data requests SvelteKit turns the 303 into its JSON.
+ */
+export function signInRedirect(request: Request, next: string): Response {
+	const location = `/login?next=${encodeURIComponent(next)}`;
+	if (request.method === 'POST' && request.headers.get('x-sveltekit-action') === 'true') {
+		return json({ type: 'redirect', status: 303, location });
+	}
+	return new Response(null, { status: 303, headers: { location } });
+}
+
 /** One year, without includeSubDomains: other hosts of the customer's domain are not ours. */
 const HSTS = 'max-age=31536000';
+
+/**
+ * The policy of every answer that is not a page SvelteKit rendered with its own (svelte.config.js):
+ * redirects, JSON, plain-text refusals, SvelteKit's static error page. Nothing may run or frame
+ * them; the static error page's inline <style>, and a recording opened on its own, still show.
+ */
+const NON_PAGE_CSP = [
+	"default-src 'none'",
+	"style-src 'unsafe-inline'",
+	"img-src 'self'",
+	"media-src 'self'",
+	"base-uri 'none'",
+	"form-action 'none'",
+	"frame-ancestors 'none'"
+].join('; ');
 
 export function addSecurityHeaders(response: Response, https: boolean): Response {
 	const headers = response.headers;
@@ -60,6 +91,7 @@ export function addSecurityHeaders(response: Response, https: boolean): Response
 	headers.set('referrer-policy', 'same-origin');
 	headers.set('x-frame-options', 'DENY');
 	if (https) headers.set('strict-transport-security', HSTS);
+	if (!headers.has('content-security-policy')) headers.set('content-security-policy', NON_PAGE_CSP);
 	// JSON answers carry per-user data (API, page data, form results): no cache may keep them.
 	const type = headers.get('content-type') ?? '';
 	if (type.includes('application/json') && !/no-store/.test(headers.get('cache-control') ?? '')) {

@@ -161,7 +161,8 @@ export class Metrics implements RealtimeMeter {
 	}
 
 	audited(entry: AuditEntry): void {
-		this.#audited.labels(entry.action).inc();
+		// Counts what happened, also what a throttled row only counts in its detail.
+		this.#audited.labels(entry.action).inc(1 + (entry.repeats ?? 0));
 		if (entry.action === 'sign_in_failed') {
 			this.#signInFailures.labels(entry.detail === 'throttled' ? 'locked' : 'credentials').inc();
 		}

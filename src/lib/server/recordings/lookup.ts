@@ -1,5 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { CHANNELS, type Channel } from '$lib/interaction';
+import { BIG_ID_TEXT } from '$lib/params';
 import type { Transcription } from '$lib/transcript';
 import type { App } from '../app';
 import { escapeId, sqlTimeToIso } from '../db';
@@ -25,11 +26,16 @@ export interface ClosedInteractionRef {
 
 const MAX_BIGINT = 18446744073709551615n;
 
-/** A BIGINT UNSIGNED interaction id in its canonical text (no leading zeros), or null. */
+/** What a route answers (400) for an id that is not exactly one. */
+export const NOT_AN_INTERACTION_ID = 'The id must be an interaction id: digits, no leading zeros';
+
+/**
+ * A BIGINT UNSIGNED interaction id as given, or null: `01` is not `1` but no id at all, as
+ * docs/API.md says.
+ */
 export function interactionId(text: string): string | null {
-	if (!/^\d{1,20}$/.test(text)) return null;
-	const id = BigInt(text);
-	return id <= MAX_BIGINT ? id.toString() : null;
+	if (!BIG_ID_TEXT.test(text)) return null;
+	return BigInt(text) <= MAX_BIGINT ? text : null;
 }
 
 /*

@@ -47,9 +47,12 @@ export function requestScope(
 	} catch (e) {
 		if (!(e instanceof ScopeError)) throw e;
 		if (e.refusal) {
-			void app.audit.record({
-				action: 'scope_refused',
+			app.refusals.record({
 				viewer,
+				// The route without its parameters: requestScope runs in matched routes only, whose
+				// first two segments are fixed names.
+				where: url.pathname.split('/').slice(0, 3).join('/'),
+				reason: e.message,
 				detail: `${url.pathname}: ${e.message}`
 			});
 			error(404, 'Not found');

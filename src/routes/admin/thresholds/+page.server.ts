@@ -1,6 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { idField, parseFields } from '$lib/params';
 import { getApp, type App } from '$lib/server/app';
+import { formDataOr400 } from '$lib/server/http/form';
 import { managedTenant, manageableTenants, visibleQueues, type Viewer } from '$lib/server/scope';
 import { requireManager, tenantParam } from '$lib/server/scope/http';
 import { QueueThresholdStore } from '$lib/server/thresholds';
@@ -40,7 +41,7 @@ const TARGET_FIELDS = { tenantId: idField('Choose a tenant'), queueId: idField('
 async function target(request: Request, locals: { viewer: Viewer | null }) {
 	const app = await getApp();
 	const manager = requireManager(locals.viewer);
-	const form = await request.formData();
+	const form = await formDataOr400(request);
 	const { values, errors } = parseFields(form, TARGET_FIELDS);
 	// A tenant or queue that is not exactly an id (` 1`, `1.0`) is no tenant or queue at all.
 	const valid = !errors.tenantId && !errors.queueId;

@@ -4,7 +4,11 @@ import path from 'node:path';
 import { json } from '@sveltejs/kit';
 import { getApp, type App } from '$lib/server/app';
 import { recordingPath } from '$lib/server/recordings/files';
-import { findClosedInScope } from '$lib/server/recordings/lookup';
+import {
+	findClosedInScope,
+	interactionId,
+	NOT_AN_INTERACTION_ID
+} from '$lib/server/recordings/lookup';
 import { requestScopeOrResponse } from '$lib/server/scope/http';
 import type { RequestEvent, RequestHandler } from './$types';
 
@@ -109,7 +113,10 @@ async function serve(event: RequestEvent, withBody: boolean): Promise<Response> 
 	const scoped = requestScopeOrResponse(app, locals.viewer, url, NO_STORE);
 	if (scoped instanceof Response) return scoped;
 	const { scope } = scoped;
-	const row = await findClosedInScope(app, scope, params.id);
+	const id = interactionId(params.id);
+	if (id === null)
+		return json({ message: NOT_AN_INTERACTION_ID }, { status: 400, headers: NO_STORE });
+	const row = await findClosedInScope(app, scope, id);
 	if (!row) return unavailable('Not found');
 	const opened = await openRecording(app.history.recordingsRoot, row.recordingFile, app.log);
 	if (!opened) return unavailable();

@@ -1,6 +1,10 @@
 import { json } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
-import { findTranscription, interactionId } from '$lib/server/recordings/lookup';
+import {
+	findTranscription,
+	interactionId,
+	NOT_AN_INTERACTION_ID
+} from '$lib/server/recordings/lookup';
 import { requestScopeOrResponse } from '$lib/server/scope/http';
 import type { RequestHandler } from './$types';
 
@@ -17,8 +21,10 @@ export const GET: RequestHandler = async (event) => {
 	if (scoped instanceof Response) return scoped;
 	const { scope } = scoped;
 	const id = interactionId(params.id);
-	const transcription = id === null ? null : await findTranscription(app, scope, id);
-	if (id === null || !transcription) {
+	if (id === null)
+		return json({ message: NOT_AN_INTERACTION_ID }, { status: 400, headers: NO_STORE });
+	const transcription = await findTranscription(app, scope, id);
+	if (!transcription) {
 		return json({ message: 'Transcription unavailable' }, { status: 404, headers: NO_STORE });
 	}
 	await app.audit.record({
