@@ -159,8 +159,7 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 				lookups,
 				log: log.child('realtime'),
 				authenticate: (headers, handshakeAuth) => auth.viewerFrom(headers, handshakeAuth),
-				auditRefusal: (viewer, detail) =>
-					void audit.record({ action: 'scope_refused', viewer, detail }),
+				refusals: app.refusals,
 				touchSessions: (ids) => auth.sessions.touch(ids),
 				allowedOrigin: config.origin,
 				sessionSweepMs: config.sessionSweepMs,

@@ -10,6 +10,7 @@ import {
 	type ServerToClientEvents,
 	type SubscribeReply
 } from '$lib/realtime';
+import type { RefusalAudit } from '../audit/refusals';
 import type { LogEntry } from '../changelog';
 import type { ClientAddressRule, SocketLimits } from '../config';
 import { clientAddress } from '../http/address';
@@ -24,13 +25,7 @@ import {
 	type TenantScope,
 	type Viewer
 } from '../scope';
-import {
-	PING_INTERVAL_MS,
-	PING_TIMEOUT_MS,
-	RefusalAudits,
-	SUBSCRIBE_BURST,
-	SUBSCRIBE_REFILL_MS
-} from './limits';
+import { PING_INTERVAL_MS, PING_TIMEOUT_MS, SUBSCRIBE_BURST, SUBSCRIBE_REFILL_MS } from './limits';
 import type { RealtimeMeter } from './meter';
 import { isSameOrigin } from './origin';
 import {
@@ -63,8 +58,8 @@ export interface RealtimeDeps {
 		headers: Record<string, string | string[] | undefined>,
 		auth: unknown
 	) => Promise<Viewer | null>;
-	/** Records a refused attempt to see data outside the viewer's scope. */
-	auditRefusal: (viewer: Viewer, detail: string) => void;
+	/** Audits a refused attempt to see data outside the viewer's scope (once a minute per kind). */
+	refusals: Pick<RefusalAudit, 'record'>;
 	/** Marks sessions with open sockets as in use (they are watching, not idle). */
 	touchSessions: (sessionIds: string[]) => Promise<void>;
 	/** The public origin; when unset, a browser's Origin must match the Host it connected to. */
@@ -82,7 +77,6 @@ export interface RealtimeDeps {
 interface SocketData {
 	viewer: Viewer;
 	scope: Scope | null;
-	refusals: RefusalAudits;
 	/** A re-check of the viewer in progress (access changed, log restarted): subscribes wait. */
 	recheck?: Promise<void>;
 }
@@ -162,8 +156,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 				socket.conn.once('close', place);
 				socket.data = {
 					viewer,
-					scope: null,
-					refusals: new RefusalAudits()
+					scope: null
 				};
 				next();
 			})
@@ -232,9 +225,13 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			resolved = resolveScope(socket.data.viewer, deps.lookups, { tenantId, queueIds });
 		} catch (error) {
 			if (!(error instanceof ScopeError)) throw error;
-			// One row per kind of refusal per socket per minute: a flood is one row, not hundreds.
-			if (error.refusal && socket.data.refusals.shouldRecord(error.message)) {
-				deps.auditRefusal(socket.data.viewer, `socket subscribe: ${error.message}`);
+			// One row per kind of refusal per principal per minute: a flood is one row and a count.
+			if (error.refusal) {
+				deps.refusals.record({
+					viewer: socket.data.viewer,
+					where: 'socket subscribe',
+					reason: error.message
+				});
 			}
 			return { ok: false, error: error.message };
 		}

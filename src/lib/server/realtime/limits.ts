@@ -19,9 +19,6 @@ export const PING_TIMEOUT_MS = 8_000;
 export const SUBSCRIBE_BURST = 20;
 export const SUBSCRIBE_REFILL_MS = 1000;
 
-/** One audit row per refused reason per socket in this window. */
-export const REFUSAL_AUDIT_WINDOW_MS = 60_000;
-
 /** A token bucket: `take` says whether one more event fits. */
 export class RateLimit {
 	#tokens: number;
@@ -41,22 +38,6 @@ export class RateLimit {
 		this.#at = now;
 		if (this.#tokens < 1) return false;
 		this.#tokens--;
-		return true;
-	}
-}
-
-/**
- * Whether a refusal is worth an audit row: the first of its kind on the socket in the window.
- * Numbers are left out of the kind, so walking ids (queue 1, 2, 3…) is one kind.
- */
-export class RefusalAudits {
-	readonly #last = new Map<string, number>();
-
-	shouldRecord(reason: string, now = Date.now()): boolean {
-		const kind = reason.replace(/\d+/g, '#');
-		const last = this.#last.get(kind);
-		if (last !== undefined && now - last < REFUSAL_AUDIT_WINDOW_MS) return false;
-		this.#last.set(kind, now);
 		return true;
 	}
 }
