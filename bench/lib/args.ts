@@ -9,6 +9,7 @@ export const SUITES = [
 	'fanout',
 	'memory',
 	'history',
+	'exports',
 	'screens',
 	'failover',
 	'cluster-latency',

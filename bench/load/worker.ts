@@ -1,4 +1,5 @@
 import { now } from '../lib/stats';
+import { Exporters } from './exporters';
 import { Fleet } from './fleet';
 import { Pollers } from './pollers';
 
@@ -9,6 +10,7 @@ import { Pollers } from './pollers';
 
 let fleet: Fleet | null = null;
 let pollers: Pollers | null = null;
+let exporters: Exporters | null = null;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Args = any;
@@ -40,9 +42,15 @@ const commands: Record<string, (args: Args) => unknown> = {
 	},
 	stopPolling: async () => pollers?.stop(),
 	pollResults: (args) => pollers?.results(args.table, args.offsetMs),
+	startExports: (args) => {
+		exporters = new Exporters();
+		exporters.start(args);
+	},
+	stopExports: async () => exporters?.stop(),
 	exit: async () => {
 		await fleet?.close();
 		await pollers?.stop();
+		await exporters?.stop();
 		setTimeout(() => process.exit(0), 50);
 	}
 };
