@@ -4,7 +4,7 @@ import type { ExportOutcome } from '../metrics';
 import type { Viewer } from '../scope';
 import { historyBatches, liveBatches, type ExportRequest } from './batches';
 import { csvHeader, csvLine } from './csv';
-import { textStream } from './stream';
+import { textStream, type TextBatches } from './stream';
 import { zonedTimestamps } from './timestamps';
 
 /**
@@ -38,10 +38,13 @@ export function exportCsv(
 	};
 	// The BOM tells Excel the file is UTF-8; without it names with accents turn to mojibake.
 	const head = '\uFEFF' + csvHeader(request.tenant.timezone) + '\r\n';
-	const next = (write: (text: string) => void) =>
-		rows((row) => {
-			write(csvLine(row, timestamp, nowMs));
-			context.rows++;
+	const next: TextBatches = (text) =>
+		rows({
+			push: (row) => {
+				context.rows++;
+				return text.push(csvLine(row, timestamp, nowMs));
+			},
+			turn: () => text.turn()
 		});
 	const measure = (outcome: ExportOutcome, bytes: number) => {
 		const seconds = (performance.now() - started) / 1000;
