@@ -16,12 +16,18 @@ import { zonedTimestamps } from './timestamps';
 export type { ExportRequest } from './batches';
 export { exportFileName } from './csv';
 
-/** `finished` runs once when the stream ends, however it ends (done, failed, cancelled). */
+export interface ExportHooks {
+	/** Runs once when the stream ends, however it ends (done, failed, cancelled, stalled). */
+	finished?: () => void;
+	/** Closes the client's connection: a stalled client is not reading to see the stream fail. */
+	cut?: () => void;
+}
+
 export function exportCsv(
 	app: App,
 	request: ExportRequest,
 	viewer: Viewer,
-	finished: () => void = () => {}
+	{ finished = () => {}, cut = () => {} }: ExportHooks = {}
 ): Promise<ReadableStream<Uint8Array>> {
 	const nowMs = Date.now();
 	const started = performance.now();
@@ -51,7 +57,8 @@ export function exportCsv(
 		app.metrics.exported(source, outcome, seconds, context.rows, bytes);
 		return { ...context, bytes, ms: Math.round(seconds * 1000) };
 	};
-	return textStream(head, next, {
+	const stall = { ms: app.config.exportLimits.stallMs, cut };
+	return textStream(head, next, stall, {
 		done: (bytes) => {
 			finished();
 			log.info('export done', measure('done', bytes));
@@ -63,6 +70,13 @@ export function exportCsv(
 		cancelled: (bytes) => {
 			finished();
 			log.info('export cancelled', measure('cancelled', bytes));
+		},
+		stalled: (bytes) => {
+			finished();
+			log.warn('export stalled: the client took nothing, cut', {
+				...measure('stalled', bytes),
+				stallMs: stall.ms
+			});
 		}
 	});
 }

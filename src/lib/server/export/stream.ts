@@ -12,11 +12,24 @@ import { SliceClock, type Sink } from './slices';
 /** Writes the next batch into `sink`; resolves whether more batches may follow. */
 export type TextBatches = (sink: Sink<string>) => Promise<boolean>;
 
-/** Each is told the bytes the stream had produced by then. */
+/** Each is told the bytes the stream had produced by then; exactly one of them is called. */
 export interface StreamEvents {
 	done(bytes: number): void;
 	failed(error: unknown, bytes: number): void;
 	cancelled(bytes: number): void;
+	/** The consumer took nothing for `Stall.ms`: the stream is errored and `Stall.cut` called. */
+	stalled(bytes: number): void;
+}
+
+/**
+ * A consumer that stops reading (a paused socket: writes stop once its buffers are full) stops
+ * pulling, and the stream would wait for it forever, holding its export slot. Progress is a
+ * pull: the consumer has taken everything queued (at most one batch).
+ */
+export interface Stall {
+	ms: number;
+	/** Ends the consumer's side too (closes the connection): it is not reading to see an error. */
+	cut(): void;
 }
 
 /** What `turn()` throws to a producer once the stream is over: it stops there. */
@@ -34,6 +47,7 @@ class StreamEnded extends Error {
 export async function textStream(
 	head: string,
 	next: TextBatches,
+	stall: Stall,
 	events: StreamEvents
 ): Promise<ReadableStream<Uint8Array>> {
 	const writer = new ChunkWriter();
@@ -42,6 +56,20 @@ export async function textStream(
 	let ended = false;
 	let bytes = 0;
 	let chunks = 0;
+	let watchdog: ReturnType<typeof setTimeout> | undefined;
+	const stalled = () => {
+		if (ended) return;
+		ended = true;
+		events.stalled(bytes);
+		controller!.error(new Error(`the client took nothing for ${stall.ms} ms`));
+		stall.cut();
+	};
+	// Armed while the stream waits for the consumer; a pull is progress, and the producer's own
+	// time is bounded by the statement time limit.
+	const waitForConsumer = () => {
+		clearTimeout(watchdog);
+		if (!ended) watchdog = setTimeout(stalled, stall.ms).unref();
+	};
 	const flush = () => {
 		const chunk = writer.take();
 		if (!chunk) return;
@@ -78,8 +106,10 @@ export async function textStream(
 				c.close();
 				events.done(bytes);
 			}
+			waitForConsumer();
 		},
 		async pull(c) {
+			clearTimeout(watchdog);
 			try {
 				// A pull that enqueues nothing is not called again: go on past empty batches.
 				const before = chunks;
@@ -93,8 +123,9 @@ export async function textStream(
 						events.done(bytes);
 						return;
 					}
-					if (chunks > before) return;
+					if (chunks > before) break;
 				}
+				waitForConsumer();
 			} catch (error) {
 				if (ended) return;
 				ended = true;
@@ -104,6 +135,7 @@ export async function textStream(
 			}
 		},
 		cancel() {
+			clearTimeout(watchdog);
 			if (ended) return;
 			ended = true;
 			events.cancelled(bytes);
