@@ -11,6 +11,7 @@ import { historyWhere } from '../history/where';
 import { toInteraction, type RawRow } from '../interactions/map';
 import { canSee } from '../scope';
 import type { Sink } from './slices';
+import { sortInRuns, type MergedRuns } from './sorted';
 
 /**
  * The rows of the view on screen, a batch at a time and in the view's order: history through
@@ -134,14 +135,16 @@ export function liveBatches(app: App, request: ExportRequest, nowMs: number): Ba
 		(row) => canSee(scope, row) && matchesFilters(row, filters)
 	);
 	const order = compareRows(filters.sort, filters.dir, nowMs);
-	const all = [
-		...rows.filter((row) => row.status !== 'closed').sort(order),
-		...rows.filter((row) => row.status === 'closed').sort(order)
-	];
-	let offset = 0;
+	const closedLast = (a: Interaction, b: Interaction) =>
+		Number(a.status === 'closed') - Number(b.status === 'closed') || order(a, b);
+	let sorted: MergedRuns<Interaction> | null = null;
 	return async (sink) => {
-		const end = Math.min(offset + EXPORT_BATCH, all.length);
-		while (offset < end) if (!sink.push(all[offset++])) await sink.turn();
-		return offset < all.length;
+		sorted ??= await sortInRuns(rows, closedLast, () => sink.turn());
+		for (let n = 0; n < EXPORT_BATCH; n++) {
+			const row = sorted.next();
+			if (row === undefined) return false;
+			if (!sink.push(row)) await sink.turn();
+		}
+		return !sorted.done;
 	};
 }
