@@ -8,7 +8,7 @@
 
 /** Longest stretch of one export's work, ms. */
 export const SLICE_MS = 2;
-/** Most rows in one slice, whatever the clock says (a slow machine must not make slices bigger). */
+/** Most rows in one slice, whatever the clock says: a fast machine does not make slices longer. */
 export const SLICE_ROWS = 500;
 
 /**
