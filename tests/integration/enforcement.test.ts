@@ -80,6 +80,16 @@ describe('a reconnect that resumes by replay', () => {
 		};
 		// In the supervisor's queue before it disconnects; moved out while it is away.
 		await pbx.insertNew({ id: ids.moved, tenantId: tenantA.id, queueId: inside.id });
+		// Calls waiting throughout, in both scopes: a replay is only sent while it is shorter than
+		// the screen's rows (a longer one gets the snapshot), and this test is about the replay.
+		for (const [i, tenant, queueId] of [
+			[0, tenantA, inside.id],
+			[1, tenantA, inside.id],
+			[2, tenantB, tenantB.queues[0].id],
+			[3, tenantB, tenantB.queues[0].id]
+		] as const) {
+			await pbx.insertNew({ id: 93_010 + i, tenantId: tenant.id, queueId });
+		}
 
 		const supervisor = await liveClient('en-sup-a');
 		const adminB = await liveClient('en-admin-b');
