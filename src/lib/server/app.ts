@@ -13,7 +13,7 @@ import { ExportSlots } from './export/slots';
 import type { HistoryDeps } from './history';
 import { startLive, type ClusterNode } from './cluster';
 import type { LiveService } from './live';
-import type { AccessChange } from './live/access';
+import type { AccessChange } from './changelog';
 import { createLogger, type Logger } from './log';
 import { Lookups } from './lookups';
 import { Metrics } from './metrics';
