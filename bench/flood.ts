@@ -2,6 +2,7 @@ import { openGrid } from './lib/browser';
 import { onCleanup } from './lib/cleanup';
 import { signIn } from './lib/env';
 import { LoadProcess } from './lib/load';
+import { sampleHealth } from './lib/health';
 import { sampleRss } from './lib/proc';
 import { sleep, summarize, type Summary } from './lib/stats';
 import { PacedWriter } from './lib/writer';
@@ -28,7 +29,6 @@ const RSS_MB = 300;
 interface PhaseFigures {
 	paint: Summary;
 	health: Summary;
-	healthFailures: number;
 	rssMaxMb: number;
 	flood: FloodResult | null;
 }
@@ -47,13 +47,11 @@ export async function floodSuite(env: LiveEnv, supervisorUsername: string): Prom
 	// The attacker's own sign-in, not the browser's session.
 	const attackerCookie = await signIn(server.url, 'bench.admin');
 	const page = await openGrid(env.browser, server.url, supervisorCookie);
-	const probe = new LoadProcess('flood-health');
-	const stopProbe = onCleanup(() => probe.stop());
 	const attacker = new LoadProcess('flood');
 	const stopAttacker = onCleanup(() => attacker.stop());
 
 	const phase = async (label: string, idBase: number, flood: boolean): Promise<PhaseFigures> => {
-		await probe.call('startHealth', { url: server.url, everyMs: 50 });
+		const health = sampleHealth(server.url, 50);
 		const rss = sampleRss(server.pid, 200);
 		if (flood) {
 			await attacker.call('startFlood', { url: server.url, cookie: attackerCookie, sockets: FLOOD_SOCKETS, replays: FLOOD_REPLAYS, seconds: seconds * 0.75 }); // prettier-ignore
@@ -61,9 +59,9 @@ export async function floodSuite(env: LiveEnv, supervisorUsername: string): Prom
 		const paint = await measure(env, { label: `${S}, ${label}`, page, serverPid: server.pid, rate: RATE, seconds, idBase, fleet: false }); // prettier-ignore
 		const floodResult = flood ? await attacker.call<FloodResult>('floodResults') : null;
 		await attacker.call('stopFlood');
-		const { latencies, failures } = await probe.call<{ latencies: number[]; failures: number }>('stopHealth'); // prettier-ignore
+		const latencies = await health.stop();
 		const rssMaxMb = Math.max(...rss.stop().map(([, mb]) => mb));
-		return { paint, health: summarize(latencies), healthFailures: failures, rssMaxMb, flood: floodResult }; // prettier-ignore
+		return { paint, health: summarize(latencies), rssMaxMb, flood: floodResult };
 	};
 
 	try {
@@ -74,7 +72,6 @@ export async function floodSuite(env: LiveEnv, supervisorUsername: string): Prom
 	} finally {
 		await page.context().close();
 		await stopAttacker();
-		await stopProbe();
 	}
 }
 
@@ -95,6 +92,6 @@ function report(env: LiveEnv, quiet: PhaseFigures, flooded: PhaseFigures): void 
 	if (f) {
 		report.detail(S, `The flood: one admin sign-in tried ${FLOOD_SOCKETS} sockets (${f.socketsOpened} opened, ${f.socketsRefused} refused: "${f.refusal ?? '—'}"), then sent ${FLOOD_REPLAYS} subscribes with a resume from seq 0 round them, evenly over ${(env.ctx.options.floodSeconds * 0.75).toFixed(0)} s while the supervisor was measured: answers ${JSON.stringify(f.answered)}, carrying ${f.rows} rows and changes, in ${f.seconds.toFixed(1)} s.`); // prettier-ignore
 	}
-	report.detail(S, `/health probed every 50 ms from its own process: ${quiet.healthFailures} failed without the flood, ${flooded.healthFailures} with it. The supervisor (two queues) paints at p99 ${quiet.paint.p99.toFixed(1)} ms without the flood and ${flooded.paint.p99.toFixed(1)} ms with it.`); // prettier-ignore
+	report.detail(S, `/health asked every 50 ms without waiting for the answer before (${quiet.health.count} and ${flooded.health.count} answers). The supervisor (two queues) paints at p99 ${quiet.paint.p99.toFixed(1)} ms without the flood and ${flooded.paint.p99.toFixed(1)} ms with it.`); // prettier-ignore
 	report.ratio(`subscribe flood: /health p99 ${quiet.health.p99.toFixed(1)} → ${flooded.health.p99.toFixed(1)} ms, supervisor painted p99 ${ratio.toFixed(2)} ×, RSS max ${quiet.rssMaxMb.toFixed(0)} → ${flooded.rssMaxMb.toFixed(0)} MB`); // prettier-ignore
 }

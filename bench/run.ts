@@ -12,6 +12,7 @@ import { now } from './lib/stats';
 import { catchupSuite } from './catchup';
 import { clusterFanoutSuite } from './cluster-fanout';
 import { clusterLatencySuite } from './cluster-latency';
+import { exportsSuite } from './exports';
 import { failoverSuite } from './failover';
 import { fanoutAndMemorySuites } from './fanout';
 import { historySuite } from './history';
@@ -43,7 +44,7 @@ let build = 'not needed';
 let mariadbVersion = 'not started';
 let ctx: Context | null = null;
 try {
-	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'screens', 'failover', 'cluster-latency', 'cluster-fanout']; // prettier-ignore
+	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'exports', 'screens', 'failover', 'cluster-latency', 'cluster-fanout']; // prettier-ignore
 	if (has(...needsBuild)) build = prepareBuild(options.build);
 	log(`suites: ${[...options.suites].join(', ')}; server: ${build}`);
 	const db = await startDb();
@@ -55,6 +56,7 @@ try {
 		['live', has('live', 'polling', 'flood'), liveAndPollingSuites],
 		['fan-out', has('fanout', 'memory'), fanoutAndMemorySuites],
 		['history', has('history'), historySuite],
+		['exports', has('exports'), exportsSuite],
 		['screens', has('screens'), screensSuite],
 		// Several nodes on Redis: after fan-out, whose single-node figures they are set against.
 		['failover', has('failover'), failoverSuite],

@@ -10,6 +10,7 @@ export const SUITES = [
 	'fanout',
 	'memory',
 	'history',
+	'exports',
 	'screens',
 	'failover',
 	'cluster-latency',

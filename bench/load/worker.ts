@@ -1,7 +1,7 @@
 import { now } from '../lib/stats';
+import { Exporters } from './exporters';
 import { Fleet } from './fleet';
 import { Flood } from './flood';
-import { HealthProbe } from './health';
 import { Pollers } from './pollers';
 
 /**
@@ -12,7 +12,7 @@ import { Pollers } from './pollers';
 let fleet: Fleet | null = null;
 let pollers: Pollers | null = null;
 let flood: Flood | null = null;
-let health: HealthProbe | null = null;
+let exporters: Exporters | null = null;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Args = any;
@@ -53,20 +53,16 @@ const commands: Record<string, (args: Args) => unknown> = {
 		await flood?.stop();
 		flood = null;
 	},
-	startHealth: (args) => {
-		health = new HealthProbe();
-		health.start(args);
+	startExports: (args) => {
+		exporters = new Exporters();
+		exporters.start(args);
 	},
-	stopHealth: async () => {
-		const result = await health?.stop();
-		health = null;
-		return result ?? { latencies: [], failures: 0 };
-	},
+	stopExports: async () => exporters?.stop(),
 	exit: async () => {
 		await fleet?.close();
 		await flood?.stop();
-		await health?.stop();
 		await pollers?.stop();
+		await exporters?.stop();
 		setTimeout(() => process.exit(0), 50);
 	}
 };

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
 import { sqlTime } from '../../scripts/lib/sql';
 import { formatInZone } from '../../src/lib/format';
 import { zonedTimestamps } from '../../src/lib/server/export/timestamps';
 import { dashRows } from '../support/access';
+import { parseExposition } from '../support/metrics';
 import { TestPbx } from '../support/pbx';
 import { Stack, waitFor } from '../support/stack';
 
@@ -28,6 +30,9 @@ const cookies: Record<'admin' | 'sup' | 'adminB' | 'adminC' | 'platform', string
 };
 const CHANNELS = ['voice', 'chat', 'sms', 'whatsapp'] as const;
 const BULK = 200_000;
+/** Short, so the stalled-export test waits seconds, not the default half minute. */
+const STALL_SECONDS = 2;
+const METRICS_TOKEN = 'export-test-scrape-token';
 const utcMs = (sql: string) => Date.parse(sql.replace(' ', 'T') + 'Z');
 
 /** RFC 4180, as a spreadsheet reads it. */
@@ -160,6 +165,60 @@ function rssBytes(): number {
 	return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
 }
 
+/** Exports the server has counted as stalled (cut for taking nothing). */
+async function stalledExports(): Promise<number> {
+	const response = await fetch(`${stack.url}/metrics`, {
+		headers: { authorization: `Bearer ${METRICS_TOKEN}` }
+	});
+	return parseExposition(await response.text())
+		.samples.filter((s) => s.name === 'il_export_seconds_count' && s.labels.outcome === 'stalled')
+		.reduce((sum, s) => sum + s.value, 0);
+}
+
+/**
+ * Whether the server's side of the connection from local port `clientPort` is still open, as
+ * the kernel says (/proc/net/tcp, state 01): a paused client cannot see the server close it.
+ */
+function serverSideOpen(clientPort: number): boolean {
+	const serverPort = Number(new URL(stack.url).port);
+	const port = (address: string) => parseInt(address.split(':')[1], 16);
+	return readFileSync('/proc/net/tcp', 'utf8')
+		.split('\n')
+		.slice(1)
+		.map((line) => line.trim().split(/\s+/))
+		.some(([, local, remote, state]) => {
+			if (!local || !remote) return false;
+			return port(local) === serverPort && port(remote) === clientPort && state === '01';
+		});
+}
+
+/**
+ * An export whose client reads the first chunk and then stops reading (its socket paused: the
+ * server's writes stop once the socket buffers are full). `rest` reads on to wherever the
+ * response ends; `complete` says whether the whole file came.
+ */
+function readOneChunkAndStop(query: string, cookie: string) {
+	type Rest = () => Promise<{ complete: boolean }>;
+	return new Promise<{ port: number; rest: Rest }>((resolve, reject) => {
+		const url = `${stack.url}/api/interactions/export?${query}`;
+		const request = http.get(url, { headers: { cookie } }, (response) => {
+			if (response.statusCode !== 200) reject(new Error(`HTTP ${response.statusCode}`));
+			response.once('data', () => {
+				response.pause();
+				const rest: Rest = () =>
+					new Promise((done) => {
+						response.on('data', () => {});
+						response.on('error', () => {});
+						response.on('close', () => done({ complete: response.complete }));
+						response.resume();
+					});
+				resolve({ port: response.socket.localPort!, rest });
+			});
+		});
+		request.on('error', reject);
+	});
+}
+
 beforeAll(async () => {
 	stack = await new Stack({ mariadbPort: inject('mariadb').port, contactsPerTenant: 5 }).prepare();
 	[tenantA, tenantB, tenantC] = stack.lookups.tenants;
@@ -179,7 +238,9 @@ beforeAll(async () => {
 	for (const [username, role, tenantId, queueIds] of users) {
 		await stack.createUser({ username, role, tenantId, queueIds: [...queueIds] });
 	}
-	await stack.startServer();
+	await stack.startServer({
+		env: { EXPORT_STALL_SECONDS: String(STALL_SECONDS), METRICS_TOKEN }
+	});
 	for (const [username] of users) cookies[username] = await stack.signIn(username);
 }, 180_000);
 
@@ -423,6 +484,34 @@ describe('CSV export', () => {
 		expect(first.split('\r\n')[1]).toMatch(new RegExp(`,${50_000_000 + BULK}\r?$`));
 		expect(grownMb).toBeLessThan(60);
 	}, 120_000);
+});
+
+describe('a stalled export', () => {
+	it('is cut after EXPORT_STALL_SECONDS without progress, and its slot is freed', async () => {
+		const view = 'range=custom&from=2024-03-01&to=2024-03-31';
+		const before = await stalledExports();
+		// A user's two slots, held by clients that stopped reading 26 MB in.
+		const stalled = [
+			await readOneChunkAndStop(view, cookies.adminC),
+			await readOneChunkAndStop(view, cookies.adminC)
+		];
+		expect(stalled.every(({ port }) => serverSideOpen(port))).toBe(true);
+		const refused = await stack.get(`/api/interactions/export?${view}`, cookies.adminC);
+		expect(refused.status).toBe(429);
+		await refused.arrayBuffer();
+		await waitFor(
+			async () => (await stalledExports()) === before + 2,
+			STALL_SECONDS * 1000 + 15_000,
+			'both exports counted as stalled'
+		);
+		const next = await stack.get(`/api/interactions/export?${view}&channel=chat`, cookies.adminC);
+		expect(next.status).toBe(200);
+		await next.arrayBuffer();
+		// Cut: the server closed both connections while their clients still were not reading,
+		// and read on, each response ends short of the file's last chunk.
+		expect(stalled.some(({ port }) => serverSideOpen(port))).toBe(false);
+		for (const { rest } of stalled) expect(await rest()).toEqual({ complete: false });
+	}, 60_000);
 });
 
 describe('zoned timestamps', () => {

@@ -22,6 +22,12 @@ const integer = (min: number, max: number, fallback: number) =>
 		String(fallback)
 	);
 
+/**
+ * An export whose client takes nothing for this long is ended and its slot freed: four clients
+ * that read a chunk and stopped held every slot of the node, and everyone else got 429 (issue 21).
+ */
+const EXPORT_STALL_SECONDS = 30;
+
 const EnvSchema = v.object({
 	PBX_DATABASE_URL: mysqlUrl,
 	BINLOG_DATABASE_URL: v.optional(mysqlUrl),
@@ -42,6 +48,7 @@ const EnvSchema = v.object({
 	// adapter-node's own: which header names the client's address behind a proxy.
 	ADDRESS_HEADER: v.optional(v.pipe(v.string(), v.regex(/^[\w-]{1,64}$/), v.toLowerCase())),
 	XFF_DEPTH: integer(1, 20, 1),
+	EXPORT_STALL_SECONDS: integer(1, 3600, EXPORT_STALL_SECONDS),
 	RECORDINGS_ROOT: v.optional(v.string(), './recordings'),
 	ORIGIN: v.optional(v.pipe(v.string(), v.url())),
 	REDIS_URL: v.optional(
@@ -125,12 +132,12 @@ export interface Config {
 	sessionSweepMs: number;
 	/** History, count and export statements past this are stopped (max_statement_time). */
 	historyQueryTimeoutSeconds: number;
-	/** Exports streaming at once: per user, and on this node in all. */
-	exportLimits: { perUser: number; total: number };
 	/** Open sockets per sign-in and per wall token, and handshakes per client address. */
 	socketLimits: SocketLimits;
 	/** How the client's address is read behind a proxy (adapter-node's ADDRESS_HEADER, XFF_DEPTH). */
 	clientAddress: ClientAddressRule;
+	/** Exports streaming at once (per user, and on this node in all); how long one may stall. */
+	exportLimits: { perUser: number; total: number; stallMs: number };
 	recordingsRoot: string;
 	/** The public origin (adapter-node's ORIGIN); sockets from other origins are refused. */
 	origin: string | undefined;
@@ -193,7 +200,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
 		sessionSweepMs: e.SESSION_SWEEP_MS,
 		historyQueryTimeoutSeconds: e.HISTORY_QUERY_TIMEOUT_SECONDS,
-		exportLimits: { perUser: e.EXPORT_MAX_PER_USER, total: e.EXPORT_MAX_TOTAL },
+		exportLimits: {
+			perUser: e.EXPORT_MAX_PER_USER,
+			total: e.EXPORT_MAX_TOTAL,
+			stallMs: e.EXPORT_STALL_SECONDS * 1000
+		},
 		socketLimits: {
 			perSession: e.SOCKETS_PER_SESSION,
 			perWallToken: e.SOCKETS_PER_WALL_TOKEN,

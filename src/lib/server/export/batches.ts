@@ -1,3 +1,4 @@
+import type { PoolConnection } from 'mysql2';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { matchesFilters } from '$lib/filters';
 import type { Interaction, TenantInfo } from '$lib/interaction';
@@ -9,6 +10,8 @@ import type { Cursor } from '../history/cursor';
 import { historyWhere } from '../history/where';
 import { toInteraction, type RawRow } from '../interactions/map';
 import { canSee } from '../scope';
+import type { Sink } from './slices';
+import { sortInRuns, type MergedRuns } from './sorted';
 
 /**
  * The rows of the view on screen, a batch at a time and in the view's order: history through
@@ -21,8 +24,8 @@ export interface ExportRequest extends HistoryRequest {
 
 export const EXPORT_BATCH = 5000;
 
-/** Hands the next batch of rows to `emit`; resolves whether more batches may follow. */
-export type Batches = (emit: (row: Interaction) => void) => Promise<boolean>;
+/** Pushes the next batch of rows into `sink`; resolves whether more batches may follow. */
+export type Batches = (sink: Sink<Interaction>) => Promise<boolean>;
 
 // Only what the file shows: message bodies and recording paths would be read for nothing.
 const EXPORT_COLUMNS = `c.id, c.tenant_id, c.queue_id, c.channel, c.direction, c.agent_id,
@@ -32,23 +35,49 @@ const EXPORT_COLUMNS = `c.id, c.tenant_id, c.queue_id, c.channel, c.direction, c
 /**
  * A query's rows one at a time as they arrive. With a whole batch in an array, V8 saw every row
  * survive and promoted them to the old heap, which grew 50+ MB between full collections; handled
- * and dropped at once, rows die young and the old heap stays within a few MB.
+ * and dropped at once, rows die young and the old heap stays within a few MB. mysql2 hands over
+ * all the rows of what the socket has read in one go, a whole batch when MariaDB is ahead: when
+ * `rows.push` says the slice is full, the connection is paused (the rows still to come wait in
+ * mysql2 and the socket) until the event loop has had its turn.
  */
-function eachRow(pool: Pool, sql: string, params: unknown[], onRow: (raw: RawRow) => void) {
-	return new Promise<void>((resolve, reject) => {
-		let failure: unknown = null;
-		pool.pool
-			.query(sql, params)
-			.on('result', (raw) => {
-				try {
-					if (failure === null) onRow(raw as RawRow);
-				} catch (error) {
-					failure = error;
-				}
-			})
-			.on('error', reject)
-			.on('end', () => (failure === null ? resolve() : reject(failure)));
-	});
+async function eachRow(
+	pool: Pool,
+	sql: string,
+	params: unknown[],
+	rows: Sink<RawRow>
+): Promise<void> {
+	const link = await new Promise<PoolConnection>((resolve, reject) =>
+		pool.pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection)))
+	);
+	try {
+		await new Promise<void>((resolve, reject) => {
+			let failure: unknown = null;
+			const stop = (error: unknown) => {
+				// The rest of the result is read and dropped: the connection goes back to the pool.
+				failure = error;
+				link.resume();
+			};
+			link
+				.query(sql, params)
+				.on('result', (raw) => {
+					if (failure !== null) return;
+					let more: boolean;
+					try {
+						more = rows.push(raw as RawRow);
+					} catch (error) {
+						failure = error;
+						return;
+					}
+					if (more) return;
+					link.pause();
+					rows.turn().then(() => link.resume(), stop);
+				})
+				.on('error', reject)
+				.on('end', () => (failure === null ? resolve() : reject(failure)));
+		});
+	} finally {
+		link.release();
+	}
 }
 
 /**
@@ -65,7 +94,7 @@ export function historyBatches(app: App, request: ExportRequest): Batches {
 	const db = escapeId(database);
 	const indexed = { ...filters, agent: '', channel: null, did: '', disposition: '' };
 	let cursor: Cursor | null = null;
-	return async (emit) => {
+	return async (sink) => {
 		const keys = historyWhere(scope, indexed, range, lookups);
 		const { after, orderBy, column } = keyset(filters.sort, filters.dir, cursor, keys.params);
 		keys.params.push(EXPORT_BATCH);
@@ -85,11 +114,14 @@ export function historyBatches(app: App, request: ExportRequest): Batches {
 		const sql = `SELECT ${EXPORT_COLUMNS}, k.name AS contact_name
 		  FROM ${db}.closed_interactions c LEFT JOIN ${db}.crm_contacts k ON k.id = c.crm_contact_id
 		 WHERE ${where.sql} AND c.id IN (?) ORDER BY ${orderBy}`;
-		await eachRow(pool, timeLimited(sql, timeoutSeconds), where.params, (raw) => {
-			const row = toInteraction(raw, 'closed', lookups);
-			if (!row) return;
-			if (raw.contact_name !== null) row.clientName = String(raw.contact_name);
-			emit(row);
+		await eachRow(pool, timeLimited(sql, timeoutSeconds), where.params, {
+			push: (raw) => {
+				const row = toInteraction(raw, 'closed', lookups);
+				if (!row) return true;
+				if (raw.contact_name !== null) row.clientName = String(raw.contact_name);
+				return sink.push(row);
+			},
+			turn: () => sink.turn()
 		});
 		return page.length === EXPORT_BATCH;
 	};
@@ -103,14 +135,16 @@ export function liveBatches(app: App, request: ExportRequest, nowMs: number): Ba
 		(row) => canSee(scope, row) && matchesFilters(row, filters)
 	);
 	const order = compareRows(filters.sort, filters.dir, nowMs);
-	const all = [
-		...rows.filter((row) => row.status !== 'closed').sort(order),
-		...rows.filter((row) => row.status === 'closed').sort(order)
-	];
-	let offset = 0;
-	return async (emit) => {
-		const end = Math.min(offset + EXPORT_BATCH, all.length);
-		for (; offset < end; offset++) emit(all[offset]);
-		return offset < all.length;
+	const closedLast = (a: Interaction, b: Interaction) =>
+		Number(a.status === 'closed') - Number(b.status === 'closed') || order(a, b);
+	let sorted: MergedRuns<Interaction> | null = null;
+	return async (sink) => {
+		sorted ??= await sortInRuns(rows, closedLast, () => sink.turn());
+		for (let n = 0; n < EXPORT_BATCH; n++) {
+			const row = sorted.next();
+			if (row === undefined) return false;
+			if (!sink.push(row)) await sink.turn();
+		}
+		return !sorted.done;
 	};
 }

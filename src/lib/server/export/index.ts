@@ -4,7 +4,7 @@ import type { ExportOutcome } from '../metrics';
 import type { Viewer } from '../scope';
 import { historyBatches, liveBatches, type ExportRequest } from './batches';
 import { csvHeader, csvLine } from './csv';
-import { textStream } from './stream';
+import { textStream, type TextBatches } from './stream';
 import { zonedTimestamps } from './timestamps';
 
 /**
@@ -16,12 +16,18 @@ import { zonedTimestamps } from './timestamps';
 export type { ExportRequest } from './batches';
 export { exportFileName } from './csv';
 
-/** `finished` runs once when the stream ends, however it ends (done, failed, cancelled). */
+export interface ExportHooks {
+	/** Runs once when the stream ends, however it ends (done, failed, cancelled, stalled). */
+	finished?: () => void;
+	/** Closes the client's connection: a stalled client is not reading to see the stream fail. */
+	cut?: () => void;
+}
+
 export function exportCsv(
 	app: App,
 	request: ExportRequest,
 	viewer: Viewer,
-	finished: () => void = () => {}
+	{ finished = () => {}, cut = () => {} }: ExportHooks = {}
 ): Promise<ReadableStream<Uint8Array>> {
 	const nowMs = Date.now();
 	const started = performance.now();
@@ -38,17 +44,21 @@ export function exportCsv(
 	};
 	// The BOM tells Excel the file is UTF-8; without it names with accents turn to mojibake.
 	const head = '\uFEFF' + csvHeader(request.tenant.timezone) + '\r\n';
-	const next = (write: (text: string) => void) =>
-		rows((row) => {
-			write(csvLine(row, timestamp, nowMs));
-			context.rows++;
+	const next: TextBatches = (text) =>
+		rows({
+			push: (row) => {
+				context.rows++;
+				return text.push(csvLine(row, timestamp, nowMs));
+			},
+			turn: () => text.turn()
 		});
 	const measure = (outcome: ExportOutcome, bytes: number) => {
 		const seconds = (performance.now() - started) / 1000;
 		app.metrics.exported(source, outcome, seconds, context.rows, bytes);
 		return { ...context, bytes, ms: Math.round(seconds * 1000) };
 	};
-	return textStream(head, next, {
+	const stall = { ms: app.config.exportLimits.stallMs, cut };
+	return textStream(head, next, stall, {
 		done: (bytes) => {
 			finished();
 			log.info('export done', measure('done', bytes));
@@ -60,6 +70,13 @@ export function exportCsv(
 		cancelled: (bytes) => {
 			finished();
 			log.info('export cancelled', measure('cancelled', bytes));
+		},
+		stalled: (bytes) => {
+			finished();
+			log.warn('export stalled: the client took nothing, cut', {
+				...measure('stalled', bytes),
+				stallMs: stall.ms
+			});
 		}
 	});
 }

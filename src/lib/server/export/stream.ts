@@ -1,43 +1,41 @@
+import { ChunkWriter } from './chunks';
+import { SliceClock, type Sink } from './slices';
+
 /**
  * Text produced in batches as a pull-based byte stream: a batch is made only when the consumer
  * has taken the previous one, so a slow client slows the producer instead of filling memory,
- * and a client that goes away stops it.
+ * and a client that goes away stops it. Within a batch the producer works in slices (see
+ * slices.ts), and each slice's bytes are queued as it ends, so the response is written while
+ * the rest of the batch is read; the queue holds one batch at most.
  */
 
-/** Writes the next batch through `write`; resolves whether more batches may follow. */
-export type TextBatches = (write: (text: string) => void) => Promise<boolean>;
+/** Writes the next batch into `sink`; resolves whether more batches may follow. */
+export type TextBatches = (sink: Sink<string>) => Promise<boolean>;
 
-/** Each is told the bytes the stream had produced by then. */
+/** Each is told the bytes the stream had produced by then; exactly one of them is called. */
 export interface StreamEvents {
 	done(bytes: number): void;
 	failed(error: unknown, bytes: number): void;
 	cancelled(bytes: number): void;
+	/** The consumer took nothing for `Stall.ms`: the stream is errored and `Stall.cut` called. */
+	stalled(bytes: number): void;
 }
 
-/** Encodes text straight into one buffer per batch, so no batch-sized string is ever built. */
-class ChunkWriter {
-	#encoder = new TextEncoder();
-	#buffer = new Uint8Array(0);
-	#length = 0;
+/**
+ * A consumer that stops reading (a paused socket: writes stop once its buffers are full) stops
+ * pulling, and the stream would wait for it forever, holding its export slot. Progress is a
+ * pull: the consumer has taken everything queued (at most one batch).
+ */
+export interface Stall {
+	ms: number;
+	/** Ends the consumer's side too (closes the connection): it is not reading to see an error. */
+	cut(): void;
+}
 
-	write(text: string): void {
-		// UTF-16 to UTF-8 takes at most 3 bytes per code unit.
-		const needed = this.#length + text.length * 3;
-		if (needed > this.#buffer.length) {
-			const bigger = new Uint8Array(Math.max(needed, this.#buffer.length * 2, 1 << 20));
-			bigger.set(this.#buffer.subarray(0, this.#length));
-			this.#buffer = bigger;
-		}
-		this.#length += this.#encoder.encodeInto(text, this.#buffer.subarray(this.#length)).written;
-	}
-
-	/** The bytes written since the last take, or null when there were none. */
-	take(): Uint8Array | null {
-		if (this.#length === 0) return null;
-		const chunk = this.#buffer.subarray(0, this.#length);
-		this.#buffer = new Uint8Array(0);
-		this.#length = 0;
-		return chunk;
+/** What `turn()` throws to a producer once the stream is over: it stops there. */
+class StreamEnded extends Error {
+	constructor() {
+		super('the export stream has ended');
 	}
 }
 
@@ -49,56 +47,97 @@ class ChunkWriter {
 export async function textStream(
 	head: string,
 	next: TextBatches,
+	stall: Stall,
 	events: StreamEvents
 ): Promise<ReadableStream<Uint8Array>> {
 	const writer = new ChunkWriter();
-	const write = (text: string) => writer.write(text);
-	let cancelled = false;
+	const clock = new SliceClock();
+	let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+	let ended = false;
 	let bytes = 0;
-	const take = () => {
+	let chunks = 0;
+	let watchdog: ReturnType<typeof setTimeout> | undefined;
+	const stalled = () => {
+		if (ended) return;
+		ended = true;
+		events.stalled(bytes);
+		controller!.error(new Error(`the client took nothing for ${stall.ms} ms`));
+		stall.cut();
+	};
+	// Armed while the stream waits for the consumer; a pull is progress, and the producer's own
+	// time is bounded by the statement time limit.
+	const waitForConsumer = () => {
+		clearTimeout(watchdog);
+		if (!ended) watchdog = setTimeout(stalled, stall.ms).unref();
+	};
+	const flush = () => {
 		const chunk = writer.take();
-		bytes += chunk?.length ?? 0;
-		return chunk;
+		if (!chunk) return;
+		bytes += chunk.length;
+		chunks++;
+		controller!.enqueue(chunk);
+	};
+	const sink: Sink<string> = {
+		push(text) {
+			writer.write(text);
+			return !clock.full();
+		},
+		async turn() {
+			// The first batch stays in the buffer until the stream exists.
+			if (controller && !ended) flush();
+			await clock.turn();
+			if (ended) throw new StreamEnded();
+		}
 	};
 	writer.write(head);
 	let more: boolean;
 	try {
-		more = await next(write);
+		more = await next(sink);
 	} catch (error) {
 		events.failed(error, 0);
 		throw error;
 	}
 	return new ReadableStream<Uint8Array>({
-		start(controller) {
-			controller.enqueue(take()!);
+		start(c) {
+			controller = c;
+			flush();
 			if (!more) {
-				controller.close();
+				ended = true;
+				c.close();
 				events.done(bytes);
 			}
+			waitForConsumer();
 		},
-		async pull(controller) {
+		async pull(c) {
+			clearTimeout(watchdog);
 			try {
 				// A pull that enqueues nothing is not called again: go on past empty batches.
+				const before = chunks;
 				for (;;) {
-					const more = await next(write);
-					if (cancelled) return;
-					const chunk = take();
-					if (chunk) controller.enqueue(chunk);
+					const more = await next(sink);
+					if (ended) return;
+					flush();
 					if (!more) {
-						controller.close();
+						ended = true;
+						c.close();
 						events.done(bytes);
 						return;
 					}
-					if (chunk) return;
+					if (chunks > before) break;
 				}
+				waitForConsumer();
 			} catch (error) {
+				if (ended) return;
+				ended = true;
 				events.failed(error, bytes);
 				// Erroring the stream aborts the response: a truncated file must not look complete.
-				controller.error(error);
+				c.error(error);
 			}
 		},
 		cancel() {
-			cancelled = true;
+			clearTimeout(watchdog);
+			if (ended) return;
+			ended = true;
 			events.cancelled(bytes);
 		}
 	});

@@ -16,7 +16,7 @@ import { registerCollectors, type MetricSources } from './collectors';
 
 export type HistoryQuery = 'page' | 'count' | 'person';
 export type ExportSource = 'today' | 'history';
-export type ExportOutcome = 'done' | 'failed' | 'cancelled';
+export type ExportOutcome = 'done' | 'failed' | 'cancelled' | 'stalled';
 
 export class Metrics implements RealtimeMeter {
 	readonly registry = new Registry();

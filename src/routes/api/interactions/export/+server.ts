@@ -11,7 +11,7 @@ import type { RequestHandler } from './$types';
  * user with too many exports running, or a busy node, gets a 429; a first batch past the
  * statement time limit a 503.
  */
-export const GET: RequestHandler = async ({ locals, url }) => {
+export const GET: RequestHandler = async ({ locals, platform, url }) => {
 	const app = await getApp();
 	const request = historyRequestOrThrow(app, locals.viewer, url);
 	// historyRequestOrThrow has answered 401 already when nobody is signed in.
@@ -26,7 +26,11 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 	}
 	try {
 		const { tenant, filters, rangeDates } = request;
-		const body = await withinTimeLimit(() => exportCsv(app, request, viewer, release));
+		// adapter-node's request: a stalled export closes its connection (no platform in dev).
+		const cut = () => platform?.req.socket.destroy();
+		const body = await withinTimeLimit(() =>
+			exportCsv(app, request, viewer, { finished: release, cut })
+		);
 		await app.audit.record({
 			action: 'export',
 			viewer,
