@@ -49,6 +49,35 @@ export default ts.config(
 		}
 	},
 	{
+		// The composition root is above every server module: a module names the services it uses
+		// (routes pass event.locals or the App, structurally). Import cycles: `madge` in npm run lint.
+		files: ['src/lib/server/**'],
+		ignores: ['src/lib/server/app.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							regex: '(^|/)app(\\.[jt]s)?$',
+							message:
+								'src/lib/server/** must not import app.ts: take the services you use as a parameter.'
+						}
+					]
+				}
+			],
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector:
+						'ImportExpression[source.value=/(^|\\/)app(\\.[jt]s)?$/], TSImportType[argument.literal.value=/(^|\\/)app(\\.[jt]s)?$/]',
+					message:
+						'src/lib/server/** must not import app.ts: take the services you use as a parameter.'
+				}
+			]
+		}
+	},
+	{
 		files: ['eslint.config.js', 'svelte.config.js'],
 		...ts.configs.disableTypeChecked
 	}

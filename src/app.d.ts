@@ -1,8 +1,10 @@
+import type { RequestServices } from '$lib/server/app';
 import type { Viewer } from '$lib/server/scope';
 
 declare global {
 	namespace App {
-		interface Locals {
+		/** The services a request uses (set by the first handle, hooks.server.ts), and who asks. */
+		interface Locals extends RequestServices {
 			viewer: Viewer | null;
 		}
 		interface Error {

@@ -1,6 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
-import { getApp, startApp } from '$lib/server/app';
+import { getApp, requestServices, startApp, type RequestServices } from '$lib/server/app';
 import {
 	addSecurityHeaders,
 	apiError,
@@ -17,13 +17,22 @@ export const init: ServerInit = async () => {
 	await startApp();
 };
 
+let services: RequestServices | undefined;
+
+/** Where the two module graphs meet: every later handle and every route reads event.locals. */
+const provideServices: Handle = async ({ event, resolve }) => {
+	services ??= requestServices(await getApp());
+	Object.assign(event.locals, services);
+	return resolve(event);
+};
+
 /** Paths reachable without signing in. Everything else needs a session (or a wall token). */
 const PUBLIC_PATHS = ['/login', '/health', '/ready', '/metrics'];
 const WALL_PATHS = ['/wall', '/'];
 
 const guard: Handle = async ({ event, resolve }) => {
-	const app = await getApp();
-	const https = app.config.origin?.startsWith('https:') ?? false;
+	const { config, auth, refusals } = event.locals;
+	const https = config.origin?.startsWith('https:') ?? false;
 	const path = event.url.pathname;
 	const isApi = path.startsWith('/api/');
 	// Before anything reads the address: SvelteKit answers these in HTML, and routes would each
@@ -37,7 +46,7 @@ const guard: Handle = async ({ event, resolve }) => {
 			return addSecurityHeaders(apiError(400, message, repeated), https);
 		}
 	}
-	event.locals.viewer = await app.auth.viewerFrom(Object.fromEntries(event.request.headers));
+	event.locals.viewer = await auth.viewerFrom(Object.fromEntries(event.request.headers));
 	// A wall-display link (/wall?token=…) is how a screen that never signed in gets in.
 	const isWallLink = path === '/wall' && event.url.searchParams.has('token');
 	const isPublic = isWallLink || PUBLIC_PATHS.some((p) => path === p || path.startsWith(p + '/'));
@@ -48,7 +57,7 @@ const guard: Handle = async ({ event, resolve }) => {
 	// A wall-display token grants the live wall view and nothing else.
 	if (event.locals.viewer?.kind === 'wall' && !isPublic && !WALL_PATHS.includes(path)) {
 		const reason = 'a wall-display token grants the wall view only';
-		app.refusals.record({
+		refusals.record({
 			viewer: event.locals.viewer,
 			// The route, not the path: a client chooses paths, and each would be a kind of its own.
 			where: event.route.id ?? 'no route',
@@ -66,7 +75,7 @@ const guard: Handle = async ({ event, resolve }) => {
 };
 
 // Every request gets an id and one log line; /metrics checks its own scrape credentials.
-export const handle = sequence(observeRequest, guard);
+export const handle = sequence(provideServices, observeRequest, guard);
 
 export const handleError: HandleServerError = async ({ error, status, message }) => {
 	if (status >= 500) {

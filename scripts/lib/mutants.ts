@@ -256,7 +256,7 @@ export const MUTANTS: Mutant[] = [
 		id: 'person-in-scope-api',
 		what: "/api/history's check that the scope shows the person (names from other queues)",
 		file: 'src/routes/api/history/+server.ts',
-		find: 'if (!(await personInScope(scope, app, key))) return null;',
+		find: 'if (!(await personInScope(scope, locals, key))) return null;',
 		replace: '',
 		tests: [SECURITY_SCOPE]
 	},
@@ -280,7 +280,7 @@ export const MUTANTS: Mutant[] = [
 		id: 'history-queue-param',
 		what: 'the queue filter of a history request checked against the scope',
 		file: 'src/lib/server/history/request.ts',
-		find: '!visibleQueues(scope, app.lookups).some((q) => q.id === queueId)',
+		find: '!visibleQueues(scope, deps.lookups).some((q) => q.id === queueId)',
 		replace: 'false',
 		tests: [ACCESS_API]
 	},

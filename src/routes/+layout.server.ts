@@ -1,9 +1,8 @@
-import { getApp } from '$lib/server/app';
 import { hasScreenAccess, isManager, visibleTenants } from '$lib/server/scope';
 import { tenantParam } from '$lib/server/scope/http';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = async ({ locals, url }) => {
+export const load: LayoutServerLoad = ({ locals, url }) => {
 	const viewer = locals.viewer;
 	if (viewer?.kind !== 'user') {
 		return {
@@ -14,10 +13,9 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 	// The tenant the page shows, resolved as the pages resolve it (?tenant=, else the default),
 	// so the header can name it and its links keep it. Only for an account that may open a
 	// screen or administer: a refused page names nothing.
-	const app = await getApp();
 	const asked = tenantParam(url);
 	const mine =
-		hasScreenAccess(viewer) || isManager(viewer) ? visibleTenants(viewer, app.lookups) : [];
+		hasScreenAccess(viewer) || isManager(viewer) ? visibleTenants(viewer, locals.lookups) : [];
 	const tenant = mine.find((t) => t.id === asked) ?? mine[0] ?? null;
 	return {
 		viewer: { kind: 'user' as const, displayName: viewer.displayName, role: viewer.role },

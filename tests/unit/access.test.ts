@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RowChange } from '$lib/server/binlog/tailer';
+import type { RowChange } from '$lib/server/changelog';
 import { accessChangesOf } from '$lib/server/live/access';
 
 const token = { id: 4, label: 'TV', tenant_id: 1, queue_ids: null, revoked_at: null };

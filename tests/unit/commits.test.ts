@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { Interaction, InteractionChange } from '$lib/interaction';
-import type { RowChange } from '$lib/server/binlog/tailer';
+import type { RowChange } from '$lib/server/changelog';
 import type { ChangeDraft } from '$lib/server/changelog';
 import { contactIdsOf, draftCommit } from '$lib/server/live/commits';
 import { LiveState } from '$lib/server/live/state';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InteractionChange } from '$lib/interaction';
-import type { RowChange } from '$lib/server/binlog/tailer';
+import type { RowChange } from '$lib/server/changelog';
 import type { ChangeDraft } from '$lib/server/changelog';
 import { draftCommit } from '$lib/server/live/commits';
 import { PendingRows } from '$lib/server/live/pending';

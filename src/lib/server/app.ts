@@ -3,6 +3,7 @@ import type { Pool } from 'mysql2/promise';
 import { Audit } from './audit';
 import { RefusalAudit } from './audit/refusals';
 import { Auth } from './auth';
+import { Accounts } from './auth/accounts';
 import { STANDARD_COST } from './auth/password';
 import { Users } from './auth/users';
 import { checkBinlogServer, checkPbxTables } from './binlog/preflight';
@@ -13,7 +14,7 @@ import { ExportSlots } from './export/slots';
 import type { HistoryDeps } from './history';
 import { startLive, type ClusterNode } from './cluster';
 import type { LiveService } from './live';
-import type { AccessChange } from './live/access';
+import type { AccessChange } from './changelog';
 import { createLogger, type Logger } from './log';
 import { Lookups } from './lookups';
 import { Metrics } from './metrics';
@@ -28,6 +29,8 @@ import { NodeMonitor } from './status';
  * The composition root: one App per process, shared by SvelteKit (hooks, routes) and the
  * Socket.IO server. It lives on globalThis because in production the custom server and the
  * bundled SvelteKit code are two module graphs, and in development Vite reloads modules.
+ * Nothing under src/lib/server imports this file: each module names the few services it uses,
+ * and routes get them from event.locals (see requestServices).
  */
 
 export interface App {
@@ -46,6 +49,8 @@ export interface App {
 	refusals: RefusalAudit;
 	auth: Auth;
 	users: Users;
+	/** Account, display-token and sign-out changes: each one written, audited and announced. */
+	accounts: Accounts;
 	/** History queries: the read replica when configured. */
 	history: HistoryDeps;
 	/** Exports streaming now, per user and in all (a cap, not a queue). */
@@ -66,6 +71,35 @@ export interface App {
 	/** Attaches Socket.IO to the HTTP server serving the pages (once). */
 	attach(httpServer: HttpServer): Realtime;
 	stop(): Promise<void>;
+}
+
+/**
+ * What request handlers use. The first handle in hooks.server.ts puts these on event.locals
+ * (typed in src/app.d.ts), so routes reach no further than the services a request needs.
+ */
+export type RequestServices = Pick<App, (typeof REQUEST_SERVICES)[number]>;
+
+const REQUEST_SERVICES = [
+	'config',
+	'log',
+	'pbxPool',
+	'dashboardPool',
+	'lookups',
+	'live',
+	'audit',
+	'refusals',
+	'auth',
+	'users',
+	'accounts',
+	'history',
+	'exports',
+	'metrics',
+	'scrapeAccess',
+	'monitor'
+] as const satisfies readonly (keyof App)[];
+
+export function requestServices(app: App): RequestServices {
+	return Object.fromEntries(REQUEST_SERVICES.map((key) => [key, app[key]])) as RequestServices;
 }
 
 const GLOBAL_KEY = Symbol.for('interactions-live.app');
@@ -128,6 +162,7 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		log: log.child('status')
 	});
 
+	const users = new Users(dashboardPool, lookups, config.passwordCost);
 	const app: App = {
 		config,
 		log,
@@ -140,7 +175,14 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		audit,
 		refusals: new RefusalAudit(audit),
 		auth,
-		users: new Users(dashboardPool, lookups, config.passwordCost),
+		users,
+		accounts: new Accounts({
+			users,
+			wallTokens: auth.wallTokens,
+			sessions: auth.sessions,
+			audit,
+			announce: (change) => app.accessChanged(change)
+		}),
 		history: {
 			pool: historyPool,
 			database: config.history.database,

@@ -1,9 +1,9 @@
 import { error, fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { idField, idOf, parseFields } from '$lib/params';
-import { getApp, type App } from '$lib/server/app';
 import { UserInputError } from '$lib/server/auth/users';
 import { formDataOr400 } from '$lib/server/http/form';
+import type { Lookups } from '$lib/server/lookups';
 import {
 	boundTenantId,
 	canManageAccount,
@@ -29,25 +29,24 @@ const WALL_TOKEN_FIELDS = {
 	tenantId: idField('Choose a tenant')
 };
 
-function tenantsAndQueues(app: App, manager: Manager) {
-	const tenants = manageableTenants(manager, app.lookups);
+function tenantsAndQueues(lookups: Lookups, manager: Manager) {
+	const tenants = manageableTenants(manager, lookups);
 	const queues = tenants
-		.flatMap((tenant) => visibleQueues({ tenantId: tenant.id, queues: 'all' }, app.lookups))
+		.flatMap((tenant) => visibleQueues({ tenantId: tenant.id, queues: 'all' }, lookups))
 		.sort((a, b) => a.name.localeCompare(b.name));
 	return { tenants, queues };
 }
 
 export const load: PageServerLoad = async ({ locals }) => {
-	const app = await getApp();
 	const manager = requireManager(locals.viewer);
 	const tenantId = boundTenantId(manager);
-	const users = (await app.users.list(tenantId === null ? {} : { tenantId })).filter((u) =>
+	const users = (await locals.users.list(tenantId === null ? {} : { tenantId })).filter((u) =>
 		canManageAccount(manager, u)
 	);
 	return {
-		...tenantsAndQueues(app, manager),
+		...tenantsAndQueues(locals.lookups, manager),
 		users,
-		wallTokens: await app.auth.wallTokens.list(tenantId),
+		wallTokens: await locals.auth.wallTokens.list(tenantId),
 		canCreatePlatformAdmins: manager.role === 'platform_admin'
 	};
 };
@@ -71,7 +70,6 @@ function userFormInput(form: FormData) {
 
 export const actions: Actions = {
 	saveUser: async ({ request, locals }) => {
-		const app = await getApp();
 		const manager = requireManager(locals.viewer);
 		const form = await formDataOr400(request);
 		const input = userFormInput(form);
@@ -89,20 +87,12 @@ export const actions: Actions = {
 		}
 		try {
 			if (id) {
-				const existing = await app.users.get(id);
+				const existing = await locals.users.get(id);
 				if (!existing || !canManageAccount(manager, existing)) error(404, 'Not found');
-				// Changing one's own password keeps the session doing it; every other one ends.
-				await app.users.update(id, input, { keepSessionId: manager.sessionId });
-				await app.audit.record({ action: 'user_updated', viewer: manager, subject: `user:${id}` });
 				// Open sockets follow at once, wherever the dashboard database lives.
-				await app.accessChanged({ kind: 'user', userId: id });
+				await locals.accounts.updateUser(manager, id, input);
 			} else {
-				const created = await app.users.create(input);
-				await app.audit.record({
-					action: 'user_created',
-					viewer: manager,
-					subject: `user:${created}`
-				});
+				await locals.accounts.createUser(manager, input);
 			}
 		} catch (e) {
 			if (e instanceof UserInputError) return fail(400, { values, errors: e.fields });
@@ -112,7 +102,7 @@ export const actions: Actions = {
 	},
 
 	createWallToken: async ({ request, locals }) => {
-		const app = await getApp();
+		const { lookups } = locals;
 		const manager = requireManager(locals.viewer);
 		const form = await formDataOr400(request);
 		const parsed = parseFields(form, WALL_TOKEN_FIELDS);
@@ -122,40 +112,27 @@ export const actions: Actions = {
 		const tenantId = values.tenantId ?? 0;
 		const queueIds = form.getAll('queueIds').map(idOf);
 		if (!label) errors.label = 'Name the screen (1–128 characters)';
-		if (!manageableTenants(manager, app.lookups).some((tenant) => tenant.id === tenantId)) {
+		if (!manageableTenants(manager, lookups).some((tenant) => tenant.id === tenantId)) {
 			errors.tenantId = 'Choose a tenant';
 		}
-		const foreign = queueIds.filter((q) => app.lookups.queues.get(q)?.tenantId !== tenantId);
+		const foreign = queueIds.filter((q) => lookups.queues.get(q)?.tenantId !== tenantId);
 		if (foreign.length > 0) errors.queueIds = 'Choose queues of that tenant';
 		if (Object.keys(errors).length > 0) return fail(400, { tokenErrors: errors });
-		const { id, token } = await app.auth.wallTokens.create({
+		const { token } = await locals.accounts.createWallToken(manager, {
 			label,
 			tenantId,
-			queueIds: queueIds.length > 0 ? queueIds : 'all',
-			createdBy: manager.userId
-		});
-		await app.audit.record({
-			action: 'wall_token_created',
-			viewer: manager,
-			tenantId,
-			subject: `wall:${id}`
+			queueIds: queueIds.length > 0 ? queueIds : 'all'
 		});
 		return { wallToken: token, wallTokenLabel: label };
 	},
 
 	revokeWallToken: async ({ request, locals }) => {
-		const app = await getApp();
 		const manager = requireManager(locals.viewer);
 		const id = parseFields(await formDataOr400(request), { id: idField('') }).values.id;
-		if (id === undefined || !(await app.auth.wallTokens.revoke(id, boundTenantId(manager)))) {
+		const tenantId = boundTenantId(manager);
+		if (id === undefined || !(await locals.accounts.revokeWallToken(manager, id, tenantId))) {
 			return fail(404, { tokenErrors: { form: 'No such display token' } });
 		}
-		await app.audit.record({
-			action: 'wall_token_revoked',
-			viewer: manager,
-			subject: `wall:${id}`
-		});
-		await app.accessChanged({ kind: 'wall-token', tokenId: id, ended: true });
 		return { revoked: id };
 	}
 };

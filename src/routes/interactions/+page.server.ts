@@ -1,6 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
 import { parseWindowParam, type HistoryWindowKey, type PersonKey } from '$lib/history/person';
-import { getApp, type App } from '$lib/server/app';
 import { parseView, withinTimeLimit } from '$lib/server/history/request';
 import {
 	defaultTenant,
@@ -8,6 +7,7 @@ import {
 	visibleDispositions,
 	visibleQueues,
 	visibleTenants,
+	type PersonDeps,
 	type Scope
 } from '$lib/server/scope';
 import { withThresholds } from '$lib/server/thresholds';
@@ -16,17 +16,17 @@ import type { PageServerLoad } from './$types';
 const NO_WINDOW = 'That history window does not exist or is out of your scope';
 
 /** The window's title, when the scope lets the viewer see whose history it is. */
-async function windowTitle(app: App, scope: Scope, key: PersonKey): Promise<string | null> {
-	const person = await withinTimeLimit(() => personInScope(scope, app, key));
+async function windowTitle(deps: PersonDeps, scope: Scope, key: PersonKey): Promise<string | null> {
+	const person = await withinTimeLimit(() => personInScope(scope, deps, key));
 	if (!person) return null;
 	return `${person.kind === 'agent' ? 'Agent' : 'Client'} history: ${person.name}`;
 }
 
 /** An open history window, from the URL: `win=contact:<id>`, `win=phone:<n>` or `win=agent:<id>`. */
-async function windowFromUrl(app: App, scope: Scope, win: string | null) {
+async function windowFromUrl(deps: PersonDeps, scope: Scope, win: string | null) {
 	if (!win) return { window: null };
 	const key = parseWindowParam(win);
-	const title = 'error' in key ? null : await windowTitle(app, scope, key);
+	const title = 'error' in key ? null : await windowTitle(deps, scope, key);
 	if ('error' in key || title === null) return { window: null, windowError: NO_WINDOW };
 	const window: HistoryWindowKey = {
 		...key,
@@ -37,32 +37,31 @@ async function windowFromUrl(app: App, scope: Scope, win: string | null) {
 }
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	const app = await getApp();
-	const viewer = locals.viewer;
+	const { viewer, lookups } = locals;
 	if (!viewer || viewer.kind !== 'user') error(404, 'Not found');
 	const platformAdmin = viewer.role === 'platform_admin';
 	if (platformAdmin && !url.searchParams.get('tenant')) {
-		const tenant = defaultTenant(viewer, app.lookups);
+		const tenant = defaultTenant(viewer, lookups);
 		if (!tenant) error(404, 'No tenants yet');
 		// The url given to load is read-only in effect: build the target from a copy.
 		const params = new URLSearchParams(url.searchParams);
 		params.set('tenant', String(tenant.id));
 		redirect(303, `${url.pathname}?${params}`);
 	}
-	const view = parseView(app, viewer, url);
+	const view = parseView(locals, viewer, url);
 	const { scope, tenant } = view;
 	// A sort history does not offer is fixable in one click: show the range by Created and say
 	// so, rather than blank the grid (the API still refuses it with a 400).
 	const { sort: sortProblem, ...errors } = view.errors;
 	const filters = sortProblem ? { ...view.filters, sort: 'created' as const } : view.filters;
-	const { window, windowError } = await windowFromUrl(app, scope, url.searchParams.get('win'));
+	const { window, windowError } = await windowFromUrl(locals, scope, url.searchParams.get('win'));
 	return {
 		tenant,
-		tenants: platformAdmin ? visibleTenants(viewer, app.lookups) : [],
+		tenants: platformAdmin ? visibleTenants(viewer, lookups) : [],
 		tenantQuery: platformAdmin ? `tenant=${tenant.id}` : '',
 		// With the thresholds that colour the wall, so waiting rows here turn amber and red alike.
-		queues: await withThresholds(app.dashboardPool, tenant.id, visibleQueues(scope, app.lookups)),
-		dispositions: visibleDispositions(scope, app.lookups).map(({ code, label }) => ({
+		queues: await withThresholds(locals.dashboardPool, tenant.id, visibleQueues(scope, lookups)),
+		dispositions: visibleDispositions(scope, lookups).map(({ code, label }) => ({
 			code,
 			label
 		})),

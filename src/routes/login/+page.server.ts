@@ -1,6 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { dev } from '$app/environment';
-import { getApp } from '$lib/server/app';
 import { SESSION_COOKIE } from '$lib/server/auth';
 import { formDataOr400 } from '$lib/server/http/form';
 import { safeNext } from '$lib/server/http/next';
@@ -12,7 +11,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, cookies, getClientAddress, url }) => {
+	default: async ({ request, cookies, getClientAddress, url, locals }) => {
 		const form = await formDataOr400(request);
 		const username = String(form.get('username') ?? '');
 		const password = String(form.get('password') ?? '');
@@ -22,8 +21,7 @@ export const actions: Actions = {
 		if (username.length > 64 || password.length > 256) {
 			return fail(400, { username: '', error: 'Wrong user name or password.' });
 		}
-		const app = await getApp();
-		const result = await app.auth.signIn(
+		const result = await locals.auth.signIn(
 			username,
 			password,
 			getClientAddress(),
@@ -37,7 +35,7 @@ export const actions: Actions = {
 			httpOnly: true,
 			sameSite: 'lax',
 			secure: !dev && url.protocol === 'https:',
-			maxAge: Math.floor(app.config.sessionMaxMs / 1000)
+			maxAge: Math.floor(locals.config.sessionMaxMs / 1000)
 		});
 		redirect(303, safeNext(url.searchParams.get('next')));
 	}

@@ -1,15 +1,14 @@
-import { getApp } from '$lib/server/app';
 import type { RequestHandler } from './$types';
 
 /**
  * Prometheus metrics, for the scrape address(es) in METRICS_ALLOW or a bearer METRICS_TOKEN;
  * everyone else gets 401 (when a token would do) or 403, and no figure.
  */
-export const GET: RequestHandler = async ({ request, getClientAddress }) => {
-	const app = await getApp();
-	const verdict = app.scrapeAccess.check(request.headers.get('authorization'), clientAddress());
+export const GET: RequestHandler = async ({ locals, request, getClientAddress }) => {
+	const { scrapeAccess, metrics } = locals;
+	const verdict = scrapeAccess.check(request.headers.get('authorization'), clientAddress());
 	if (verdict !== 'allowed') {
-		const asksForToken = app.scrapeAccess.wantsToken;
+		const asksForToken = scrapeAccess.wantsToken;
 		return new Response(asksForToken ? 'Unauthorized\n' : 'Forbidden\n', {
 			status: asksForToken ? 401 : 403,
 			headers: {
@@ -19,7 +18,7 @@ export const GET: RequestHandler = async ({ request, getClientAddress }) => {
 			}
 		});
 	}
-	const { body, contentType } = await app.metrics.scrape();
+	const { body, contentType } = await metrics.scrape();
 	return new Response(body, {
 		headers: { 'content-type': contentType, 'cache-control': 'no-store' }
 	});

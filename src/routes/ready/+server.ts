@@ -1,5 +1,4 @@
 import { json } from '@sveltejs/kit';
-import { getApp } from '$lib/server/app';
 import type { RequestHandler } from './$types';
 
 /**
@@ -7,9 +6,8 @@ import type { RequestHandler } from './$types';
  * snapshot, cannot follow the shared log, or its binlog stream has been down past
  * READY_STREAM_DOWN_MS. The reason is a fixed phrase; no position, count or figure.
  */
-export const GET: RequestHandler = async () => {
-	const app = await getApp();
-	const readiness = app.monitor.readiness();
+export const GET: RequestHandler = ({ locals }) => {
+	const readiness = locals.monitor.readiness();
 	return json(readiness, {
 		status: readiness.ready ? 200 : 503,
 		headers: { 'cache-control': 'no-store' }

@@ -1,6 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
 import { dev } from '$app/environment';
-import { getApp } from '$lib/server/app';
 import { WALL_COOKIE } from '$lib/server/auth';
 import { loadBoard } from './board.server';
 import type { PageServerLoad } from './$types';
@@ -9,11 +8,11 @@ import type { PageServerLoad } from './$types';
 const TEN_YEARS = 10 * 365 * 24 * 3600;
 
 export const load: PageServerLoad = async ({ locals, url, cookies }) => {
-	const app = await getApp();
 	const token = url.searchParams.get('token');
 	if (token) {
 		// Exchange the token in the address for an HttpOnly cookie, so it leaves the URL bar.
-		if (!(await app.auth.wallTokens.resolve(token))) error(404, 'This display link is not valid');
+		if (!(await locals.auth.wallTokens.resolve(token)))
+			error(404, 'This display link is not valid');
 		cookies.set(WALL_COOKIE, token, {
 			path: '/',
 			httpOnly: true,
@@ -29,5 +28,5 @@ export const load: PageServerLoad = async ({ locals, url, cookies }) => {
 	}
 	const viewer = locals.viewer;
 	if (!viewer) redirect(303, '/login?next=/wall');
-	return { ...(await loadBoard(app, viewer, url)), byToken: viewer.kind === 'wall' };
+	return { ...(await loadBoard(locals, viewer, url)), byToken: viewer.kind === 'wall' };
 };

@@ -1,5 +1,4 @@
 import { json } from '@sveltejs/kit';
-import { getApp } from '$lib/server/app';
 import { loadBoard } from './board.server';
 import type { RequestHandler } from './$types';
 
@@ -9,7 +8,6 @@ import type { RequestHandler } from './$types';
  * the screen without anyone touching it; it lives on /wall because that is all a token may open.
  */
 export const GET: RequestHandler = async ({ locals, url }) => {
-	const app = await getApp();
-	const board = await loadBoard(app, locals.viewer, url);
+	const board = await loadBoard(locals, locals.viewer, url);
 	return json(board, { headers: { 'cache-control': 'no-store' } });
 };

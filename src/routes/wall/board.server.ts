@@ -1,6 +1,6 @@
-import type { App } from '$lib/server/app';
+import type { Pool } from 'mysql2/promise';
 import { visibleQueues, type Viewer } from '$lib/server/scope';
-import { requestScope } from '$lib/server/scope/http';
+import { requestScope, type ScopeDeps } from '$lib/server/scope/http';
 import { withThresholds } from '$lib/server/thresholds';
 import type { Board } from '$lib/wall/board';
 import { boardOptionProblems, parseBoardOptions } from '$lib/wall/board-options';
@@ -12,19 +12,23 @@ import { error } from '@sveltejs/kit';
  * refused, never silently widened to the whole scope) and their thresholds. A malformed
  * setting in the address is refused with what is wrong with it (400).
  */
-export async function loadBoard(app: App, viewer: Viewer | null, url: URL): Promise<Board> {
+export async function loadBoard(
+	deps: ScopeDeps & { dashboardPool: Pool },
+	viewer: Viewer | null,
+	url: URL
+): Promise<Board> {
 	const options = parseBoardOptions(url.searchParams);
-	const { scope, tenant } = requestScope(app, viewer, url, {
+	const { scope, tenant } = requestScope(deps, viewer, url, {
 		queueIds: options.queueIds ?? undefined,
 		defaultTenant: true
 	});
 	// After the scope check: who may not see the board learns nothing from its address.
 	const problems = boardOptionProblems(url.searchParams);
 	if (problems.length > 0) error(400, `This board's address is not valid: ${problems.join('; ')}.`);
-	const shown = visibleQueues(scope, app.lookups);
+	const shown = visibleQueues(scope, deps.lookups);
 	return {
 		tenant,
-		queues: await withThresholds(app.dashboardPool, tenant.id, shown),
+		queues: await withThresholds(deps.dashboardPool, tenant.id, shown),
 		narrowedTo: options.queueIds && options.queueIds.length > 0 ? shown.map((q) => q.id) : null,
 		options
 	};

@@ -151,7 +151,7 @@ export class Users {
 	/**
 	 * Saves an account. A disabled account loses every session; a new password ends every
 	 * session but `keepSessionId` (the one of a user changing its own password). Open sockets
-	 * follow through App.accessChanged.
+	 * follow when Accounts.updateUser announces the change.
 	 */
 	async update(
 		id: number,

@@ -1,5 +1,5 @@
 import ZongJi from '@vlasky/zongji';
-import type { BinlogCheckpoint } from '../changelog';
+import type { BinlogCheckpoint, RowChange } from '../changelog/types';
 import { connectionDefaults } from '../db';
 import type { DatabaseTarget } from '../config';
 import type { RawRow } from '../interactions/map';
@@ -10,13 +10,6 @@ import type { RawRow } from '../interactions/map';
  * position after that commit: downstream sees whole transactions or nothing.
  * ZongJi never reconnects by itself; BinlogSupervisor restarts runs.
  */
-
-export interface RowChange {
-	schema: string;
-	table: string;
-	before: RawRow | null;
-	after: RawRow | null;
-}
 
 export interface Commit {
 	changes: RowChange[];

@@ -1,6 +1,5 @@
 import type { InteractionChange } from '$lib/interaction';
-import type { RowChange } from '../binlog/tailer';
-import type { AccessChange } from '../live/access';
+import type { RawRow } from '../interactions/map';
 
 /**
  * The ordered, sequence-numbered log between the binlog tailer and everything downstream (live
@@ -15,6 +14,24 @@ import type { AccessChange } from '../live/access';
  */
 
 export type ChangeDraft = Omit<InteractionChange, 'seq'>;
+
+/** One row event of a binlog transaction: `before` is null for an insert, `after` for a delete. */
+export interface RowChange {
+	schema: string;
+	table: string;
+	before: RawRow | null;
+	after: RawRow | null;
+}
+
+/**
+ * A change to who may see what (users, sessions, wall tokens), read from the dashboard binlog
+ * or announced by an admin action. `ended`: the access is gone (a user disabled or deleted, a
+ * token revoked or deleted), so the sockets end without reading the database again.
+ */
+export type AccessChange =
+	| { kind: 'user'; userId: number; ended?: true }
+	| { kind: 'session-ended'; sessionId: string }
+	| { kind: 'wall-token'; tokenId: number; ended?: true };
 
 /** Where in the binlog the log is complete up to: the resume point after a tailer restart. */
 export interface BinlogCheckpoint {

@@ -1,11 +1,10 @@
 import { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
-import { MemoryChangeLog } from '../changelog';
+import { MemoryChangeLog, type AccessChange } from '../changelog';
 import { RedisChangeLog } from '../changelog/redis';
 import type { Config } from '../config';
 import { LiveService } from '../live';
 import type { Logger } from '../log';
-import type { AccessChange } from '../live/access';
 import type { Lookups } from '../lookups';
 import { clusterKeys } from './keys';
 import { LeaderLease } from './lease';

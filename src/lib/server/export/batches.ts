@@ -3,12 +3,12 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { matchesFilters } from '$lib/filters';
 import type { Interaction, TenantInfo } from '$lib/interaction';
 import { compareRows } from '$lib/live/sort';
-import type { App } from '../app';
 import { escapeId, timeLimited } from '../db';
-import { keyset, type HistoryRequest } from '../history';
+import { keyset, type HistoryDeps, type HistoryRequest } from '../history';
 import type { Cursor } from '../history/cursor';
 import { historyWhere } from '../history/where';
 import { toInteraction, type RawRow } from '../interactions/map';
+import type { LiveState } from '../live/state';
 import { canSee } from '../scope';
 import type { Sink } from './slices';
 import { sortInRuns, type MergedRuns } from './sorted';
@@ -88,8 +88,8 @@ async function eachRow(
  * Contact names come joined, not through the shared cache, which a million-contact export would
  * only churn.
  */
-export function historyBatches(app: App, request: ExportRequest): Batches {
-	const { pool, database, lookups, timeoutSeconds } = app.history;
+export function historyBatches(history: HistoryDeps, request: ExportRequest): Batches {
+	const { pool, database, lookups, timeoutSeconds } = history;
 	const { scope, filters, range } = request;
 	const db = escapeId(database);
 	const indexed = { ...filters, agent: '', channel: null, did: '', disposition: '' };
@@ -128,9 +128,13 @@ export function historyBatches(app: App, request: ExportRequest): Batches {
 }
 
 /** Today is the live view: in progress first, then today's closed, each in the view's order. */
-export function liveBatches(app: App, request: ExportRequest, nowMs: number): Batches {
+export function liveBatches(
+	state: Pick<LiveState, 'rows'>,
+	request: ExportRequest,
+	nowMs: number
+): Batches {
 	const { scope, filters } = request;
-	const rows = app.live.state.rows(
+	const rows = state.rows(
 		scope.tenantId,
 		(row) => canSee(scope, row) && matchesFilters(row, filters)
 	);

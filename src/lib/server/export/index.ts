@@ -1,6 +1,8 @@
-import type { App } from '../app';
-import { currentLogContext } from '../log';
-import type { ExportOutcome } from '../metrics';
+import type { Config } from '../config';
+import type { HistoryDeps } from '../history';
+import type { LiveState } from '../live/state';
+import { currentLogContext, type Logger } from '../log';
+import type { ExportOutcome, Metrics } from '../metrics';
 import type { Viewer } from '../scope';
 import { historyBatches, liveBatches, type ExportRequest } from './batches';
 import { csvHeader, csvLine } from './csv';
@@ -16,6 +18,15 @@ import { zonedTimestamps } from './timestamps';
 export type { ExportRequest } from './batches';
 export { exportFileName } from './csv';
 
+/** What an export reads (the history database, or today's live rows) and reports to. */
+export interface ExportDeps {
+	history: HistoryDeps;
+	live: { state: Pick<LiveState, 'rows'> };
+	log: Logger;
+	metrics: Pick<Metrics, 'exported'>;
+	config: { exportLimits: Pick<Config['exportLimits'], 'stallMs'> };
+}
+
 export interface ExportHooks {
 	/** Runs once when the stream ends, however it ends (done, failed, cancelled, stalled). */
 	finished?: () => void;
@@ -24,7 +35,7 @@ export interface ExportHooks {
 }
 
 export function exportCsv(
-	app: App,
+	deps: ExportDeps,
 	request: ExportRequest,
 	viewer: Viewer,
 	{ finished = () => {}, cut = () => {} }: ExportHooks = {}
@@ -33,8 +44,11 @@ export function exportCsv(
 	const started = performance.now();
 	const timestamp = zonedTimestamps(request.tenant.timezone);
 	const source = request.filters.range === 'today' ? 'today' : 'history';
-	const rows = source === 'today' ? liveBatches(app, request, nowMs) : historyBatches(app, request);
-	const log = app.log.child('export');
+	const rows =
+		source === 'today'
+			? liveBatches(deps.live.state, request, nowMs)
+			: historyBatches(deps.history, request);
+	const log = deps.log.child('export');
 	const context = {
 		who: viewer.kind === 'user' ? viewer.username : `wall:${viewer.label}`,
 		tenantId: request.tenant.id,
@@ -54,10 +68,10 @@ export function exportCsv(
 		});
 	const measure = (outcome: ExportOutcome, bytes: number) => {
 		const seconds = (performance.now() - started) / 1000;
-		app.metrics.exported(source, outcome, seconds, context.rows, bytes);
+		deps.metrics.exported(source, outcome, seconds, context.rows, bytes);
 		return { ...context, bytes, ms: Math.round(seconds * 1000) };
 	};
-	const stall = { ms: app.config.exportLimits.stallMs, cut };
+	const stall = { ms: deps.config.exportLimits.stallMs, cut };
 	return textStream(head, next, stall, {
 		done: (bytes) => {
 			finished();

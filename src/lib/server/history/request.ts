@@ -2,10 +2,9 @@ import { error } from '@sveltejs/kit';
 import { parseViewParams, rangeBounds, type FieldErrors, type ViewFilters } from '$lib/filters';
 import type { TenantInfo } from '$lib/interaction';
 import { intField, parseFields } from '$lib/params';
-import type { App } from '../app';
 import { isStatementTimeout } from '../db';
 import { visibleDispositions, visibleQueues, type Scope, type Viewer } from '../scope';
-import { requestScope } from '../scope/http';
+import { requestScope, type ScopeDeps } from '../scope/http';
 import { CursorError, decodeCursor, type Cursor } from './cursor';
 import { cursorKind, type HistoryRequest } from './index';
 
@@ -22,17 +21,20 @@ export interface ParsedView {
 	range: ReturnType<typeof rangeBounds>;
 }
 
-export function parseView(app: App, viewer: Viewer | null, url: URL): ParsedView {
-	const { scope, tenant } = requestScope(app, viewer, url);
+export function parseView(deps: ScopeDeps, viewer: Viewer | null, url: URL): ParsedView {
+	const { scope, tenant } = requestScope(deps, viewer, url);
 	const { filters, errors } = parseViewParams(url.searchParams);
 	const queueId = filters.queueId;
 	// A queue outside the scope reads exactly like one that does not exist.
-	if (queueId !== null && !visibleQueues(scope, app.lookups).some((q) => q.id === queueId)) {
+	if (queueId !== null && !visibleQueues(scope, deps.lookups).some((q) => q.id === queueId)) {
 		errors.queueId = 'Unknown queue';
 		filters.queueId = null;
 	}
 	const disposition = filters.disposition;
-	if (disposition && !visibleDispositions(scope, app.lookups).some((d) => d.code === disposition)) {
+	if (
+		disposition &&
+		!visibleDispositions(scope, deps.lookups).some((d) => d.code === disposition)
+	) {
 		errors.disposition = 'Unknown disposition';
 	}
 	const range = rangeBounds(filters, tenant.timezone, Date.now());
@@ -43,7 +45,7 @@ const HISTORY_PAGING = { limit: intField(1, 500, 'limit must be between 1 and 50
 
 /** For API routes: any field error is a 400 naming the fields. */
 export function historyRequestOrThrow(
-	app: App,
+	deps: ScopeDeps,
 	viewer: Viewer | null,
 	url: URL
 ): HistoryRequest & {
@@ -52,7 +54,7 @@ export function historyRequestOrThrow(
 	limit: number;
 	rangeDates: { from: string; to: string };
 } {
-	const view = parseView(app, viewer, url);
+	const view = parseView(deps, viewer, url);
 	const errors: Record<string, string> = { ...view.errors } as Record<string, string>;
 	let cursor: Cursor | null = null;
 	try {

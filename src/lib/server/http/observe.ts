@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { isHttpError, isRedirect, type Handle } from '@sveltejs/kit';
-import { getApp } from '../app';
 import { withLogContext } from '../log';
 
 /**
@@ -16,12 +15,11 @@ const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
 const FORWARDED_ID = /^[\w.:-]{1,64}$/;
 
 export const observeRequest: Handle = async ({ event, resolve }) => {
-	const app = await getApp();
 	const forwarded = event.request.headers.get('x-request-id');
 	const requestId = forwarded && FORWARDED_ID.test(forwarded) ? forwarded : randomUUID();
 	const started = performance.now();
 	return withLogContext({ requestId }, async () => {
-		const log = app.log.child('http');
+		const log = event.locals.log.child('http');
 		const { method } = event.request;
 		const path = event.url.pathname;
 		const line = QUIET_PATHS.has(path) ? log.debug : log.info;

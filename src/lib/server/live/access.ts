@@ -1,4 +1,4 @@
-import type { RowChange } from '../binlog/tailer';
+import type { AccessChange, RowChange } from '../changelog/types';
 
 /**
  * Changes to who may see what, read from the dashboard database's binlog like everything else:
@@ -8,14 +8,9 @@ import type { RowChange } from '../binlog/tailer';
 export const ACCESS_TABLES = ['users', 'user_queues', 'sessions', 'wall_tokens'] as const;
 
 /**
- * `ended`: the binlog row itself says the access is gone (a user disabled or deleted, a token
- * revoked or deleted), so the sockets end without reading the database again.
+ * The access changes a commit's rows make: one per user, session or token, `ended` when the row
+ * itself says the access is gone.
  */
-export type AccessChange =
-	| { kind: 'user'; userId: number; ended?: true }
-	| { kind: 'session-ended'; sessionId: string }
-	| { kind: 'wall-token'; tokenId: number; ended?: true };
-
 export function accessChangesOf(changes: RowChange[]): AccessChange[] {
 	const found = new Map<string, AccessChange>();
 	// One change per user, session or token; one that ended access says more than a re-check.

@@ -1,6 +1,5 @@
 import type { Interaction, Source } from '$lib/interaction';
-import type { ChangeDraft } from '../changelog';
-import type { RowChange } from '../binlog/tailer';
+import type { ChangeDraft, RowChange } from '../changelog';
 import { toInteraction, type RawRow } from '../interactions/map';
 import { LOOKUP_TABLES, type LookupTable, type Lookups } from '../lookups';
 

@@ -4,7 +4,7 @@ import type { CatchUp } from '$lib/realtime';
 import { BinlogSupervisor } from '../binlog/supervisor';
 import { PBX_TABLES } from '../binlog/preflight';
 import type { Commit } from '../binlog/tailer';
-import type { BinlogCheckpoint, ChangeLog, CommitOrigin } from '../changelog';
+import type { AccessChange, BinlogCheckpoint, ChangeLog, CommitOrigin } from '../changelog';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { Lookups } from '../lookups';
@@ -16,7 +16,7 @@ import {
 	type RowView,
 	type TenantScope
 } from '../scope';
-import { ACCESS_TABLES, accessChangesOf, type AccessChange } from './access';
+import { ACCESS_TABLES, accessChangesOf } from './access';
 import { applyLookupChanges, contactIdsOf, draftCommit, lookupRowsOf } from './commits';
 import { PendingRows } from './pending';
 import { loadSnapshot } from './snapshot';

@@ -2,8 +2,8 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { CHANNELS, type Channel } from '$lib/interaction';
 import { BIG_ID_TEXT } from '$lib/params';
 import type { Transcription } from '$lib/transcript';
-import type { App } from '../app';
 import { escapeId, sqlTimeToIso } from '../db';
+import type { HistoryDeps } from '../history';
 import { scopeSql, type Scope } from '../scope';
 import { parseSegments } from './transcript';
 
@@ -12,7 +12,9 @@ import { parseSegments } from './transcript';
  * viewer's scope, so an id outside the scope reads exactly like one that does not exist.
  */
 
-type Deps = Pick<App, 'history'>;
+interface Deps {
+	history: Pick<HistoryDeps, 'pool' | 'database'>;
+}
 
 export interface ClosedInteractionRef {
 	id: string;
@@ -45,7 +47,7 @@ export function interactionId(text: string): string | null {
 const ID_EQUALS = 'c.id = CAST(? AS UNSIGNED)';
 
 export async function findClosedInScope(
-	app: Deps,
+	deps: Deps,
 	scope: Scope,
 	id: string
 ): Promise<ClosedInteractionRef | null> {
@@ -53,9 +55,9 @@ export async function findClosedInScope(
 	if (canonical === null) return null;
 	const params: unknown[] = [canonical];
 	const inScope = scopeSql(scope, 'c', params);
-	const [rows] = await app.history.pool.query<RowDataPacket[]>(
+	const [rows] = await deps.history.pool.query<RowDataPacket[]>(
 		`SELECT c.id, c.tenant_id, c.queue_id, c.channel, c.recording_file, c.created_at
-		   FROM ${escapeId(app.history.database)}.closed_interactions c
+		   FROM ${escapeId(deps.history.database)}.closed_interactions c
 		  WHERE ${ID_EQUALS} AND ${inScope}
 		  LIMIT 1`,
 		params
@@ -77,7 +79,7 @@ export async function findClosedInScope(
 }
 
 export async function findTranscription(
-	app: Deps,
+	deps: Deps,
 	scope: Scope,
 	id: string
 ): Promise<Transcription | null> {
@@ -85,8 +87,8 @@ export async function findTranscription(
 	if (canonical === null) return null;
 	const params: unknown[] = [canonical];
 	const inScope = scopeSql(scope, 'c', params);
-	const database = escapeId(app.history.database);
-	const [rows] = await app.history.pool.query<RowDataPacket[]>(
+	const database = escapeId(deps.history.database);
+	const [rows] = await deps.history.pool.query<RowDataPacket[]>(
 		`SELECT t.language, t.segments
 		   FROM ${database}.transcriptions t
 		   JOIN ${database}.closed_interactions c ON c.id = t.interaction_id

@@ -1,8 +1,6 @@
-import type { RowDataPacket } from 'mysql2/promise';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { PersonKey, PersonParam } from '$lib/history/person';
-import type { App } from '../app';
 import { escapeId, timeLimited } from '../db';
-import type { HistoryDeps } from '../history';
 import type { AgentInfo, ContactInfo, DispositionInfo, Lookups, QueueInfo } from '../lookups';
 import { canSeeQueue, scopeSql, type Scope } from './rules';
 
@@ -35,9 +33,13 @@ export function visibleDispositions(
  * at least one interaction (in progress or closed) in its queues. Anything else reads exactly
  * like an id that does not exist, so walking ids collects no names.
  */
-export type PersonDeps = Pick<App, 'lookups' | 'pbxPool'> & {
-	history: Pick<HistoryDeps, 'pool' | 'database' | 'timeoutSeconds'>;
-};
+export interface PersonDeps {
+	lookups: Lookups;
+	/** CRM contacts not cached yet are read from the PBX. */
+	pbxPool: Pool;
+	/** The history database (see HistoryDeps): scope/ sits below history/ and names no type of it. */
+	history: { pool: Pool; database: string; timeoutSeconds: number };
+}
 
 const PERSON_COLUMN = {
 	agent: 'c.agent_id = ?',

@@ -1,7 +1,8 @@
 import { error, isHttpError, json } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { parseFields } from '$lib/params';
-import type { App } from '../app';
+import type { RefusalAudit } from '../audit/refusals';
+import type { Lookups } from '../lookups';
 import { defaultTenant, NO_SUCH_TENANT, resolveScope, type TenantScope } from './resolve';
 import { ScopeError } from './rules';
 import { isManager, type Manager, type Viewer } from './viewer';
@@ -24,6 +25,12 @@ export function tenantParam(url: URL): number | undefined {
 	return values.tenant;
 }
 
+/** What resolving a request's scope reads, and where its refusals are audited. */
+export interface ScopeDeps {
+	lookups: Lookups;
+	refusals: Pick<RefusalAudit, 'record'>;
+}
+
 export interface RequestScopeOptions {
 	/** Narrow to these queues (refused, not trimmed, when outside the scope). */
 	queueIds?: readonly number[];
@@ -32,7 +39,7 @@ export interface RequestScopeOptions {
 }
 
 export function requestScope(
-	app: App,
+	deps: ScopeDeps,
 	viewer: Viewer | null,
 	url: URL,
 	options: RequestScopeOptions = {}
@@ -40,14 +47,14 @@ export function requestScope(
 	if (!viewer) error(401, 'Sign in first');
 	let tenantId = tenantParam(url);
 	if (tenantId === undefined && options.defaultTenant) {
-		tenantId = defaultTenant(viewer, app.lookups)?.id;
+		tenantId = defaultTenant(viewer, deps.lookups)?.id;
 	}
 	try {
-		return resolveScope(viewer, app.lookups, { tenantId, queueIds: options.queueIds });
+		return resolveScope(viewer, deps.lookups, { tenantId, queueIds: options.queueIds });
 	} catch (e) {
 		if (!(e instanceof ScopeError)) throw e;
 		if (e.refusal) {
-			app.refusals.record({
+			deps.refusals.record({
 				viewer,
 				// The route without its parameters: requestScope runs in matched routes only, whose
 				// first two segments are fixed names.
@@ -67,13 +74,13 @@ export function requestScope(
  * as the same status and body SvelteKit would send, with `headers` added.
  */
 export function requestScopeOrResponse(
-	app: App,
+	deps: ScopeDeps,
 	viewer: Viewer | null,
 	url: URL,
 	headers: Record<string, string>
 ): TenantScope | Response {
 	try {
-		return requestScope(app, viewer, url);
+		return requestScope(deps, viewer, url);
 	} catch (e) {
 		if (isHttpError(e)) return json(e.body, { status: e.status, headers });
 		throw e;

@@ -1,5 +1,4 @@
 import { error } from '@sveltejs/kit';
-import { getApp } from '$lib/server/app';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -11,11 +10,11 @@ export const load: PageServerLoad = async ({ locals, depends }) => {
 	const viewer = locals.viewer;
 	if (viewer?.kind !== 'user' || viewer.role !== 'platform_admin') error(404, 'Not found');
 	depends('app:node-status');
-	const app = await getApp();
+	const { monitor, config } = locals;
 	return {
-		nodes: await app.monitor.nodes(),
-		shared: app.monitor.shared,
-		here: app.config.nodeId,
+		nodes: await monitor.nodes(),
+		shared: monitor.shared,
+		here: config.nodeId,
 		now: Date.now()
 	};
 };

@@ -1,7 +1,6 @@
 import { error, json } from '@sveltejs/kit';
 import { parsePersonKey, PERSON_PARAMS, type PersonKey } from '$lib/history/person';
 import { intField, parseFields } from '$lib/params';
-import { getApp } from '$lib/server/app';
 import { CursorError, decodeCursor } from '$lib/server/history/cursor';
 import { personHistoryPage } from '$lib/server/history/person';
 import { withinTimeLimit } from '$lib/server/history/request';
@@ -16,8 +15,7 @@ const PERSON_PAGING = { limit: intField(1, 200, 'limit must be between 1 and 200
  * plus `cursor` and `limit` (see docs/API.md).
  */
 export const GET: RequestHandler = async ({ locals, url }) => {
-	const app = await getApp();
-	const { scope } = requestScope(app, locals.viewer, url);
+	const { scope } = requestScope(locals, locals.viewer, url);
 	const params = url.searchParams;
 	// Present counts, even empty: `contact=1&agent=` names two people, not one.
 	const given = PERSON_PARAMS.filter((param) => params.has(param));
@@ -38,10 +36,10 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 	if (paging.errors.limit) error(400, { message: paging.errors.limit });
 	const limit = paging.values.limit ?? 50;
 	// A person the scope does not show on any row reads exactly like one that does not exist.
-	const page = await app.metrics.timeHistory('person', () =>
+	const page = await locals.metrics.timeHistory('person', () =>
 		withinTimeLimit(async () => {
-			if (!(await personInScope(scope, app, key))) return null;
-			return personHistoryPage(app.history, scope, key, cursor, limit);
+			if (!(await personInScope(scope, locals, key))) return null;
+			return personHistoryPage(locals.history, scope, key, cursor, limit);
 		})
 	);
 	if (!page) error(404, 'Not found');

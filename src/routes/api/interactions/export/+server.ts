@@ -1,6 +1,5 @@
 import { json } from '@sveltejs/kit';
 import { viewSearchParams } from '$lib/filters';
-import { getApp } from '$lib/server/app';
 import { exportCsv, exportFileName } from '$lib/server/export';
 import { historyRequestOrThrow, withinTimeLimit } from '$lib/server/history/request';
 import type { RequestHandler } from './$types';
@@ -12,15 +11,15 @@ import type { RequestHandler } from './$types';
  * statement time limit a 503.
  */
 export const GET: RequestHandler = async ({ locals, platform, url }) => {
-	const app = await getApp();
-	const request = historyRequestOrThrow(app, locals.viewer, url);
+	const { exports, audit } = locals;
+	const request = historyRequestOrThrow(locals, locals.viewer, url);
 	// historyRequestOrThrow has answered 401 already when nobody is signed in.
 	const viewer = locals.viewer!;
 	const who = viewer.kind === 'user' ? `user:${viewer.userId}` : `wall:${viewer.tokenId}`;
-	const release = app.exports.take(who);
+	const release = exports.take(who);
 	if (!release) {
 		return json(
-			{ message: app.exports.refusal(who) },
+			{ message: exports.refusal(who) },
 			{ status: 429, headers: { 'retry-after': '30' } }
 		);
 	}
@@ -29,9 +28,9 @@ export const GET: RequestHandler = async ({ locals, platform, url }) => {
 		// adapter-node's request: a stalled export closes its connection (no platform in dev).
 		const cut = () => platform?.req.socket.destroy();
 		const body = await withinTimeLimit(() =>
-			exportCsv(app, request, viewer, { finished: release, cut })
+			exportCsv(locals, request, viewer, { finished: release, cut })
 		);
-		await app.audit.record({
+		await audit.record({
 			action: 'export',
 			viewer,
 			tenantId: tenant.id,

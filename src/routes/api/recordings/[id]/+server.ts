@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { json } from '@sveltejs/kit';
-import { getApp, type App } from '$lib/server/app';
+import type { Logger } from '$lib/server/log';
 import { recordingPath } from '$lib/server/recordings/files';
 import {
 	findClosedInScope,
@@ -64,7 +64,7 @@ function unavailable(message = 'Recording unavailable'): Response {
 async function openRecording(
 	root: string,
 	relative: string | null,
-	log: App['log']
+	log: Logger
 ): Promise<{ handle: FileHandle; size: number } | null> {
 	const full = recordingPath(root, relative);
 	if (!full) {
@@ -108,17 +108,16 @@ function streamOf(handle: FileHandle, range: ByteRange): ReadableStream<Uint8Arr
 
 async function serve(event: RequestEvent, withBody: boolean): Promise<Response> {
 	const { locals, params, url, request } = event;
-	const app = await getApp();
 	// A refusal keeps no-store too: a 404 is cacheable by default.
-	const scoped = requestScopeOrResponse(app, locals.viewer, url, NO_STORE);
+	const scoped = requestScopeOrResponse(locals, locals.viewer, url, NO_STORE);
 	if (scoped instanceof Response) return scoped;
 	const { scope } = scoped;
 	const id = interactionId(params.id);
 	if (id === null)
 		return json({ message: NOT_AN_INTERACTION_ID }, { status: 400, headers: NO_STORE });
-	const row = await findClosedInScope(app, scope, id);
+	const row = await findClosedInScope(locals, scope, id);
 	if (!row) return unavailable('Not found');
-	const opened = await openRecording(app.history.recordingsRoot, row.recordingFile, app.log);
+	const opened = await openRecording(locals.history.recordingsRoot, row.recordingFile, locals.log);
 	if (!opened) return unavailable();
 	const { handle, size } = opened;
 
@@ -149,7 +148,7 @@ async function serve(event: RequestEvent, withBody: boolean): Promise<Response> 
 	// counts, and not Safari's two-byte probe (`bytes=0-1`) that precedes its real request.
 	const probe = answer.kind === 'part' && range.end < 2;
 	if (withBody && range.start === 0 && !probe) {
-		await app.audit.record({
+		await locals.audit.record({
 			action: download ? 'recording_downloaded' : 'recording_played',
 			viewer: locals.viewer,
 			tenantId: row.tenantId,

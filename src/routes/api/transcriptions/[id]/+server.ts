@@ -1,5 +1,4 @@
 import { json } from '@sveltejs/kit';
-import { getApp } from '$lib/server/app';
 import {
 	findTranscription,
 	interactionId,
@@ -15,19 +14,18 @@ const NO_STORE = { 'cache-control': 'private, no-store' };
 
 export const GET: RequestHandler = async (event) => {
 	const { locals, params, url } = event;
-	const app = await getApp();
 	// A refusal keeps no-store too: a 404 is cacheable by default.
-	const scoped = requestScopeOrResponse(app, locals.viewer, url, NO_STORE);
+	const scoped = requestScopeOrResponse(locals, locals.viewer, url, NO_STORE);
 	if (scoped instanceof Response) return scoped;
 	const { scope } = scoped;
 	const id = interactionId(params.id);
 	if (id === null)
 		return json({ message: NOT_AN_INTERACTION_ID }, { status: 400, headers: NO_STORE });
-	const transcription = await findTranscription(app, scope, id);
+	const transcription = await findTranscription(locals, scope, id);
 	if (!transcription) {
 		return json({ message: 'Transcription unavailable' }, { status: 404, headers: NO_STORE });
 	}
-	await app.audit.record({
+	await locals.audit.record({
 		action: 'transcription_viewed',
 		viewer: locals.viewer,
 		tenantId: scope.tenantId,
