@@ -1,5 +1,5 @@
 import type { LogEntry } from '../changelog';
-import type { RealtimeServer } from './index';
+import type { RealtimeServer } from './types';
 
 /**
  * What the realtime server reports as it works, for the metrics. Called once per emit (with the
