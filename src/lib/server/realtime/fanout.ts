@@ -1,5 +1,5 @@
 import type { LogEntry } from '../changelog/types';
-import type { RealtimeMeter } from './meter';
+import type { RealtimeMeter } from './types';
 import { Fanout, stopWatching } from './rooms';
 import type { LiveSocket, RealtimeDeps, RealtimeServer } from './types';
 

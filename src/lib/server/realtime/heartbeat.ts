@@ -1,5 +1,5 @@
 import { HEARTBEAT_INTERVAL_MS } from '$lib/realtime';
-import type { RealtimeMeter } from './meter';
+import type { RealtimeMeter } from './types';
 import { LIVE_ROOM } from './rooms';
 import type { RealtimeDeps, RealtimeServer } from './types';
 

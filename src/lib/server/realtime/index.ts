@@ -7,7 +7,7 @@ import { startFanout } from './fanout';
 import { admitSocket, allowHandshake } from './handshake';
 import { startHeartbeat } from './heartbeat';
 import { PING_INTERVAL_MS, PING_TIMEOUT_MS } from './limits';
-import type { RealtimeMeter } from './meter';
+import type { RealtimeMeter } from './types';
 import { rawJsonParser } from './raw-json';
 import { createSubscribeHandlers } from './subscribe';
 import type { LiveSocket, Realtime, RealtimeDeps, RealtimeServer } from './types';

@@ -4,7 +4,7 @@ import { withLogContext } from '../log';
 import { resolveScope, rowViewOf, ScopeError, type TenantScope } from '../scope';
 import type { CatchUpRequest } from './catch-up';
 import { SUBSCRIBE_BURST, SUBSCRIBE_REFILL_MS } from './limits';
-import type { RealtimeMeter } from './meter';
+import type { RealtimeMeter } from './types';
 import { principalOf, RateLimits } from './principals';
 import { LIVE_ROOM, stopWatching, leaveLiveRooms, type Fanout } from './rooms';
 import type { LiveSocket, RealtimeDeps } from './types';

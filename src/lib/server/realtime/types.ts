@@ -1,13 +1,13 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime';
 import type { RefusalAudit } from '../audit/refusals';
+import type { LogEntry } from '../changelog/types';
 import type { ClientAddressRule, SocketLimits } from '../config';
 import type { AppEventBus } from '../events';
 import type { LiveService } from '../live';
 import type { Logger } from '../log';
 import type { Lookups } from '../lookups';
 import type { Scope, Viewer } from '../scope';
-import type { RealtimeMeter } from './meter';
 
 /**
  * The socket server's types, on their own so the handler modules beside index.ts (handshake,
@@ -23,6 +23,20 @@ export interface SocketData {
 
 export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
+
+export type SentEvent = 'live:changes' | 'live:heartbeat';
+export type SubscribeAnswer = 'replay' | 'snapshot' | 'refused' | 'failed';
+
+/**
+ * What the realtime server reports as it works, for the metrics. Called once per emit (with the
+ * receivers the rooms had), never per socket: the fan-out stays as cheap as it was.
+ */
+export interface RealtimeMeter {
+	sent(event: SentEvent, payload: unknown, receivers: number): void;
+	subscribed(answer: SubscribeAnswer): void;
+	/** A log entry's changes were emitted: commit → emit latency. */
+	emitted(entry: LogEntry): void;
+}
 
 export interface RealtimeDeps {
 	/** Where catch-ups are decided, and the log position the heartbeat reports. */
