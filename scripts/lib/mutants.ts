@@ -181,7 +181,7 @@ export const MUTANTS: Mutant[] = [
 	{
 		id: 'wall-view',
 		what: 'a wall socket treated as a person (whole rows: numbers, CRM ids, message previews)',
-		file: 'src/lib/server/realtime/index.ts',
+		file: 'src/lib/server/realtime/subscribe.ts',
 		find: 'const view = rowViewOf(socket.data.viewer);',
 		replace: "const view = 'full' as const;",
 		tests: [SECURITY_LIVE]
@@ -230,7 +230,7 @@ export const MUTANTS: Mutant[] = [
 	{
 		id: 'handshakes-per-address',
 		what: 'no limit on the handshakes of one address',
-		file: 'src/lib/server/realtime/index.ts',
+		file: 'src/lib/server/realtime/handshake.ts',
 		find: 'if (!handshakes.take(clientAddress(request, deps.clientAddress))) {',
 		replace: 'if (false) {',
 		tests: [SECURITY_FLOODS]
@@ -246,7 +246,7 @@ export const MUTANTS: Mutant[] = [
 	{
 		id: 'replays-shared-per-room',
 		what: 'shared replays keyed by less than the scope room (one scope gets another’s changes)',
-		file: 'src/lib/server/realtime/index.ts',
+		file: 'src/lib/server/realtime/catch-up.ts',
 		find: 'const roomReplays = replays.room(room);',
 		replace: "const roomReplays = replays.room('one');",
 		tests: [SECURITY_FLOODS]

@@ -10,6 +10,7 @@ import { checkBinlogServer, checkPbxTables } from './binlog/preflight';
 import { loadConfig, type Config } from './config';
 import { createConnection, createPool } from './db';
 import { migrate } from './dashboard/migrations';
+import { createEventBus } from './events';
 import { ExportSlots } from './export/slots';
 import type { HistoryDeps } from './history';
 import { startLive, type ClusterNode } from './cluster';
@@ -21,8 +22,6 @@ import { Metrics } from './metrics';
 import { scrapeAccess, type ScrapeAccess } from './metrics/access';
 import { createRealtime, type Realtime } from './realtime';
 import { socketLabels } from './realtime/meter';
-import { ACCESS_ENDED_REASON } from './realtime/viewers';
-import type { Viewer } from './scope';
 import { NodeMonitor } from './status';
 
 /**
@@ -103,8 +102,6 @@ export function requestServices(app: App): RequestServices {
 }
 
 const GLOBAL_KEY = Symbol.for('interactions-live.app');
-/** When an access change read from the binlog is checked a second time (see onAccessChange). */
-const ACCESS_RECHECK_AGAIN_MS = 1_000;
 type Registry = { [GLOBAL_KEY]?: Promise<App> };
 
 export function startApp(env: Record<string, string | undefined> = process.env): Promise<App> {
@@ -149,7 +146,8 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		log.warn('PASSWORD_HASHING=fast-insecure-for-tests: password hashes are weak; tests only');
 	}
 	const lookups = new Lookups();
-	const runtime = await startLive(config, pbxPool, lookups, log);
+	const events = createEventBus();
+	const runtime = await startLive(config, pbxPool, lookups, events, log);
 	const live = runtime.live;
 	const monitor = new NodeMonitor({
 		nodeId: config.nodeId,
@@ -198,6 +196,8 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		attach(httpServer) {
 			app.realtime ??= createRealtime(httpServer, {
 				live,
+				isCurrent: runtime.isCurrent,
+				events,
 				lookups,
 				log: log.child('realtime'),
 				authenticate: (headers, handshakeAuth) => auth.viewerFrom(headers, handshakeAuth),
@@ -211,10 +211,8 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 			});
 			return app.realtime;
 		},
-		async accessChanged(change) {
-			await applyAccess(change);
-			await runtime.tellOtherNodes(change);
-		},
+		// This node's sockets first, then the other nodes (see Priority): the caller waits for both.
+		accessChanged: (change) => events.emit('access.changed', change, 'action'),
 		async stop() {
 			await monitor.stop();
 			await app.realtime?.close();
@@ -225,37 +223,6 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 			);
 		}
 	};
-	/** Ends or re-checks this node's sockets that an access change touches. */
-	async function applyAccess(change: AccessChange): Promise<void> {
-		const realtime = app.realtime;
-		if (!realtime) return;
-		if (change.kind === 'session-ended') {
-			await realtime.endSessions(
-				(v) => v.kind === 'user' && v.sessionId === change.sessionId,
-				'Signed out'
-			);
-			return;
-		}
-		const match =
-			change.kind === 'user'
-				? (v: Viewer) => v.kind === 'user' && v.userId === change.userId
-				: (v: Viewer) => v.kind === 'wall' && v.tokenId === change.tokenId;
-		if (change.ended) await realtime.endSessions(match, ACCESS_ENDED_REASON);
-		else await realtime.refreshViewers(match);
-	}
-	// Access changes from the dashboard binlog and from the other nodes.
-	live.onAccessChange((change) => {
-		const apply = () =>
-			applyAccess(change).catch((error: unknown) => {
-				log.error('could not apply an access change', { error });
-			});
-		void apply();
-		// MariaDB writes a commit to the binlog before the engine makes it visible, so the re-check
-		// can read the access as it was: look once more when the commit has surely landed.
-		if (change.kind !== 'session-ended' && !change.ended) {
-			setTimeout(() => void apply(), ACCESS_RECHECK_AGAIN_MS).unref();
-		}
-	});
 	metrics.observe({
 		nodeId: config.nodeId,
 		live,
@@ -263,7 +230,7 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		monitor,
 		sockets: () => (app.realtime ? socketLabels(app.realtime.io) : [])
 	});
-	live.onResync(() => metrics.resynced());
+	events.on('log.resync', () => metrics.resynced());
 	await monitor.start();
 	log.info('Interactions Live started', {
 		pbx: `${config.pbx.host}:${config.pbx.port}/${config.pbx.database}`,

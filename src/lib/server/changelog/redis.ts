@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { InteractionChange } from '$lib/interaction';
 import type { ClusterKeys } from '../cluster/keys';
+import type { AppEventBus } from '../events';
 import type { Logger } from '../log';
 import {
 	isEmptyEntry,
@@ -93,10 +94,11 @@ export interface RedisChangeLogOptions {
 	/** Stream entries kept (MAXLEN ~). */
 	retain: number;
 	log: Logger;
-	/** The epoch in Redis is no longer the one this node follows (or Redis lost it). */
-	onEpochChange: (epoch: string) => void;
-	/** This node's append was refused: another node leads. */
-	onFenced: () => void;
+	/**
+	 * Told `log.diverged` when the epoch in Redis is no longer the one this node follows (or
+	 * Redis lost it, or the stream shows a gap), and `log.fenced` when an append was refused.
+	 */
+	events: Pick<AppEventBus, 'emit'>;
 }
 
 export class RedisChangeLog implements ChangeLog {
@@ -216,7 +218,7 @@ export class RedisChangeLog implements ChangeLog {
 			)) as [number, string][];
 		} catch (error) {
 			if (error instanceof Error && error.message.includes('FENCED')) {
-				this.options.onFenced();
+				void this.options.events.emit('log.fenced');
 				throw new FencedError(error.message);
 			}
 			throw error;
@@ -294,7 +296,7 @@ export class RedisChangeLog implements ChangeLog {
 			);
 		} catch (error) {
 			if (error instanceof Error && error.message.includes('FENCED')) {
-				this.options.onFenced();
+				void this.options.events.emit('log.fenced');
 				throw new FencedError(error.message);
 			}
 			throw error;
@@ -352,7 +354,7 @@ export class RedisChangeLog implements ChangeLog {
 
 	#requestResync(epoch: string): void {
 		this.#resyncing = true;
-		this.options.onEpochChange(epoch);
+		void this.options.events.emit('log.diverged', { epoch });
 	}
 
 	#deliver(id: string, entry: LogEntry): void {

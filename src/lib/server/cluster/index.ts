@@ -1,11 +1,13 @@
 import { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
-import { MemoryChangeLog, type AccessChange } from '../changelog';
+import { MemoryChangeLog } from '../changelog';
 import { RedisChangeLog } from '../changelog/redis';
 import type { Config } from '../config';
+import type { AppEventBus } from '../events';
 import { LiveService } from '../live';
 import type { Logger } from '../log';
 import type { Lookups } from '../lookups';
+import { bridgeAccessChanges } from './access-bridge';
 import { clusterKeys } from './keys';
 import { LeaderLease } from './lease';
 import { ClusterNode } from './node';
@@ -16,7 +18,9 @@ export { NodeStatusBoard, type SharedLogFacts } from './status';
 
 /**
  * The live pipeline as configured: one process on an in-memory log (REDIS_URL unset), or one
- * node of several on a Redis Stream, where the lease decides who tails the binlog.
+ * node of several on a Redis Stream, where the lease decides who tails the binlog. The parts
+ * talk through the app's event bus: the shared log tells the node it diverged or was fenced,
+ * the node and the pipeline tell of resyncs, and access changes travel between nodes.
  */
 export interface LiveRuntime {
 	live: LiveService;
@@ -25,18 +29,11 @@ export interface LiveRuntime {
 	/** Where the nodes publish their status; null on a single node. */
 	statusBoard: NodeStatusBoard | null;
 	/**
-	 * Tells the other nodes that someone's access changed (an admin action; this node has
-	 * applied it already), so each ends or narrows its own open sockets at once, without waiting
-	 * for the dashboard binlog.
+	 * Whether this node's view of the log is current: always on a single node; with several,
+	 * while it follows the shared log and hears from Redis.
 	 */
-	tellOtherNodes(change: AccessChange): Promise<void>;
+	isCurrent(): boolean;
 	stop(): Promise<void>;
-}
-
-/** An access change on the cluster's channel, with the node that applied it first. */
-interface AccessMessage {
-	from: string;
-	change: AccessChange;
 }
 
 function redisClient(url: string, log: Logger, name: string): Redis {
@@ -63,31 +60,35 @@ export async function startLive(
 	config: Config,
 	pbxPool: Pool,
 	lookups: Lookups,
+	events: AppEventBus,
 	log: Logger
 ): Promise<LiveRuntime> {
-	if (!config.redisUrl) {
-		const live = new LiveService(
-			config,
-			pbxPool,
-			new MemoryChangeLog(config.liveReplayLimit),
-			lookups,
-			log.child('live')
-		);
-		await live.start();
-		return {
-			live,
-			cluster: null,
-			statusBoard: null,
-			tellOtherNodes: async () => {},
-			stop: () => live.stop()
-		};
-	}
+	if (config.redisUrl) return startNode(config, config.redisUrl, pbxPool, lookups, events, log);
+	const changeLog = new MemoryChangeLog(config.liveReplayLimit);
+	const live = new LiveService(config, pbxPool, changeLog, lookups, events, log.child('live'));
+	await live.start();
+	return {
+		live,
+		cluster: null,
+		statusBoard: null,
+		isCurrent: () => true,
+		stop: () => live.stop()
+	};
+}
 
+/** One node of several, on the Redis Stream at `redisUrl`. */
+async function startNode(
+	config: Config,
+	redisUrl: string,
+	pbxPool: Pool,
+	lookups: Lookups,
+	events: AppEventBus,
+	log: Logger
+): Promise<LiveRuntime> {
 	const clusterLog = log.child('cluster');
-	const redis = redisClient(config.redisUrl, clusterLog, `${config.nodeId}:commands`);
-	const reader = redisClient(config.redisUrl, clusterLog, `${config.nodeId}:stream`);
+	const client = (name: string) => redisClient(redisUrl, clusterLog, `${config.nodeId}:${name}`);
+	const [redis, reader, subscriber] = [client('commands'), client('stream'), client('access')];
 	const keys = clusterKeys(config.redisPrefix);
-	let node: ClusterNode | null = null;
 	const changeLog = new RedisChangeLog({
 		redis,
 		reader,
@@ -95,38 +96,32 @@ export async function startLive(
 		// One entry is one commit: keep about as many commits as the memory log keeps changes.
 		retain: config.liveReplayLimit,
 		log: clusterLog,
-		onEpochChange: (epoch) => node?.epochChanged(epoch),
-		onFenced: () => node?.fenced()
+		events
 	});
-	const live = new LiveService(config, pbxPool, changeLog, lookups, log.child('live'));
-	const lease = new LeaderLease(redis, keys, config.nodeId, config.leaderLeaseMs);
-	node = new ClusterNode({
+	const live = new LiveService(config, pbxPool, changeLog, lookups, events, log.child('live'));
+	const cluster = new ClusterNode({
 		live,
 		changeLog,
-		lease,
+		events,
+		lease: new LeaderLease(redis, keys, config.nodeId, config.leaderLeaseMs),
 		log: clusterLog,
 		tickMs: Math.max(250, Math.floor(config.leaderLeaseMs / 3))
 	});
-	const cluster = node;
-	live.isCurrent = () => cluster.isCurrent();
-	const accessChannel = `${config.redisPrefix}:access`;
-	const subscriber = redisClient(config.redisUrl, clusterLog, `${config.nodeId}:access`);
-	subscriber.on('message', (channel: string, message: string) => {
-		if (channel !== accessChannel) return;
-		const { from, change } = JSON.parse(message) as AccessMessage;
-		if (from !== config.nodeId) live.dispatchAccess(change);
+	const stopBridge = await bridgeAccessChanges({
+		redis,
+		subscriber,
+		channel: `${config.redisPrefix}:access`,
+		nodeId: config.nodeId,
+		events
 	});
-	await subscriber.subscribe(accessChannel);
 	await cluster.start();
 	return {
 		live,
 		cluster,
 		statusBoard: new NodeStatusBoard(redis, keys, changeLog),
-		async tellOtherNodes(change) {
-			const message: AccessMessage = { from: config.nodeId, change };
-			await redis.publish(accessChannel, JSON.stringify(message));
-		},
+		isCurrent: () => cluster.isCurrent(),
 		async stop() {
+			stopBridge();
 			await cluster.stop();
 			for (const connection of [redis, reader, subscriber]) connection.disconnect();
 		}

@@ -1,13 +1,26 @@
 import type { RedisChangeLog } from '../changelog/redis';
+import type { AppEventBus } from '../events';
 import type { LiveService } from '../live';
 import type { Logger } from '../log';
 import type { LeaderLease } from './lease';
 
 export type NodeRole = 'joining' | 'follower' | 'leader';
 
+/**
+ * What a node asks of this process's live pipeline: a snapshot to follow the log from, a new
+ * epoch when there is no log, and tailing the binlog while it leads. Nothing flows back: the
+ * pipeline does not know it is one node of several.
+ */
+export type NodePipeline = Pick<
+	LiveService,
+	'loadSnapshot' | 'startEpoch' | 'startTailing' | 'stopTailing'
+>;
+
 export interface ClusterNodeOptions {
-	live: LiveService;
+	live: NodePipeline;
 	changeLog: RedisChangeLog;
+	/** Hears `log.diverged` and `log.fenced` from the shared log; tells of resyncs. */
+	events: Pick<AppEventBus, 'emit' | 'on'>;
 	lease: LeaderLease;
 	log: Logger;
 	/** How often the lease is renewed (leader) or tried (followers); well under its TTL. */
@@ -27,8 +40,15 @@ export class ClusterNode {
 	#timer: NodeJS.Timeout | null = null;
 	#ticking = false;
 	#lastRenewedAt = 0;
+	readonly #stopHearing: (() => void)[];
 
-	constructor(private readonly options: ClusterNodeOptions) {}
+	constructor(private readonly options: ClusterNodeOptions) {
+		const { events } = options;
+		this.#stopHearing = [
+			events.on('log.diverged', ({ epoch }) => this.#diverged(epoch)),
+			events.on('log.fenced', () => void this.#stepDown('fenced: another node took the lease'))
+		];
+	}
 
 	get role(): NodeRole {
 		return this.#role;
@@ -47,6 +67,7 @@ export class ClusterNode {
 
 	async stop(): Promise<void> {
 		if (this.#timer) clearInterval(this.#timer);
+		for (const stopHearing of this.#stopHearing) stopHearing();
 		this.options.changeLog.stop();
 		// Released first, so another node takes over without waiting for the TTL.
 		await this.options.lease.release().catch(() => undefined);
@@ -54,15 +75,10 @@ export class ClusterNode {
 	}
 
 	/** The log moved to another epoch, vanished with Redis, or showed a gap: sync again. */
-	epochChanged(epoch: string): void {
+	#diverged(epoch: string): void {
 		this.options.log.warn('change log epoch changed: this node re-syncs', { epoch });
 		this.#needsSync = true;
 		void this.#tick();
-	}
-
-	/** This node's append was refused: another node leads. */
-	fenced(): void {
-		void this.#stepDown('fenced: another node took the lease');
 	}
 
 	async #tick(): Promise<void> {
@@ -92,7 +108,7 @@ export class ClusterNode {
 
 	/** Loads a snapshot after reading the log's position; false while there is no log yet. */
 	async #sync(): Promise<boolean> {
-		const { changeLog, live, log } = this.options;
+		const { changeLog, events, live, log } = this.options;
 		const position = await changeLog.position();
 		if (!position.epoch) return false;
 		await live.loadSnapshot();
@@ -101,12 +117,12 @@ export class ClusterNode {
 		this.#needsSync = false;
 		if (first) this.#role = 'follower';
 		log.info('following the change log', { epoch: position.epoch, from: position.head });
-		if (!first) live.announceResync('This server re-synchronised');
+		if (!first) await events.emit('log.resync', { reason: 'This server re-synchronised' });
 		return true;
 	}
 
 	async #lead(token: number): Promise<void> {
-		const { changeLog, live, log } = this.options;
+		const { changeLog, events, live, log } = this.options;
 		this.#lastRenewedAt = performance.now();
 		changeLog.setToken(token);
 		const position = await changeLog.position();
@@ -118,7 +134,7 @@ export class ClusterNode {
 			);
 			await live.startEpoch();
 			this.#needsSync = false;
-			live.announceResync('The live feed restarted');
+			await events.emit('log.resync', { reason: 'The live feed restarted' });
 		} else {
 			if (this.#needsSync || position.epoch !== changeLog.epoch) await this.#sync();
 			// Every entry the old leader wrote is applied here before this node maps a new commit.

@@ -4,8 +4,15 @@ import type { CatchUp } from '$lib/realtime';
 import { BinlogSupervisor } from '../binlog/supervisor';
 import { PBX_TABLES } from '../binlog/preflight';
 import type { Commit } from '../binlog/tailer';
-import type { AccessChange, BinlogCheckpoint, ChangeLog, CommitOrigin } from '../changelog';
+import type {
+	AccessChange,
+	BinlogCheckpoint,
+	ChangeLog,
+	CommitOrigin,
+	LogEntry
+} from '../changelog';
 import type { Config } from '../config';
+import type { AppEventBus } from '../events';
 import type { Logger } from '../log';
 import type { Lookups } from '../lookups';
 import {
@@ -46,8 +53,9 @@ const CATCH_UP_WAIT_MS = 2_000;
 
 /**
  * The live pipeline: snapshot at an exact binlog position, then binlog → change log → live
- * state. Everything downstream (sockets, pages) reads from here and listens to the change log;
- * `catchUp` is the one place a screen's missed changes or fresh snapshot are decided.
+ * state. Everything downstream (sockets, pages) reads from here and hears of each entry on the
+ * app's event bus (`log.appended`, once the state has applied it); `catchUp` is the one place a
+ * screen's missed changes or fresh snapshot are decided.
  *
  * The state follows the change log's entries, never the tailer directly: on a single node the
  * log hands back what this node appended; with several nodes every node follows the leader's
@@ -65,11 +73,7 @@ export class LiveService {
 		snapshotAt: 0
 	};
 	#loading = 0;
-	readonly #resyncListeners = new Set<(reason: string) => void>();
-	readonly #accessListeners = new Set<(change: AccessChange) => void>();
 	#tailing = false;
-	/** Whether this node's view of the log is current (several nodes: the stream is readable). */
-	isCurrent: () => boolean = () => true;
 
 	constructor(
 		private readonly config: Config,
@@ -77,18 +81,13 @@ export class LiveService {
 		readonly changeLog: ChangeLog,
 		/** The app's name caches: the tailer keeps them current, everyone reads them. */
 		private readonly lookups: Lookups,
+		/** Where this service tells of applied entries, access changes and resyncs. */
+		private readonly events: Pick<AppEventBus, 'emit' | 'on'>,
 		private readonly log: Logger
 	) {
 		this.state = new LiveState((id) => this.lookups.tenants.get(id));
-		changeLog.subscribe((entry) => {
-			// Names first, as the leader did before mapping; re-applying them there is harmless.
-			applyLookupChanges(entry.lookups, this.lookups);
-			this.state.apply(entry.changes);
-			for (const change of entry.access) this.dispatchAccess(change);
-			this.progress.commitsApplied++;
-			this.progress.changesApplied += entry.changes.length;
-			if (entry.origin) this.progress.lastApplied = entry.origin;
-		});
+		// The one reader of the log: the state applies an entry before anyone hears of it.
+		changeLog.subscribe((entry) => this.#apply(entry));
 		this.supervisor = new BinlogSupervisor({
 			target: config.binlog,
 			serverId: config.binlogServerId,
@@ -167,11 +166,6 @@ export class LiveService {
 		await this.changeLog.reset(checkpoint);
 	}
 
-	/** Every open screen subscribes again: the log started afresh, or this node re-synced. */
-	announceResync(reason: string): void {
-		for (const listener of this.#resyncListeners) listener(reason);
-	}
-
 	/** The log position the live state reflects. */
 	position(): LogPosition {
 		return { epoch: this.changeLog.epoch, seq: this.changeLog.head };
@@ -230,26 +224,26 @@ export class LiveService {
 				resolve();
 			};
 			const timer = setTimeout(done, timeoutMs);
-			const unsubscribe = this.changeLog.subscribe(() => {
+			const unsubscribe = this.events.on('log.appended', () => {
 				if (this.changeLog.head >= seq) done();
 			});
 		});
 	}
 
-	onResync(listener: (reason: string) => void): () => void {
-		this.#resyncListeners.add(listener);
-		return () => this.#resyncListeners.delete(listener);
-	}
-
-	/** Tells this node's listeners (its open sockets) that someone's access changed. */
-	dispatchAccess(change: AccessChange): void {
-		for (const listener of this.#accessListeners) listener(change);
-	}
-
-	/** Users, queue assignments, sessions or wall tokens changed (from the dashboard binlog). */
-	onAccessChange(listener: (change: AccessChange) => void): () => void {
-		this.#accessListeners.add(listener);
-		return () => this.#accessListeners.delete(listener);
+	/**
+	 * One entry of the log into this node's state, then on the bus: access changes first (as
+	 * read from the dashboard binlog), then the entry itself for the fan-out, which thus sends
+	 * changes the state already holds.
+	 */
+	#apply(entry: LogEntry): void {
+		// Names first, as the leader did before mapping; re-applying them there is harmless.
+		applyLookupChanges(entry.lookups, this.lookups);
+		this.state.apply(entry.changes);
+		for (const change of entry.access) void this.events.emit('access.changed', change, 'binlog');
+		this.progress.commitsApplied++;
+		this.progress.changesApplied += entry.changes.length;
+		if (entry.origin) this.progress.lastApplied = entry.origin;
+		void this.events.emit('log.appended', entry);
 	}
 
 	async #checkpoint(): Promise<BinlogCheckpoint> {
@@ -294,6 +288,6 @@ export class LiveService {
 
 	async #resnapshot(reason: string): Promise<void> {
 		await this.startEpoch();
-		this.announceResync(reason);
+		await this.events.emit('log.resync', { reason });
 	}
 }

@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { AuditEntry } from '../audit';
 import type { LogEntry } from '../changelog';
-import type { RealtimeMeter, SentEvent, SubscribeAnswer } from '../realtime/meter';
+import type { RealtimeMeter, SentEvent, SubscribeAnswer } from '../realtime/types';
 import { registerCollectors, type MetricSources } from './collectors';
 
 /**

@@ -1,20 +1,9 @@
-import type { LogEntry } from '../changelog';
-import type { RealtimeServer } from './index';
+import type { RealtimeServer } from './types';
 
 /**
- * What the realtime server reports as it works, for the metrics. Called once per emit (with the
- * receivers the rooms had), never per socket: the fan-out stays as cheap as it was.
+ * What the metrics read of the open sockets. What the realtime server counts as it works goes
+ * through `RealtimeMeter` (types.ts), once per emit, never per socket.
  */
-
-export type SentEvent = 'live:changes' | 'live:heartbeat';
-export type SubscribeAnswer = 'replay' | 'snapshot' | 'refused' | 'failed';
-
-export interface RealtimeMeter {
-	sent(event: SentEvent, payload: unknown, receivers: number): void;
-	subscribed(answer: SubscribeAnswer): void;
-	/** A log entry's changes were emitted: commit → emit latency. */
-	emitted(entry: LogEntry): void;
-}
 
 /** Tenant and role of every open socket: bounded labels for the open-sockets gauge. */
 export function* socketLabels(io: RealtimeServer): Iterable<{ tenant: string; role: string }> {

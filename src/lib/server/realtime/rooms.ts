@@ -1,6 +1,7 @@
 import type { InteractionChange } from '$lib/interaction';
 import type { ChangesMessage } from '$lib/realtime';
 import { projectChange, viewChange, type RowView, type Scope } from '../scope';
+import type { LiveSocket } from './types';
 
 /**
  * Batched fan-out. The changes of one event-loop turn go out as one `live:changes` message per
@@ -26,6 +27,17 @@ export function scopeRoom(scope: Scope, view: RowView = 'full'): string {
  * connected has no live view to keep fresh.
  */
 export const LIVE_ROOM = 'live';
+
+/** Takes a socket out of every room but its own: it is sent no live messages. */
+export function leaveLiveRooms(socket: LiveSocket): void {
+	for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
+}
+
+/** Leaves the rooms and forgets the scope: the socket watches nothing until it subscribes again. */
+export function stopWatching(socket: LiveSocket): void {
+	leaveLiveRooms(socket);
+	socket.data.scope = null;
+}
 
 export interface FanoutTarget {
 	/** Whether any socket of this node is in the room. */

@@ -1,7 +1,8 @@
 import { ACCESS_CHANGED_REASON } from '$lib/realtime';
 import type { Logger } from '../log';
 import type { Viewer } from '../scope';
-import type { LiveSocket, RealtimeDeps, RealtimeServer } from './index';
+import { stopWatching } from './rooms';
+import type { LiveSocket, RealtimeDeps, RealtimeServer } from './types';
 
 /**
  * Open sockets whose viewer's access changes: ended (signed out, disabled, token revoked,
@@ -13,7 +14,6 @@ import type { LiveSocket, RealtimeDeps, RealtimeServer } from './index';
 export interface ViewerDeps extends Pick<RealtimeDeps, 'authenticate' | 'touchSessions'> {
 	io: RealtimeServer;
 	log: Logger;
-	leaveLiveRooms: (socket: LiveSocket) => void;
 	/** How often open sockets are checked against their session's absolute expiry. */
 	sessionSweepMs: number;
 }
@@ -39,48 +39,47 @@ export function endSocket(socket: LiveSocket, reason: string): void {
 	socket.disconnect(true);
 }
 
-export function watchViewers(deps: ViewerDeps) {
-	const { io, log } = deps;
-
-	async function matching(match: (viewer: Viewer) => boolean): Promise<LiveSocket[]> {
-		const sockets = await io.local.fetchSockets();
-		return sockets.filter((s) => match(s.data.viewer)) as unknown as LiveSocket[];
-	}
-
-	/**
-	 * Re-resolves a socket's viewer from its handshake. Resolves whether the socket stays open:
-	 * no viewer, another one, or a failure to check ends it. Subscribes wait for it.
-	 */
-	function recheck(socket: LiveSocket): Promise<{ open: boolean; scopeChanged: boolean }> {
-		// One check at a time per socket: an admin action and its binlog echo arrive together, and
-		// the second must compare with what the first found, not resync the socket again.
-		const previous = socket.data.recheck ?? Promise.resolve();
-		let before = socket.data.viewer;
-		const authenticated = previous.then(() => {
-			before = socket.data.viewer;
-			return deps.authenticate(socket.request.headers, socket.handshake.auth);
-		});
-		const checked = authenticated.then(
-			(viewer) => {
-				if (!viewer || !samePrincipal(before, viewer)) {
-					endSocket(socket, ACCESS_ENDED_REASON);
-					return { open: false, scopeChanged: true };
-				}
-				socket.data.viewer = viewer;
-				return { open: true, scopeChanged: scopeKey(before) !== scopeKey(viewer) };
-			},
-			(error: unknown) => {
-				log.error('could not re-check a viewer: closing its socket', { error });
-				endSocket(socket, 'Your access could not be checked');
+/**
+ * Re-resolves a socket's viewer from its handshake. Resolves whether the socket stays open:
+ * no viewer, another one, or a failure to check ends it. Subscribes wait for it.
+ */
+function recheck(
+	socket: LiveSocket,
+	deps: Pick<ViewerDeps, 'authenticate' | 'log'>
+): Promise<{ open: boolean; scopeChanged: boolean }> {
+	// One check at a time per socket: an admin action and its binlog echo arrive together, and
+	// the second must compare with what the first found, not resync the socket again.
+	const previous = socket.data.recheck ?? Promise.resolve();
+	let before = socket.data.viewer;
+	const authenticated = previous.then(() => {
+		before = socket.data.viewer;
+		return deps.authenticate(socket.request.headers, socket.handshake.auth);
+	});
+	const checked = authenticated.then(
+		(viewer) => {
+			if (!viewer || !samePrincipal(before, viewer)) {
+				endSocket(socket, ACCESS_ENDED_REASON);
 				return { open: false, scopeChanged: true };
 			}
-		);
-		socket.data.recheck = checked.then(() => undefined);
-		return checked;
-	}
+			socket.data.viewer = viewer;
+			return { open: true, scopeChanged: scopeKey(before) !== scopeKey(viewer) };
+		},
+		(error: unknown) => {
+			deps.log.error('could not re-check a viewer: closing its socket', { error });
+			endSocket(socket, 'Your access could not be checked');
+			return { open: false, scopeChanged: true };
+		}
+	);
+	socket.data.recheck = checked.then(() => undefined);
+	return checked;
+}
 
-	// Sessions end at their absolute expiry even while a socket is open; sockets in use keep
-	// their sessions from idling out.
+/**
+ * Sessions end at their absolute expiry even while a socket is open; sockets in use keep their
+ * sessions from idling out. Returns the timer.
+ */
+function sweepSessions(deps: ViewerDeps): NodeJS.Timeout {
+	const { io, log } = deps;
 	const sweep = setInterval(() => {
 		const now = Date.now();
 		const inUse = new Set<string>();
@@ -95,6 +94,18 @@ export function watchViewers(deps: ViewerDeps) {
 		});
 	}, deps.sessionSweepMs);
 	sweep.unref();
+	return sweep;
+}
+
+export function watchViewers(deps: ViewerDeps) {
+	const { io } = deps;
+
+	async function matching(match: (viewer: Viewer) => boolean): Promise<LiveSocket[]> {
+		const sockets = await io.local.fetchSockets();
+		return sockets.filter((s) => match(s.data.viewer)) as unknown as LiveSocket[];
+	}
+
+	const sweep = sweepSessions(deps);
 
 	return {
 		/** Disconnects the sockets of matching viewers (signed out, disabled, token revoked). */
@@ -108,11 +119,10 @@ export function watchViewers(deps: ViewerDeps) {
 			const sockets = await matching(match);
 			await Promise.all(
 				sockets.map(async (socket) => {
-					const { open, scopeChanged } = await recheck(socket);
+					const { open, scopeChanged } = await recheck(socket, deps);
 					// Resubscribing re-checks the scope from scratch; skip it when nothing it uses changed.
 					if (open && scopeChanged) {
-						deps.leaveLiveRooms(socket);
-						socket.data.scope = null;
+						stopWatching(socket);
 						socket.emit('live:resync', { reason: ACCESS_CHANGED_REASON });
 					}
 				})
@@ -125,7 +135,7 @@ export function watchViewers(deps: ViewerDeps) {
 		 */
 		recheckAll(onOpen: (socket: LiveSocket) => void): void {
 			for (const socket of io.of('/').sockets.values()) {
-				void recheck(socket).then(({ open }) => open && onOpen(socket));
+				void recheck(socket, deps).then(({ open }) => open && onOpen(socket));
 			}
 		},
 		stop(): void {
