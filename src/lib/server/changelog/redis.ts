@@ -12,6 +12,7 @@ import {
 	type EntryListener,
 	type LogEntry
 } from './types';
+import { RecentChanges } from './recent';
 
 /**
  * The change log of several nodes: a Redis Stream per epoch that one leader appends to and every
@@ -103,12 +104,8 @@ export class RedisChangeLog implements ChangeLog {
 	#epoch = '';
 	#head = 0;
 	#lastId = '0-0';
-	/**
-	 * The newest changes this node applied itself, contiguous up to head: replays for screens
-	 * that reconnect come from here, not from one XRANGE per socket (a node going away sends
-	 * hundreds of sockets to resume at once elsewhere).
-	 */
-	#kept: InteractionChange[] = [];
+	/** Replays for screens that reconnect come from here, not from one XRANGE per socket. */
+	readonly #recent: RecentChanges;
 	#token: number | null = null;
 	#following = false;
 	#lastReadAt = 0;
@@ -116,7 +113,9 @@ export class RedisChangeLog implements ChangeLog {
 	#resyncing = false;
 	readonly #listeners = new Set<EntryListener>();
 
-	constructor(private readonly options: RedisChangeLogOptions) {}
+	constructor(private readonly options: RedisChangeLogOptions) {
+		this.#recent = new RecentChanges(options.retain);
+	}
 
 	get epoch(): string {
 		return this.#epoch;
@@ -158,7 +157,7 @@ export class RedisChangeLog implements ChangeLog {
 		this.#head = position.head;
 		this.#lastId = position.lastId;
 		// What it kept no longer joins up with the new position.
-		this.#kept = [];
+		this.#recent.clear();
 		this.#lastReadAt = performance.now();
 		this.#resyncing = false;
 		if (!this.#following) {
@@ -243,10 +242,8 @@ export class RedisChangeLog implements ChangeLog {
 		const head = this.#head;
 		if (!Number.isInteger(seq) || seq < 0 || seq > head) return null;
 		if (seq === head) return [];
-		const oldest = this.#kept[0]?.seq;
-		if (oldest !== undefined && seq + 1 >= oldest) {
-			return this.#kept.slice(seq + 1 - oldest).filter((change) => change.seq <= head);
-		}
+		const recent = this.#recent.after(seq, head);
+		if (recent) return recent;
 		const entries = await this.options.redis.xrange(this.#stream(), String(seq + 1), String(head));
 		const changes: InteractionChange[] = [];
 		for (const [, fields] of entries) {
@@ -366,11 +363,7 @@ export class RedisChangeLog implements ChangeLog {
 		}
 		this.#lastId = id;
 		this.#head = entry.changes.at(-1)?.seq ?? this.#head;
-		for (const change of entry.changes) this.#kept.push(change);
-		// Trimmed in batches, as the memory log does, so the cost is amortised.
-		if (this.#kept.length > this.options.retain * 1.25) {
-			this.#kept = this.#kept.slice(this.#kept.length - this.options.retain);
-		}
+		this.#recent.add(entry.changes);
 		for (const listener of this.#listeners) listener(entry);
 	}
 }
