@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Interaction } from '../../src/lib/interaction';
-import { sqlTime } from '../../scripts/lib/sql';
+import { msToSqlTime } from '../../src/lib/server/db/time';
 import { browserPost } from '../support/access';
 import { Stack } from '../support/stack';
 
@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 function yesterday(): string {
-	return sqlTime(Date.now() - 26 * 3_600_000);
+	return msToSqlTime(Date.now() - 26 * 3_600_000);
 }
 
 async function getJson(path: string, who?: string) {

@@ -1,6 +1,7 @@
 import type { PoolConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
+import { msToSqlTime } from '../../src/lib/server/db/time';
 import { Stack } from '../support/stack';
 
 /**
@@ -26,10 +27,7 @@ beforeAll(async () => {
 		}
 	}).prepare();
 	[tenant] = stack.lookups.tenants;
-	const yesterday = new Date(Date.now() - 26 * 3_600_000)
-		.toISOString()
-		.replace('T', ' ')
-		.replace('Z', '');
+	const yesterday = msToSqlTime(Date.now() - 26 * 3_600_000);
 	await stack.pbx(
 		`INSERT INTO closed_interactions (id, uniqueid, tenant_id, queue_id, channel, agent_id,
 		   created_at, closed_at) VALUES ?`,

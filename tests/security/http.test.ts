@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
+import { msToSqlTime } from '../../src/lib/server/db/time';
 import {
 	browserPost,
 	createWallToken,
@@ -23,10 +24,7 @@ let platform = '';
 beforeAll(async () => {
 	stack = await new Stack({ mariadbPort: inject('mariadb').port, contactsPerTenant: 2 }).prepare();
 	[tenant] = stack.lookups.tenants;
-	const yesterday = new Date(Date.now() - 26 * 3_600_000)
-		.toISOString()
-		.replace('T', ' ')
-		.replace('Z', '');
+	const yesterday = msToSqlTime(Date.now() - 26 * 3_600_000);
 	await stack.pbx(
 		`INSERT INTO closed_interactions (id, uniqueid, tenant_id, queue_id, channel, agent_id,
 		   crm_contact_id, phone_number, created_at, closed_at) VALUES ?`,

@@ -2,6 +2,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoContact, DemoTenant } from '../../scripts/lib/demo-data';
 import { mintWallToken } from '../../scripts/lib/accounts';
+import { msToSqlTime } from '../../src/lib/server/db/time';
 import { postAction, thresholdsForm } from '../support/access';
 import { TestPbx } from '../support/pbx';
 import { Stack } from '../support/stack';
@@ -39,8 +40,6 @@ let person: {
 	contactB: DemoContact;
 };
 
-const sqlTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-
 beforeAll(async () => {
 	stack = await new Stack({ mariadbPort: inject('mariadb').port, contactsPerTenant: 5 }).prepare();
 	[a, b] = stack.lookups.tenants;
@@ -55,7 +54,7 @@ beforeAll(async () => {
 		contactActive: a.contacts[2],
 		contactB: b.contacts[0]
 	};
-	const yesterday = sqlTime(Date.now() - 26 * 3_600_000);
+	const yesterday = msToSqlTime(Date.now() - 26 * 3_600_000);
 	const closed = (
 		id: number,
 		tenant: DemoTenant,
