@@ -60,7 +60,8 @@ local id = '0-0'
 if last[1] then id = last[1][1] end
 return {epoch, head, id}`;
 
-export interface LogPosition {
+/** Where the shared log's stream stands: its epoch, head seq and newest entry. */
+export interface StreamPosition {
 	epoch: string;
 	head: number;
 	/** Stream id of the newest entry. */
@@ -135,7 +136,7 @@ export class RedisChangeLog implements ChangeLog {
 		this.#token = token;
 	}
 
-	async position(): Promise<LogPosition> {
+	async streamPosition(): Promise<StreamPosition> {
 		const { keys, redis } = this.options;
 		const [epoch, head, lastId] = (await redis.eval(
 			POSITION,
@@ -152,7 +153,7 @@ export class RedisChangeLog implements ChangeLog {
 	 * after it are applied on top of the snapshot. Those the snapshot already reflects are applied
 	 * again, which whole-row upserts in seq order make harmless.
 	 */
-	followFrom(position: LogPosition): void {
+	followFrom(position: StreamPosition): void {
 		this.#epoch = position.epoch;
 		this.#head = position.head;
 		this.#lastId = position.lastId;

@@ -1,9 +1,11 @@
+import type { NodeRole } from '$lib/status';
 import type { RedisChangeLog } from '../changelog/redis';
 import type { LiveService } from '../live';
 import type { Logger } from '../log';
 import type { LeaderLease } from './lease';
 
-export type NodeRole = 'joining' | 'follower' | 'leader';
+/** A node of several: 'single' is the status of a node that runs alone. */
+export type ClusterRole = Exclude<NodeRole, 'single'>;
 
 export interface ClusterNodeOptions {
 	live: LiveService;
@@ -22,7 +24,7 @@ export interface ClusterNodeOptions {
  * one, so the first entry it appends follows the old leader's last: nothing lost or doubled.
  */
 export class ClusterNode {
-	#role: NodeRole = 'joining';
+	#role: ClusterRole = 'joining';
 	#needsSync = true;
 	#timer: NodeJS.Timeout | null = null;
 	#ticking = false;
@@ -30,7 +32,7 @@ export class ClusterNode {
 
 	constructor(private readonly options: ClusterNodeOptions) {}
 
-	get role(): NodeRole {
+	get role(): ClusterRole {
 		return this.#role;
 	}
 
@@ -93,7 +95,7 @@ export class ClusterNode {
 	/** Loads a snapshot after reading the log's position; false while there is no log yet. */
 	async #sync(): Promise<boolean> {
 		const { changeLog, live, log } = this.options;
-		const position = await changeLog.position();
+		const position = await changeLog.streamPosition();
 		if (!position.epoch) return false;
 		await live.loadSnapshot();
 		changeLog.followFrom(position);
@@ -109,7 +111,7 @@ export class ClusterNode {
 		const { changeLog, live, log } = this.options;
 		this.#lastRenewedAt = performance.now();
 		changeLog.setToken(token);
-		const position = await changeLog.position();
+		const position = await changeLog.streamPosition();
 		if (!position.epoch) {
 			log.warn(
 				'NEW EPOCH: Redis holds no change log (first start, or Redis lost its data). ' +
