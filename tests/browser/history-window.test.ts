@@ -7,7 +7,7 @@ import { writeToneWav } from '../../scripts/lib/wav';
 import { expect, pbxPool, signIn, tenants, test } from './fixtures';
 
 /**
- * The client history window as a reader uses it (issue 16): it fits a laptop screen, live rows
+ * The client history window as a reader uses it: it fits a laptop screen, live rows
  * wait behind "N new — show", the transcript names its call, seeks and follows the recording,
  * and Escape in its search clears the search before it closes anything.
  */
