@@ -1,4 +1,4 @@
-import { sqlTime } from '../scripts/lib/sql';
+import { msToSqlTime } from '../src/lib/server/db/time';
 import { globalStatus, pbxPool } from './lib/env';
 import { LoadProcess, settleFleet } from './lib/load';
 import { CpuSplit } from './lib/proc';
@@ -73,7 +73,7 @@ async function pollingPhase(
 		await pollers.call('startPolling', {
 			db: { port: ctx.db.port, database: env.stack.pbxDb },
 			tenantId: env.tenantId,
-			todayStart: sqlTime(env.todayStartMs),
+			todayStart: msToSqlTime(env.todayStartMs),
 			dashboards: DASHBOARDS,
 			intervalMs,
 			space: writer.table.space,

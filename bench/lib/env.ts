@@ -1,4 +1,6 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { BinlogCheckpoint } from '../../src/lib/server/changelog/types';
+import { comparePositions, serverPosition } from '../../src/lib/server/status/binlog';
 import { signIn as signInAs } from '../../scripts/lib/app-server';
 import { loadLookups, type DemoLookups } from '../../scripts/lib/demo-data';
 import { adminPool, Sandbox } from '../../scripts/lib/sandbox';
@@ -90,16 +92,12 @@ export async function globalStatus(pool: Pool, names: string[]): Promise<Record<
 	return Object.fromEntries(rows.map((r) => [String(r.Variable_name), Number(r.Value)]));
 }
 
-export interface BinlogPosition {
-	filename: string;
-	position: number;
+export async function binlogEnd(pool: Pool): Promise<BinlogCheckpoint> {
+	const end = await serverPosition(pool);
+	if (!end) throw new Error('SHOW MASTER STATUS is empty: the PBX server has no binlog');
+	return end;
 }
 
-export async function binlogEnd(pool: Pool): Promise<BinlogPosition> {
-	const [rows] = await pool.query<RowDataPacket[]>('SHOW MASTER STATUS');
-	return { filename: String(rows[0].File), position: Number(rows[0].Position) };
-}
-
-export function atOrAfter(a: BinlogPosition, b: BinlogPosition): boolean {
-	return a.filename > b.filename || (a.filename === b.filename && a.position >= b.position);
+export function atOrAfter(a: BinlogCheckpoint, b: BinlogCheckpoint): boolean {
+	return comparePositions(a, b) >= 0;
 }

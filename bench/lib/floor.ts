@@ -1,5 +1,6 @@
 import ZongJi, { type BinlogEvent, type RowsEvent } from '@vlasky/zongji';
-import type { Db, BinlogPosition } from './env';
+import type { BinlogCheckpoint } from '../../src/lib/server/changelog/types';
+import type { Db } from './env';
 import { atOrAfter } from './env';
 import { BINLOG_EVENTS } from '../../src/lib/server/binlog/tailer';
 import { keyOf, type KeySpace } from './keys';
@@ -94,8 +95,8 @@ export class FloorListener {
 export async function rawDecode(
 	db: Db,
 	database: string,
-	from: BinlogPosition,
-	to: BinlogPosition
+	from: BinlogCheckpoint,
+	to: BinlogCheckpoint
 ): Promise<{ rows: number; commits: number; seconds: number }> {
 	const z = connectBinlog(db.port);
 	let rows = 0;

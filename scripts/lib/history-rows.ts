@@ -6,7 +6,8 @@ import { closedRowOf, plannedMoments } from './plan-rows';
 import { hourBuckets } from './history-shape';
 import { planInteraction, uniqueIdFor, type InteractionPlan } from './interaction-plan';
 import type { Rng } from './random';
-import { sqlString, sqlTime, type SqlValue } from './sql';
+import { msToSqlTime } from '../../src/lib/server/db/time';
+import { sqlString, type SqlValue } from './sql';
 import { writeToneWav, type Turn } from './wav';
 
 /** History rows as SQL tuples, and the shared recordings they point at. */
@@ -60,7 +61,7 @@ export function* historyTuples(source: TupleSource): Generator<{
 			let transcription: string | null = null;
 			if (recording && rng.chance(source.transcribedShare)) {
 				// The speech-to-text job ran a few minutes after the call.
-				const at = sqlTime(moments.closedMs + rng.int(60, 900) * 1000);
+				const at = msToSqlTime(moments.closedMs + rng.int(60, 900) * 1000);
 				const segments = JSON.stringify(segmentsFor(plan.lines, recording.turns));
 				transcription = `(${id},'en',${sqlString(segments)},'${at}')`;
 			}

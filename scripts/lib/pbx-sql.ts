@@ -1,7 +1,8 @@
 import mysql from 'mysql2/promise';
 import type { TranscriptSegment } from '../../src/lib/transcript';
 import type { Channel, Direction } from './interaction-plan';
-import { quoteId, sqlTime, tableRef, type SqlValue } from './sql';
+import { msToSqlTime } from '../../src/lib/server/db/time';
+import { quoteId, tableRef, type SqlValue } from './sql';
 
 /**
  * The SQL a PBX issues over an interaction's life, written once for the simulator, the tests and
@@ -112,7 +113,7 @@ export class PbxStatements {
 	}
 
 	answer(answers: readonly Answer[]): Commit {
-		const at = perRow(answers, (a) => sqlTime(a.atMs));
+		const at = perRow(answers, (a) => msToSqlTime(a.atMs));
 		const agent = perRow(answers, (a) => a.agentId);
 		return this.#update(
 			answers,
@@ -121,7 +122,7 @@ export class PbxStatements {
 	}
 
 	startAcw(moments: readonly Moment[]): Commit {
-		const at = perRow(moments, (m) => sqlTime(m.atMs));
+		const at = perRow(moments, (m) => msToSqlTime(m.atMs));
 		return this.#update(moments, `status = 'acw', acw_started_at = ${at}, updated_at = ${at}`);
 	}
 
@@ -146,7 +147,7 @@ export class PbxStatements {
 	close(closings: readonly Closing[]): Commit {
 		return this.#closeFromActive(
 			mysql.format('id IN (?)', [closings.map((c) => c.id)]),
-			`CAST(${perRow(closings, (c) => sqlTime(c.atMs))} AS DATETIME(3))`,
+			`CAST(${perRow(closings, (c) => msToSqlTime(c.atMs))} AS DATETIME(3))`,
 			perRow(closings, (c) => c.dispositionId ?? null),
 			perRow(closings, (c) => c.recordingFile ?? null)
 		);
@@ -179,7 +180,7 @@ export class PbxStatements {
 			mysql.format(
 				`INSERT INTO ${this.#transcriptions} (interaction_id, language, segments, created_at)
 				VALUES (?, 'en', ?, ?)`,
-				[id, JSON.stringify(segments), sqlTime(atMs)]
+				[id, JSON.stringify(segments), msToSqlTime(atMs)]
 			)
 		];
 	}
@@ -194,7 +195,10 @@ export class PbxStatements {
 	}
 
 	#set(id: number, atMs: number, assignment: string, values: SqlValue[]): Commit {
-		const assignments = mysql.format(`${assignment}, updated_at = ?`, [...values, sqlTime(atMs)]);
+		const assignments = mysql.format(`${assignment}, updated_at = ?`, [
+			...values,
+			msToSqlTime(atMs)
+		]);
 		return this.#update([{ id }], assignments);
 	}
 
@@ -240,7 +244,7 @@ function perRow<T extends { id: number }>(rows: readonly T[], value: (row: T) =>
 }
 
 function optionalTime(ms: number | null | undefined): string | null {
-	return ms === undefined || ms === null ? null : sqlTime(ms);
+	return ms === undefined || ms === null ? null : msToSqlTime(ms);
 }
 
 /** The values of SHARED_COLUMNS. */
@@ -257,7 +261,7 @@ function sharedValues(row: ActiveRow): SqlValue[] {
 		row.phoneNumber,
 		row.did,
 		row.dispositionId ?? null,
-		sqlTime(row.createdMs),
+		msToSqlTime(row.createdMs),
 		optionalTime(row.answeredMs),
 		optionalTime(row.acwMs),
 		row.messageBody ?? null
@@ -268,7 +272,7 @@ function activeValues(row: ActiveRow): SqlValue[] {
 	const answeredMs = row.answeredMs ?? null;
 	const acwMs = row.acwMs ?? null;
 	const status = acwMs !== null ? 'acw' : answeredMs !== null ? 'active' : 'new';
-	return [...sharedValues(row), status, sqlTime(acwMs ?? answeredMs ?? row.createdMs)];
+	return [...sharedValues(row), status, msToSqlTime(acwMs ?? answeredMs ?? row.createdMs)];
 }
 
 /** A closed row's values in CLOSED_COLUMNS order; wait, talk and ACW as the close computes them. */
@@ -278,7 +282,7 @@ export function closedValues(row: ClosedRow): SqlValue[] {
 	const acwMs = row.acwMs ?? null;
 	return [
 		...sharedValues(row),
-		sqlTime(closedMs),
+		msToSqlTime(closedMs),
 		secondsBetween(createdMs, answeredMs ?? closedMs),
 		answeredMs === null ? 0 : secondsBetween(answeredMs, acwMs ?? closedMs),
 		acwMs === null ? 0 : secondsBetween(acwMs, closedMs),

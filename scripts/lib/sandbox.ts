@@ -5,7 +5,8 @@ import { startOfZonedDay } from '../../src/lib/time/zone';
 import { mintSessions, upsertAccount, withUsers } from './accounts';
 import { seedLookups, type DemoLookups, type DemoTenant } from './demo-data';
 import { applyPbxSchema } from './schema';
-import { quoteId, sqlTime } from './sql';
+import { msToSqlTime } from '../../src/lib/server/db/time';
+import { quoteId } from './sql';
 
 /**
  * One app's private corner of a throw-away MariaDB, for a test file or a benchmark suite: its own
@@ -137,7 +138,7 @@ export class Sandbox {
 
 	/** id → status of what the live view must show: every active row, and closed rows created today. */
 	async databaseView(tenant: DemoTenant): Promise<Map<string, string>> {
-		const todayStart = sqlTime(startOfZonedDay(Date.now(), tenant.timezone));
+		const todayStart = msToSqlTime(startOfZonedDay(Date.now(), tenant.timezone));
 		const active = await this.pbxRows<{ id: string; status: string }>(
 			'SELECT id, status FROM active_interactions WHERE tenant_id = ?',
 			[tenant.id]

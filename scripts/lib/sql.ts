@@ -1,30 +1,11 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
 
 /**
- * Small SQL helpers shared by the seeders, the PBX writer, the tests and the benchmarks. Timestamps are always written as
- * explicit UTC text, never through the session time zone or a JS Date, because the PBX stores
- * DATETIME(3) in UTC and the server reading it must not depend on how we connected.
+ * Small SQL helpers shared by the seeders, the PBX writer, the tests and the benchmarks.
+ * Timestamps are written with the server's msToSqlTime (src/lib/server/db/time.ts).
  */
 
 export type SqlValue = string | number | null;
-
-/** 'YYYY-MM-DD HH:MM:SS.mmm' in UTC. */
-export function sqlTime(epochMillis: number): string {
-	const ms = Math.round(epochMillis);
-	const minute = Math.floor(ms / 60_000);
-	// The history load formats millions of nearby instants: reuse the 'YYYY-MM-DD HH:MM:' part.
-	let prefix = minutePrefixes.get(minute);
-	if (prefix === undefined) {
-		if (minutePrefixes.size > 4096) minutePrefixes.clear();
-		prefix = new Date(minute * 60_000).toISOString().slice(0, 17).replace('T', ' ');
-		minutePrefixes.set(minute, prefix);
-	}
-	const rest = ms - minute * 60_000;
-	const seconds = Math.floor(rest / 1000);
-	return prefix + (seconds < 10 ? '0' : '') + seconds + '.' + String(1000 + (rest % 1000)).slice(1);
-}
-
-const minutePrefixes = new Map<number, string>();
 
 /** `database`.`table`, backtick-quoted, so a configured database name cannot break the SQL. */
 export function tableRef(database: string, table: string): string {

@@ -1,3 +1,6 @@
+// A type only (erased in the browser's bundle): a binlog place is the change log's checkpoint.
+import type { BinlogCheckpoint } from '$lib/server/changelog/types';
+
 /**
  * One node's status as the status page shows it and as nodes publish it to each other (the
  * Redis hash `<prefix>:nodes`). Only for platform admins: it holds positions and figures that
@@ -7,11 +10,6 @@
 export type NodeRole = 'single' | 'joining' | 'follower' | 'leader';
 
 export type TailerState = 'starting' | 'streaming' | 'waiting' | 'resnapshotting' | 'stopped';
-
-export interface BinlogPosition {
-	filename: string;
-	position: number;
-}
 
 export interface NodeStatus {
 	node: string;
@@ -28,9 +26,9 @@ export interface NodeStatus {
 		tailing: boolean;
 		state: TailerState;
 		/** The newest commit this node has: read by its tailer, or applied from the shared log. */
-		position: BinlogPosition | null;
+		position: BinlogCheckpoint | null;
 		/** Where the server's binlog ends; null when it could not be asked. */
-		serverPosition: BinlogPosition | null;
+		serverPosition: BinlogCheckpoint | null;
 		/** How far this node's live view is behind the binlog. */
 		lagSeconds: number;
 		/** Binlog bytes not yet applied here; null when unknown. */

@@ -10,9 +10,9 @@ import { Stack } from '../support/stack';
 import { expect, test } from './fixtures';
 
 /**
- * Issue 10, case 1 in Chromium: three nodes on one Redis behind HAProxy, the browser on the load
- * balancer's URL, the leader SIGKILLed in the middle of a 200 commits/s burst. The grid must end
- * equal to SQL, in the same page (no reload).
+ * A leader killed under load, seen in Chromium: three nodes on one Redis behind HAProxy, the
+ * browser on the load balancer's URL, the leader SIGKILLed in the middle of a 200 commits/s
+ * burst. The grid must end equal to SQL, in the same page (no reload).
  */
 
 const PASSWORD = 'correct horse battery';

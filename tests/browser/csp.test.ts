@@ -1,7 +1,7 @@
 import { expect, signIn, test } from './fixtures';
 
 /**
- * Issue 11, item 8: pages come with a Content-Security-Policy the app runs under (every browser
+ * Pages come with a Content-Security-Policy the app runs under (every browser
  * test fails on a violation, see tests/support/csp.ts), and it does stop what it is for: a
  * script injected into the page does not run, and the check notices.
  */

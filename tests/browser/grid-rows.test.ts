@@ -1,6 +1,6 @@
 import type mysql from 'mysql2/promise';
 import type { Page } from '@playwright/test';
-import { sqlTime } from '../../scripts/lib/sql';
+import { msToSqlTime } from '../../src/lib/server/db/time';
 import { newRow } from '../support/pbx';
 import { deleteRows, expect, pbxPool, signIn, tenants, test } from './fixtures';
 
@@ -123,7 +123,7 @@ test('counts read the same live and in history: 1,050, never 1050', async ({ pag
 	await pbx.insertActive(ids.map((id) => newRow({ id, tenantId: other.id, queueId: queue })));
 	// Closed a week ago, and (all but the page's first minute of a day) in no other test's range.
 	const weekAgo = Date.now() - 6 * 24 * 3_600_000;
-	const closed = ids.map((id) => [id + 10_000, `c-${id}`, other.id, queue, 'chat', sqlTime(weekAgo), sqlTime(weekAgo + 60_000)]); // prettier-ignore
+	const closed = ids.map((id) => [id + 10_000, `c-${id}`, other.id, queue, 'chat', msToSqlTime(weekAgo), msToSqlTime(weekAgo + 60_000)]); // prettier-ignore
 	await db.query(
 		`INSERT INTO closed_interactions (id, uniqueid, tenant_id, queue_id, channel, created_at, closed_at) VALUES ?`,
 		[closed]

@@ -1,5 +1,5 @@
 import type mysql from 'mysql2/promise';
-import { sqlTime } from '../../scripts/lib/sql';
+import { msToSqlTime } from '../../src/lib/server/db/time';
 import { expect, pbxPool, signIn, tenants, test } from './fixtures';
 
 /**
@@ -15,8 +15,8 @@ test.beforeAll(async () => {
 	const created = Date.now() - 3 * 24 * 3_600_000;
 	const rows = [8_120_001, 8_120_002].map((id, i) => [
 		id, `h-${id}`, tenant.id, tenant.queues[0].id, 'voice', tenant.agents[i].id, null,
-		'+15550002222', '+18005550100', tenant.dispositions[0].id, sqlTime(created + i * 60_000),
-		sqlTime(created + i * 60_000 + 90_000), 5, 60, 20
+		'+15550002222', '+18005550100', tenant.dispositions[0].id, msToSqlTime(created + i * 60_000),
+		msToSqlTime(created + i * 60_000 + 90_000), 5, 60, 20
 	]); // prettier-ignore
 	await db.query(
 		`INSERT IGNORE INTO closed_interactions (id, uniqueid, tenant_id, queue_id, channel, agent_id,

@@ -2,12 +2,12 @@ import AxeBuilder from '@axe-core/playwright';
 import path from 'node:path';
 import type mysql from 'mysql2/promise';
 import type { Locator, Page } from '@playwright/test';
-import { sqlTime } from '../../scripts/lib/sql';
+import { msToSqlTime } from '../../src/lib/server/db/time';
 import { writeToneWav } from '../../scripts/lib/wav';
 import { expect, pbxPool, signIn, tenants, test } from './fixtures';
 
 /**
- * The client history window as a reader uses it (issue 16): it fits a laptop screen, live rows
+ * The client history window as a reader uses it: it fits a laptop screen, live rows
  * wait behind "N new — show", the transcript names its call, seeks and follows the recording,
  * and Escape in its search clears the search before it closes anything.
  */
@@ -29,8 +29,8 @@ test.beforeAll(async () => {
 	const now = Date.now();
 	const row = (id: number, createdMs: number, channel: string, body: string | null, rec: string | null) => [
 		id, `h-${id}`, tenant.id, tenant.queues[0].id, channel, tenant.agents[0].id, null, PHONE,
-		'+18005550100', tenant.dispositions[0].id, sqlTime(createdMs), sqlTime(createdMs + 60_000),
-		sqlTime(createdMs + 30_000), 5, 120, 30, body, rec
+		'+18005550100', tenant.dispositions[0].id, msToSqlTime(createdMs), msToSqlTime(createdMs + 60_000),
+		msToSqlTime(createdMs + 30_000), 5, 120, 30, body, rec
 	]; // prettier-ignore
 	const long = 'Customer: '.concat(
 		'my parcel never arrived and nobody answers the phone '.repeat(4)

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type mysql from 'mysql2/promise';
 import type { Page } from '@playwright/test';
-import { sqlTime } from '../../scripts/lib/sql';
+import { msToSqlTime } from '../../src/lib/server/db/time';
 import { writeToneWav } from '../../scripts/lib/wav';
 import { expect, pbxPool, signIn, tenants, test } from './fixtures';
 
@@ -29,8 +29,8 @@ test.beforeAll(async () => {
 		o: { queue?: number; agent?: number; channel?: string; did?: string; disp?: number; phone?: string; rec?: string; body?: string }
 	) => [
 		id, `b-${id}`, tenant.id, o.queue ?? q0.id, o.channel ?? 'voice', o.agent ?? a0.id, null,
-		o.phone ?? '+15550001111', o.did ?? '+18005550100', o.disp ?? d0.id, sqlTime(createdMs),
-		sqlTime(createdMs + 60_000), sqlTime(createdMs + 30_000), 5, 120, 30, o.body ?? null, o.rec ?? null
+		o.phone ?? '+15550001111', o.did ?? '+18005550100', o.disp ?? d0.id, msToSqlTime(createdMs),
+		msToSqlTime(createdMs + 60_000), msToSqlTime(createdMs + 30_000), 5, 120, 30, o.body ?? null, o.rec ?? null
 	]; // prettier-ignore
 	const rows = [
 		// Today (created within the last hour, so "today" in Chicago for all but a minute a day).
@@ -235,7 +235,7 @@ test('export downloads exactly the rows a SQL query of the view gives', async ({
 	const [rows] = await db.query<mysql.RowDataPacket[]>(
 		`SELECT id FROM closed_interactions WHERE tenant_id = ? AND channel = 'voice'
 		   AND created_at >= ? ORDER BY id`,
-		[tenant.id, sqlTime(startOfChicagoDay(Date.now() - 6 * 24 * HOUR))]
+		[tenant.id, msToSqlTime(startOfChicagoDay(Date.now() - 6 * 24 * HOUR))]
 	);
 	expect(exported).toEqual(rows.map((r) => String(r.id)).sort());
 });

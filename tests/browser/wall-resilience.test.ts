@@ -33,7 +33,7 @@ test.describe('wall display', () => {
 		// Disconnected, the board no longer shows who is calling (the rows stay, dimmed).
 		expect(await named()).toEqual([]);
 		// Timers stop pretending: the longest wait does not tick on while nothing is known. They
-		// stop at the last message from the first stale frame on (figuresTime), so the value read
+		// stop at the last message from the first stale frame on (dataTime), so the value read
 		// as soon as the banner shows is final: no race with the board's next clock tick.
 		const timer = page.getByTestId('time-in-status').first();
 		const frozen = await timer.textContent();

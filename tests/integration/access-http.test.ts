@@ -276,7 +276,7 @@ describe('pages, as every kind of viewer', () => {
 			expectNoneOf(body, markersOf(tenantB), `${role} 404`);
 			await expectRefusalAudited('user_id', userIds[role], before, '/interactions');
 		}
-		// Refused here above, the same way: within the minute that is counted, not a row (issue 21).
+		// Refused here above, the same way: within the minute that is counted, not a row.
 		expectNoneOf(await expectPage('noPerm', path, 404), markersOf(tenantB), 'noPerm 404');
 		expectNoneOf(await expectPage('wall', path, 404), markersOf(tenantB), 'wall 404');
 		// The same page as client-side navigation loads it.

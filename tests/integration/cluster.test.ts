@@ -21,11 +21,12 @@ import { pacedBurst, type PacedBurstOptions } from '../support/paced-burst';
 import { Stack, waitFor, type LiveClient } from '../support/stack';
 
 /**
- * Issue 10's proof: three node processes of the production build on one Redis, behind HAProxy,
- * clients connected through it as browsers are, and a PBX writing 200 commits/s while a node
- * is killed, frozen, Redis or MariaDB restarts, or a node joins. After each, every client must
- * show exactly what SQL holds (0 lost), have applied every change once and in order within its
- * epoch (0 doubled), and never have been sent a row of another tenant or queue (0 out of scope).
+ * That several nodes lose nothing: three node processes of the production build on one Redis,
+ * behind HAProxy, clients connected through it as browsers are, and a PBX writing 200 commits/s
+ * while a node is killed, frozen, Redis or MariaDB restarts, or a node joins. After each, every
+ * client must show exactly what SQL holds (0 lost), have applied every change once and in order
+ * within its epoch (0 doubled), and never have been sent a row of another tenant or queue (0 out
+ * of scope).
  */
 
 const LEASE_MS = 2_000;

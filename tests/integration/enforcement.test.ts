@@ -8,7 +8,7 @@ import { Stack, waitFor, type LiveClient } from '../support/stack';
 
 /**
  * Scope and session enforcement that nothing else in the suite would miss if it were removed
- * (issue 15; `npm run mutate` removes each line and runs this file): a reconnect's replay,
+ * (`npm run mutate` removes each line and runs this file): a reconnect's replay,
  * the in-progress part of a client's history, a history window's title, the expiry of a session
  * whose socket stays open, and the Origin of a socket handshake. All against the production
  * server, as a browser uses it.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
-import { sqlTime } from '../../scripts/lib/sql';
+import { msToSqlTime } from '../../src/lib/server/db/time';
 import { formatInZone } from '../../src/lib/format';
 import { zonedTimestamps } from '../../src/lib/server/export/timestamps';
 import { dashRows } from '../support/access';
@@ -100,8 +100,8 @@ async function insertHistory(): Promise<void> {
 			`+1555${String(i).padStart(7, '0')}`,
 			t.queues[0].did,
 			t.dispositions[i % t.dispositions.length].id,
-			sqlTime(created),
-			sqlTime(created + (wait + talk + acw) * 1000),
+			msToSqlTime(created),
+			msToSqlTime(created + (wait + talk + acw) * 1000),
 			wait,
 			talk,
 			acw
@@ -268,7 +268,7 @@ describe('CSV export', () => {
 			  WHERE id IN (?)`,
 			[expected]
 		);
-		const chicago = (sql: unknown) => sqlTime(utcMs(String(sql)) - 6 * 3_600_000).slice(0, 19);
+		const chicago = (sql: unknown) => msToSqlTime(utcMs(String(sql)) - 6 * 3_600_000).slice(0, 19);
 		for (const row of rows) {
 			const record = records.find((r) => r['Interaction ID'] === String(row.id))!;
 			expect(record['Created (America/Chicago)']).toBe(chicago(row.created_at));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Rng } from '../../scripts/lib/random';
-import { sqlTime } from '../../scripts/lib/sql';
+import { msToSqlTime } from '../../src/lib/server/db/time';
 import {
 	DEFAULT_FILTERS,
 	rangeBounds,
@@ -43,8 +43,8 @@ beforeAll(async () => {
 			`+1555${String(rng.int(0, 9999)).padStart(4, '0')}`,
 			rng.pick(tenant.queues).did,
 			rng.pick(tenant.dispositions).id,
-			sqlTime(created.getTime()),
-			sqlTime(created.getTime() + (talk + 60) * 1000),
+			msToSqlTime(created.getTime()),
+			msToSqlTime(created.getTime() + (talk + 60) * 1000),
 			talk,
 			rng.int(0, 120)
 		]);
@@ -63,7 +63,7 @@ afterAll(async () => {
 
 function sqlFor(scope: Scope, f: ViewFilters, range: { fromMs: number; toMs: number }) {
 	const where = ['c.tenant_id = ?', 'c.created_at >= ?', 'c.created_at < ?'];
-	const params: unknown[] = [scope.tenantId, sqlTime(range.fromMs), sqlTime(range.toMs)];
+	const params: unknown[] = [scope.tenantId, msToSqlTime(range.fromMs), msToSqlTime(range.toMs)];
 	if (scope.queues !== 'all') {
 		where.push('c.queue_id IN (?)');
 		params.push([...scope.queues]);

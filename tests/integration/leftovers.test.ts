@@ -10,9 +10,9 @@ import { isProcessAlive } from '../../scripts/lib/system';
 import { waitFor } from '../support/stack';
 
 /**
- * Issue 17: runs left mariadbd (and could leave Redis, app servers) running. A restarted server
- * must still be the one that is stopped, a killed runner must leave nothing behind, and the end
- * of `npm test` must notice and name anything that is.
+ * Test runs leave no mariadbd, Redis or app server running. A restarted server must still be
+ * the one that is stopped, a killed runner must leave nothing behind, and the end of `npm test`
+ * must notice and name anything that is.
  */
 
 const workDir = mkdtempSync(path.join(process.env[RUN_DIR_VAR] ?? os.tmpdir(), 'il-leftovers-'));

@@ -4,8 +4,8 @@ import { createWallToken, dashRows } from '../support/access';
 import { Stack } from '../support/stack';
 
 /**
- * Refusals cost an attacker a request each, and must not cost the audit table a row each
- * (issue 21, item 6): one row per principal and kind of refusal a minute, and the count of
+ * Refusals cost an attacker a request each, and must not cost the audit table a row each:
+ * one row per principal and kind of refusal a minute, and the count of
  * the others written when that minute is over (or, here, when the server stops). Against the
  * production server.
  */

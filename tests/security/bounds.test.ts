@@ -1,10 +1,11 @@
 import type { PoolConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
+import { msToSqlTime } from '../../src/lib/server/db/time';
 import { Stack } from '../support/stack';
 
 /**
- * Expensive work is bounded (issue 11, item 7): concurrent exports are capped per user and in
+ * Expensive work is bounded: concurrent exports are capped per user and in
  * all (429 with a message), and history, count and export statements stop at a time limit (503
  * with a message). A table lock held by the test makes the statements wait as long as it likes.
  */
@@ -26,10 +27,7 @@ beforeAll(async () => {
 		}
 	}).prepare();
 	[tenant] = stack.lookups.tenants;
-	const yesterday = new Date(Date.now() - 26 * 3_600_000)
-		.toISOString()
-		.replace('T', ' ')
-		.replace('Z', '');
+	const yesterday = msToSqlTime(Date.now() - 26 * 3_600_000);
 	await stack.pbx(
 		`INSERT INTO closed_interactions (id, uniqueid, tenant_id, queue_id, channel, agent_id,
 		   created_at, closed_at) VALUES ?`,
@@ -74,7 +72,7 @@ async function jsonOf(response: Response) {
 	return { status: response.status, body: (await response.json()) as { message?: string } };
 }
 
-describe('item 7: exports are capped per user and in all', () => {
+describe('exports are capped per user and in all', () => {
 	it('a third export of one user, and a fourth in all, answer 429 with a message', async () => {
 		const unlock = await lockHistory();
 		let held: Promise<Response>[] = [];
@@ -106,7 +104,7 @@ describe('item 7: exports are capped per user and in all', () => {
 	});
 });
 
-describe('item 7: history statements have a time limit', () => {
+describe('history statements have a time limit', () => {
 	it('history, count, person history and export answer 503 with a message when it passes', async () => {
 		const unlock = await lockHistory();
 		try {

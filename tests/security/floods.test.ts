@@ -7,7 +7,7 @@ import { TestPbx } from '../support/pbx';
 import { Stack, waitFor, type LiveClient } from '../support/stack';
 
 /**
- * Issue 21, item 1: a script with one sign-in, one wall link or one address cannot make the
+ * A script with one sign-in, one wall link or one address cannot make the
  * server do much more than a screen does: sockets are bounded per sign-in and per wall token,
  * handshakes per address, a resume further back than a snapshot gets the snapshot, replays are
  * shared by the sockets of one scope, and a socket's catch-up work is one job at a time.

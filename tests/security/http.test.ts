@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
+import { msToSqlTime } from '../../src/lib/server/db/time';
 import {
 	browserPost,
 	createWallToken,
@@ -10,7 +11,7 @@ import {
 import { Stack } from '../support/stack';
 
 /**
- * HTTP as a scanner sees it (issue 11, items 8 and 9): response headers, the health check, bad
+ * HTTP as a scanner sees it: response headers, the health check, bad
  * URL encodings, the status codes of sign-in, strict query validation, and malformed values for
  * every parameter of every route: always a 4xx with a message, never a 500.
  */
@@ -23,10 +24,7 @@ let platform = '';
 beforeAll(async () => {
 	stack = await new Stack({ mariadbPort: inject('mariadb').port, contactsPerTenant: 2 }).prepare();
 	[tenant] = stack.lookups.tenants;
-	const yesterday = new Date(Date.now() - 26 * 3_600_000)
-		.toISOString()
-		.replace('T', ' ')
-		.replace('Z', '');
+	const yesterday = msToSqlTime(Date.now() - 26 * 3_600_000);
 	await stack.pbx(
 		`INSERT INTO closed_interactions (id, uniqueid, tenant_id, queue_id, channel, agent_id,
 		   crm_contact_id, phone_number, created_at, closed_at) VALUES ?`,
@@ -67,7 +65,7 @@ async function rawGet(pathAndQuery: string, cookie = admin) {
 	return { status: response.status, headers: response.headers, text };
 }
 
-describe('item 8: headers', () => {
+describe('security headers on every answer', () => {
 	it('every JSON answer of the API says Cache-Control: no-store', async () => {
 		for (const [path, cookie] of [
 			['/api/interactions?range=last7', admin],
@@ -116,7 +114,7 @@ describe('item 8: headers', () => {
 	});
 });
 
-describe('item 8: bad URL encodings', () => {
+describe('bad URL encodings', () => {
 	it('answer 400 in JSON on /api/*, in the path and in the query', async () => {
 		for (const path of [
 			'/api/recordings/%E0%A4%A',
@@ -134,7 +132,7 @@ describe('item 8: bad URL encodings', () => {
 	});
 });
 
-describe('item 8: sign-in status codes, whatever the client asks for', () => {
+describe('sign-in status codes, whatever the client asks for', () => {
 	const scripted = (username: string, password: string, accept?: string) =>
 		fetch(`${stack.url}/login`, {
 			method: 'POST',
@@ -166,7 +164,7 @@ describe('item 8: sign-in status codes, whatever the client asks for', () => {
 	});
 });
 
-describe('item 8: strict query validation', () => {
+describe('strict query validation', () => {
 	const contact = () => tenant.contacts[0];
 	it('answers 400 for two person keys, undecodable cursors, repeated parameters, tenant= 1', async () => {
 		const c = contact();
@@ -218,7 +216,7 @@ describe('item 8: strict query validation', () => {
 	});
 });
 
-describe('item 9: malformed values for every parameter answer 4xx, never 500', () => {
+describe('malformed values for every parameter answer 4xx, never 500', () => {
 	const VALUES = [
 		'',
 		' ',
@@ -370,7 +368,7 @@ describe('item 9: malformed values for every parameter answer 4xx, never 500', (
 	});
 });
 
-describe('issue 21, item 5: form bodies that are not a form answer 4xx with a message', () => {
+describe('form bodies that are not a form answer 4xx with a message', () => {
 	const BODIES: [what: string, type: string | null, body: string, status: number][] = [
 		['text/plain', 'text/plain', 'username=a&password=b', 400],
 		['text/plain; charset', 'text/plain;charset=UTF-8', 'x', 400],
@@ -421,7 +419,7 @@ describe('issue 21, item 5: form bodies that are not a form answer 4xx with a me
 	});
 });
 
-describe('issue 21, item 8: the server as docs/API.md describes it', () => {
+describe('the server as docs/API.md describes it', () => {
 	it('ids with leading zeros (or anything but an id) answer 400 with a message', async () => {
 		const agent = tenant.agents[0].id;
 		const contact = tenant.contacts[0].id;
@@ -498,7 +496,7 @@ describe('issue 21, item 8: the server as docs/API.md describes it', () => {
 	});
 });
 
-describe('item 8: HSTS behind https', () => {
+describe('HSTS behind https', () => {
 	it('sends Strict-Transport-Security when ORIGIN is https', async () => {
 		const httpUrl = stack.url;
 		await stack.stopServer();

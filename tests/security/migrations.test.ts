@@ -4,7 +4,7 @@ import { migrate } from '../../src/lib/server/dashboard/migrations';
 import { createLogger } from '../../src/lib/server/log';
 
 /**
- * Issue 11, item 2: a dashboard database made by an earlier version (tables in the server's
+ * A dashboard database made by an earlier version (tables in the server's
  * default latin1_swedish_ci) is converted by a versioned migration, its rows intact, and then
  * takes names outside Latin-1 and compares them exactly.
  */

@@ -2,12 +2,13 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoContact, DemoTenant } from '../../scripts/lib/demo-data';
 import { mintWallToken } from '../../scripts/lib/accounts';
+import { msToSqlTime } from '../../src/lib/server/db/time';
 import { postAction, thresholdsForm } from '../support/access';
 import { TestPbx } from '../support/pbx';
 import { Stack } from '../support/stack';
 
 /**
- * Names and ids outside the scope (issue 11, items 3 and 9): a supervisor learns an agent's or a
+ * Names and ids outside the scope: a supervisor learns an agent's or a
  * contact's name only where its queues already show that person on a row; a contact, caller
  * number or agent of another tenant, or outside a supervisor's queues, reads exactly like one
  * that does not exist — on every route, for every kind of viewer.
@@ -39,8 +40,6 @@ let person: {
 	contactB: DemoContact;
 };
 
-const sqlTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-
 beforeAll(async () => {
 	stack = await new Stack({ mariadbPort: inject('mariadb').port, contactsPerTenant: 5 }).prepare();
 	[a, b] = stack.lookups.tenants;
@@ -55,7 +54,7 @@ beforeAll(async () => {
 		contactActive: a.contacts[2],
 		contactB: b.contacts[0]
 	};
-	const yesterday = sqlTime(Date.now() - 26 * 3_600_000);
+	const yesterday = msToSqlTime(Date.now() - 26 * 3_600_000);
 	const closed = (
 		id: number,
 		tenant: DemoTenant,
@@ -152,7 +151,7 @@ async function answer(path: string, cookie: string) {
 const history = (key: string, value: string | number) =>
 	`/api/history?${key}=${encodeURIComponent(String(value))}`;
 
-describe('item 3: a supervisor reads names only where its queues show them', () => {
+describe('a supervisor reads names only where its queues show them', () => {
 	const sup = () => cookies['sec.sup.a'];
 
 	it('/api/history: people seen only in other queues read like nobody', async () => {
@@ -228,7 +227,7 @@ describe('item 3: a supervisor reads names only where its queues show them', () 
 	});
 });
 
-describe('item 9: foreign ids on every route, as every kind of viewer', () => {
+describe('foreign ids on every route, as every kind of viewer', () => {
 	/** Per viewer: ids that exist but are outside its scope. */
 	const foreignFor = () => ({
 		'sec.sup.a': {

@@ -7,7 +7,7 @@ import { TestPbx } from '../support/pbx';
 import { Stack, waitFor, type LiveClient } from '../support/stack';
 
 /**
- * Sessions that end when they should (issue 11, items 4 and 5), with the dashboard database on
+ * Sessions that end when they should, with the dashboard database on
  * another MariaDB server than the PBX: its changes never appear in the binlog the server tails,
  * so whatever reaches an open socket here came from the admin action itself.
  */
@@ -101,7 +101,7 @@ async function liveSocket(credentials: { cookie?: string; wallToken?: string }) 
 	return socket;
 }
 
-describe('item 5: admin actions reach open sockets without the binlog', () => {
+describe('admin actions reach open sockets without the binlog', () => {
 	it('the dashboard really is on another server', async () => {
 		const [[here]] = await stack.admin.query<mysql.RowDataPacket[]>(
 			'SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
@@ -178,7 +178,7 @@ describe('item 5: admin actions reach open sockets without the binlog', () => {
 	});
 });
 
-describe('item 4: a password change ends the other sessions', () => {
+describe('a password change ends the other sessions', () => {
 	it("an admin's change of a user's password ends every session of that user and its sockets", async () => {
 		const cookies = [
 			await stack.signIn('ss.password', PASSWORD),

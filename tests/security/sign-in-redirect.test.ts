@@ -5,7 +5,7 @@ import { NEXT_CASES } from '../support/next-payloads';
 import { Stack } from '../support/stack';
 
 /**
- * Where a sign-in leads (issue 21, item 2): `?next=` paths the URL parser normalises into
+ * Where a sign-in leads: `?next=` paths the URL parser normalises into
  * `//evil.example` must not become a redirect off the site, for a signed-in user opening
  * /login and for the sign-in form, in every form of answer. Against the production server.
  */

@@ -1,4 +1,5 @@
 import type { DemoTenant } from '../../scripts/lib/demo-data';
+import { msToSqlTime } from '../../src/lib/server/db/time';
 import { startOfZonedDay } from '../../src/lib/time/zone';
 import type { Interaction, InteractionChange } from '../../src/lib/interaction';
 import type { TestClient } from './client';
@@ -33,17 +34,13 @@ export interface Verdict {
 	problems: string[];
 }
 
-function sqlTime(ms: number): string {
-	return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-}
-
 /** id → status the live view of this scope must show: active rows, and closed rows of today. */
 export async function scopedDatabaseView(
 	stack: Stack,
 	tenant: DemoTenant,
 	queueIds?: number[]
 ): Promise<Map<string, string>> {
-	const todayStart = sqlTime(startOfZonedDay(Date.now(), tenant.timezone));
+	const todayStart = msToSqlTime(startOfZonedDay(Date.now(), tenant.timezone));
 	const queueFilter = queueIds ? ' AND queue_id IN (?)' : '';
 	const params = (extra: unknown[]) => (queueIds ? [...extra, queueIds] : extra);
 	const active = await stack.pbxRows<{ id: string; status: string }>(

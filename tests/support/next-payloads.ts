@@ -3,7 +3,7 @@
  * tests: each with where a signed-in user must land (relative to the site).
  */
 export const NEXT_CASES: [next: string, landing: string][] = [
-	// Normalised by the URL parser into `//evil.example` (issue 21, item 2).
+	// Normalised by the URL parser into `//evil.example`.
 	['/.//evil.example', '/interactions'],
 	['/..//evil.example', '/interactions'],
 	['/%2e//evil.example', '/interactions'],

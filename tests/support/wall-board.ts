@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
-import { sqlTime } from '../../scripts/lib/sql';
+import { msToSqlTime } from '../../src/lib/server/db/time';
 import { formatSeconds } from '../../src/lib/live/durations';
 import { startOfNextZonedDay } from '../../src/lib/time/zone';
 import type { Stack } from './stack';
@@ -41,7 +41,10 @@ export function readBoard(page: Page): Promise<TileReading[]> {
 
 /** What the tiles must say, computed by SQL from the PBX tables with the wall's definitions. */
 export async function boardFromDb(stack: Stack, tenant: DemoTenant, dayStartMs: number) {
-	const day = [sqlTime(dayStartMs), sqlTime(startOfNextZonedDay(dayStartMs, tenant.timezone))];
+	const day = [
+		msToSqlTime(dayStartMs),
+		msToSqlTime(startOfNextZonedDay(dayStartMs, tenant.timezone))
+	];
 	const today = 'created_at >= ? AND created_at < ?';
 	const answered = "answered_at IS NOT NULL AND direction = 'inbound'";
 	const open = await stack.pbxRows<Record<string, string>>(

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { Interaction, InteractionChange } from '$lib/interaction';
-import { applyChange, belongsToToday, dropBeforeToday } from '$lib/live/apply';
+import { applyChange, belongsToToday, dropBeforeToday, removalKeepsRow } from '$lib/live/apply';
 import { interaction, removal, upsert } from './fixtures';
 
 const TODAY = Date.parse('2026-03-10T00:00:00.000Z');
@@ -123,6 +123,18 @@ describe('applyChange', () => {
 		applyChange(rows, upsert(oldActive), TODAY);
 		applyChange(rows, upsert(atMidnight), TODAY);
 		expect([...rows.keys()]).toEqual(['1', '2']);
+	});
+});
+
+describe('removalKeepsRow (closed wins)', () => {
+	it('keeps a closed row only against a removal from active', () => {
+		const closed = interaction({ status: 'closed', closedAt: '2026-03-10T10:05:00Z' });
+		expect(removalKeepsRow('active', closed)).toBe(true);
+		expect(removalKeepsRow('closed', closed)).toBe(false);
+		expect(removalKeepsRow(undefined, closed)).toBe(false);
+		expect(removalKeepsRow('active', interaction({ status: 'active' }))).toBe(false);
+		expect(removalKeepsRow('active', undefined)).toBe(false);
+		expect(removalKeepsRow('active', null)).toBe(false);
 	});
 });
 

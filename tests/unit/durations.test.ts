@@ -1,11 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import {
-	acwSeconds,
-	formatSeconds,
-	secondsInStatus,
-	talkSeconds,
-	waitSeconds
-} from '$lib/live/durations';
+import { acwSeconds, formatSeconds, talkSeconds, waitSeconds } from '$lib/live/durations';
+import { secondsSince } from '$lib/wall/live-list';
 import { interaction } from './fixtures';
 
 const CREATED = '2026-03-10T10:00:00.000Z';
@@ -93,13 +88,13 @@ describe('waitSeconds', () => {
 	});
 });
 
-describe('secondsInStatus', () => {
+describe('secondsSince (time in the current status)', () => {
 	it('counts from the moment the row entered its status', () => {
-		expect(secondsInStatus(fresh, at(10))).toBe(10);
-		expect(secondsInStatus(talking, at(90))).toBe(60);
-		expect(secondsInStatus(wrapping, at(340))).toBe(10);
-		expect(secondsInStatus(closed, at(370))).toBe(10);
-		expect(secondsInStatus({ ...talking, answeredAt: null }, at(5))).toBe(5);
+		expect(secondsSince(fresh, at(10))).toBe(10);
+		expect(secondsSince(talking, at(90))).toBe(60);
+		expect(secondsSince(wrapping, at(340))).toBe(10);
+		expect(secondsSince(closed, at(370))).toBe(10);
+		expect(secondsSince({ ...talking, answeredAt: null }, at(5))).toBe(5);
 	});
 });
 

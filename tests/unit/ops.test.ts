@@ -2,23 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { createLogger, withLogContext, type LogLevel } from '$lib/server/log';
 import { scrapeAccess } from '$lib/server/metrics/access';
 import { comparePositions } from '$lib/server/status/binlog';
-import { Freshness } from '$lib/server/status/freshness';
+import { LagTracker } from '$lib/server/status/lag';
 import { readiness } from '$lib/server/status/ready';
 
 const at = (filename: string, position: number) => ({ filename, position });
 
-describe('Freshness: the tailing node', () => {
+describe('LagTracker: the tailing node', () => {
 	const base = { pending: false, lastCommitAt: null, snapshotAt: 1_000 };
 
 	it('is 0 behind while it has read all the server has, however old the last commit', () => {
-		const fresh = new Freshness();
+		const fresh = new LagTracker();
 		const sample = { ...base, server: at('b.000001', 500), read: at('b.000001', 500) };
 		expect(fresh.tailing(60_000, sample)).toEqual({ lagMs: 0, caughtUp: true });
 		expect(fresh.tailing(120_000, sample).lagMs).toBe(0);
 	});
 
 	it('falls behind from the last time it was current while the stream stands still', () => {
-		const fresh = new Freshness();
+		const fresh = new LagTracker();
 		fresh.tailing(10_000, { ...base, server: at('b.000001', 500), read: at('b.000001', 500) });
 		const behind = { ...base, server: at('b.000001', 900), read: at('b.000001', 500) };
 		expect(fresh.tailing(11_000, behind)).toEqual({ lagMs: 1_000, caughtUp: false });
@@ -31,7 +31,7 @@ describe('Freshness: the tailing node', () => {
 	});
 
 	it('is not current with commits in hand, nor when the server cannot be asked', () => {
-		const fresh = new Freshness();
+		const fresh = new LagTracker();
 		const pending = { ...base, pending: true, server: at('b.1', 5), read: at('b.1', 5) };
 		expect(fresh.tailing(4_000, pending)).toEqual({ lagMs: 3_000, caughtUp: false });
 		const unknown = { ...base, server: null, read: at('b.1', 5), lastCommitAt: 3_500 };
@@ -39,22 +39,22 @@ describe('Freshness: the tailing node', () => {
 	});
 
 	it('never moves its fresh-up-to point back', () => {
-		const fresh = new Freshness();
+		const fresh = new LagTracker();
 		fresh.tailing(9_000, { ...base, server: at('b.1', 5), read: at('b.1', 5) });
 		const older = { ...base, server: at('b.1', 9), read: at('b.1', 5), lastCommitAt: 2_000 };
 		expect(fresh.tailing(10_000, older).lagMs).toBe(1_000);
 	});
 });
 
-describe('Freshness: a follower', () => {
+describe('LagTracker: a follower', () => {
 	it('is as fresh as the leader once it applied the whole shared log', () => {
-		const fresh = new Freshness();
+		const fresh = new LagTracker();
 		const sample = { caughtUp: true, leaderLagMs: 250, lastCommitAt: 1_000, snapshotAt: 500 };
 		expect(fresh.following(10_000, sample)).toBe(250);
 	});
 
 	it('is as fresh as its newest commit while it is behind or no leader reports', () => {
-		const fresh = new Freshness();
+		const fresh = new LagTracker();
 		const behind = { caughtUp: false, leaderLagMs: 0, lastCommitAt: 7_000, snapshotAt: 500 };
 		expect(fresh.following(10_000, behind)).toBe(3_000);
 		const leaderless = { caughtUp: true, leaderLagMs: null, lastCommitAt: 7_000, snapshotAt: 500 };

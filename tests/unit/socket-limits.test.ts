@@ -7,7 +7,7 @@ import { WorkQueue } from '$lib/server/realtime/work-queue';
 import type { Viewer } from '$lib/server/scope';
 import { interaction, upsert } from './fixtures';
 
-/** Issue 21, item 1: what one sign-in, one wall link or one address can make the server do. */
+/** What one sign-in, one wall link or one address can make the server do. */
 
 function user(sessionId: string): Viewer {
 	return {

@@ -6,7 +6,7 @@ import {
 	queueGroups,
 	tileColumns
 } from '$lib/wall/board-options';
-import { figuresTime, freshness } from '$lib/wall/freshness';
+import { freshness } from '$lib/wall/freshness';
 import { fitRows, liveRows, secondsSince } from '$lib/wall/live-list';
 import { interaction } from './fixtures';
 
@@ -77,32 +77,6 @@ describe('freshness', () => {
 
 	it('says when the feed has ended for good', () => {
 		expect(freshness({ ...base, status: 'ended', now: 10_500 }).state).toBe('ended');
-	});
-});
-
-describe('figuresTime', () => {
-	const heard = { lastHeardAt: 10_700, clockSkewMs: 200 };
-
-	it('is the server time of the last tick while live', () => {
-		expect(figuresTime({ ...heard, stale: false, serverNow: 9_800 })).toBe(9_800);
-	});
-
-	it('stops at the last message from the first stale frame, whatever the tick says', () => {
-		// The socket dropped at 10,900, after a heartbeat at 10,700 and a tick at 10,005: the
-		// figures must not read 10,005 now and 10,700 at the next tick (a timer moving on a
-		// board that already says it is stale).
-		const atDrop = figuresTime({ ...heard, stale: true, serverNow: 10_005 - 200 });
-		const nextTick = figuresTime({ ...heard, stale: true, serverNow: 11_005 - 200 });
-		const later = figuresTime({ ...heard, stale: true, serverNow: 60_005 - 200 });
-		expect(atDrop).toBe(10_500);
-		expect(nextTick).toBe(atDrop);
-		expect(later).toBe(atDrop);
-	});
-
-	it('is the tick time on a board that never heard the server', () => {
-		expect(figuresTime({ lastHeardAt: 0, clockSkewMs: 0, stale: true, serverNow: 5_000 })).toBe(
-			5_000
-		);
 	});
 });
 

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { dayFrame, dayFrameAt, hourIndex } from '$lib/wall/day';
+import { startOfZonedDay } from '$lib/time/zone';
+import { dayFrame, hourIndex } from '$lib/wall/day';
 
 const CHICAGO = 'America/Chicago';
 const HOUR = 3_600_000;
 
-describe('dayFrameAt', () => {
+/** The frame of the day containing `nowMs`, as the wall builds it. */
+const dayFrameAt = (nowMs: number, timeZone: string) =>
+	dayFrame(startOfZonedDay(nowMs, timeZone), timeZone);
+
+describe('the day frame', () => {
 	it('starts at local midnight of the tenant, not UTC', () => {
 		// 03:00 UTC on March 10 is still March 9 in Chicago (CDT, UTC-5).
 		const frame = dayFrameAt(Date.parse('2026-03-10T03:00:00Z'), CHICAGO);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Interaction } from '$lib/interaction';
-import { dayFrameAt } from '$lib/wall/day';
+import { startOfZonedDay } from '$lib/time/zone';
+import { dayFrame } from '$lib/wall/day';
 import { aggregateDay, queueFigures } from '$lib/wall/stats';
 import { DEFAULT_THRESHOLDS } from '$lib/wall/thresholds';
 import { interaction } from './fixtures';
@@ -8,7 +9,7 @@ import { interaction } from './fixtures';
 const TZ = 'America/Chicago';
 // 2026-03-10 10:00 in Chicago (CDT, UTC-5).
 const NOW = Date.parse('2026-03-10T15:00:00Z');
-const frame = dayFrameAt(NOW, TZ);
+const frame = dayFrame(startOfZonedDay(NOW, TZ), TZ);
 const iso = (secondsBeforeNow: number) => new Date(NOW - secondsBeforeNow * 1000).toISOString();
 let nextId = 1;
 const row = (overrides: Partial<Interaction>) =>

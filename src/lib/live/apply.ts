@@ -1,4 +1,4 @@
-import type { Interaction, InteractionChange } from '$lib/interaction';
+import type { Interaction, InteractionChange, Source } from '$lib/interaction';
 
 /**
  * Applies one change to a map of live rows. The server's live state and every browser run this
@@ -18,9 +18,21 @@ export function applyChange(
 		rows.set(change.id, change.row);
 		return true;
 	}
-	// The PBX may close in two transactions (insert closed, then delete active): keep the closed row.
-	if (change.removedFrom === 'active' && current?.status === 'closed') return false;
+	if (removalKeepsRow(change.removedFrom, current)) return false;
 	return rows.delete(change.id);
+}
+
+/**
+ * Whether a removal leaves the row it removes in place: closed wins. The PBX may close in two
+ * steps (insert into closed, then delete from active), in one transaction or two, so a removal
+ * from active must not erase a row already closed. The live state, the leader's mapping of a
+ * commit and every browser decide it here.
+ */
+export function removalKeepsRow(
+	removedFrom: Source | undefined,
+	current: Interaction | null | undefined
+): boolean {
+	return removedFrom === 'active' && current?.status === 'closed';
 }
 
 /** The live view holds every interaction in progress plus the ones created today that closed. */

@@ -22,19 +22,6 @@ export function waitSeconds(row: Interaction, nowMs: number): number {
 	return Math.max(0, Math.floor((end - Date.parse(row.createdAt)) / 1000));
 }
 
-/** Seconds since the row entered its current status. */
-export function secondsInStatus(row: Interaction, nowMs: number): number {
-	const since =
-		row.status === 'acw'
-			? row.acwStartedAt
-			: row.status === 'active'
-				? row.answeredAt
-				: row.status === 'closed'
-					? row.closedAt
-					: row.createdAt;
-	return Math.max(0, Math.floor((nowMs - Date.parse(since ?? row.createdAt)) / 1000));
-}
-
 export function formatSeconds(seconds: number | null): string {
 	if (seconds === null) return '';
 	const h = Math.floor(seconds / 3600);

@@ -7,6 +7,7 @@ import {
 	type RefusedHandshakeData,
 	type ServerToClientEvents
 } from '$lib/realtime';
+import { currentUntil, dataTime, type DataClock } from './data-time';
 import { FrameChanges } from './sorted-rows';
 import { LiveSync, type SyncStatus } from './sync';
 
@@ -136,14 +137,19 @@ export class LiveFeed {
 		return Date.now() - this.clockSkewMs;
 	}
 
-	/**
-	 * Server time the rows are true at: now while live; once not, the moment the server was last
-	 * heard from, so timers stop there instead of ticking on as if the rows were current.
-	 */
+	/** Server time the rows stopped being current (the feed is not live); null while they are. */
+	currentUntil(): number | null {
+		return currentUntil(this.#dataClock());
+	}
+
+	/** Server time the rows are true at ($lib/live/data-time). */
 	dataNow(): number {
-		const now = this.serverNow();
-		if (this.status === 'live' || this.lastHeardAt === 0) return now;
-		return Math.min(now, this.lastHeardAt - this.clockSkewMs);
+		return dataTime({ ...this.#dataClock(), serverNow: this.serverNow() });
+	}
+
+	#dataClock(): DataClock {
+		const { lastHeardAt, clockSkewMs } = this;
+		return { current: this.status === 'live', lastHeardAt, clockSkewMs };
 	}
 
 	close(): void {

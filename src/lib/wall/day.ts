@@ -1,4 +1,4 @@
-import { startOfNextZonedDay, startOfZonedDay, zonedParts } from '$lib/time/zone';
+import { startOfNextZonedDay, zonedParts } from '$lib/time/zone';
 
 /**
  * The tenant's "today" as the wall counts it, cut into hourly buckets. Buckets are real hours
@@ -13,6 +13,7 @@ export interface DayFrame {
 
 const HOUR_MS = 3_600_000;
 
+/** The frame of the day that starts at `startMs` (a local midnight, see startOfZonedDay). */
 export function dayFrame(startMs: number, timeZone: string): DayFrame {
 	const endMs = startOfNextZonedDay(startMs, timeZone);
 	const buckets = Math.ceil((endMs - startMs) / HOUR_MS);
@@ -21,11 +22,6 @@ export function dayFrame(startMs: number, timeZone: string): DayFrame {
 		(_, i) => zonedParts(startMs + i * HOUR_MS, timeZone).hour
 	);
 	return { startMs, endMs, hourLabels };
-}
-
-/** The frame of the day containing `nowMs` in the zone. */
-export function dayFrameAt(nowMs: number, timeZone: string): DayFrame {
-	return dayFrame(startOfZonedDay(nowMs, timeZone), timeZone);
 }
 
 /** Bucket of an instant, or -1 when it is outside the day. */

@@ -37,22 +37,3 @@ export function freshness({ status, lastHeardAt, openedAt, now }: FreshnessInput
 	if (status === 'connecting') return { state: 'connecting', ageSeconds, staleSinceMs: null };
 	return { state: 'stale', ageSeconds, staleSinceMs: since };
 }
-
-export interface FiguresTimeInput {
-	stale: boolean;
-	/** Browser ms of the last message from the server; 0 = never. */
-	lastHeardAt: number;
-	/** Browser clock minus server clock. */
-	clockSkewMs: number;
-	/** Server time at the board's last clock tick. */
-	serverNow: number;
-}
-
-/**
- * The server time a board's figures are true at: now while live; while stale, the moment the
- * server was last heard from. That moment is fixed from the first stale frame: it does not wait
- * for the next clock tick (the board can turn stale between ticks, after the last tick's time).
- */
-export function figuresTime({ stale, lastHeardAt, clockSkewMs, serverNow }: FiguresTimeInput) {
-	return stale && lastHeardAt > 0 ? lastHeardAt - clockSkewMs : serverNow;
-}

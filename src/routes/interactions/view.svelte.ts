@@ -81,9 +81,8 @@ export class InteractionsView {
 	});
 	/** When the live rows were last current (the tenant's clock), once they no longer are. */
 	readonly staleSince = $derived.by(() => {
-		const feed = this.feed;
-		if (!feed || feed.status === 'live' || feed.lastHeardAt === 0) return null;
-		return clockInZone(feed.lastHeardAt - feed.clockSkewMs, this.#data().tenant.timezone);
+		const until = this.feed?.currentUntil() ?? null;
+		return until === null ? null : clockInZone(until, this.#data().tenant.timezone);
 	});
 	readonly exportHref = $derived(`/api/interactions/export?${this.#historyQuery}`);
 	/** Said once this viewer's queues were re-assigned while the page was open. */

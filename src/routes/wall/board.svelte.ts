@@ -1,8 +1,9 @@
+import { dataTime } from '$lib/live/data-time';
 import { LiveFeed } from '$lib/live/feed.svelte';
 import type { Board } from '$lib/wall/board';
 import { groupAt, queueGroups } from '$lib/wall/board-options';
 import { dayFrame, hourIndex } from '$lib/wall/day';
-import { figuresTime, freshness } from '$lib/wall/freshness';
+import { freshness } from '$lib/wall/freshness';
 import { liveRows } from '$lib/wall/live-list';
 import { aggregateDay, emptyQueueDay, queueFigures } from '$lib/wall/stats';
 import { thresholdsLookup, type QueueThresholds } from '$lib/wall/thresholds';
@@ -40,10 +41,10 @@ export class WallBoard {
 		})
 	);
 	readonly stale = $derived(this.freshness.state === 'stale' || this.freshness.state === 'ended');
-	/** Server time the figures are true at. */
+	/** Server time the figures are true at: from the first stale frame, not the next tick. */
 	readonly dataNow = $derived.by(() =>
-		figuresTime({
-			stale: this.stale,
+		dataTime({
+			current: !this.stale,
 			lastHeardAt: this.feed.lastHeardAt,
 			clockSkewMs: this.feed.clockSkewMs,
 			serverNow: this.serverNow

@@ -100,8 +100,4 @@ export class Sessions {
 	async destroy(token: string): Promise<void> {
 		await this.pool.query('DELETE FROM sessions WHERE id = ?', [tokenHash(token)]);
 	}
-
-	async destroyForUser(userId: number): Promise<void> {
-		await this.pool.query('DELETE FROM sessions WHERE user_id = ?', [userId]);
-	}
 }

@@ -74,7 +74,10 @@ export class BinlogSupervisor {
 
 	/** How far the current stream has read, and whether commits it read are still in hand. */
 	get reading(): { position: BinlogCheckpoint | null; pending: boolean } {
-		return { position: this.#tailer?.position() ?? null, pending: this.#tailer?.pending ?? false };
+		return {
+			position: this.#tailer?.readPosition() ?? null,
+			pending: this.#tailer?.pending ?? false
+		};
 	}
 
 	start(): void {

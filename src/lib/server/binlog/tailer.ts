@@ -108,7 +108,7 @@ export class BinlogTailer {
 	 * How far the stream has read, events of no interest included: ZongJi advances it for every
 	 * event outside a transaction, so it reaches the server's end when nothing is left to read.
 	 */
-	position(): BinlogCheckpoint | null {
+	readPosition(): BinlogCheckpoint | null {
 		const options = this.#zongji?.options;
 		if (!options?.filename) return null;
 		return { filename: options.filename, position: options.position ?? 4 };

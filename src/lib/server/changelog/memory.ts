@@ -9,16 +9,19 @@ import {
 	type EntryListener,
 	type LogEntry
 } from './types';
+import { RecentChanges } from './recent';
 
 /** The single-node change log: the newest `retain` changes in memory. */
 export class MemoryChangeLog implements ChangeLog {
 	#epoch = randomUUID();
 	#head = 0;
-	#kept: InteractionChange[] = [];
+	readonly #recent: RecentChanges;
 	#checkpoint: BinlogCheckpoint | null = null;
 	readonly #listeners = new Set<EntryListener>();
 
-	constructor(private readonly retain: number) {}
+	constructor(retain: number) {
+		this.#recent = new RecentChanges(retain);
+	}
 
 	get epoch(): string {
 		return this.#epoch;
@@ -46,11 +49,7 @@ export class MemoryChangeLog implements ChangeLog {
 			row: change.row,
 			...(change.removedFrom && { removedFrom: change.removedFrom })
 		}));
-		for (const change of changes) this.#kept.push(change);
-		// Trim in batches so the cost is amortised rather than paid on every append.
-		if (this.#kept.length > this.retain * 1.25) {
-			this.#kept = this.#kept.slice(this.#kept.length - this.retain);
-		}
+		this.#recent.add(changes);
 		this.#checkpoint = checkpoint;
 		const entry = { ...draft, changes };
 		if (!isEmptyEntry(draft)) for (const listener of this.#listeners) listener(entry);
@@ -64,13 +63,11 @@ export class MemoryChangeLog implements ChangeLog {
 	async since(seq: number): Promise<InteractionChange[] | null> {
 		if (!Number.isInteger(seq) || seq < 0 || seq > this.#head) return null;
 		if (seq === this.#head) return [];
-		const oldest = this.#kept[0]?.seq ?? this.#head + 1;
-		if (seq + 1 < oldest) return null;
-		return this.#kept.slice(seq + 1 - oldest);
+		return this.#recent.after(seq, this.#head);
 	}
 
 	async oldest(): Promise<number> {
-		return this.#kept[0]?.seq ?? this.#head + 1;
+		return this.#recent.oldest ?? this.#head + 1;
 	}
 
 	subscribe(listener: EntryListener): () => void {
@@ -81,7 +78,7 @@ export class MemoryChangeLog implements ChangeLog {
 	async reset(checkpoint: BinlogCheckpoint): Promise<void> {
 		this.#epoch = randomUUID();
 		this.#head = 0;
-		this.#kept = [];
+		this.#recent.clear();
 		this.#checkpoint = checkpoint;
 	}
 }

@@ -13,6 +13,7 @@ import {
 	type EntryListener,
 	type LogEntry
 } from './types';
+import { RecentChanges } from './recent';
 
 /**
  * The change log of several nodes: a Redis Stream per epoch that one leader appends to and every
@@ -60,7 +61,8 @@ local id = '0-0'
 if last[1] then id = last[1][1] end
 return {epoch, head, id}`;
 
-export interface LogPosition {
+/** Where the shared log's stream stands: its epoch, head seq and newest entry. */
+export interface StreamPosition {
 	epoch: string;
 	head: number;
 	/** Stream id of the newest entry. */
@@ -105,12 +107,8 @@ export class RedisChangeLog implements ChangeLog {
 	#epoch = '';
 	#head = 0;
 	#lastId = '0-0';
-	/**
-	 * The newest changes this node applied itself, contiguous up to head: replays for screens
-	 * that reconnect come from here, not from one XRANGE per socket (a node going away sends
-	 * hundreds of sockets to resume at once elsewhere).
-	 */
-	#kept: InteractionChange[] = [];
+	/** Replays for screens that reconnect come from here, not from one XRANGE per socket. */
+	readonly #recent: RecentChanges;
 	#token: number | null = null;
 	#following = false;
 	#lastReadAt = 0;
@@ -118,7 +116,9 @@ export class RedisChangeLog implements ChangeLog {
 	#resyncing = false;
 	readonly #listeners = new Set<EntryListener>();
 
-	constructor(private readonly options: RedisChangeLogOptions) {}
+	constructor(private readonly options: RedisChangeLogOptions) {
+		this.#recent = new RecentChanges(options.retain);
+	}
 
 	get epoch(): string {
 		return this.#epoch;
@@ -138,7 +138,7 @@ export class RedisChangeLog implements ChangeLog {
 		this.#token = token;
 	}
 
-	async position(): Promise<LogPosition> {
+	async streamPosition(): Promise<StreamPosition> {
 		const { keys, redis } = this.options;
 		const [epoch, head, lastId] = (await redis.eval(
 			POSITION,
@@ -155,12 +155,12 @@ export class RedisChangeLog implements ChangeLog {
 	 * after it are applied on top of the snapshot. Those the snapshot already reflects are applied
 	 * again, which whole-row upserts in seq order make harmless.
 	 */
-	followFrom(position: LogPosition): void {
+	followFrom(position: StreamPosition): void {
 		this.#epoch = position.epoch;
 		this.#head = position.head;
 		this.#lastId = position.lastId;
 		// What it kept no longer joins up with the new position.
-		this.#kept = [];
+		this.#recent.clear();
 		this.#lastReadAt = performance.now();
 		this.#resyncing = false;
 		if (!this.#following) {
@@ -245,10 +245,8 @@ export class RedisChangeLog implements ChangeLog {
 		const head = this.#head;
 		if (!Number.isInteger(seq) || seq < 0 || seq > head) return null;
 		if (seq === head) return [];
-		const oldest = this.#kept[0]?.seq;
-		if (oldest !== undefined && seq + 1 >= oldest) {
-			return this.#kept.slice(seq + 1 - oldest).filter((change) => change.seq <= head);
-		}
+		const recent = this.#recent.after(seq, head);
+		if (recent) return recent;
 		const entries = await this.options.redis.xrange(this.#stream(), String(seq + 1), String(head));
 		const changes: InteractionChange[] = [];
 		for (const [, fields] of entries) {
@@ -368,11 +366,7 @@ export class RedisChangeLog implements ChangeLog {
 		}
 		this.#lastId = id;
 		this.#head = entry.changes.at(-1)?.seq ?? this.#head;
-		for (const change of entry.changes) this.#kept.push(change);
-		// Trimmed in batches, as the memory log does, so the cost is amortised.
-		if (this.#kept.length > this.options.retain * 1.25) {
-			this.#kept = this.#kept.slice(this.#kept.length - this.options.retain);
-		}
+		this.#recent.add(entry.changes);
 		for (const listener of this.#listeners) listener(entry);
 	}
 }

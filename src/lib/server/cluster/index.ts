@@ -13,7 +13,7 @@ import { LeaderLease } from './lease';
 import { ClusterNode } from './node';
 import { NodeStatusBoard } from './status';
 
-export { ClusterNode, type NodeRole } from './node';
+export { ClusterNode, type ClusterRole } from './node';
 export { NodeStatusBoard, type SharedLogFacts } from './status';
 
 /**

@@ -68,9 +68,4 @@ export class LeaderLease {
 	drop(): void {
 		this.#held = null;
 	}
-
-	/** `<node id>|<token>` of the current leader, if any. */
-	async holder(): Promise<string | null> {
-		return this.redis.get(this.keys.leader);
-	}
 }

@@ -1,10 +1,12 @@
+import type { NodeRole } from '$lib/status';
 import type { RedisChangeLog } from '../changelog/redis';
 import type { AppEventBus } from '../events';
 import type { LiveService } from '../live';
 import type { Logger } from '../log';
 import type { LeaderLease } from './lease';
 
-export type NodeRole = 'joining' | 'follower' | 'leader';
+/** A node of several: 'single' is the status of a node that runs alone. */
+export type ClusterRole = Exclude<NodeRole, 'single'>;
 
 /**
  * What a node asks of this process's live pipeline: a snapshot to follow the log from, a new
@@ -35,7 +37,7 @@ export interface ClusterNodeOptions {
  * one, so the first entry it appends follows the old leader's last: nothing lost or doubled.
  */
 export class ClusterNode {
-	#role: NodeRole = 'joining';
+	#role: ClusterRole = 'joining';
 	#needsSync = true;
 	#timer: NodeJS.Timeout | null = null;
 	#ticking = false;
@@ -50,7 +52,7 @@ export class ClusterNode {
 		];
 	}
 
-	get role(): NodeRole {
+	get role(): ClusterRole {
 		return this.#role;
 	}
 
@@ -109,7 +111,7 @@ export class ClusterNode {
 	/** Loads a snapshot after reading the log's position; false while there is no log yet. */
 	async #sync(): Promise<boolean> {
 		const { changeLog, events, live, log } = this.options;
-		const position = await changeLog.position();
+		const position = await changeLog.streamPosition();
 		if (!position.epoch) return false;
 		await live.loadSnapshot();
 		changeLog.followFrom(position);
@@ -125,7 +127,7 @@ export class ClusterNode {
 		const { changeLog, events, live, log } = this.options;
 		this.#lastRenewedAt = performance.now();
 		changeLog.setToken(token);
-		const position = await changeLog.position();
+		const position = await changeLog.streamPosition();
 		if (!position.epoch) {
 			log.warn(
 				'NEW EPOCH: Redis holds no change log (first start, or Redis lost its data). ' +

@@ -3,7 +3,7 @@ import type { DatabaseTarget } from '../config';
 
 /**
  * Every connection reads DATETIME as text and BIGINT as exact strings: the binlog decoder is set
- * the same way, so rows from SQL and from the binlog map through one function (see sqlTime).
+ * the same way, so rows from SQL and from the binlog map through one function (see sqlTimeToIso).
  */
 export const connectionDefaults = {
 	timezone: 'Z',
@@ -27,28 +27,7 @@ export function createConnection(target: DatabaseTarget): Promise<mysql.Connecti
 	return mysql.createConnection({ ...target, ...connectionDefaults });
 }
 
-const DIGITS = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
-
-/** 'YYYY-MM-DD HH:MM:SS[.fff]' in UTC (how the PBX stores it) → ISO-8601. */
-export function sqlTimeToIso(value: unknown): string | null {
-	if (value === null || value === undefined || value === '') return null;
-	if (value instanceof Date) return value.toISOString();
-	const text = String(value);
-	// DATETIME(3) as the driver and the binlog decode it ('2026-12-03 10:15:00.250'): the common
-	// case, on every row the binlog brings, needs no regular expression.
-	if (text.length === 23 && text[10] === ' ' && text[19] === '.' && DIGITS.test(text)) {
-		return `${text.slice(0, 10)}T${text.slice(11)}Z`;
-	}
-	const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?/.exec(text);
-	if (!match) return null;
-	const millis = ((match[3] ?? '.000') + '000').slice(1, 4);
-	return `${match[1]}T${match[2]}.${millis}Z`;
-}
-
-/** Epoch milliseconds → 'YYYY-MM-DD HH:MM:SS.fff' for comparing with DATETIME(3) columns in UTC. */
-export function msToSqlTime(ms: number): string {
-	return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-}
+export { msToSqlTime, sqlTimeToIso } from './time';
 
 export function escapeId(name: string): string {
 	return mysql.escapeId(name);

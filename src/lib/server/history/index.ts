@@ -33,8 +33,6 @@ const SORT_COLUMNS: Partial<Record<SortKey, string>> = {
 	acw: 'c.acw_seconds'
 };
 
-export const MAX_PAGE = 500;
-
 /** What a cursor of a page in this order holds (see decodeCursor). */
 export function cursorKind(sort: SortKey): CursorKind {
 	return sort === 'duration' || sort === 'acw' ? 'number' : 'time';

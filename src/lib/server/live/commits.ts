@@ -1,4 +1,5 @@
 import type { Interaction, Source } from '$lib/interaction';
+import { removalKeepsRow } from '$lib/live/apply';
 import type { ChangeDraft, RowChange } from '../changelog';
 import { toInteraction, type RawRow } from '../interactions/map';
 import { LOOKUP_TABLES, type LookupTable, type Lookups } from '../lookups';
@@ -101,8 +102,8 @@ export function buildChanges(
 				entry.row = toInteraction(after, source, lookups, transcribed);
 				entry.removedFrom = undefined;
 				entry.queueIds.add(queueOf(after));
-			} else if (!(source === 'active' && entry.row?.status === 'closed')) {
-				// A delete from active after the closed insert in the same commit is the close itself.
+			} else if (!removalKeepsRow(source, entry.row)) {
+				// In one commit, a delete from active after the closed insert is the close itself.
 				entry.row = null;
 				entry.removedFrom = source;
 			}

@@ -1,5 +1,5 @@
 import type { Interaction } from '$lib/interaction';
-import { belongsToToday } from '$lib/live/apply';
+import { belongsToToday, removalKeepsRow } from '$lib/live/apply';
 import type { ChangeDraft } from '../changelog';
 import type { LiveRowsView } from './commits';
 import type { LiveState } from './state';
@@ -20,9 +20,7 @@ export class PendingRows implements LiveRowsView {
 			if (draft.row) {
 				const today = belongsToToday(draft.row, this.state.todayStartMs(draft.tenantId));
 				this.#rows.set(draft.id, today ? draft.row : null);
-			} else if (!(
-				draft.removedFrom === 'active' && this.get(draft.tenantId, draft.id)?.status === 'closed'
-			)) {
+			} else if (!removalKeepsRow(draft.removedFrom, this.get(draft.tenantId, draft.id))) {
 				this.#rows.set(draft.id, null);
 			}
 		}

@@ -1,20 +1,23 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import type { BinlogPosition } from '$lib/status';
+import type { BinlogCheckpoint } from '../changelog/types';
 
 /** Binlog positions: where the server's binlog ends, and how many bytes lie between two places. */
 
 /** Binlog file names sort in their order (`binlog.000009` < `binlog.000010`). */
-export function comparePositions(a: BinlogPosition, b: BinlogPosition): number {
+export function comparePositions(a: BinlogCheckpoint, b: BinlogCheckpoint): number {
 	if (a.filename !== b.filename) return a.filename < b.filename ? -1 : 1;
 	return a.position - b.position;
 }
 
-export function laterOf(a: BinlogPosition | null, b: BinlogPosition | null): BinlogPosition | null {
+export function laterOf(
+	a: BinlogCheckpoint | null,
+	b: BinlogCheckpoint | null
+): BinlogCheckpoint | null {
 	if (!a || !b) return a ?? b;
 	return comparePositions(a, b) >= 0 ? a : b;
 }
 
-export async function serverPosition(pool: Pool): Promise<BinlogPosition | null> {
+export async function serverPosition(pool: Pool): Promise<BinlogCheckpoint | null> {
 	const [rows] = await pool.query<RowDataPacket[]>('SHOW MASTER STATUS');
 	return rows[0] ? { filename: String(rows[0].File), position: Number(rows[0].Position) } : null;
 }
@@ -26,8 +29,8 @@ export async function serverPosition(pool: Pool): Promise<BinlogPosition | null>
  */
 export async function binlogDistance(
 	pool: Pool,
-	from: BinlogPosition,
-	to: BinlogPosition
+	from: BinlogCheckpoint,
+	to: BinlogCheckpoint
 ): Promise<number | null> {
 	if (comparePositions(from, to) >= 0) return 0;
 	if (from.filename === to.filename) return to.position - from.position;

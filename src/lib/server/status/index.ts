@@ -1,4 +1,4 @@
 export { NodeMonitor, type MonitorDeps } from './monitor';
 export { readiness, type Readiness } from './ready';
-export { Freshness } from './freshness';
+export { LagTracker } from './lag';
 export { binlogDistance, comparePositions, serverPosition } from './binlog';

@@ -1,10 +1,11 @@
 import type { Pool } from 'mysql2/promise';
-import type { BinlogPosition, NodeStatus } from '$lib/status';
+import type { NodeStatus } from '$lib/status';
+import type { BinlogCheckpoint } from '../changelog/types';
 import type { ClusterNode, NodeStatusBoard, SharedLogFacts } from '../cluster';
 import type { LiveService } from '../live';
 import type { Logger } from '../log';
 import { binlogDistance, laterOf, serverPosition } from './binlog';
-import { Freshness } from './freshness';
+import { LagTracker } from './lag';
 import { readiness, type Readiness } from './ready';
 
 /**
@@ -33,7 +34,7 @@ const QUERY_TIMEOUT_MS = 2_000;
 
 export class NodeMonitor {
 	readonly startedAt = Date.now();
-	readonly #freshness = new Freshness();
+	readonly #lag = new LagTracker();
 	readonly #intervalMs: number;
 	#status: NodeStatus;
 	#shared: SharedLogFacts | null = null;
@@ -118,7 +119,7 @@ export class NodeMonitor {
 		]);
 		this.#shared = shared;
 		const oldest = (await timed(live.changeLog.oldest())) ?? live.changeLog.head + 1;
-		let position: BinlogPosition | null;
+		let position: BinlogCheckpoint | null;
 		let lagMs: number;
 		let lagBytes: number | null = null;
 		const progress = live.progress;
@@ -127,7 +128,7 @@ export class NodeMonitor {
 			const checkpoint = await timed(live.changeLog.checkpoint());
 			const reading = live.supervisor.reading;
 			position = laterOf(reading.position, checkpoint);
-			const lag = this.#freshness.tailing(now, {
+			const lag = this.#lag.tailing(now, {
 				server,
 				read: position,
 				pending: reading.pending,
@@ -144,7 +145,7 @@ export class NodeMonitor {
 			);
 			const caughtUp = shared ? live.changeLog.head >= shared.head : null;
 			position = progress.lastApplied?.checkpoint ?? null;
-			lagMs = this.#freshness.following(now, {
+			lagMs = this.#lag.following(now, {
 				caughtUp,
 				leaderLagMs: leader ? leader.binlog.lagSeconds * 1000 : null,
 				lastCommitAt: progress.lastApplied?.committedAt ?? null,
@@ -178,8 +179,8 @@ export class NodeMonitor {
 	#compose(
 		now: number,
 		sample: {
-			server: BinlogPosition | null;
-			position: BinlogPosition | null;
+			server: BinlogCheckpoint | null;
+			position: BinlogCheckpoint | null;
 			lagMs: number;
 			lagBytes: number | null;
 			oldest: number;

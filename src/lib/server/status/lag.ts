@@ -1,4 +1,4 @@
-import type { BinlogPosition } from '$lib/status';
+import type { BinlogCheckpoint } from '../changelog/types';
 import { comparePositions } from './binlog';
 
 /**
@@ -19,9 +19,9 @@ import { comparePositions } from './binlog';
 
 export interface TailingSample {
 	/** Where the server's binlog ends; null when it could not be asked. */
-	server: BinlogPosition | null;
+	server: BinlogCheckpoint | null;
 	/** How far the stream has read (events of no interest too), and the position handled. */
-	read: BinlogPosition | null;
+	read: BinlogCheckpoint | null;
 	/** Commits read but not yet in the change log. */
 	pending: boolean;
 	/** Commit time (epoch ms) of the newest commit handled. */
@@ -40,13 +40,8 @@ export interface FollowingSample {
 	snapshotAt: number;
 }
 
-export class Freshness {
+export class LagTracker {
 	#freshAt = 0;
-
-	/** Fresh up to (epoch ms). */
-	get freshAt(): number {
-		return this.#freshAt;
-	}
 
 	/** The tailing node's lag in ms at `now`, and whether it has read all the server has. */
 	tailing(now: number, sample: TailingSample): { lagMs: number; caughtUp: boolean } {
