@@ -1,6 +1,6 @@
 import type { TenantInfo } from '$lib/interaction';
 import type { BoardOptions } from './board-options';
-import type { QueueThresholds } from './thresholds';
+import type { QueueThresholds } from '$lib/queues/thresholds';
 
 /** What the server says a wall shows: the page's data, later refreshed from GET /wall. */
 export interface BoardQueue {

@@ -1,5 +1,5 @@
 import type { Interaction } from '$lib/interaction';
-import { factsOf } from './facts';
+import { factsOf } from '$lib/queues/facts';
 
 /**
  * The wall's list of interactions in progress: waiting first (what needs an agent), then talking,

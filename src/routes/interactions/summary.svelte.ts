@@ -2,8 +2,8 @@ import { DEFAULT_FILTERS, matchesFilters } from '$lib/filters';
 import type { Interaction } from '$lib/interaction';
 import { startOfZonedDay } from '$lib/time/zone';
 import type { BoardQueue } from '$lib/wall/board';
-import { dayFrame } from '$lib/wall/day';
-import { aggregateDay, emptyQueueDay, queueFigures } from '$lib/wall/stats';
+import { dayFrame } from '$lib/queues/day';
+import { aggregateDay, emptyQueueDay, queueFigures } from '$lib/queues/figures';
 import type { PageData } from './$types';
 import type { InteractionsView } from './view.svelte';
 

@@ -16,7 +16,7 @@ import type { Interaction } from '$lib/interaction';
 import { LiveFeed } from '$lib/live/feed.svelte';
 import { compareRows } from '$lib/live/sort';
 import { SortedRows } from '$lib/live/sorted-rows';
-import { thresholdsLookup } from '$lib/wall/thresholds';
+import { thresholdsLookup } from '$lib/queues/thresholds';
 import type { PageData } from './$types';
 
 type WindowParam = 'contact' | 'phone' | 'agent';

@@ -2,11 +2,11 @@ import { dataTime } from '$lib/live/data-time';
 import { LiveFeed } from '$lib/live/feed.svelte';
 import type { Board } from '$lib/wall/board';
 import { groupAt, queueGroups } from '$lib/wall/board-options';
-import { dayFrame, hourIndex } from '$lib/wall/day';
+import { dayFrame, hourIndex } from '$lib/queues/day';
 import { freshness } from '$lib/wall/freshness';
 import { liveRows } from '$lib/wall/live-list';
-import { aggregateDay, emptyQueueDay, queueFigures } from '$lib/wall/stats';
-import { thresholdsLookup, type QueueThresholds } from '$lib/wall/thresholds';
+import { aggregateDay, emptyQueueDay, queueFigures } from '$lib/queues/figures';
+import { thresholdsLookup, type QueueThresholds } from '$lib/queues/thresholds';
 import { startOfZonedDay } from '$lib/time/zone';
 
 /**

@@ -1,5 +1,5 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { DEFAULT_THRESHOLDS, type QueueThresholds } from '$lib/wall/thresholds';
+import { DEFAULT_THRESHOLDS, type QueueThresholds } from '$lib/queues/thresholds';
 
 /**
  * Per-queue wall thresholds in the dashboard database (table `queue_thresholds`, migration 2).

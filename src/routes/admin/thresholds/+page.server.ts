@@ -5,7 +5,7 @@ import type { Lookups } from '$lib/server/lookups';
 import { managedTenant, manageableTenants, visibleQueues } from '$lib/server/scope';
 import { requireManager, tenantParam } from '$lib/server/scope/http';
 import { QueueThresholdStore } from '$lib/server/thresholds';
-import { DEFAULT_THRESHOLDS, parseThresholds, THRESHOLD_FIELDS } from '$lib/wall/thresholds';
+import { DEFAULT_THRESHOLDS, parseThresholds, THRESHOLD_FIELDS } from '$lib/queues/thresholds';
 import type { Actions, PageServerLoad } from './$types';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startOfZonedDay } from '$lib/time/zone';
-import { dayFrame, hourIndex } from '$lib/wall/day';
+import { dayFrame, hourIndex } from '$lib/queues/day';
 
 const CHICAGO = 'America/Chicago';
 const HOUR = 3_600_000;

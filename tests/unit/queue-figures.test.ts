@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Interaction } from '$lib/interaction';
 import { startOfZonedDay } from '$lib/time/zone';
-import { dayFrame } from '$lib/wall/day';
-import { aggregateDay, queueFigures } from '$lib/wall/stats';
-import { DEFAULT_THRESHOLDS } from '$lib/wall/thresholds';
+import { dayFrame } from '$lib/queues/day';
+import { aggregateDay, queueFigures } from '$lib/queues/figures';
+import { DEFAULT_THRESHOLDS } from '$lib/queues/thresholds';
 import { interaction } from './fixtures';
 
 const TZ = 'America/Chicago';

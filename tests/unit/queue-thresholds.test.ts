@@ -5,7 +5,7 @@ import {
 	parseThresholds,
 	rowLevel,
 	thresholdsLookup
-} from '$lib/wall/thresholds';
+} from '$lib/queues/thresholds';
 
 const t = DEFAULT_THRESHOLDS;
 
