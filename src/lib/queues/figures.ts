@@ -4,7 +4,7 @@ import { factsOf } from './facts';
 import { levelOf, type Level, type QueueThresholds } from './thresholds';
 
 /**
- * Per-queue figures of the wall, in two steps: `aggregateDay` walks every row once when rows
+ * Per-queue figures (the wall's tiles, the summary strip), in two steps: `aggregateDay` walks every row once when rows
  * change; `queueFigures` adds what depends on the clock (longest wait, waits past the service
  * level) from the few rows still waiting, once a second.
  *
