@@ -11,7 +11,7 @@ import { ACCESS_ENDED_REASON } from './viewers';
  */
 
 /** When an access change read from the binlog or another node is checked a second time. */
-const ACCESS_RECHECK_AGAIN_MS = 1_000;
+export const ACCESS_RECHECK_AGAIN_MS = 1_000;
 
 type SocketsOfViewers = Pick<Realtime, 'endSessions' | 'refreshViewers'>;
 
