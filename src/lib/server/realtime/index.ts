@@ -53,7 +53,6 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		recheckAll: viewers.recheckAll
 	});
 	const stopHeartbeat = startHeartbeat({ io, live: deps.live, isCurrent: deps.isCurrent, meter });
-	const stopAccess = events.on('access.changed', accessHandler(viewers, log));
 	const handlers = createSubscribeHandlers({
 		...deps,
 		fanout,
@@ -78,7 +77,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		);
 	});
 
-	return {
+	const realtime: Realtime = {
 		io,
 		endSessions: viewers.endSessions,
 		refreshViewers: viewers.refreshViewers,
@@ -90,4 +89,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			await io.close();
 		}
 	};
+	// Access changes act on this node's sockets through its public face, as admin code does.
+	const stopAccess = events.on('access.changed', accessHandler(realtime, log));
+	return realtime;
 }
