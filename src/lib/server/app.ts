@@ -122,107 +122,36 @@ export function getApp(): Promise<App> {
 export async function createApp(env: Record<string, string | undefined>): Promise<App> {
 	const config = loadConfig(env);
 	const log = createLogger({ level: config.logLevel, format: config.logFormat });
-	const check = await createConnection(config.binlog);
-	try {
-		await checkBinlogServer(check, config.binlog.user);
-		await checkPbxTables(check, config.pbx.database, log);
-	} finally {
-		await check.end();
-	}
-	const pbxPool = createPool(config.pbx);
-	const historyPool = config.history === config.pbx ? pbxPool : createPool(config.history);
-	const dashboardPool = createPool(config.dashboard);
-	await migrate(dashboardPool, log.child('migrate'));
-
+	await checkDatabaseServer(config, log);
+	const pools = await openPools(config, log);
 	const metrics = new Metrics();
-	const audit = new Audit(dashboardPool, log.child('audit'), (entry) => metrics.audited(entry));
-	const auth = new Auth(
-		dashboardPool,
-		audit,
-		{ idleMs: config.sessionIdleMs, absoluteMs: config.sessionMaxMs },
-		config.passwordCost
-	);
-	if (config.passwordCost.N < STANDARD_COST.N) {
-		log.warn('PASSWORD_HASHING=fast-insecure-for-tests: password hashes are weak; tests only');
-	}
+	const { audit, auth } = accessControl(config, pools.dashboardPool, metrics, log);
 	const lookups = new Lookups();
 	const events = createEventBus();
-	const runtime = await startLive(config, pbxPool, lookups, events, log);
+	const runtime = await startLive(config, pools.pbxPool, lookups, events, log);
 	const live = runtime.live;
 	const monitor = new NodeMonitor({
 		nodeId: config.nodeId,
 		live,
 		cluster: runtime.cluster,
 		board: runtime.statusBoard,
-		pbxPool,
+		pbxPool: pools.pbxPool,
 		readyStreamDownMs: config.readyStreamDownMs,
 		sockets: () => app.realtime?.io.of('/').sockets.size ?? 0,
 		log: log.child('status')
 	});
-
-	const users = new Users(dashboardPool, lookups, config.passwordCost);
-	const app: App = {
+	const app = assembleApp({
 		config,
 		log,
-		pbxPool,
-		historyPool,
-		dashboardPool,
-		lookups,
-		live,
-		cluster: runtime.cluster,
-		audit,
-		refusals: new RefusalAudit(audit),
-		auth,
-		users,
-		accounts: new Accounts({
-			users,
-			wallTokens: auth.wallTokens,
-			sessions: auth.sessions,
-			audit,
-			announce: (change) => app.accessChanged(change)
-		}),
-		history: {
-			pool: historyPool,
-			database: config.history.database,
-			lookups,
-			recordingsRoot: config.recordingsRoot,
-			timeoutSeconds: config.historyQueryTimeoutSeconds
-		},
-		exports: new ExportSlots(config.exportLimits),
-		realtime: null,
+		pools,
 		metrics,
-		scrapeAccess: scrapeAccess(config.metrics),
-		monitor,
-		attach(httpServer) {
-			app.realtime ??= createRealtime(httpServer, {
-				live,
-				isCurrent: runtime.isCurrent,
-				events,
-				lookups,
-				log: log.child('realtime'),
-				authenticate: (headers, handshakeAuth) => auth.viewerFrom(headers, handshakeAuth),
-				refusals: app.refusals,
-				touchSessions: (ids) => auth.sessions.touch(ids),
-				allowedOrigin: config.origin,
-				sessionSweepMs: config.sessionSweepMs,
-				meter: metrics,
-				limits: config.socketLimits,
-				clientAddress: config.clientAddress
-			});
-			return app.realtime;
-		},
-		// This node's sockets first, then the other nodes (see Priority): the caller waits for both.
-		accessChanged: (change) => events.emit('access.changed', change, 'action'),
-		async stop() {
-			await monitor.stop();
-			await app.realtime?.close();
-			await runtime.stop();
-			await app.refusals.close();
-			await Promise.all(
-				[...new Set([pbxPool, historyPool, dashboardPool])].map((pool) => pool.end())
-			);
-		}
-	};
+		audit,
+		auth,
+		lookups,
+		events,
+		runtime,
+		monitor
+	});
 	metrics.observe({
 		nodeId: config.nodeId,
 		live,
@@ -238,4 +167,126 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		liveRows: live.state.size
 	});
 	return app;
+}
+
+interface AppParts {
+	config: Config;
+	log: Logger;
+	pools: Awaited<ReturnType<typeof openPools>>;
+	metrics: Metrics;
+	audit: Audit;
+	auth: Auth;
+	lookups: Lookups;
+	events: ReturnType<typeof createEventBus>;
+	runtime: Awaited<ReturnType<typeof startLive>>;
+	monitor: NodeMonitor;
+}
+
+/** The app from its parts: a table of its services, and what it does (attach, announce, stop). */
+function assembleApp(parts: AppParts): App {
+	const { config, log, pools, metrics, audit, auth, lookups, events, runtime, monitor } = parts;
+	const live = runtime.live;
+	const users = new Users(pools.dashboardPool, lookups, config.passwordCost);
+	const refusals = new RefusalAudit(audit);
+	const app: App = {
+		config,
+		log,
+		...pools,
+		lookups,
+		live,
+		cluster: runtime.cluster,
+		audit,
+		refusals,
+		auth,
+		users,
+		accounts: new Accounts({
+			users,
+			wallTokens: auth.wallTokens,
+			sessions: auth.sessions,
+			audit,
+			announce: (change) => app.accessChanged(change)
+		}),
+		history: {
+			pool: pools.historyPool,
+			database: config.history.database,
+			lookups,
+			recordingsRoot: config.recordingsRoot,
+			timeoutSeconds: config.historyQueryTimeoutSeconds
+		},
+		exports: new ExportSlots(config.exportLimits),
+		realtime: null,
+		metrics,
+		scrapeAccess: scrapeAccess(config.metrics),
+		monitor,
+		attach(httpServer) {
+			app.realtime ??= createRealtime(httpServer, {
+				...realtimeSettings(config),
+				live,
+				isCurrent: runtime.isCurrent,
+				events,
+				lookups,
+				log: log.child('realtime'),
+				authenticate: (headers, handshakeAuth) => auth.viewerFrom(headers, handshakeAuth),
+				refusals,
+				touchSessions: (ids) => auth.sessions.touch(ids),
+				meter: metrics
+			});
+			return app.realtime;
+		},
+		// This node's sockets first, then the other nodes (see Priority): the caller waits for both.
+		accessChanged: (change) => events.emit('access.changed', change, 'action'),
+		async stop() {
+			await monitor.stop();
+			await app.realtime?.close();
+			await runtime.stop();
+			await refusals.close();
+			await Promise.all([...new Set(Object.values(pools))].map((pool) => pool.end()));
+		}
+	};
+	return app;
+}
+
+/** Refuses to start against a server without a usable binlog or without the PBX's tables. */
+async function checkDatabaseServer(config: Config, log: Logger): Promise<void> {
+	const check = await createConnection(config.binlog);
+	try {
+		await checkBinlogServer(check, config.binlog.user);
+		await checkPbxTables(check, config.pbx.database, log);
+	} finally {
+		await check.end();
+	}
+}
+
+/** The three pools (history shares the PBX's unless a replica is set), the dashboard migrated. */
+async function openPools(config: Config, log: Logger) {
+	const pbxPool = createPool(config.pbx);
+	const historyPool = config.history === config.pbx ? pbxPool : createPool(config.history);
+	const dashboardPool = createPool(config.dashboard);
+	await migrate(dashboardPool, log.child('migrate'));
+	return { pbxPool, historyPool, dashboardPool };
+}
+
+/** The audit trail and sign-in (sessions, wall tokens, throttling). */
+function accessControl(config: Config, dashboardPool: Pool, metrics: Metrics, log: Logger) {
+	const audit = new Audit(dashboardPool, log.child('audit'), (entry) => metrics.audited(entry));
+	const auth = new Auth(
+		dashboardPool,
+		audit,
+		{ idleMs: config.sessionIdleMs, absoluteMs: config.sessionMaxMs },
+		config.passwordCost
+	);
+	if (config.passwordCost.N < STANDARD_COST.N) {
+		log.warn('PASSWORD_HASHING=fast-insecure-for-tests: password hashes are weak; tests only');
+	}
+	return { audit, auth };
+}
+
+/** What the socket server takes from the configuration. */
+function realtimeSettings(config: Config) {
+	return {
+		allowedOrigin: config.origin,
+		sessionSweepMs: config.sessionSweepMs,
+		limits: config.socketLimits,
+		clientAddress: config.clientAddress
+	};
 }

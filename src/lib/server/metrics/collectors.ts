@@ -35,6 +35,10 @@ const TAILER_STATES: readonly TailerState[] = [
 ];
 const CLUSTER_ROLES = ['joining', 'follower', 'leader'] as const;
 
+/**
+ * Every metric read at scrape time, one line each after three small makers: a declarative table,
+ * long by design (one place to read what /metrics exposes), not logic to split.
+ */
 export function registerCollectors(registry: Registry, sources: MetricSources): void {
 	const { live, monitor, cluster } = sources;
 	const registers = [registry];
