@@ -141,8 +141,8 @@ export const MUTANTS: Mutant[] = [
 		id: 'replay-filter',
 		what: 'the projectChange filter of a replay (every missed change to every socket)',
 		file: LIVE,
-		find: 'const visible = projectChange(change, scope);\n\t\t\t\t\tif (visible) changes.push(viewChange(visible, view));',
-		replace: 'changes.push(viewChange(change, view));',
+		find: 'const visible = projectChange(change, scope);\n\t\t\tif (!visible) continue;',
+		replace: 'const visible = change;',
 		tests: [ENFORCEMENT]
 	},
 	{
@@ -206,8 +206,8 @@ export const MUTANTS: Mutant[] = [
 		id: 'wall-fields-replay',
 		what: "a wall's replay sent with whole rows",
 		file: LIVE,
-		find: 'if (visible) changes.push(viewChange(visible, view));',
-		replace: 'if (visible) changes.push(visible);',
+		find: 'changes.push(viewChange(visible, view));',
+		replace: 'changes.push(visible);',
 		tests: [SECURITY_LIVE]
 	},
 	{
@@ -239,8 +239,8 @@ export const MUTANTS: Mutant[] = [
 		id: 'replay-past-snapshot',
 		what: 'a replay longer than the scope has rows sent instead of its snapshot',
 		file: LIVE,
-		find: 'if (changes.length <= this.state.count(scope.tenantId, (row) => canSee(scope, row))) {',
-		replace: 'if (true) {',
+		find: 'if (changes.length === limit) return null;',
+		replace: '',
 		tests: [SECURITY_FLOODS]
 	},
 	{

@@ -22,7 +22,16 @@ export type SubscribeRequest = v.InferOutput<typeof SubscribeRequestSchema>;
 
 /** How a subscriber is brought up to date: a fresh snapshot, or the changes it missed. */
 export type CatchUp =
-	| { kind: 'snapshot'; snapshot: LiveSnapshot }
+	| {
+			kind: 'snapshot';
+			snapshot: LiveSnapshot;
+			/**
+			 * Changes after the snapshot's seq, in order: apply them after its rows. A snapshot
+			 * encoded a moment ago for the same scope is sent again with what changed since,
+			 * rather than encoded afresh for every screen.
+			 */
+			changes?: InteractionChange[];
+	  }
 	| {
 			kind: 'replay';
 			epoch: string;

@@ -3,6 +3,7 @@ import type { DemoTenant } from '../../scripts/lib/demo-data';
 import { TOO_MANY_SOCKETS, type SubscribeReply } from '../../src/lib/realtime';
 import { SUBSCRIBE_BURST } from '../../src/lib/server/realtime/limits';
 import { openSocket, subscribe } from '../support/access';
+import { TestClient } from '../support/client';
 import { TestPbx } from '../support/pbx';
 import { Stack, waitFor, type LiveClient } from '../support/stack';
 
@@ -209,6 +210,38 @@ describe('catch-up work', () => {
 		expect(supChanges.filter((c) => c.id === '97002')).toEqual([]);
 		const wallChanges = await replayOf({ wallToken: token });
 		expect(wallChanges.find((c) => c.id === '97002')?.row?.phoneNumber).toBeNull();
+	});
+
+	it('sends a snapshot made a moment ago again with the changes since, of its scope only', async () => {
+		const [mine, other] = [a.queues[0].id, a.queues[1].id];
+		const sup = await stack.signedInAs({ role: 'cc_supervisor', tenantId: a.id, queueIds: [mine] });
+		const first = await openSocket(
+			stack.url,
+			{ cookie: sup.cookie, address: freshAddress() },
+			opened
+		);
+		const taken = await subscribe(first, {});
+		if (!taken.ok || taken.kind !== 'snapshot') throw new Error(JSON.stringify(taken));
+		// Changes in and out of the supervisor's queue after the snapshot was encoded.
+		const before = stack.app.live.position().seq;
+		await pbx.insertNew({ id: 97201, tenantId: a.id, queueId: mine });
+		await pbx.insertNew({ id: 97202, tenantId: a.id, queueId: other });
+		await waitFor(() => stack.app.live.position().seq >= before + 2, 5000, 'the changes');
+		const second = await openSocket(
+			stack.url,
+			{ cookie: sup.cookie, address: freshAddress() },
+			opened
+		);
+		const again = await subscribe(second, {});
+		if (!again.ok || again.kind !== 'snapshot') throw new Error(JSON.stringify(again));
+		expect(again.snapshot.seq, 'the same encoding').toBe(taken.snapshot.seq);
+		expect(again.snapshot.rows).toEqual(taken.snapshot.rows);
+		expect(again.changes?.map((c) => c.id)).toEqual(['97201']);
+		// What a screen makes of it (the browser's LiveSync, subscribing again) is the scope's rows now.
+		const client = new TestClient(second);
+		await waitFor(() => client.ready, 5000, 'a fresh subscribe');
+		expect(client.rows.has('97201')).toBe(true);
+		expect(client.rows.has('97202')).toBe(false);
 	});
 
 	it('does one socket’s subscribes one at a time: a burst costs its last one', async () => {

@@ -258,6 +258,8 @@ export class LiveSync {
 			this.#seq = snapshot.seq;
 			this.#tenant = snapshot.tenant;
 			this.#todayStartMs = startOfZonedDay(snapshot.serverTime, snapshot.tenant.timezone);
+			// What changed since the snapshot was taken (it may be one taken a moment ago).
+			if (reply.changes) this.#apply(reply.changes);
 			this.#hooks.snapshot?.(snapshot);
 		} else {
 			this.#epoch = reply.epoch;

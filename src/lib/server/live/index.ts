@@ -21,6 +21,7 @@ import {
 	viewChange,
 	viewRow,
 	type RowView,
+	type Scope,
 	type TenantScope
 } from '../scope';
 import { ACCESS_TABLES, accessChangesOf } from './access';
@@ -180,7 +181,13 @@ export class LiveService {
 		{ scope, tenant }: TenantScope,
 		resume?: LogPosition,
 		/** Which fields of a row the screen is sent (a wall: only what the board renders). */
-		view: RowView = 'full'
+		view: RowView = 'full',
+		/**
+		 * Where a snapshot of this scope and view that the caller holds was taken: a snapshot is
+		 * then answered as that one plus the changes since (`changes`, rows left empty for the
+		 * caller to fill), as long as the log keeps them and they are fewer than the rows.
+		 */
+		held?: LogPosition
 	): Promise<CatchUp> {
 		if (resume && resume.epoch === this.changeLog.epoch && resume.seq > this.changeLog.head) {
 			// With several nodes a screen can be ahead of this one: its last node read the shared
@@ -188,23 +195,19 @@ export class LiveService {
 			// apply again changes it already applied. Wait briefly for this node to read as far.
 			await this.#reach(resume.seq, CATCH_UP_WAIT_MS);
 		}
-		if (resume && resume.epoch === this.changeLog.epoch) {
-			const epoch = this.changeLog.epoch;
-			const missed = await this.changeLog.since(resume.seq);
-			if (missed && epoch === this.changeLog.epoch) {
-				const changes = [];
-				for (const change of missed) {
-					const visible = projectChange(change, scope);
-					if (visible) changes.push(viewChange(visible, view));
-				}
-				// A replay longer than the screen's rows costs more than a snapshot (to make, to send,
-				// to apply) and brings it to the same place: then the snapshot it is. A script that
-				// resumes from seq 0 over and over thus gets the room's shared snapshot.
-				if (changes.length <= this.state.count(scope.tenantId, (row) => canSee(scope, row))) {
-					// The last change read, visible or not: the screen has seen everything up to it.
-					const seq = missed.at(-1)?.seq ?? resume.seq;
-					return { kind: 'replay', epoch, seq, tenant, serverTime: Date.now(), changes };
-				}
+		// A replay longer than the screen's rows costs more than a snapshot (to make, to send, to
+		// apply) and brings it to the same place: then the snapshot it is. A script that resumes
+		// from seq 0 over and over thus gets the room's shared snapshot.
+		const rowCount = this.state.count(scope.tenantId, (row) => canSee(scope, row));
+		if (resume) {
+			const missed = await this.#changesSince(resume, scope, view, rowCount);
+			if (missed) return { kind: 'replay', ...missed, tenant, serverTime: Date.now() };
+		}
+		if (held) {
+			const since = await this.#changesSince(held, scope, view, rowCount);
+			if (since) {
+				const snapshot = { epoch: since.epoch, seq: held.seq, tenant, serverTime: Date.now(), rows: [] }; // prettier-ignore
+				return { kind: 'snapshot', snapshot, changes: since.changes };
 			}
 		}
 		const { epoch, seq } = this.position();
@@ -212,6 +215,27 @@ export class LiveService {
 			.rows(scope.tenantId, (row) => canSee(scope, row))
 			.map((row) => viewRow(row, view));
 		return { kind: 'snapshot', snapshot: { epoch, seq, tenant, serverTime: Date.now(), rows } };
+	}
+
+	/**
+	 * The changes after `from`, projected onto the scope and view, with the seq they bring a
+	 * screen to; null when the log no longer keeps them, `from` is another epoch's, or they are
+	 * more than `limit` (projection stops there).
+	 */
+	async #changesSince(from: LogPosition, scope: Scope, view: RowView, limit: number) {
+		const epoch = this.changeLog.epoch;
+		if (from.epoch !== epoch) return null;
+		const missed = await this.changeLog.since(from.seq);
+		if (!missed || epoch !== this.changeLog.epoch) return null;
+		const changes = [];
+		for (const change of missed) {
+			const visible = projectChange(change, scope);
+			if (!visible) continue;
+			if (changes.length === limit) return null;
+			changes.push(viewChange(visible, view));
+		}
+		// The last change read, visible or not: the screen has seen everything up to it.
+		return { epoch, seq: missed.at(-1)?.seq ?? from.seq, changes };
 	}
 
 	/** Resolves once the log's head reaches `seq`, or after `timeoutMs` (then it never may). */

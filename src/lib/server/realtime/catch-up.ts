@@ -48,14 +48,19 @@ export function createCatchUp(live: RealtimeDeps['live']) {
 			const roomReplays = replays.room(room);
 			const shared = resume && roomReplays.find(resume, live.position());
 			if (shared) return { ok: true, ...shared };
-			const caughtUp = await live.catchUp(resolved, resume, view);
+			// The room's snapshot encoded a moment ago serves again, with the changes since.
+			const held = snapshots.held(room);
+			const caughtUp = await live.catchUp(resolved, resume, view, held);
 			if (superseded()) return SUPERSEDED;
 			if (caughtUp.kind === 'replay') {
 				return { ok: true, ...roomReplays.keep(resume?.seq ?? caughtUp.seq, caughtUp) };
 			}
-			const { snapshot } = caughtUp;
-			const rows = snapshots.rows(room, snapshot.epoch, snapshot.seq, snapshot.rows);
-			return { ok: true, kind: 'snapshot', snapshot: { ...snapshot, rows: sentAs(rows) } };
+			const { snapshot, changes } = caughtUp;
+			const rows =
+				held && changes
+					? held.rows
+					: snapshots.rows(room, snapshot.epoch, snapshot.seq, snapshot.rows);
+			return { ok: true, kind: 'snapshot', snapshot: { ...snapshot, rows: sentAs(rows) }, changes };
 		});
 	};
 }

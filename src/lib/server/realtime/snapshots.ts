@@ -61,6 +61,11 @@ export class SharedSnapshots {
 		return this.#rooms.set(room, { epoch, seq, at, rows: new RawJson(JSON.stringify(rows)) }).rows;
 	}
 
+	/** The room's encoding while it is fresh: where it was taken, and its rows. */
+	held(room: string): { epoch: string; seq: number; rows: RawJson } | undefined {
+		return this.#rooms.get(room);
+	}
+
 	/** Rooms whose encoding is kept now. */
 	get size(): number {
 		return this.#rooms.size;
