@@ -4,12 +4,8 @@ import path from 'node:path';
 import { json } from '@sveltejs/kit';
 import type { Logger } from '$lib/server/log';
 import { recordingPath } from '$lib/server/recordings/files';
-import {
-	findClosedInScope,
-	interactionId,
-	NOT_AN_INTERACTION_ID
-} from '$lib/server/recordings/lookup';
-import { requestScopeOrResponse } from '$lib/server/scope/http';
+import { findClosedInScope } from '$lib/server/recordings/lookup';
+import { interactionRequest } from '$lib/server/recordings/request';
 import type { RequestEvent, RequestHandler } from './$types';
 
 /**
@@ -108,13 +104,9 @@ function streamOf(handle: FileHandle, range: ByteRange): ReadableStream<Uint8Arr
 
 async function serve(event: RequestEvent, withBody: boolean): Promise<Response> {
 	const { locals, params, url, request } = event;
-	// A refusal keeps no-store too: a 404 is cacheable by default.
-	const scoped = requestScopeOrResponse(locals, locals.viewer, url, NO_STORE);
-	if (scoped instanceof Response) return scoped;
-	const { scope } = scoped;
-	const id = interactionId(params.id);
-	if (id === null)
-		return json({ message: NOT_AN_INTERACTION_ID }, { status: 400, headers: NO_STORE });
+	const asked = interactionRequest(locals, locals.viewer, url, params.id, NO_STORE);
+	if (asked instanceof Response) return asked;
+	const { scope, id } = asked;
 	const row = await findClosedInScope(locals, scope, id);
 	if (!row) return unavailable('Not found');
 	const opened = await openRecording(locals.history.recordingsRoot, row.recordingFile, locals.log);
