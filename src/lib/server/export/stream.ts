@@ -40,6 +40,87 @@ class StreamEnded extends Error {
 }
 
 /**
+ * One stream's state: the bytes waiting for the consumer, whether it has ended, and the watchdog
+ * that ends it when the consumer stops taking them. Every way it ends goes through `end`, so
+ * exactly one of the events is told.
+ */
+class BatchedText {
+	readonly writer = new ChunkWriter();
+	readonly #clock = new SliceClock();
+	controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+	ended = false;
+	bytes = 0;
+	chunks = 0;
+	#watchdog: ReturnType<typeof setTimeout> | undefined;
+
+	constructor(
+		private readonly stall: Stall,
+		private readonly events: StreamEvents
+	) {}
+
+	/** What the producer writes into: a slice's text, and a turn of the loop between slices. */
+	readonly sink: Sink<string> = {
+		push: (text) => {
+			this.writer.write(text);
+			return !this.#clock.full();
+		},
+		turn: async () => {
+			// The first batch stays in the buffer until the stream exists.
+			if (this.controller && !this.ended) this.flush();
+			await this.#clock.turn();
+			if (this.ended) throw new StreamEnded();
+		}
+	};
+
+	flush(): void {
+		const chunk = this.writer.take();
+		if (!chunk) return;
+		this.bytes += chunk.length;
+		this.chunks++;
+		this.controller!.enqueue(chunk);
+	}
+
+	/**
+	 * Armed while the stream waits for the consumer; a pull is progress, and the producer's own
+	 * time is bounded by the statement time limit.
+	 */
+	waitForConsumer(): void {
+		clearTimeout(this.#watchdog);
+		if (!this.ended) this.#watchdog = setTimeout(() => this.#stalled(), this.stall.ms).unref();
+	}
+
+	/** Stops the watchdog: the stream is being pulled (or is over). */
+	pulled(): void {
+		clearTimeout(this.#watchdog);
+	}
+
+	/** Ends the stream once, telling its one event. */
+	end(how: 'done' | 'cancelled' | { failed: unknown }): void {
+		if (this.ended) return;
+		this.ended = true;
+		clearTimeout(this.#watchdog);
+		if (how === 'done') {
+			this.controller!.close();
+			this.events.done(this.bytes);
+		} else if (how === 'cancelled') {
+			this.events.cancelled(this.bytes);
+		} else {
+			this.events.failed(how.failed, this.bytes);
+			// Erroring the stream aborts the response: a truncated file must not look complete.
+			this.controller!.error(how.failed);
+		}
+	}
+
+	#stalled(): void {
+		if (this.ended) return;
+		this.ended = true;
+		this.events.stalled(this.bytes);
+		this.controller!.error(new Error(`the client took nothing for ${this.stall.ms} ms`));
+		this.stall.cut();
+	}
+}
+
+/**
  * `head` and the first batch, then the other batches as they are pulled. The first batch is read
  * before the stream is handed over, so its failure (a statement timeout) can still be answered
  * with a status instead of a truncated file.
@@ -50,95 +131,41 @@ export async function textStream(
 	stall: Stall,
 	events: StreamEvents
 ): Promise<ReadableStream<Uint8Array>> {
-	const writer = new ChunkWriter();
-	const clock = new SliceClock();
-	let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
-	let ended = false;
-	let bytes = 0;
-	let chunks = 0;
-	let watchdog: ReturnType<typeof setTimeout> | undefined;
-	const stalled = () => {
-		if (ended) return;
-		ended = true;
-		events.stalled(bytes);
-		controller!.error(new Error(`the client took nothing for ${stall.ms} ms`));
-		stall.cut();
-	};
-	// Armed while the stream waits for the consumer; a pull is progress, and the producer's own
-	// time is bounded by the statement time limit.
-	const waitForConsumer = () => {
-		clearTimeout(watchdog);
-		if (!ended) watchdog = setTimeout(stalled, stall.ms).unref();
-	};
-	const flush = () => {
-		const chunk = writer.take();
-		if (!chunk) return;
-		bytes += chunk.length;
-		chunks++;
-		controller!.enqueue(chunk);
-	};
-	const sink: Sink<string> = {
-		push(text) {
-			writer.write(text);
-			return !clock.full();
-		},
-		async turn() {
-			// The first batch stays in the buffer until the stream exists.
-			if (controller && !ended) flush();
-			await clock.turn();
-			if (ended) throw new StreamEnded();
-		}
-	};
-	writer.write(head);
+	const text = new BatchedText(stall, events);
+	text.writer.write(head);
 	let more: boolean;
 	try {
-		more = await next(sink);
+		more = await next(text.sink);
 	} catch (error) {
 		events.failed(error, 0);
 		throw error;
 	}
 	return new ReadableStream<Uint8Array>({
-		start(c) {
-			controller = c;
-			flush();
-			if (!more) {
-				ended = true;
-				c.close();
-				events.done(bytes);
-			}
-			waitForConsumer();
+		start(controller) {
+			text.controller = controller;
+			text.flush();
+			if (!more) text.end('done');
+			text.waitForConsumer();
 		},
-		async pull(c) {
-			clearTimeout(watchdog);
+		async pull() {
+			text.pulled();
 			try {
 				// A pull that enqueues nothing is not called again: go on past empty batches.
-				const before = chunks;
+				const before = text.chunks;
 				for (;;) {
-					const more = await next(sink);
-					if (ended) return;
-					flush();
-					if (!more) {
-						ended = true;
-						c.close();
-						events.done(bytes);
-						return;
-					}
-					if (chunks > before) break;
+					const more = await next(text.sink);
+					if (text.ended) return;
+					text.flush();
+					if (!more) return text.end('done');
+					if (text.chunks > before) break;
 				}
-				waitForConsumer();
+				text.waitForConsumer();
 			} catch (error) {
-				if (ended) return;
-				ended = true;
-				events.failed(error, bytes);
-				// Erroring the stream aborts the response: a truncated file must not look complete.
-				c.error(error);
+				text.end({ failed: error });
 			}
 		},
 		cancel() {
-			clearTimeout(watchdog);
-			if (ended) return;
-			ended = true;
-			events.cancelled(bytes);
+			text.end('cancelled');
 		}
 	});
 }
