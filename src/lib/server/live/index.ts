@@ -198,7 +198,8 @@ export class LiveService {
 		// A replay longer than the screen's rows costs more than a snapshot (to make, to send, to
 		// apply) and brings it to the same place: then the snapshot it is. A script that resumes
 		// from seq 0 over and over thus gets the room's shared snapshot.
-		const rowCount = this.state.count(scope.tenantId, (row) => canSee(scope, row));
+		// Counted only when there is a replay or a tail to weigh: a plain snapshot needs no count.
+		const rowCount = resume || held ? this.state.count(scope.tenantId, (row) => canSee(scope, row)) : 0; // prettier-ignore
 		if (resume) {
 			const missed = await this.#changesSince(resume, scope, view, rowCount);
 			if (missed) return { kind: 'replay', ...missed, tenant, serverTime: Date.now() };

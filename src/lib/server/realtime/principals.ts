@@ -19,7 +19,7 @@ export function principalOf(viewer: Viewer): string {
 }
 
 /** What a refused handshake is told, and when its client should try again. */
-export interface Refusal {
+export interface SocketRefusal {
 	message: string;
 	retryAfterMs: number;
 }
@@ -36,7 +36,7 @@ export class PrincipalSockets {
 	 * A place for one more socket of `viewer`: the function that frees it (safe to call twice),
 	 * or the refusal when the principal has its limit open.
 	 */
-	take(viewer: Viewer): (() => void) | Refusal {
+	take(viewer: Viewer): (() => void) | SocketRefusal {
 		const key = principalOf(viewer);
 		const open = this.#open.get(key) ?? 0;
 		const limit = viewer.kind === 'wall' ? this.limits.perWallToken : this.limits.perSession;

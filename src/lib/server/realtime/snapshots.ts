@@ -128,11 +128,6 @@ export class SharedReplays {
 			}
 		};
 	}
-
-	/** Rooms whose encoding is kept now. */
-	get size(): number {
-		return this.#rooms.size;
-	}
 }
 
 function toReply({ epoch, seq, tenant, changes }: SharedReplay): Replay {
