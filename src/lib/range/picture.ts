@@ -1,0 +1,72 @@
+import type { Channel } from '$lib/interaction';
+
+/**
+ * The picture of a past date range (issue 24): the contract between the server's range
+ * figures (`src/lib/server/insight/`) and the interactions page's charts and tables. Every
+ * figure follows the definitions of `$lib/queues/` (one module, in JavaScript and in SQL).
+ */
+
+/** Chart interval: 15 minutes for a day, an hour up to a week, a day beyond. */
+export type IntervalSize = '15m' | '1h' | '1d';
+
+export interface RangeFigures {
+	offered: number;
+	answered: number;
+	abandoned: number;
+	/** Answered within the queue's service-level seconds. */
+	answeredWithinGoal: number;
+	serviceLevelPct: number | null;
+	abandonRatePct: number | null;
+	avgWaitSeconds: number | null;
+	p90WaitSeconds: number | null;
+	avgTalkSeconds: number | null;
+	avgAcwSeconds: number | null;
+}
+
+export interface QueueRangeRow {
+	queueId: number;
+	queueName: string;
+	figures: RangeFigures;
+}
+
+export interface ChannelRangeRow {
+	channel: Channel;
+	figures: RangeFigures;
+}
+
+export interface AgentRangeRow {
+	agentId: number;
+	agentName: string;
+	handled: number;
+	avgTalkSeconds: number | null;
+	avgAcwSeconds: number | null;
+	/** Share of this agent's answers that came within the queue's goal. */
+	withinGoalPct: number | null;
+}
+
+/** One bar of the volume chart: [startMs, endMs) in UTC, labelled in the tenant's zone. */
+export interface VolumeInterval {
+	startMs: number;
+	endMs: number;
+	byChannel: Record<Channel, number>;
+	serviceLevelPct: number | null;
+}
+
+export interface RangePicture {
+	timeZone: string;
+	/** The range as local dates (YYYY-MM-DD, inclusive) and as UTC instants [fromMs, toMs). */
+	fromDate: string;
+	toDate: string;
+	fromMs: number;
+	toMs: number;
+	interval: IntervalSize;
+	/** The filters the figures follow, as labels for "Figures for: Queue Sales, Voice". */
+	follows: string[];
+	totals: RangeFigures;
+	byChannel: ChannelRangeRow[];
+	byQueue: QueueRangeRow[];
+	byAgent: AgentRangeRow[];
+	volume: VolumeInterval[];
+	/** Volume by weekday (0 = Monday) × local hour, for ranges of 14 days or more; else null. */
+	heatmap: number[][] | null;
+}
