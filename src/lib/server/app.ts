@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Pool } from 'mysql2/promise';
+import { createAlertChannels, type AlertChannels } from './alerts/channels';
 import { Audit } from './audit';
 import { RefusalAudit } from './audit/refusals';
 import { Auth } from './auth';
@@ -60,6 +61,8 @@ export interface App {
 	scrapeAccess: ScrapeAccess;
 	/** This node's status (status page, /ready) and, with several nodes, everyone's. */
 	monitor: NodeMonitor;
+	/** Alert webhooks and email: the tenants' settings, and the outbox's sender (on the evaluating node). */
+	alertChannels: AlertChannels;
 	/**
 	 * Someone's access changed by an admin action: ends this node's affected sockets (session
 	 * ended, token revoked, disabled, password changed) or re-checks their viewers (queues
@@ -94,7 +97,8 @@ const REQUEST_SERVICES = [
 	'exports',
 	'metrics',
 	'scrapeAccess',
-	'monitor'
+	'monitor',
+	'alertChannels'
 ] as const satisfies readonly (keyof App)[];
 
 export function requestServices(app: App): RequestServices {
@@ -218,6 +222,11 @@ function assembleApp(parts: AppParts): App {
 		metrics,
 		scrapeAccess: scrapeAccess(config.metrics),
 		monitor,
+		alertChannels: createAlertChannels(
+			config.alertChannels,
+			pools.dashboardPool,
+			log.child('alert-channels')
+		),
 		attach(httpServer) {
 			app.realtime ??= createRealtime(httpServer, {
 				...realtimeSettings(config),
@@ -239,6 +248,7 @@ function assembleApp(parts: AppParts): App {
 			await monitor.stop();
 			await app.realtime?.close();
 			await runtime.stop();
+			await app.alertChannels.close();
 			await refusals.close();
 			await Promise.all([...new Set(Object.values(pools))].map((pool) => pool.end()));
 		}
