@@ -16,7 +16,8 @@ const EVERY_CHANNEL: ChannelChoice = { webhook: true, email: true };
  * outbox commits with the alert or not at all, so a crash cannot fire an alert nobody is told
  * of, nor tell of one that was never written. Writing the same transition again (a new leader
  * continuing a breach) inserts nothing: uq_delivery holds one row per alert, transition and
- * target. Returns how many rows were queued. The DeliveryWorker sends them.
+ * target (IGNORE: the only error it can meet is that key, the values fit their columns). Returns how
+ * many rows were queued. The DeliveryWorker sends them.
  */
 export async function enqueueDeliveries(
 	conn: Pick<Connection, 'query'>,
@@ -44,11 +45,10 @@ export async function enqueueDeliveries(
 		params.push(alert.tenantId);
 	}
 	const [result] = await conn.query<ResultSetHeader>(
-		`INSERT INTO alert_deliveries
+		`INSERT IGNORE INTO alert_deliveries
 			(tenant_id, channel, target_key, target, alert_id, transition, payload, next_attempt_at, created_at)
 		 SELECT t.*, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3)
-		 FROM (${parts.join(' UNION ALL ')}) AS t
-		 ON DUPLICATE KEY UPDATE id = id`,
+		 FROM (${parts.join(' UNION ALL ')}) AS t`,
 		[alert.id, transition, JSON.stringify(content), ...params]
 	);
 	return result.affectedRows;
