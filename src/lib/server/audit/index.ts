@@ -18,7 +18,13 @@ export type AuditAction =
 	| 'wall_token_created'
 	| 'wall_token_revoked'
 	| 'queue_thresholds_saved'
-	| 'queue_thresholds_reset';
+	| 'queue_thresholds_reset'
+	| 'alert_webhook_added'
+	| 'alert_webhook_enabled'
+	| 'alert_webhook_disabled'
+	| 'alert_webhook_deleted'
+	| 'alert_recipient_added'
+	| 'alert_recipient_removed';
 
 /** The longest detail the audit_log column holds. */
 export const MAX_DETAIL = 1024;
