@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { ALERT_LEVELS, ALERT_METRICS, type AlertLevel, type AlertMetric } from '$lib/alerts';
+import { formatSeconds } from '$lib/live/durations';
 
 /**
  * Alert rules as an admin writes them (issue 23): what a rule watches, when it fires and when it
@@ -156,4 +157,33 @@ function checkMarks(
 				? `Clears at or under the threshold: 0–${threshold}`
 				: `Clears at or over the threshold: ${threshold}–100`;
 	}
+}
+
+const PHRASES: Readonly<Record<AlertMetric, string>> = {
+	'longest-wait': 'longest wait',
+	'waiting-count': 'waiting',
+	'interaction-wait': 'a contact waiting',
+	'interaction-acw': 'an interaction in ACW',
+	'service-level': 'service level today',
+	'abandon-rate': 'abandon rate today'
+};
+
+/** A value in its metric's unit, as a supervisor reads it: 3:12, 7, 64.3 %. */
+export function formatMetricValue(metric: AlertMetric, value: number): string {
+	const unit = METRICS[metric].unit;
+	if (unit === 'seconds') return formatSeconds(Math.round(value));
+	if (unit === 'percent') return `${Math.round(value * 10) / 10} %`;
+	return String(Math.round(value));
+}
+
+/** The sentence of an alert: "Sales: longest wait 3:12 (over 2:00)". */
+export function alertSummary(
+	queueName: string,
+	metric: AlertMetric,
+	value: number,
+	threshold: number
+): string {
+	const side = METRICS[metric].direction === 'above' ? 'over' : 'under';
+	const shown = (n: number) => formatMetricValue(metric, n);
+	return `${queueName}: ${PHRASES[metric]} ${shown(value)} (${side} ${shown(threshold)})`;
 }

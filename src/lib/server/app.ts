@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Pool } from 'mysql2/promise';
+import { startAlerts, type Alerts } from './alerts';
 import { Audit } from './audit';
 import { RefusalAudit } from './audit/refusals';
 import { Auth } from './auth';
@@ -41,6 +42,8 @@ export interface App {
 	/** Tenants, queues, agents, dispositions and CRM names: loaded with the snapshot, kept current by the tailer. */
 	lookups: Lookups;
 	live: LiveService;
+	/** Alert rules, the alerts of every tenant, and this node's evaluator (while it tails). */
+	alerts: Alerts;
 	/** This node's place among several (REDIS_URL set); null on a single node. */
 	cluster: ClusterNode | null;
 	audit: Audit;
@@ -85,6 +88,7 @@ const REQUEST_SERVICES = [
 	'dashboardPool',
 	'lookups',
 	'live',
+	'alerts',
 	'audit',
 	'refusals',
 	'auth',
@@ -188,12 +192,21 @@ function assembleApp(parts: AppParts): App {
 	const live = runtime.live;
 	const users = new Users(pools.dashboardPool, lookups, config.passwordCost);
 	const refusals = new RefusalAudit(audit);
+	const alerts = startAlerts({
+		pool: pools.dashboardPool,
+		live,
+		lookups,
+		events,
+		log: log.child('alerts'),
+		nodeId: config.nodeId
+	});
 	const app: App = {
 		config,
 		log,
 		...pools,
 		lookups,
 		live,
+		alerts,
 		cluster: runtime.cluster,
 		audit,
 		refusals,
@@ -229,7 +242,9 @@ function assembleApp(parts: AppParts): App {
 				authenticate: (headers, handshakeAuth) => auth.viewerFrom(headers, handshakeAuth),
 				refusals,
 				touchSessions: (ids) => auth.sessions.touch(ids),
-				meter: metrics
+				meter: metrics,
+				alerts: alerts.store,
+				audit
 			});
 			return app.realtime;
 		},
@@ -238,6 +253,7 @@ function assembleApp(parts: AppParts): App {
 		async stop() {
 			await monitor.stop();
 			await app.realtime?.close();
+			await alerts.stop();
 			await runtime.stop();
 			await refusals.close();
 			await Promise.all([...new Set(Object.values(pools))].map((pool) => pool.end()));

@@ -113,6 +113,24 @@ export class RuleEngine {
 	}
 
 	/**
+	 * The earliest moment a breach waiting out its minimum duration could fire, or an open one
+	 * waiting out its clear duration could clear: the evaluator looks again exactly then, so a
+	 * 1 s minimum duration fires after 1 s, not at the next whole tick.
+	 */
+	nextDue(rules: ReadonlyMap<number, AlertRule>): number | null {
+		let due: number | null = null;
+		for (const tracked of this.#tracked.values()) {
+			const rule = rules.get(tracked.ruleId);
+			if (!rule) continue;
+			const at = tracked.open
+				? tracked.clearSince === null ? null : tracked.clearSince + rule.clearDurationSeconds * 1000 // prettier-ignore
+				: tracked.breachSince === null ? null : tracked.breachSince + rule.minDurationSeconds * 1000; // prettier-ignore
+			if (at !== null && (due === null || at < due)) due = at;
+		}
+		return due;
+	}
+
+	/**
 	 * Evaluates `observations` at `now`. `rules` are every rule in force: an open breach of a
 	 * rule not among them (deleted, disabled) clears. `complete(ruleId, queueId)` says whether the
 	 * observations cover that rule and queue entirely: only then is a subject missing from them
