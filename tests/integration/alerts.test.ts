@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AlertView, AlertsMessage } from '../../src/lib/alerts';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
-import { createWallToken, dashCount, dashRows, openSocket } from '../support/access';
+import { createWallToken, dashCount, dashRows, openSocket, postAction } from '../support/access';
 import { TestPbx } from '../support/pbx';
 import { Stack, waitFor, type LiveClient } from '../support/stack';
 
@@ -73,7 +73,7 @@ describe('a breach written as PBX rows', () => {
 	it('fires one alert, sent only to the viewers whose scope includes the queue', async () => {
 		const [watched] = tenantA.queues;
 		// The rule, as the admin page saves it: more than one contact waiting for a second.
-		await postRule({ queueId: watched.id, metric: 'waiting-count', threshold: 1, clearThreshold: 0 }); // prettier-ignore
+		await postRule({ queueId: String(watched.id) });
 		await pbx.insertNew({ id: 97_001, tenantId: tenantA.id, queueId: watched.id });
 		await pbx.insertNew({ id: 97_002, tenantId: tenantA.id, queueId: watched.id });
 		// Tenant B breaches nothing of A's: its calls wait in its own queue.
@@ -154,34 +154,85 @@ describe('a breach written as PBX rows', () => {
 	});
 });
 
-/** Saves a rule for tenant A through the admin page's form action. */
-async function postRule(rule: {
-	queueId: number;
-	metric: string;
-	threshold: number;
-	clearThreshold: number;
-}) {
-	const { AlertRuleStore } = await import('../../src/lib/server/alerts/rules-store');
-	const { createPool } = await import('../../src/lib/server/db');
-	const { loadConfig } = await import('../../src/lib/server/config');
-	const pool = createPool(loadConfig(stack.env).dashboard);
-	try {
-		await new AlertRuleStore(pool).create(
-			tenantA.id,
-			{
-				queueId: rule.queueId,
-				metric: rule.metric as 'waiting-count',
-				level: 'critical',
-				threshold: rule.threshold,
-				minDurationSeconds: 1,
-				clearThreshold: rule.clearThreshold,
-				clearDurationSeconds: 0,
-				channels: ['screens', 'walls'],
-				enabled: true
-			},
-			0
-		);
-	} finally {
-		await pool.end();
-	}
+/** A rule for tenant A as the admin page's form posts it. */
+function ruleForm(
+	overrides: Record<string, string | string[]> = {}
+): Record<string, string | string[]> {
+	return {
+		tenantId: String(tenantA.id),
+		queueId: String(tenantA.queues[0].id),
+		metric: 'waiting-count',
+		level: 'critical',
+		threshold: '1',
+		minDurationSeconds: '1',
+		clearThreshold: '0',
+		clearDurationSeconds: '0',
+		channels: ['screens', 'walls'],
+		enabled: 'on',
+		...overrides
+	};
 }
+
+/** Saves a rule for tenant A through the admin page's form action, as its admin. */
+async function postRule(overrides: Record<string, string | string[]> = {}): Promise<number> {
+	const result = await postAction(stack, '/admin/alerts?/create', ruleForm(overrides), cookies['al-admin-a']); // prettier-ignore
+	expect(result.type, JSON.stringify(result.data)).toBe('success');
+	return Number(result.data.created);
+}
+
+describe('the rules form', () => {
+	it.each([
+		[{ threshold: '-5' }, 'threshold', 'A whole number from 0–100000'],
+		[{ threshold: 'NaN' }, 'threshold', 'Enter a number'],
+		[{ metric: 'cpu-load' }, 'metric', 'Choose a metric from the list'],
+		[{ minDurationSeconds: '99999' }, 'minDurationSeconds', 'At most 3600 s'],
+		[{ metric: 'service-level', threshold: '150' }, 'threshold', 'A number from 1–100 %']
+	])(
+		'answers %o with 400 and a message on its field, saving nothing',
+		async (bad, field, message) => {
+			const before = await dashCount(stack, 'SELECT COUNT(*) FROM alert_rules');
+			const result = await postAction(stack, '/admin/alerts?/create', ruleForm(bad), cookies['al-admin-a']); // prettier-ignore
+			expect(result.status).toBe(400);
+			expect(result.data.errors).toMatchObject({ [field]: message });
+			expect(await dashCount(stack, 'SELECT COUNT(*) FROM alert_rules')).toBe(before);
+		}
+	);
+
+	it("refuses another tenant's queue, and another tenant's rules, to a tenant admin", async () => {
+		const foreignQueue = ruleForm({ queueId: String(tenantB.queues[0].id) });
+		const result = await postAction(stack, '/admin/alerts?/create', foreignQueue, cookies['al-admin-a']); // prettier-ignore
+		expect(result.status).toBe(400);
+		expect(result.data.errors).toMatchObject({ queueId: 'Choose a queue of this tenant' });
+		// Tenant B's admin names tenant A's rule: its own tenant is used, where no such rule is.
+		const [rule] = await dashRows(stack, 'SELECT id FROM alert_rules WHERE tenant_id = ?', [tenantA.id]); // prettier-ignore
+		const form = { tenantId: String(tenantA.id), id: String(rule.id) };
+		const deleted = await postAction(stack, '/admin/alerts?/delete', form, cookies['al-admin-b']);
+		expect(deleted.status).toBe(400);
+		expect(await dashCount(stack, 'SELECT COUNT(*) FROM alert_rules WHERE id = ?', [rule.id])).toBe(1); // prettier-ignore
+		const supervisor = await postAction(stack, '/admin/alerts?/create', ruleForm(), cookies['al-sup-in']); // prettier-ignore
+		expect(supervisor.httpStatus).toBe(404);
+	});
+
+	it('offers the queue thresholds as default rules, once', async () => {
+		const form = { tenantId: String(tenantA.id) };
+		const first = await postAction(stack, '/admin/alerts?/defaults', form, cookies['al-admin-a']);
+		expect(first.data.createdDefaults).toBe(tenantA.queues.length * 4);
+		const again = await postAction(stack, '/admin/alerts?/defaults', form, cookies['al-admin-a']);
+		expect(again.data.createdDefaults).toBe(0);
+		const audited = await dashCount(stack, "SELECT COUNT(*) FROM audit_log WHERE action = 'alert_rule_created'"); // prettier-ignore
+		expect(audited).toBe(tenantA.queues.length * 4 + 1);
+	});
+
+	it("exports the tenant's alerts as CSV with its time zone, and none of another tenant", async () => {
+		const csv = await stack.get(`/admin/alerts/export?days=7`, cookies['al-admin-a']);
+		expect(csv.status).toBe(200);
+		const text = await csv.text();
+		const [header, ...lines] = text.trim().split('\r\n');
+		expect(header).toContain(`Fired (${tenantA.timezone})`);
+		expect(lines).toHaveLength(1);
+		const other = await stack.get(`/admin/alerts/export?days=7`, cookies['al-admin-b']);
+		expect((await other.text()).trim().split('\r\n')).toHaveLength(1);
+		const bad = await stack.get(`/admin/alerts/export?days=365`, cookies['al-admin-a']);
+		expect(bad.status).toBe(400);
+	});
+});

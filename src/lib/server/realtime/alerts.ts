@@ -57,10 +57,13 @@ export function startAlertSockets(deps: AlertSocketDeps) {
 	const queueName = (alert: AlertRecord) =>
 		lookups.queues.get(alert.queueId)?.name ?? `Queue ${alert.queueId}`;
 
+	/** Whether the rule has the socket's channel: walls for wall displays, screens for people. */
+	const hasChannel = (socket: LiveSocket, alert: AlertRecord) =>
+		alert.channels.includes(socket.data.viewer.kind === 'wall' ? 'walls' : 'screens');
+
 	/** A socket sees an alert when its scope includes the queue and the rule has its channel. */
 	function reaches(socket: LiveSocket, alert: AlertRecord): boolean {
-		const channel = socket.data.viewer.kind === 'wall' ? 'walls' : 'screens';
-		if (!alert.channels.includes(channel)) return false;
+		if (!hasChannel(socket, alert)) return false;
 		const scope = alertScope(socket);
 		return scope !== null && canSee(scope, alert);
 	}
@@ -82,10 +85,11 @@ export function startAlertSockets(deps: AlertSocketDeps) {
 		}
 		const scope = alertScope(socket);
 		if (!scope) return { ok: false, error: 'Subscribe to a tenant first' };
+		// The scope is applied in SQL (store.recent): one rule, one place, for the list.
 		const recent = await deps.alerts.recent(scope, Date.now() - CLEARED_LISTED_MS);
 		const forWall = socket.data.viewer.kind === 'wall';
 		const alerts = recent
-			.filter((alert) => reaches(socket, alert))
+			.filter((alert) => hasChannel(socket, alert))
 			.map((alert) => alertView(alert, queueName(alert), forWall));
 		return { ok: true, alerts };
 	}
