@@ -35,6 +35,7 @@ const RULES = 'src/lib/server/scope/rules.ts';
 const DIRECTORY = 'src/lib/server/scope/directory.ts';
 const LIVE = 'src/lib/server/live/index.ts';
 const VIEWERS = 'src/lib/server/realtime/viewers.ts';
+const ALERTS = 'tests/integration/alerts.test.ts';
 
 export const MUTANTS: Mutant[] = [
 	// The scope rule (scope/rules.ts, scope/resolve.ts, scope/directory.ts).
@@ -359,6 +360,79 @@ export const MUTANTS: Mutant[] = [
 		find: 'WHERE token_hash = ? AND revoked_at IS NULL',
 		replace: 'WHERE token_hash = ?',
 		tests: [AUTH_SESSIONS]
+	},
+	// Issue 23 (alerts-core): who is sent, lists and acknowledges an alert; who manages rules.
+	{
+		id: 'alert-socket-scope',
+		what: 'alerts:changed sent to every socket, not only those whose scope includes the queue',
+		file: 'src/lib/server/realtime/alerts.ts',
+		find: 'return scope !== null && canSee(scope, alert);',
+		replace: 'return scope !== null;',
+		tests: [ALERTS]
+	},
+	{
+		id: 'alert-list-scope',
+		what: "alerts:list answering alerts outside the socket's scope",
+		file: 'src/lib/server/alerts/store.ts',
+		find: "const where = scopeSql(scope, 'a', params);",
+		replace: "const where = '1 = 1';",
+		tests: [ALERTS]
+	},
+	{
+		id: 'alert-ack-scope',
+		what: "an acknowledgement of an alert outside the person's scope",
+		file: 'src/lib/server/realtime/alerts.ts',
+		find: 'if (!canSee(scope, alert)) return refuse(socket, true);',
+		replace: '',
+		tests: [ALERTS]
+	},
+	{
+		id: 'alert-ack-wall',
+		what: 'a wall display acknowledging an alert',
+		file: 'src/lib/server/realtime/alerts.ts',
+		find: "if (viewer.kind !== 'user') return { ok: false, error: 'A wall display cannot acknowledge' };",
+		replace: '',
+		tests: [ALERTS]
+	},
+	{
+		id: 'alert-wall-acknowledger',
+		what: 'wall displays told who acknowledged an alert',
+		file: 'src/lib/server/alerts/record.ts',
+		find: 'acknowledgedBy: forWall ? null : alert.acknowledgedByName',
+		replace: 'acknowledgedBy: alert.acknowledgedByName',
+		tests: [ALERTS]
+	},
+	{
+		id: 'alert-rules-tenant',
+		what: "a tenant admin's rule form acting on the tenant the form names",
+		file: 'src/routes/admin/alerts/+page.server.ts',
+		find: ': managedTenant(manager, locals.lookups, values.tenantId ?? 0)?.id;',
+		replace: ': values.tenantId;',
+		tests: [ALERTS]
+	},
+	{
+		id: 'alert-rules-queue',
+		what: "a rule on another tenant's queue",
+		file: 'src/routes/admin/alerts/+page.server.ts',
+		find: 'if (queueId !== null && locals.lookups.queues.get(queueId)?.tenantId !== tenantId) {',
+		replace: 'if (false) {',
+		tests: [ALERTS]
+	},
+	{
+		id: 'alert-rule-delete-tenant',
+		what: "deleting a rule of another tenant (the store's tenant binding)",
+		file: 'src/lib/server/alerts/rules-store.ts',
+		find: "'DELETE FROM alert_rules WHERE tenant_id = ? AND id = ?'",
+		replace: "'DELETE FROM alert_rules WHERE ? > 0 AND id = ?'",
+		tests: [ALERTS]
+	},
+	{
+		id: 'alert-history-tenant',
+		what: "another tenant's alerts in the history and its CSV",
+		file: 'src/lib/server/alerts/history.ts',
+		find: "const where = ['tenant_id = ?', 'fired_at >= ?'];",
+		replace: "const where = ['? > 0', 'fired_at >= ?'];",
+		tests: [ALERTS]
 	},
 	// Issue 23, alert channels: webhooks and emails go to the alert's tenant only, and an admin's
 	// channel settings and delivery log are its own tenant's.

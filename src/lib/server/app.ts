@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Pool } from 'mysql2/promise';
-import { createAlertChannels, type AlertChannels } from './alerts/channels';
+import { startAlerts, type Alerts } from './alerts';
+import { createAlertChannels, deliveriesOutbox, type AlertChannels } from './alerts/channels';
 import { Audit } from './audit';
 import { RefusalAudit } from './audit/refusals';
 import { Auth } from './auth';
@@ -42,6 +43,8 @@ export interface App {
 	/** Tenants, queues, agents, dispositions and CRM names: loaded with the snapshot, kept current by the tailer. */
 	lookups: Lookups;
 	live: LiveService;
+	/** Alert rules, the alerts of every tenant, and this node's evaluator (while it tails). */
+	alerts: Alerts;
 	/** This node's place among several (REDIS_URL set); null on a single node. */
 	cluster: ClusterNode | null;
 	audit: Audit;
@@ -88,6 +91,7 @@ const REQUEST_SERVICES = [
 	'dashboardPool',
 	'lookups',
 	'live',
+	'alerts',
 	'audit',
 	'refusals',
 	'auth',
@@ -192,12 +196,30 @@ function assembleApp(parts: AppParts): App {
 	const live = runtime.live;
 	const users = new Users(pools.dashboardPool, lookups, config.passwordCost);
 	const refusals = new RefusalAudit(audit);
+	const alertChannels = createAlertChannels(
+		config.alertChannels,
+		pools.dashboardPool,
+		log.child('alert-channels')
+	);
+	const alerts = startAlerts({
+		pool: pools.dashboardPool,
+		live,
+		lookups,
+		events,
+		log: log.child('alerts'),
+		nodeId: config.nodeId,
+		outbox: deliveriesOutbox(lookups),
+		workers: [alertChannels.worker]
+	});
+	// An alert row committed (heard from the dashboard binlog): its deliveries are due now.
+	events.on('alert.changed', () => alertChannels.worker.wake());
 	const app: App = {
 		config,
 		log,
 		...pools,
 		lookups,
 		live,
+		alerts,
 		cluster: runtime.cluster,
 		audit,
 		refusals,
@@ -222,11 +244,7 @@ function assembleApp(parts: AppParts): App {
 		metrics,
 		scrapeAccess: scrapeAccess(config.metrics),
 		monitor,
-		alertChannels: createAlertChannels(
-			config.alertChannels,
-			pools.dashboardPool,
-			log.child('alert-channels')
-		),
+		alertChannels,
 		attach(httpServer) {
 			app.realtime ??= createRealtime(httpServer, {
 				...realtimeSettings(config),
@@ -238,7 +256,9 @@ function assembleApp(parts: AppParts): App {
 				authenticate: (headers, handshakeAuth) => auth.viewerFrom(headers, handshakeAuth),
 				refusals,
 				touchSessions: (ids) => auth.sessions.touch(ids),
-				meter: metrics
+				meter: metrics,
+				alerts: alerts.store,
+				audit
 			});
 			return app.realtime;
 		},
@@ -247,6 +267,7 @@ function assembleApp(parts: AppParts): App {
 		async stop() {
 			await monitor.stop();
 			await app.realtime?.close();
+			await alerts.stop();
 			await runtime.stop();
 			await app.alertChannels.close();
 			await refusals.close();

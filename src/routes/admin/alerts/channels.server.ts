@@ -1,17 +1,17 @@
-import { error, fail, type RequestEvent } from '@sveltejs/kit';
+import { fail, type RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { ChannelsView } from '$lib/alert-channels';
 import { idField, parseFields } from '$lib/params';
 import type { AuditAction } from '$lib/server/audit';
 import { formDataOr400 } from '$lib/server/http/form';
-import { managedTenant, manageableTenants } from '$lib/server/scope';
+import { managedTenant } from '$lib/server/scope';
 import { requireManager } from '$lib/server/scope/http';
 
 /**
  * The "Webhooks and email" part of /admin/alerts (issue 23): what its component shows, and the
  * form actions that change a tenant's webhooks and alert email addresses. A Contact Center Admin
  * changes its own tenant's only, whatever the form says; a platform admin picks the tenant.
- * Every change is audited. Exported so the alerts page can load and act on it too.
+ * Every change is audited. +page.server.ts loads it and spreads these actions into its own.
  */
 
 export async function loadChannels(locals: App.Locals, tenantId: number): Promise<ChannelsView> {
@@ -23,16 +23,6 @@ export async function loadChannels(locals: App.Locals, tenantId: number): Promis
 	]);
 	const timezone = locals.lookups.tenants.get(tenantId)?.timezone ?? 'UTC';
 	return { tenantId, timezone, webhooks, recipients, deliveries, emailEnabled };
-}
-
-/** The tenant a manager's page shows: its own, or the one a platform admin asked for. */
-export function channelsTenant(locals: App.Locals, requested: number | undefined) {
-	const manager = requireManager(locals.viewer);
-	const tenantId = managedTenant(manager, locals.lookups, requested)?.id;
-	if (tenantId === undefined) error(404, 'Not found');
-	const tenants =
-		manager.role === 'platform_admin' ? manageableTenants(manager, locals.lookups) : [];
-	return { tenantId, tenants };
 }
 
 const FIELDS = {
