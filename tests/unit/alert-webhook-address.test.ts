@@ -30,6 +30,7 @@ describe('the webhook address guard', () => {
 			'::ffff:7f00:1',
 			'::ffff:a9fe:a9fe',
 			'64:ff9b::10.0.0.1',
+			'fe80::1%eth0',
 			'not-an-address'
 		]) {
 			expect(isForbiddenAddress(address), address).toBe(true);

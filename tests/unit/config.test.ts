@@ -93,6 +93,13 @@ describe('loadConfig', () => {
 			logFormat: 'text',
 			metrics: { token: undefined, allow: [] },
 			readyStreamDownMs: 10_000,
+			alertChannels: {
+				smtpUrl: undefined,
+				smtpFrom: 'Interactions Live <alerts@localhost>',
+				webhookAllowPrivate: false,
+				timeoutMs: 5000,
+				retryForMs: 3_600_000
+			},
 			passwordCost: { N: 2 ** 17, r: 8, p: 1 }
 		});
 	});
@@ -224,5 +231,37 @@ describe('parseDatabaseUrl', () => {
 			password: 'p:ss/w',
 			database: 'my db'
 		});
+	});
+
+	it('reads the alert channels: SMTP, private webhooks, timeouts; names a bad variable', () => {
+		const config = loadConfig({
+			...BASE,
+			SMTP_URL: 'smtps://alerts%40example.com:pw@smtp.example.com:465',
+			WEBHOOK_ALLOW_PRIVATE: 'true',
+			ALERT_DELIVERY_TIMEOUT_MS: '2000',
+			ALERT_DELIVERY_RETRY_MINUTES: '10'
+		});
+		expect(config.alertChannels).toEqual({
+			smtpUrl: 'smtps://alerts%40example.com:pw@smtp.example.com:465',
+			smtpFrom: 'Interactions Live <alerts@localhost>',
+			webhookAllowPrivate: true,
+			timeoutMs: 2000,
+			retryForMs: 600_000
+		});
+		expect(loadConfig(BASE).alertChannels).toMatchObject({
+			smtpUrl: undefined,
+			webhookAllowPrivate: false,
+			timeoutMs: 5000,
+			retryForMs: 3_600_000
+		});
+		const smtp = configErrorOf({ ...BASE, SMTP_URL: 'http://user:secret@mail.example.com' });
+		expect(smtp.message).toMatch(/^\s*SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/m);
+		expect(smtp.message).not.toContain('secret');
+		expect(configErrorOf({ ...BASE, WEBHOOK_ALLOW_PRIVATE: 'yes' }).message).toMatch(
+			/^\s*WEBHOOK_ALLOW_PRIVATE:/m
+		);
+		expect(configErrorOf({ ...BASE, ALERT_DELIVERY_TIMEOUT_MS: '60000' }).message).toMatch(
+			/^\s*ALERT_DELIVERY_TIMEOUT_MS:/m
+		);
 	});
 });

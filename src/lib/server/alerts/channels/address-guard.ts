@@ -42,7 +42,11 @@ export function isForbiddenAddress(address: string): boolean {
 	if (family !== 6) return true;
 	const embedded = embeddedIpv4(address);
 	if (embedded) return isForbiddenAddress(embedded);
-	return FORBIDDEN.check(address, 'ipv6');
+	try {
+		return FORBIDDEN.check(address, 'ipv6');
+	} catch {
+		return true; // an address BlockList cannot read (a zone index: fe80::1%eth0) is not public
+	}
 }
 
 /** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d) or NAT64 (64:ff9b::) address. */
