@@ -433,5 +433,80 @@ export const MUTANTS: Mutant[] = [
 		find: "const where = ['tenant_id = ?', 'fired_at >= ?'];",
 		replace: "const where = ['? > 0', 'fired_at >= ?'];",
 		tests: [ALERTS]
-	}
+	},
+	// Issue 23, alert channels: webhooks and emails go to the alert's tenant only, and an admin's
+	// channel settings and delivery log are its own tenant's.
+	...alertChannelMutants()
 ];
+
+function alertChannelMutants(): Mutant[] {
+	const ENQUEUE = 'src/lib/server/alerts/channels/enqueue.ts';
+	const SETTINGS = 'src/lib/server/alerts/channels/settings.ts';
+	const TESTS = ['tests/integration/alert-channels.test.ts'];
+	const mutant = (id: string, what: string, file: string, find: string, replace: string) => ({
+		id,
+		what,
+		file,
+		find,
+		replace,
+		tests: TESTS
+	});
+	return [
+		mutant(
+			'alert-webhooks-tenant',
+			"an alert queued for another tenant's webhooks",
+			ENQUEUE,
+			'WHERE tenant_id = ? AND enabled = 1',
+			'WHERE ? > 0 AND enabled = 1'
+		),
+		mutant(
+			'alert-email-tenant',
+			"an alert emailed to another tenant's recipients",
+			ENQUEUE,
+			"SELECT tenant_id, 'email', address, address FROM alert_email_recipients\n\t\t\tWHERE tenant_id = ?",
+			"SELECT tenant_id, 'email', address, address FROM alert_email_recipients\n\t\t\tWHERE ? > 0"
+		),
+		mutant(
+			'alert-webhooks-list-tenant',
+			"another tenant's webhooks listed on the admin page",
+			SETTINGS,
+			'FROM alert_webhooks WHERE tenant_id = ? ORDER BY id',
+			'FROM alert_webhooks WHERE ? > 0 ORDER BY id'
+		),
+		mutant(
+			'alert-webhooks-enable-tenant',
+			"another tenant's webhook disabled",
+			SETTINGS,
+			'SET enabled = ? WHERE id = ? AND tenant_id = ?',
+			'SET enabled = ? WHERE id = ? AND ? > 0'
+		),
+		mutant(
+			'alert-webhooks-delete-tenant',
+			"another tenant's webhook deleted",
+			SETTINGS,
+			'DELETE FROM alert_webhooks WHERE id = ? AND tenant_id = ?',
+			'DELETE FROM alert_webhooks WHERE id = ? AND ? > 0'
+		),
+		mutant(
+			'alert-recipients-list-tenant',
+			"another tenant's alert email addresses listed",
+			SETTINGS,
+			'FROM alert_email_recipients WHERE tenant_id = ? ORDER BY address',
+			'FROM alert_email_recipients WHERE ? > 0 ORDER BY address'
+		),
+		mutant(
+			'alert-recipients-remove-tenant',
+			"another tenant's alert email address removed",
+			SETTINGS,
+			'DELETE FROM alert_email_recipients WHERE tenant_id = ? AND address = ?',
+			'DELETE FROM alert_email_recipients WHERE ? > 0 AND address = ?'
+		),
+		mutant(
+			'alert-delivery-log-tenant',
+			"another tenant's deliveries in the delivery log",
+			SETTINGS,
+			'FROM alert_deliveries WHERE tenant_id = ? ORDER BY created_at DESC',
+			'FROM alert_deliveries WHERE ? > 0 ORDER BY created_at DESC'
+		)
+	];
+}

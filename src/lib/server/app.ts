@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Pool } from 'mysql2/promise';
 import { startAlerts, type Alerts } from './alerts';
+import { createAlertChannels, type AlertChannels } from './alerts/channels';
 import { Audit } from './audit';
 import { RefusalAudit } from './audit/refusals';
 import { Auth } from './auth';
@@ -63,6 +64,8 @@ export interface App {
 	scrapeAccess: ScrapeAccess;
 	/** This node's status (status page, /ready) and, with several nodes, everyone's. */
 	monitor: NodeMonitor;
+	/** Alert webhooks and email: the tenants' settings, and the outbox's sender (on the evaluating node). */
+	alertChannels: AlertChannels;
 	/**
 	 * Someone's access changed by an admin action: ends this node's affected sockets (session
 	 * ended, token revoked, disabled, password changed) or re-checks their viewers (queues
@@ -98,7 +101,8 @@ const REQUEST_SERVICES = [
 	'exports',
 	'metrics',
 	'scrapeAccess',
-	'monitor'
+	'monitor',
+	'alertChannels'
 ] as const satisfies readonly (keyof App)[];
 
 export function requestServices(app: App): RequestServices {
@@ -192,13 +196,19 @@ function assembleApp(parts: AppParts): App {
 	const live = runtime.live;
 	const users = new Users(pools.dashboardPool, lookups, config.passwordCost);
 	const refusals = new RefusalAudit(audit);
+	const alertChannels = createAlertChannels(
+		config.alertChannels,
+		pools.dashboardPool,
+		log.child('alert-channels')
+	);
 	const alerts = startAlerts({
 		pool: pools.dashboardPool,
 		live,
 		lookups,
 		events,
 		log: log.child('alerts'),
-		nodeId: config.nodeId
+		nodeId: config.nodeId,
+		channels: alertChannels
 	});
 	const app: App = {
 		config,
@@ -231,6 +241,7 @@ function assembleApp(parts: AppParts): App {
 		metrics,
 		scrapeAccess: scrapeAccess(config.metrics),
 		monitor,
+		alertChannels,
 		attach(httpServer) {
 			app.realtime ??= createRealtime(httpServer, {
 				...realtimeSettings(config),
@@ -255,6 +266,7 @@ function assembleApp(parts: AppParts): App {
 			await app.realtime?.close();
 			await alerts.stop();
 			await runtime.stop();
+			await app.alertChannels.close();
 			await refusals.close();
 			await Promise.all([...new Set(Object.values(pools))].map((pool) => pool.end()));
 		}

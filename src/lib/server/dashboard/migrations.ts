@@ -183,6 +183,60 @@ const MIGRATIONS: { version: number; name: string; sql: string[] }[] = [
 			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
 			"INSERT IGNORE INTO alert_fence (id, token, claim, node_id, claimed_at) VALUES (1, 0, '', '', CURRENT_TIMESTAMP(3))"
 		]
+	},
+	{
+		version: 6,
+		name: 'alert channels: webhooks, email recipients, the delivery outbox',
+		// The outbox is written in the same transaction as the alert it tells of (issue 23), so a
+		// breach is delivered once: a row per (alert, transition, channel, target) — a new leader
+		// that writes the same transition again inserts nothing (INSERT IGNORE on uq_delivery).
+		// `fence` is the fencing token of the node that claimed the row; alert_delivery_fence
+		// holds the newest token seen, so a stalled old leader's claim is refused.
+		sql: [
+			`CREATE TABLE IF NOT EXISTS alert_webhooks (
+				id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+				tenant_id INT UNSIGNED NOT NULL,
+				url VARCHAR(2048) NOT NULL,
+				secret VARCHAR(128) NOT NULL,
+				enabled TINYINT(1) NOT NULL DEFAULT 1,
+				created_by INT UNSIGNED NULL,
+				created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				KEY ix_alert_webhooks_tenant (tenant_id)
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			`CREATE TABLE IF NOT EXISTS alert_email_recipients (
+				tenant_id INT UNSIGNED NOT NULL,
+				address VARCHAR(254) NOT NULL,
+				created_by INT UNSIGNED NULL,
+				created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				PRIMARY KEY (tenant_id, address)
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			`CREATE TABLE IF NOT EXISTS alert_deliveries (
+				id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+				tenant_id INT UNSIGNED NOT NULL,
+				alert_id BIGINT UNSIGNED NOT NULL,
+				transition ENUM('fired','cleared') NOT NULL,
+				channel ENUM('webhook','email') NOT NULL,
+				target_key VARCHAR(254) NOT NULL,
+				target VARCHAR(2048) NOT NULL,
+				payload MEDIUMTEXT NOT NULL,
+				status ENUM('pending','sent','failed') NOT NULL DEFAULT 'pending',
+				attempts SMALLINT UNSIGNED NOT NULL DEFAULT 0,
+				next_attempt_at DATETIME(3) NOT NULL,
+				claimed_until DATETIME(3) NULL,
+				fence BIGINT UNSIGNED NULL,
+				last_error VARCHAR(512) NULL,
+				created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				sent_at DATETIME(3) NULL,
+				UNIQUE KEY uq_delivery (alert_id, transition, channel, target_key),
+				KEY ix_deliveries_due (status, next_attempt_at),
+				KEY ix_deliveries_tenant (tenant_id, created_at)
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			`CREATE TABLE IF NOT EXISTS alert_delivery_fence (
+				id TINYINT UNSIGNED NOT NULL PRIMARY KEY,
+				fence BIGINT UNSIGNED NOT NULL
+			) ENGINE=InnoDB`,
+			'INSERT IGNORE INTO alert_delivery_fence (id, fence) VALUES (1, 0)'
+		]
 	}
 ];
 
