@@ -10,6 +10,7 @@ import { Report } from './lib/report';
 import { prepareBuild, WORK_DIR } from './lib/server';
 import { now } from './lib/stats';
 import { alertWebhooksSuite } from './alert-webhooks';
+import { alertsSuite } from './alerts';
 import { catchupSuite } from './catchup';
 import { clusterFanoutSuite } from './cluster-fanout';
 import { clusterLatencySuite } from './cluster-latency';
@@ -45,7 +46,7 @@ let build = 'not needed';
 let mariadbVersion = 'not started';
 let ctx: Context | null = null;
 try {
-	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'exports', 'screens', 'failover', 'cluster-latency', 'cluster-fanout', 'alert-webhooks']; // prettier-ignore
+	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'exports', 'screens', 'failover', 'cluster-latency', 'cluster-fanout', 'alerts', 'alert-webhooks']; // prettier-ignore
 	if (has(...needsBuild)) build = prepareBuild(options.build);
 	log(`suites: ${[...options.suites].join(', ')}; server: ${build}`);
 	const db = await startDb();
@@ -63,6 +64,7 @@ try {
 		['failover', has('failover'), failoverSuite],
 		['Redis latency', has('cluster-latency'), clusterLatencySuite],
 		['fan-out, 3 nodes', has('cluster-fanout'), clusterFanoutSuite],
+		['alert evaluation', has('alerts'), alertsSuite],
 		['alert webhooks', has('alert-webhooks'), alertWebhooksSuite]
 	];
 	for (const [name, selected, run] of plan) {
