@@ -329,6 +329,34 @@ describe('alert webhooks and email', () => {
 		}
 	});
 
+	it('a worker that stops (its node stepped down) gives its rows back for the next leader at once', async () => {
+		await addWebhook(1, '/handover');
+		hooks.answer('/handover', 'hang');
+		const stepping = createAlertChannels(settings({ timeoutMs: 10_000 }), pool, log);
+		const next = createAlertChannels(settings(), pool, log);
+		try {
+			stepping.worker.start(LEAD);
+			await fire(alert(1));
+			await hooks.waitFor(() => hooks.hanging > 0);
+			await stepping.close();
+			const [row] = await pool.query<RowDataPacket[]>(
+				'SELECT status, attempts, claimed_until FROM alert_deliveries'
+			);
+			expect(row).toMatchObject([{ status: 'pending', attempts: 0, claimed_until: null }]);
+			// The next leader claims the alerts and sends without waiting for the old claim to lapse.
+			hooks.answer('/handover', 200);
+			const newer = { token: 2, claim: 'claim-after-the-handover' };
+			await claimAlerts(newer);
+			next.worker.start(newer);
+			await until(async () => (await deliveries())[0]?.status === 'sent', 5_000);
+			expect(hooks.on('/handover')).toHaveLength(2);
+			expect(Number((await deliveries())[0].attempts)).toBe(1);
+		} finally {
+			await stepping.close();
+			await next.close();
+		}
+	});
+
 	it("an admin's settings and delivery log reach its own tenant's rows only", async () => {
 		const settingsOf = new ChannelSettings(pool, false);
 		const one = await settingsOf.addWebhook(1, 'https://hooks.example.test/one', null);
