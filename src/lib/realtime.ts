@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { AlertClientEvents, AlertServerEvents } from './alerts';
 import type { InteractionChange, LiveSnapshot, LogPosition, TenantInfo } from './interaction';
 
 /** The Socket.IO contract, defined once for the server and the browser. */
@@ -53,7 +54,7 @@ export interface HeartbeatMessage extends LogPosition {
 	serverTime: number;
 }
 
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends AlertServerEvents {
 	'live:changes': (message: ChangesMessage) => void;
 	/** The log restarted (e.g. after a lost binlog position): subscribe again for a snapshot. */
 	'live:resync': (message: ResyncMessage) => void;
@@ -62,7 +63,7 @@ export interface ServerToClientEvents {
 	'session:ended': (message: { reason: string }) => void;
 }
 
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends AlertClientEvents {
 	'live:subscribe': (request: unknown, reply: (reply: SubscribeReply) => void) => void;
 	'live:unsubscribe': (reply?: (reply: { ok: boolean }) => void) => void;
 	/** Asked only by a client that heard nothing for a while: is the link itself still alive? */

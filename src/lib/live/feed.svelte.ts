@@ -132,6 +132,14 @@ export class LiveFeed {
 		});
 	}
 
+	/**
+	 * The page's one socket, for what else the page follows on it (its alerts): one connection
+	 * a screen, whose reconnects and sign-out every part of the page shares.
+	 */
+	get socket(): Socket<ServerToClientEvents, ClientToServerEvents> {
+		return this.#socket;
+	}
+
 	/** Server time now, as well as the browser can tell. */
 	serverNow(): number {
 		return Date.now() - this.clockSkewMs;
