@@ -54,7 +54,9 @@ export class ScreenAlerts {
 	readonly attention = $derived(this.all.filter(needsAttention));
 
 	readonly #socket: AlertsSocket;
-	readonly #hooks: ScreenAlertsHooks;
+	// Listeners, not state.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	readonly #fired = new Set<(alert: AlertView) => void>();
 	readonly #clock: WatchClock;
 	// Plain maps on purpose: the screen reads `all`, published once per message.
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -69,7 +71,7 @@ export class ScreenAlerts {
 
 	constructor(socket: AlertsSocket, hooks: ScreenAlertsHooks = {}, clock = systemClock) {
 		this.#socket = socket;
-		this.#hooks = hooks;
+		if (hooks.fired) this.#fired.add(hooks.fired);
 		this.#clock = clock;
 		socket.on('connect', this.#onConnect);
 		socket.on('alerts:changed', this.#onChanged);
@@ -115,6 +117,12 @@ export class ScreenAlerts {
 		});
 	}
 
+	/** Calls `listener` for each breach the screen announces (see ScreenAlertsHooks.fired). */
+	onFired(listener: (alert: AlertView) => void): () => void {
+		this.#fired.add(listener);
+		return () => this.#fired.delete(listener);
+	}
+
 	get(id: number): AlertView | undefined {
 		return this.#byId.get(id);
 	}
@@ -126,6 +134,7 @@ export class ScreenAlerts {
 		this.#clock.clearTimeout(this.#retryTimer);
 		this.#socket.off('connect', this.#onConnect);
 		this.#socket.off('alerts:changed', this.#onChanged);
+		this.#fired.clear();
 	}
 
 	readonly #onConnect = () => this.list();
@@ -140,7 +149,7 @@ export class ScreenAlerts {
 			if (!known && needsAttention(merged)) fired.push(merged);
 		}
 		this.#publish();
-		for (const alert of fired) this.#hooks.fired?.(alert);
+		this.#announce(fired);
 	};
 
 	/**
@@ -164,7 +173,7 @@ export class ScreenAlerts {
 		this.ready = true;
 		this.error = null;
 		this.#publish();
-		for (const alert of missed) this.#hooks.fired?.(alert);
+		this.#announce(missed);
 	}
 
 	#failedList(message: string): void {
@@ -174,6 +183,10 @@ export class ScreenAlerts {
 		this.#retryTimer = this.#clock.setTimeout(() => {
 			if (this.#socket.connected) this.list();
 		}, ALERTS_RETRY_MS);
+	}
+
+	#announce(alerts: AlertView[]): void {
+		for (const alert of alerts) for (const listener of this.#fired) listener(alert);
 	}
 
 	#publish(): void {

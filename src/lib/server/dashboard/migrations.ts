@@ -122,6 +122,13 @@ const MIGRATIONS: { version: number; name: string; sql: string[] }[] = [
 		name: 'wall tokens: when last used',
 		// The Administrators page shows it, so a forgotten screen's token can be told from a live one.
 		sql: ['ALTER TABLE wall_tokens ADD COLUMN last_used_at DATETIME(3) NULL AFTER created_at']
+	},
+	{
+		version: 7,
+		name: 'wall tokens: chime on alerts',
+		// Issue 23: a wall plays a chime when an alert fires if its token says so. Off for the
+		// screens that exist: a sound in a room is the admin's choice, never a surprise.
+		sql: ['ALTER TABLE wall_tokens ADD COLUMN chime TINYINT(1) NOT NULL DEFAULT 0 AFTER queue_ids']
 	}
 ];
 
