@@ -35,6 +35,7 @@ const RULES = 'src/lib/server/scope/rules.ts';
 const DIRECTORY = 'src/lib/server/scope/directory.ts';
 const LIVE = 'src/lib/server/live/index.ts';
 const VIEWERS = 'src/lib/server/realtime/viewers.ts';
+const ALERTS = 'tests/integration/alerts.test.ts';
 
 export const MUTANTS: Mutant[] = [
 	// The scope rule (scope/rules.ts, scope/resolve.ts, scope/directory.ts).
@@ -359,5 +360,153 @@ export const MUTANTS: Mutant[] = [
 		find: 'WHERE token_hash = ? AND revoked_at IS NULL',
 		replace: 'WHERE token_hash = ?',
 		tests: [AUTH_SESSIONS]
-	}
+	},
+	// Issue 23 (alerts-core): who is sent, lists and acknowledges an alert; who manages rules.
+	{
+		id: 'alert-socket-scope',
+		what: 'alerts:changed sent to every socket, not only those whose scope includes the queue',
+		file: 'src/lib/server/realtime/alerts.ts',
+		find: 'return scope !== null && canSee(scope, alert);',
+		replace: 'return scope !== null;',
+		tests: [ALERTS]
+	},
+	{
+		id: 'alert-list-scope',
+		what: "alerts:list answering alerts outside the socket's scope",
+		file: 'src/lib/server/alerts/store.ts',
+		find: "const where = scopeSql(scope, 'a', params);",
+		replace: "const where = '1 = 1';",
+		tests: [ALERTS]
+	},
+	{
+		id: 'alert-ack-scope',
+		what: "an acknowledgement of an alert outside the person's scope",
+		file: 'src/lib/server/realtime/alerts.ts',
+		find: 'if (!canSee(scope, alert)) return refuse(socket, true);',
+		replace: '',
+		tests: [ALERTS]
+	},
+	{
+		id: 'alert-ack-wall',
+		what: 'a wall display acknowledging an alert',
+		file: 'src/lib/server/realtime/alerts.ts',
+		find: "if (viewer.kind !== 'user') return { ok: false, error: 'A wall display cannot acknowledge' };",
+		replace: '',
+		tests: [ALERTS]
+	},
+	{
+		id: 'alert-wall-acknowledger',
+		what: 'wall displays told who acknowledged an alert',
+		file: 'src/lib/server/alerts/record.ts',
+		find: 'acknowledgedBy: forWall ? null : alert.acknowledgedByName',
+		replace: 'acknowledgedBy: alert.acknowledgedByName',
+		tests: [ALERTS]
+	},
+	{
+		id: 'alert-rules-tenant',
+		what: "a tenant admin's rule form acting on the tenant the form names",
+		file: 'src/routes/admin/alerts/+page.server.ts',
+		find: ': managedTenant(manager, locals.lookups, values.tenantId ?? 0)?.id;',
+		replace: ': values.tenantId;',
+		tests: [ALERTS]
+	},
+	{
+		id: 'alert-rules-queue',
+		what: "a rule on another tenant's queue",
+		file: 'src/routes/admin/alerts/+page.server.ts',
+		find: 'if (queueId !== null && locals.lookups.queues.get(queueId)?.tenantId !== tenantId) {',
+		replace: 'if (false) {',
+		tests: [ALERTS]
+	},
+	{
+		id: 'alert-rule-delete-tenant',
+		what: "deleting a rule of another tenant (the store's tenant binding)",
+		file: 'src/lib/server/alerts/rules-store.ts',
+		find: "'DELETE FROM alert_rules WHERE tenant_id = ? AND id = ?'",
+		replace: "'DELETE FROM alert_rules WHERE ? > 0 AND id = ?'",
+		tests: [ALERTS]
+	},
+	{
+		id: 'alert-history-tenant',
+		what: "another tenant's alerts in the history and its CSV",
+		file: 'src/lib/server/alerts/history.ts',
+		find: "const where = ['tenant_id = ?', 'fired_at >= ?'];",
+		replace: "const where = ['? > 0', 'fired_at >= ?'];",
+		tests: [ALERTS]
+	},
+	// Issue 23, alert channels: webhooks and emails go to the alert's tenant only, and an admin's
+	// channel settings and delivery log are its own tenant's.
+	...alertChannelMutants()
 ];
+
+function alertChannelMutants(): Mutant[] {
+	const ENQUEUE = 'src/lib/server/alerts/channels/enqueue.ts';
+	const SETTINGS = 'src/lib/server/alerts/channels/settings.ts';
+	const TESTS = ['tests/integration/alert-channels.test.ts'];
+	const mutant = (id: string, what: string, file: string, find: string, replace: string) => ({
+		id,
+		what,
+		file,
+		find,
+		replace,
+		tests: TESTS
+	});
+	return [
+		mutant(
+			'alert-webhooks-tenant',
+			"an alert queued for another tenant's webhooks",
+			ENQUEUE,
+			'WHERE tenant_id = ? AND enabled = 1',
+			'WHERE ? > 0 AND enabled = 1'
+		),
+		mutant(
+			'alert-email-tenant',
+			"an alert emailed to another tenant's recipients",
+			ENQUEUE,
+			"SELECT tenant_id, 'email', address, address FROM alert_email_recipients\n\t\t\tWHERE tenant_id = ?",
+			"SELECT tenant_id, 'email', address, address FROM alert_email_recipients\n\t\t\tWHERE ? > 0"
+		),
+		mutant(
+			'alert-webhooks-list-tenant',
+			"another tenant's webhooks listed on the admin page",
+			SETTINGS,
+			'FROM alert_webhooks WHERE tenant_id = ? ORDER BY id',
+			'FROM alert_webhooks WHERE ? > 0 ORDER BY id'
+		),
+		mutant(
+			'alert-webhooks-enable-tenant',
+			"another tenant's webhook disabled",
+			SETTINGS,
+			'SET enabled = ? WHERE id = ? AND tenant_id = ?',
+			'SET enabled = ? WHERE id = ? AND ? > 0'
+		),
+		mutant(
+			'alert-webhooks-delete-tenant',
+			"another tenant's webhook deleted",
+			SETTINGS,
+			'DELETE FROM alert_webhooks WHERE id = ? AND tenant_id = ?',
+			'DELETE FROM alert_webhooks WHERE id = ? AND ? > 0'
+		),
+		mutant(
+			'alert-recipients-list-tenant',
+			"another tenant's alert email addresses listed",
+			SETTINGS,
+			'FROM alert_email_recipients WHERE tenant_id = ? ORDER BY address',
+			'FROM alert_email_recipients WHERE ? > 0 ORDER BY address'
+		),
+		mutant(
+			'alert-recipients-remove-tenant',
+			"another tenant's alert email address removed",
+			SETTINGS,
+			'DELETE FROM alert_email_recipients WHERE tenant_id = ? AND address = ?',
+			'DELETE FROM alert_email_recipients WHERE ? > 0 AND address = ?'
+		),
+		mutant(
+			'alert-delivery-log-tenant',
+			"another tenant's deliveries in the delivery log",
+			SETTINGS,
+			'FROM alert_deliveries WHERE tenant_id = ? ORDER BY created_at DESC',
+			'FROM alert_deliveries WHERE ? > 0 ORDER BY created_at DESC'
+		)
+	];
+}

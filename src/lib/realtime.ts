@@ -54,6 +54,7 @@ export interface HeartbeatMessage extends LogPosition {
 	serverTime: number;
 }
 
+/** The live feed's events and the alerts' ($lib/alerts.ts), on the one socket of a page. */
 export interface ServerToClientEvents extends AlertServerEvents {
 	'live:changes': (message: ChangesMessage) => void;
 	/** The log restarted (e.g. after a lost binlog position): subscribe again for a snapshot. */

@@ -112,6 +112,13 @@ describe('queueFigures', () => {
 		expect(figures.serviceLevelMet).toBe(false);
 	});
 
+	it('rates abandons over the answered and abandoned, not over those still waiting', () => {
+		const rows = [answeredClosed(10), answeredClosed(30), abandoned(), waiting(25), waiting(5)];
+		const day = aggregateDay(rows, [1], frame, thresholds).get(1)!;
+		// 1 abandoned of 3 decided; the two still waiting count for neither side.
+		expect(queueFigures(day, NOW, DEFAULT_THRESHOLDS).abandonRatePct).toBeCloseTo(100 / 3);
+	});
+
 	it('colours the tile by its longest current wait, as the clock moves', () => {
 		const day = aggregateDay([waiting(50), waiting(10)], [1], frame, thresholds).get(1)!;
 		expect(queueFigures(day, NOW, DEFAULT_THRESHOLDS)).toMatchObject({
@@ -130,6 +137,7 @@ describe('queueFigures', () => {
 			avgHandleSeconds: null,
 			serviceLevelPct: null,
 			serviceLevelMet: null,
+			abandonRatePct: null,
 			level: 'ok'
 		});
 	});

@@ -14,7 +14,8 @@ import { levelOf, type Level, type QueueThresholds } from './thresholds';
  * - average wait: mean wait of the answered ones (average speed of answer);
  * - average handle: mean talk + ACW of the closed, answered ones;
  * - service level: answered within the queue's SL seconds, over answered + abandoned + those
- *   still waiting past the SL seconds (they have already missed it).
+ *   still waiting past the SL seconds (they have already missed it);
+ * - abandon rate: abandoned over answered + abandoned (those still waiting have not decided).
  */
 export interface QueueDay {
 	waiting: number;
@@ -105,6 +106,7 @@ export interface QueueFigures {
 	avgHandleSeconds: number | null;
 	serviceLevelPct: number | null;
 	serviceLevelMet: boolean | null;
+	abandonRatePct: number | null;
 	/** The tile's colour: its longest current wait against the wait thresholds. */
 	level: Level;
 }
@@ -124,12 +126,14 @@ export function queueFigures(day: QueueDay, nowMs: number, t: QueueThresholds): 
 	}
 	const offered = day.answered + day.abandoned + missedWhileWaiting;
 	const serviceLevelPct = offered === 0 ? null : (100 * day.answeredWithinSl) / offered;
+	const decided = day.answered + day.abandoned;
 	return {
 		longestWaitSeconds,
 		avgWaitSeconds: day.answered === 0 ? null : Math.round(day.waitSumSeconds / day.answered),
 		avgHandleSeconds: day.handled === 0 ? null : Math.round(day.handleSumSeconds / day.handled),
 		serviceLevelPct,
 		serviceLevelMet: serviceLevelPct === null ? null : serviceLevelPct >= t.serviceLevelTargetPct,
+		abandonRatePct: decided === 0 ? null : (100 * day.abandoned) / decided,
 		level: levelOf(longestWaitSeconds, t.waitAmberSeconds, t.waitRedSeconds)
 	};
 }

@@ -1,5 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Pool } from 'mysql2/promise';
+import { startAlerts, type Alerts } from './alerts';
+import { createAlertChannels, type AlertChannels } from './alerts/channels';
 import { Audit } from './audit';
 import { RefusalAudit } from './audit/refusals';
 import { Auth } from './auth';
@@ -41,6 +43,8 @@ export interface App {
 	/** Tenants, queues, agents, dispositions and CRM names: loaded with the snapshot, kept current by the tailer. */
 	lookups: Lookups;
 	live: LiveService;
+	/** Alert rules, the alerts of every tenant, and this node's evaluator (while it tails). */
+	alerts: Alerts;
 	/** This node's place among several (REDIS_URL set); null on a single node. */
 	cluster: ClusterNode | null;
 	audit: Audit;
@@ -60,6 +64,8 @@ export interface App {
 	scrapeAccess: ScrapeAccess;
 	/** This node's status (status page, /ready) and, with several nodes, everyone's. */
 	monitor: NodeMonitor;
+	/** Alert webhooks and email: the tenants' settings, and the outbox's sender (on the evaluating node). */
+	alertChannels: AlertChannels;
 	/**
 	 * Someone's access changed by an admin action: ends this node's affected sockets (session
 	 * ended, token revoked, disabled, password changed) or re-checks their viewers (queues
@@ -85,6 +91,7 @@ const REQUEST_SERVICES = [
 	'dashboardPool',
 	'lookups',
 	'live',
+	'alerts',
 	'audit',
 	'refusals',
 	'auth',
@@ -94,7 +101,8 @@ const REQUEST_SERVICES = [
 	'exports',
 	'metrics',
 	'scrapeAccess',
-	'monitor'
+	'monitor',
+	'alertChannels'
 ] as const satisfies readonly (keyof App)[];
 
 export function requestServices(app: App): RequestServices {
@@ -188,12 +196,27 @@ function assembleApp(parts: AppParts): App {
 	const live = runtime.live;
 	const users = new Users(pools.dashboardPool, lookups, config.passwordCost);
 	const refusals = new RefusalAudit(audit);
+	const alertChannels = createAlertChannels(
+		config.alertChannels,
+		pools.dashboardPool,
+		log.child('alert-channels')
+	);
+	const alerts = startAlerts({
+		pool: pools.dashboardPool,
+		live,
+		lookups,
+		events,
+		log: log.child('alerts'),
+		nodeId: config.nodeId,
+		channels: alertChannels
+	});
 	const app: App = {
 		config,
 		log,
 		...pools,
 		lookups,
 		live,
+		alerts,
 		cluster: runtime.cluster,
 		audit,
 		refusals,
@@ -218,6 +241,7 @@ function assembleApp(parts: AppParts): App {
 		metrics,
 		scrapeAccess: scrapeAccess(config.metrics),
 		monitor,
+		alertChannels,
 		attach(httpServer) {
 			app.realtime ??= createRealtime(httpServer, {
 				...realtimeSettings(config),
@@ -229,7 +253,9 @@ function assembleApp(parts: AppParts): App {
 				authenticate: (headers, handshakeAuth) => auth.viewerFrom(headers, handshakeAuth),
 				refusals,
 				touchSessions: (ids) => auth.sessions.touch(ids),
-				meter: metrics
+				meter: metrics,
+				alerts: alerts.store,
+				audit
 			});
 			return app.realtime;
 		},
@@ -238,7 +264,9 @@ function assembleApp(parts: AppParts): App {
 		async stop() {
 			await monitor.stop();
 			await app.realtime?.close();
+			await alerts.stop();
 			await runtime.stop();
+			await app.alertChannels.close();
 			await refusals.close();
 			await Promise.all([...new Set(Object.values(pools))].map((pool) => pool.end()));
 		}

@@ -18,7 +18,11 @@ export type AuditAction =
 	| 'wall_token_created'
 	| 'wall_token_revoked'
 	| 'queue_thresholds_saved'
-	| 'queue_thresholds_reset';
+	| 'queue_thresholds_reset'
+	| 'alert_acknowledged'
+	| 'alert_rule_created'
+	| 'alert_rule_updated'
+	| 'alert_rule_deleted';
 
 /** The longest detail the audit_log column holds. */
 export const MAX_DETAIL = 1024;

@@ -1,4 +1,5 @@
 import type { InteractionChange } from '$lib/interaction';
+import type { AlertRecord } from '../alerts/record';
 import type { RawRow } from '../interactions/map';
 
 /**
@@ -53,6 +54,8 @@ export interface EntryDraft {
 	lookups: RowChange[];
 	/** Who-may-see-what changes of the commit (users, sessions, wall tokens). */
 	access: AccessChange[];
+	/** Alerts the commit fired, cleared or acknowledged (the dashboard's `alerts` rows). */
+	alerts?: AlertRecord[];
 	origin?: CommitOrigin;
 }
 
@@ -100,5 +103,10 @@ export interface ChangeLog {
  * something to the node that tailed it).
  */
 export function isEmptyEntry(entry: EntryDraft): boolean {
-	return entry.changes.length === 0 && entry.lookups.length === 0 && entry.access.length === 0;
+	return (
+		entry.changes.length === 0 &&
+		entry.lookups.length === 0 &&
+		entry.access.length === 0 &&
+		(entry.alerts?.length ?? 0) === 0
+	);
 }

@@ -143,7 +143,8 @@ export class ClusterNode {
 			await changeLog.drain();
 		}
 		this.#role = 'leader';
-		live.startTailing();
+		// The token fences this leader's alert writes too (server/alerts/store.ts).
+		live.startTailing({ token, fresh: !position.epoch });
 		log.info('leading: tailing the binlog', { token, head: changeLog.head });
 	}
 

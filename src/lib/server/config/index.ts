@@ -84,7 +84,22 @@ const EnvSchema = v.object({
 		)
 	),
 	READY_STREAM_DOWN_MS: integer(0, 600000, 10000),
-	PASSWORD_HASHING: v.optional(v.picklist(['standard', 'fast-insecure-for-tests']), 'standard')
+	PASSWORD_HASHING: v.optional(v.picklist(['standard', 'fast-insecure-for-tests']), 'standard'),
+	// Alert channels (issue 23). The URL carries a password: never echoed back.
+	SMTP_URL: v.optional(
+		v.pipe(
+			v.string(),
+			v.url(NOT_A_URL),
+			v.check((url) => /^smtps?:\/\//.test(url), 'must be an smtp:// or smtps:// URL')
+		)
+	),
+	SMTP_FROM: v.optional(
+		v.pipe(v.string(), v.maxLength(254)),
+		'Interactions Live <alerts@localhost>'
+	),
+	WEBHOOK_ALLOW_PRIVATE: v.optional(v.picklist(['true', 'false', '1', '0']), 'false'),
+	ALERT_DELIVERY_TIMEOUT_MS: integer(200, 30000, 5000),
+	ALERT_DELIVERY_RETRY_MINUTES: integer(1, 1440, 60)
 });
 
 /** `10.0.0.5`, `10.1.0.0/16`, `fd00::/8`: what METRICS_ALLOW may list. */
@@ -158,6 +173,20 @@ export interface Config {
 	metrics: { token: string | undefined; allow: string[] };
 	/** /ready fails once this node's live stream has been down this long. */
 	readyStreamDownMs: number;
+	/** Where alerts go besides screens: tenants' webhooks, and email when SMTP is set. */
+	alertChannels: AlertChannelSettings;
+}
+
+export interface AlertChannelSettings {
+	/** Unset: alert emails are not sent (the admin page says so). */
+	smtpUrl: string | undefined;
+	smtpFrom: string;
+	/** Operators only: lets webhooks reach loopback, private, link-local and metadata addresses. */
+	webhookAllowPrivate: boolean;
+	/** One webhook request or one SMTP conversation stops after this. */
+	timeoutMs: number;
+	/** A delivery is retried with backoff for this long after it was queued, then marked failed. */
+	retryForMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -222,6 +251,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		logFormat: e.LOG_FORMAT,
 		metrics: { token: e.METRICS_TOKEN, allow: e.METRICS_ALLOW ?? [] },
 		readyStreamDownMs: e.READY_STREAM_DOWN_MS,
+		alertChannels: {
+			smtpUrl: e.SMTP_URL,
+			smtpFrom: e.SMTP_FROM,
+			webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'true' || e.WEBHOOK_ALLOW_PRIVATE === '1',
+			timeoutMs: e.ALERT_DELIVERY_TIMEOUT_MS,
+			retryForMs: e.ALERT_DELIVERY_RETRY_MINUTES * 60_000
+		},
 		passwordCost: e.PASSWORD_HASHING === 'standard' ? STANDARD_COST : TEST_ONLY_COST
 	};
 }

@@ -124,6 +124,121 @@ const MIGRATIONS: { version: number; name: string; sql: string[] }[] = [
 		sql: ['ALTER TABLE wall_tokens ADD COLUMN last_used_at DATETIME(3) NULL AFTER created_at']
 	},
 	{
+		version: 5,
+		name: 'alert rules, alerts, the alert fence',
+		// One `alerts` row per breach. `open` is 1 while the breach lasts and NULL once cleared, so
+		// the UNIQUE key allows any number of past breaches of a rule, queue and subject but only
+		// one open one: a new leader that evaluates a breach the old one already wrote meets the
+		// key and continues that row instead of opening another (see server/alerts/store.ts).
+		// `alert_fence` holds the newest evaluator's claim: every write checks it under a row lock.
+		sql: [
+			`CREATE TABLE IF NOT EXISTS alert_rules (
+				id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+				tenant_id INT UNSIGNED NOT NULL,
+				queue_id INT UNSIGNED NULL,
+				metric VARCHAR(24) NOT NULL,
+				level ENUM('warning','critical') NOT NULL,
+				threshold DOUBLE NOT NULL,
+				min_duration_seconds INT UNSIGNED NOT NULL,
+				clear_threshold DOUBLE NOT NULL,
+				clear_duration_seconds INT UNSIGNED NOT NULL,
+				channels SET('screens','walls','webhook','email') NOT NULL DEFAULT 'screens,walls',
+				enabled TINYINT(1) NOT NULL DEFAULT 1,
+				updated_by INT UNSIGNED NULL,
+				created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				updated_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+				KEY ix_alert_rules_tenant (tenant_id, queue_id)
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			`CREATE TABLE IF NOT EXISTS alerts (
+				id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+				tenant_id INT UNSIGNED NOT NULL,
+				queue_id INT UNSIGNED NOT NULL,
+				rule_id INT UNSIGNED NOT NULL,
+				subject VARCHAR(64) NOT NULL DEFAULT '',
+				open TINYINT(1) NULL DEFAULT 1,
+				metric VARCHAR(24) NOT NULL,
+				level ENUM('warning','critical') NOT NULL,
+				channels SET('screens','walls','webhook','email') NOT NULL,
+				summary VARCHAR(255) NOT NULL,
+				value DOUBLE NOT NULL,
+				threshold DOUBLE NOT NULL,
+				fired_at DATETIME(3) NOT NULL,
+				fired_fence BIGINT NOT NULL,
+				cleared_at DATETIME(3) NULL,
+				clear_value DOUBLE NULL,
+				cleared_fence BIGINT NULL,
+				acknowledged_at DATETIME(3) NULL,
+				acknowledged_by INT UNSIGNED NULL,
+				acknowledged_by_name VARCHAR(128) NULL,
+				UNIQUE KEY uq_alerts_open (rule_id, queue_id, subject, open),
+				KEY ix_alerts_tenant_fired (tenant_id, fired_at),
+				KEY ix_alerts_open (open)
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			`CREATE TABLE IF NOT EXISTS alert_fence (
+				id TINYINT UNSIGNED NOT NULL PRIMARY KEY,
+				token BIGINT NOT NULL,
+				claim CHAR(36) NOT NULL,
+				node_id VARCHAR(64) NOT NULL,
+				claimed_at DATETIME(3) NOT NULL
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			"INSERT IGNORE INTO alert_fence (id, token, claim, node_id, claimed_at) VALUES (1, 0, '', '', CURRENT_TIMESTAMP(3))"
+		]
+	},
+	{
+		version: 6,
+		name: 'alert channels: webhooks, email recipients, the delivery outbox',
+		// The outbox is written in the same transaction as the alert it tells of (issue 23), so a
+		// breach is delivered once: a row per (alert, transition, channel, target) — a new leader
+		// that writes the same transition again inserts nothing (INSERT IGNORE on uq_delivery).
+		// `fence` is the fencing token of the node that claimed the row; alert_delivery_fence
+		// holds the newest token seen, so a stalled old leader's claim is refused.
+		sql: [
+			`CREATE TABLE IF NOT EXISTS alert_webhooks (
+				id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+				tenant_id INT UNSIGNED NOT NULL,
+				url VARCHAR(2048) NOT NULL,
+				secret VARCHAR(128) NOT NULL,
+				enabled TINYINT(1) NOT NULL DEFAULT 1,
+				created_by INT UNSIGNED NULL,
+				created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				KEY ix_alert_webhooks_tenant (tenant_id)
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			`CREATE TABLE IF NOT EXISTS alert_email_recipients (
+				tenant_id INT UNSIGNED NOT NULL,
+				address VARCHAR(254) NOT NULL,
+				created_by INT UNSIGNED NULL,
+				created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				PRIMARY KEY (tenant_id, address)
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			`CREATE TABLE IF NOT EXISTS alert_deliveries (
+				id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+				tenant_id INT UNSIGNED NOT NULL,
+				alert_id BIGINT UNSIGNED NOT NULL,
+				transition ENUM('fired','cleared') NOT NULL,
+				channel ENUM('webhook','email') NOT NULL,
+				target_key VARCHAR(254) NOT NULL,
+				target VARCHAR(2048) NOT NULL,
+				payload MEDIUMTEXT NOT NULL,
+				status ENUM('pending','sent','failed') NOT NULL DEFAULT 'pending',
+				attempts SMALLINT UNSIGNED NOT NULL DEFAULT 0,
+				next_attempt_at DATETIME(3) NOT NULL,
+				claimed_until DATETIME(3) NULL,
+				fence BIGINT UNSIGNED NULL,
+				last_error VARCHAR(512) NULL,
+				created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				sent_at DATETIME(3) NULL,
+				UNIQUE KEY uq_delivery (alert_id, transition, channel, target_key),
+				KEY ix_deliveries_due (status, next_attempt_at),
+				KEY ix_deliveries_tenant (tenant_id, created_at)
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			`CREATE TABLE IF NOT EXISTS alert_delivery_fence (
+				id TINYINT UNSIGNED NOT NULL PRIMARY KEY,
+				fence BIGINT UNSIGNED NOT NULL
+			) ENGINE=InnoDB`,
+			'INSERT IGNORE INTO alert_delivery_fence (id, fence) VALUES (1, 0)'
+		]
+	},
+	{
 		version: 7,
 		name: 'wall tokens: chime on alerts',
 		// Issue 23: a wall plays a chime when an alert fires if its token says so. Off for the

@@ -1,3 +1,4 @@
+import type { AlertRecord } from '../alerts/record';
 import type { LogEntry } from '../changelog/types';
 import type { AccessChange } from '../changelog/types';
 
@@ -19,6 +20,14 @@ import type { AccessChange } from '../changelog/types';
  */
 export type AccessSource = 'action' | 'binlog' | 'peer';
 
+/** Why this node tails the binlog now: it evaluates alerts under this lead (alerts/store.ts). */
+export interface Lead {
+	/** The lease's fencing token; null on a single node, the only one that tails. */
+	token: number | null;
+	/** Redis held no change log when this node took the lead: its token count may have restarted. */
+	fresh: boolean;
+}
+
 export interface AppEvents {
 	/**
 	 * An entry of the change log, already applied to this node's live state: handlers (the
@@ -36,6 +45,15 @@ export interface AppEvents {
 	'log.fenced': [];
 	/** Users, queue assignments, sessions or wall tokens changed: open sockets follow. */
 	'access.changed': [change: AccessChange, source: AccessSource];
+	/**
+	 * An alert fired, cleared or was acknowledged: read from the dashboard binlog (`alerts` rows,
+	 * carried in the change log's entries), so every node hears it once, in log order.
+	 */
+	'alert.changed': [alert: AlertRecord];
+	/** This node started tailing the binlog: it alone evaluates alert rules, under `lead`. */
+	'tailing.started': [lead: Lead];
+	/** This node stopped tailing (stepped down, stopping): it stops evaluating. */
+	'tailing.stopped': [];
 }
 
 /** When a handler runs among an event's handlers (lower first; equal: in registration order). */

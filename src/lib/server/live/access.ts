@@ -8,6 +8,12 @@ import type { AccessChange, RowChange } from '../changelog/types';
 export const ACCESS_TABLES = ['users', 'user_queues', 'sessions', 'wall_tokens'] as const;
 
 /**
+ * Alerts fired, cleared and acknowledged travel the same way (the `alerts` rows, whole in the
+ * binlog's FULL image): every node hears each change once, in log order, with or without Redis.
+ */
+export const ALERT_TABLES = ['alerts'] as const;
+
+/**
  * The access changes a commit's rows make: one per user, session or token, `ended` when the row
  * itself says the access is gone.
  */

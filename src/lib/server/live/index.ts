@@ -11,8 +11,9 @@ import type {
 	CommitOrigin,
 	LogEntry
 } from '../changelog';
+import { alertFromRow, type AlertRecord } from '../alerts/record';
 import type { Config } from '../config';
-import type { AppEventBus } from '../events';
+import type { AppEventBus, Lead } from '../events';
 import type { Logger } from '../log';
 import type { Lookups } from '../lookups';
 import {
@@ -24,7 +25,7 @@ import {
 	type Scope,
 	type TenantScope
 } from '../scope';
-import { ACCESS_TABLES, accessChangesOf } from './access';
+import { ACCESS_TABLES, ALERT_TABLES, accessChangesOf } from './access';
 import { applyLookupChanges, contactIdsOf, draftCommit, lookupRowsOf } from './commits';
 import { PendingRows } from './pending';
 import { loadSnapshot } from './snapshot';
@@ -75,6 +76,7 @@ export class LiveService {
 	};
 	#loading = 0;
 	#tailing = false;
+	#lead: Lead | null = null;
 
 	constructor(
 		private readonly config: Config,
@@ -94,7 +96,7 @@ export class LiveService {
 			serverId: config.binlogServerId,
 			schemas: {
 				[config.pbx.database]: PBX_TABLES,
-				[config.dashboard.database]: ACCESS_TABLES
+				[config.dashboard.database]: [...ACCESS_TABLES, ...ALERT_TABLES]
 			},
 			heartbeatMs: config.binlogHeartbeatMs,
 			statusPool: pbxPool,
@@ -119,20 +121,33 @@ export class LiveService {
 		return this.#tailing;
 	}
 
+	/** Why this node tails now (its fencing token with several nodes); null when it does not. */
+	get lead(): Lead | null {
+		return this.#lead;
+	}
+
 	/** A snapshot is being read: the state is about to be replaced. */
 	get loading(): boolean {
 		return this.#loading > 0;
 	}
 
-	startTailing(): void {
+	/**
+	 * Tails the binlog, and tells the bus (`tailing.started`): the node that tails is the one that
+	 * evaluates alert rules, under `lead` (a single node: no token, it is the only one).
+	 */
+	startTailing(lead: Lead = { token: null, fresh: true }): void {
 		if (this.#tailing) return;
 		this.supervisor.start();
 		this.#tailing = true;
+		this.#lead = lead;
+		void this.events.emit('tailing.started', lead);
 	}
 
 	async stopTailing(): Promise<void> {
 		if (!this.#tailing) return;
 		this.#tailing = false;
+		this.#lead = null;
+		await this.events.emit('tailing.stopped');
 		await this.supervisor.stop();
 	}
 
@@ -265,6 +280,7 @@ export class LiveService {
 		applyLookupChanges(entry.lookups, this.lookups);
 		this.state.apply(entry.changes);
 		for (const change of entry.access) void this.events.emit('access.changed', change, 'binlog');
+		for (const alert of entry.alerts ?? []) void this.events.emit('alert.changed', alert);
 		this.progress.commitsApplied++;
 		this.progress.changesApplied += entry.changes.length;
 		if (entry.origin) this.progress.lastApplied = entry.origin;
@@ -282,11 +298,15 @@ export class LiveService {
 		const split = commits.map((commit) => {
 			// Nearly every commit is the PBX's alone: keep it as it is.
 			if (!commit.changes.some((change) => change.schema === dashboard)) {
-				return { commit, access: [] };
+				return { commit, access: [], alerts: [] };
 			}
 			const pbxChanges = commit.changes.filter((change) => change.schema !== dashboard);
-			const accessRows = commit.changes.filter((change) => change.schema === dashboard);
-			return { commit: { ...commit, changes: pbxChanges }, access: accessChangesOf(accessRows) };
+			const ours = commit.changes.filter((change) => change.schema === dashboard);
+			const alerts = ours.flatMap(({ table, after }) =>
+				table === 'alerts' && after ? [alertFromRow(after)] : []
+			);
+			const access = accessChangesOf(ours.filter(({ table }) => table !== 'alerts'));
+			return { commit: { ...commit, changes: pbxChanges }, access, alerts };
 		});
 		const ids = split.flatMap(({ commit }) => contactIdsOf(commit.changes));
 		const missing = this.lookups.missingContacts(ids);
@@ -294,16 +314,19 @@ export class LiveService {
 		return this.lookups.loadContacts(this.pbxPool, missing).then(() => this.#append(split));
 	}
 
-	async #append(commits: { commit: Commit; access: AccessChange[] }[]): Promise<void> {
+	async #append(
+		commits: { commit: Commit; access: AccessChange[]; alerts: AlertRecord[] }[]
+	): Promise<void> {
 		// Each commit is mapped against the rows as the commits before it in the batch left them:
 		// the state itself changes only when the log hands the entries back.
 		const rows = new PendingRows(this.state);
-		const drafts = commits.map(({ commit, access }) => {
+		const drafts = commits.map(({ commit, access, alerts }) => {
 			const changes = draftCommit(commit.changes, this.lookups, rows);
 			rows.apply(changes);
 			const lookups = lookupRowsOf(commit.changes);
 			const origin = { checkpoint: commit.checkpoint, committedAt: commit.committedAt };
-			return { draft: { changes, lookups, access, origin }, checkpoint: commit.checkpoint };
+			const draft = { changes, lookups, access, ...(alerts.length > 0 && { alerts }), origin };
+			return { draft, checkpoint: commit.checkpoint };
 		});
 		await this.changeLog.appendMany(drafts);
 		const last = drafts.at(-1);

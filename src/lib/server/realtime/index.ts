@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { withLogContext } from '../log';
 import { accessHandler } from './access';
+import { startAlertSockets } from './alerts';
 import { createCatchUp } from './catch-up';
 import { startFanout } from './fanout';
 import { admitSocket, allowHandshake } from './handshake';
@@ -19,7 +20,8 @@ export type { LiveSocket, Realtime, RealtimeDeps, RealtimeServer } from './types
  * Socket.IO on the app's HTTP server: thin wiring over the handler modules beside it. The
  * handshake (handshake.ts) decides who may connect; a screen's messages (subscribe.ts, with
  * catch-up.ts) join it to the rooms its scope allows and catch it up; the change log reaches
- * the rooms through the event bus (fanout.ts), as do access changes (access.ts, viewers.ts);
+ * the rooms through the event bus (fanout.ts), as do access changes (access.ts, viewers.ts) and
+ * alerts (alerts.ts: to the sockets whose scope includes the queue, with list and acknowledge);
  * the heartbeat (heartbeat.ts) keeps screens sure the node is alive.
  */
 
@@ -60,6 +62,8 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		meter
 	});
 
+	const alerts = startAlertSockets({ ...deps, io });
+
 	io.on('connection', (socket: LiveSocket) => {
 		const { viewer } = socket.data;
 		const context = { socketId: socket.id };
@@ -72,6 +76,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		socket.on('live:subscribe', (request, reply) => handlers.subscribe(socket, request, reply));
 		socket.on('live:unsubscribe', (reply) => handlers.unsubscribe(socket, reply));
 		socket.on('live:ping', (reply) => handlers.ping(reply));
+		alerts.attach(socket);
 		socket.on('disconnect', (reason) =>
 			withLogContext(context, () => log.debug('socket disconnected', { reason }))
 		);
@@ -86,6 +91,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			viewers.stop();
 			stopFanout();
 			stopAccess();
+			alerts.stop();
 			await io.close();
 		}
 	};

@@ -1,5 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime';
+import type { AlertStore } from '../alerts/store';
+import type { Audit } from '../audit';
 import type { RefusalAudit } from '../audit/refusals';
 import type { LogEntry } from '../changelog/types';
 import type { ClientAddressRule, SocketLimits } from '../config';
@@ -67,6 +69,10 @@ export interface RealtimeDeps {
 	limits: SocketLimits;
 	/** How the handshake's client address is read (behind a proxy: a header). */
 	clientAddress: ClientAddressRule;
+	/** Alerts a socket lists and acknowledges (realtime/alerts.ts). */
+	alerts: Pick<AlertStore, 'recent' | 'get' | 'acknowledge'>;
+	/** Audits acknowledgements. */
+	audit: Pick<Audit, 'record'>;
 }
 
 export interface Realtime {

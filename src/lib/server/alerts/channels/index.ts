@@ -1,0 +1,70 @@
+import type { Pool } from 'mysql2/promise';
+import type { AlertChannelSettings } from '../../config';
+import type { Logger } from '../../log';
+import { EmailSender, emailOff } from './email';
+import { ChannelSettings } from './settings';
+import { WebhookSender } from './webhook';
+import { DeliveryWorker, type DeliveryLimits } from './worker';
+
+/**
+ * Webhooks and email for alerts (issue 23). Two seams for the evaluator (alerts/):
+ *
+ * - `enqueueDeliveries(conn, alert, 'fired' | 'cleared')` inside the transaction that writes the
+ *   alert row, then `channels.worker.wake()` after the commit (otherwise the next poll, ≤ 250 ms);
+ * - `channels.worker.start(fence)` where the evaluator starts (the lease's fencing token, or
+ *   SINGLE_NODE_FENCE on a single node) and `await channels.worker.stop()` where it stops.
+ */
+export { enqueueDeliveries, type ChannelChoice } from './enqueue';
+export { SINGLE_NODE_FENCE } from './outbox';
+export { alertText, webhookPayload, type WebhookPayload } from './payload';
+export { SIGNATURE_HEADER, signatureHeader, verifySignature } from './signature';
+export type { Transition } from './types';
+export { DeliveryWorker } from './worker';
+export { ChannelSettings, type DeliveryLogEntry, type WebhookView } from './settings';
+
+export interface AlertChannels {
+	worker: DeliveryWorker;
+	/** The admin page's webhooks, recipients and delivery log. */
+	settings: ChannelSettings;
+	/** Whether SMTP_URL is set (the admin page offers email only then). */
+	emailEnabled: boolean;
+	close(): Promise<void>;
+}
+
+export function createAlertChannels(
+	settings: AlertChannelSettings,
+	pool: Pool,
+	log: Logger,
+	limits?: Partial<DeliveryLimits>
+): AlertChannels {
+	const email = settings.smtpUrl
+		? new EmailSender({
+				smtpUrl: settings.smtpUrl,
+				from: settings.smtpFrom,
+				timeoutMs: settings.timeoutMs
+			})
+		: null;
+	const worker = new DeliveryWorker({
+		pool,
+		log,
+		senders: {
+			webhook: new WebhookSender({
+				allowPrivate: settings.webhookAllowPrivate,
+				timeoutMs: settings.timeoutMs
+			}),
+			email: email ?? emailOff
+		},
+		timeoutMs: settings.timeoutMs,
+		retryForMs: settings.retryForMs,
+		limits
+	});
+	return {
+		worker,
+		settings: new ChannelSettings(pool, settings.webhookAllowPrivate),
+		emailEnabled: email !== null,
+		async close() {
+			await worker.stop();
+			email?.close();
+		}
+	};
+}
