@@ -89,14 +89,20 @@ function setup() {
 	const clock = new ManualClock();
 	const fired: number[] = [];
 	const alerts = new ScreenAlerts(socket, { fired: (a) => fired.push(a.id) }, clock);
-	return { socket, clock, fired, alerts };
+	/** What the page does once the feed's subscription is in place (LiveFeed.subscriptions). */
+	const subscribed = () => {
+		if (!socket.connected) socket.connect();
+		alerts.list();
+	};
+	return { socket, clock, fired, alerts, subscribed };
 }
 
 describe('ScreenAlerts', () => {
-	it('lists on connect, without announcing what was already open as news', () => {
-		const { socket, fired, alerts } = setup();
-		expect(socket.lists).toHaveLength(0);
+	it('lists once subscribed, without announcing what was already open as news', () => {
+		const { socket, fired, alerts, subscribed } = setup();
 		socket.connect();
+		expect(socket.lists).toHaveLength(0);
+		subscribed();
 		expect(socket.lists).toHaveLength(1);
 		expect(alerts.ready).toBe(false);
 		socket.lists[0]({ ok: true, alerts: [alert(1), alert(2, ACKED)] });
@@ -107,8 +113,8 @@ describe('ScreenAlerts', () => {
 	});
 
 	it('announces a breach pushed after the list, once, and follows its acknowledgement and clearance', () => {
-		const { socket, fired, alerts } = setup();
-		socket.connect();
+		const { socket, fired, alerts, subscribed } = setup();
+		subscribed();
 		socket.lists[0]({ ok: true, alerts: [] });
 		socket.changed(alert(3, { level: 'critical' }));
 		socket.changed(alert(3, { level: 'critical', ...ACKED }));
@@ -122,8 +128,8 @@ describe('ScreenAlerts', () => {
 	});
 
 	it('keeps what was pushed while the list was on its way: a late list cannot undo an acknowledgement', () => {
-		const { socket, alerts } = setup();
-		socket.connect();
+		const { socket, alerts, subscribed } = setup();
+		subscribed();
 		socket.changed(alert(4, ACKED));
 		socket.changed(alert(5));
 		// The list was read before those changes were written.
@@ -133,11 +139,11 @@ describe('ScreenAlerts', () => {
 	});
 
 	it('re-lists after a reconnect: announces what fired meanwhile, drops what left the list, keeps what changed', () => {
-		const { socket, fired, alerts } = setup();
-		socket.connect();
+		const { socket, fired, alerts, subscribed } = setup();
+		subscribed();
 		socket.lists[0]({ ok: true, alerts: [alert(1), alert(2)] });
 		socket.drop();
-		socket.connect();
+		subscribed();
 		expect(socket.lists).toHaveLength(2);
 		socket.lists[1]({
 			ok: true,
@@ -150,18 +156,18 @@ describe('ScreenAlerts', () => {
 	});
 
 	it('answers only the newest list: an older reply arriving late is ignored', () => {
-		const { socket, alerts } = setup();
-		socket.connect();
+		const { socket, alerts, subscribed } = setup();
+		subscribed();
 		socket.drop();
-		socket.connect();
+		subscribed();
 		socket.lists[1]({ ok: true, alerts: [alert(1)] });
 		socket.lists[0]({ ok: true, alerts: [alert(9)] });
 		expect(alerts.all.map((a) => a.id)).toEqual([1]);
 	});
 
 	it('says why a list failed or went unanswered, and tries again by itself', () => {
-		const { socket, clock, alerts } = setup();
-		socket.connect();
+		const { socket, clock, alerts, subscribed } = setup();
+		subscribed();
 		socket.lists[0]({ ok: false, error: 'Not allowed' });
 		expect(alerts.error).toBe('Not allowed');
 		clock.advance(ALERTS_RETRY_MS);
@@ -179,12 +185,12 @@ describe('ScreenAlerts', () => {
 	});
 
 	it('acknowledges by id and shows the answer at once; says why when it cannot', async () => {
-		const { socket, clock, alerts } = setup();
+		const { socket, clock, alerts, subscribed } = setup();
 		expect(await alerts.acknowledge(1)).toEqual({
 			ok: false,
 			error: 'Not connected: try again when the screen is live'
 		});
-		socket.connect();
+		subscribed();
 		socket.lists[0]({ ok: true, alerts: [alert(1)] });
 		const done = alerts.acknowledge(1);
 		expect(socket.acks.map((a) => a.id)).toEqual([1]);
@@ -199,10 +205,9 @@ describe('ScreenAlerts', () => {
 	});
 
 	it('lets go of the socket when closed', () => {
-		const { socket, alerts } = setup();
-		socket.connect();
+		const { socket, alerts, subscribed } = setup();
+		subscribed();
 		alerts.close();
-		expect(socket.listeners('connect')).toBe(0);
 		expect(socket.listeners('alerts:changed')).toBe(0);
 		socket.lists[0]({ ok: true, alerts: [alert(1)] });
 		expect(alerts.all).toEqual([]);

@@ -3,18 +3,18 @@ import type { WatchClock } from '../live/link-watch';
 import { compareAlerts, isOpen, mergeAlert, needsAttention } from './merge';
 
 /**
- * The alerts a screen shows, kept on the page's own socket (the LiveFeed's): listed when the
- * socket connects and again after every reconnect (what changed while it was away is in the
- * list), followed through `alerts:changed`, and acknowledged. The server sends only alerts in
- * the socket's scope; this class trusts it for that and owns nothing but the screen's copy.
+ * The alerts a screen shows, kept on the page's own socket (the LiveFeed's): listed once the
+ * socket's subscription is in place and again after every reconnect and resync (the owner calls
+ * `list()` when LiveFeed.subscriptions moves: the server lists in the subscription's scope, and
+ * what changed while the screen was away is in the list), followed through `alerts:changed`,
+ * and acknowledged. The server sends only alerts in the socket's scope; this class trusts it
+ * for that and owns nothing but the screen's copy.
  */
 
 /** The part of a socket.io-client Socket used here, so unit tests can hand in a fake. */
 export interface AlertsSocket {
 	readonly connected: boolean;
-	on(event: 'connect', listener: () => void): unknown;
 	on(event: 'alerts:changed', listener: (message: AlertsMessage) => void): unknown;
-	off(event: 'connect', listener: () => void): unknown;
 	off(event: 'alerts:changed', listener: (message: AlertsMessage) => void): unknown;
 	emit(event: 'alerts:list', ack: (reply: AlertsListReply) => void): unknown;
 	emit(
@@ -73,12 +73,10 @@ export class ScreenAlerts {
 		this.#socket = socket;
 		if (hooks.fired) this.#fired.add(hooks.fired);
 		this.#clock = clock;
-		socket.on('connect', this.#onConnect);
 		socket.on('alerts:changed', this.#onChanged);
-		if (socket.connected) this.list();
 	}
 
-	/** Asks for the alerts in scope afresh (on connect; after the viewer's access changed). */
+	/** Asks for the alerts in scope afresh: each time the screen's subscription is in place. */
 	list(): void {
 		if (this.#closed) return;
 		const seq = ++this.#listSeq;
@@ -132,12 +130,9 @@ export class ScreenAlerts {
 		this.#listSeq++;
 		this.#clock.clearTimeout(this.#listTimer);
 		this.#clock.clearTimeout(this.#retryTimer);
-		this.#socket.off('connect', this.#onConnect);
 		this.#socket.off('alerts:changed', this.#onChanged);
 		this.#fired.clear();
 	}
-
-	readonly #onConnect = () => this.list();
 
 	readonly #onChanged = (message: AlertsMessage) => {
 		const fired: AlertView[] = [];

@@ -56,9 +56,10 @@ export class InteractionsAlerts {
 			};
 		});
 
-		// Queues re-assigned while the page is open: the alerts in scope changed with them.
+		// Listed in the subscription's scope each time it is in place: first, after a reconnect
+		// (what fired meanwhile), after the viewer's queues were re-assigned (a resync).
 		$effect(() => {
-			if ((feed()?.accessChanges ?? 0) > 0) untrack(() => this.alerts?.list());
+			if ((feed()?.subscriptions ?? 0) > 0) untrack(() => this.alerts?.list());
 		});
 
 		$effect(() => {
