@@ -9,6 +9,7 @@ import { machineLines } from './lib/machine';
 import { Report } from './lib/report';
 import { prepareBuild, WORK_DIR } from './lib/server';
 import { now } from './lib/stats';
+import { alertsSuite } from './alerts';
 import { catchupSuite } from './catchup';
 import { clusterFanoutSuite } from './cluster-fanout';
 import { clusterLatencySuite } from './cluster-latency';
@@ -45,7 +46,7 @@ let build = 'not needed';
 let mariadbVersion = 'not started';
 let ctx: Context | null = null;
 try {
-	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'exports', 'screens', 'failover', 'cluster-latency', 'cluster-fanout', 'alert-toasts']; // prettier-ignore
+	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'exports', 'screens', 'failover', 'cluster-latency', 'cluster-fanout', 'alerts', 'alert-toasts']; // prettier-ignore
 	if (has(...needsBuild)) build = prepareBuild(options.build);
 	log(`suites: ${[...options.suites].join(', ')}; server: ${build}`);
 	const db = await startDb();
@@ -63,7 +64,8 @@ try {
 		// Several nodes on Redis: after fan-out, whose single-node figures they are set against.
 		['failover', has('failover'), failoverSuite],
 		['Redis latency', has('cluster-latency'), clusterLatencySuite],
-		['fan-out, 3 nodes', has('cluster-fanout'), clusterFanoutSuite]
+		['fan-out, 3 nodes', has('cluster-fanout'), clusterFanoutSuite],
+		['alert evaluation', has('alerts'), alertsSuite]
 	];
 	for (const [name, selected, run] of plan) {
 		if (!selected) continue;

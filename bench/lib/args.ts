@@ -15,6 +15,7 @@ export const SUITES = [
 	'failover',
 	'cluster-latency',
 	'cluster-fanout',
+	'alerts',
 	'alert-toasts'
 ] as const;
 export type Suite = (typeof SUITES)[number];

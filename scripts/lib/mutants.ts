@@ -434,6 +434,14 @@ export const MUTANTS: Mutant[] = [
 		replace: "const where = ['? > 0', 'fired_at >= ?'];",
 		tests: [ALERTS]
 	},
+	{
+		id: 'alert-fence',
+		what: "a stalled old leader's alert write after a newer leader's claim",
+		file: 'src/lib/server/alerts/store.ts',
+		find: 'if (row?.claim !== fence.claim) throw new FencedError();',
+		replace: '',
+		tests: ['tests/integration/alert-fence.test.ts']
+	},
 	// Issue 23, alert channels: webhooks and emails go to the alert's tenant only, and an admin's
 	// channel settings and delivery log are its own tenant's.
 	...alertChannelMutants()

@@ -7,7 +7,8 @@ import {
 	ChannelSettings,
 	createAlertChannels,
 	enqueueDeliveries,
-	type AlertChannels
+	type AlertChannels,
+	type DeliveryFence
 } from '../../src/lib/server/alerts/channels';
 import type { AlertChannelSettings } from '../../src/lib/server/config';
 import { migrate } from '../../src/lib/server/dashboard/migrations';
@@ -56,7 +57,7 @@ beforeEach(async () => {
 	for (const table of ['alert_deliveries', 'alert_webhooks', 'alert_email_recipients']) {
 		await pool.query(`DELETE FROM ${table}`);
 	}
-	await pool.query('UPDATE alert_delivery_fence SET fence = 0');
+	await claimAlerts(LEAD);
 	hooks.requests.length = 0;
 	mail.messages.length = 0;
 });
@@ -77,9 +78,19 @@ function settings(overrides: Partial<AlertChannelSettings> = {}): AlertChannelSe
 	};
 }
 
-function startChannels(overrides: Partial<AlertChannelSettings> = {}, fence = 0): AlertChannels {
+/** The evaluator's claim of alert_fence that the worker sends under (alerts/store.ts). */
+const LEAD: DeliveryFence = { token: 1, claim: 'claim-of-the-leader' };
+
+async function claimAlerts(fence: DeliveryFence): Promise<void> {
+	await pool.query('UPDATE alert_fence SET token = ?, claim = ? WHERE id = 1', [
+		fence.token,
+		fence.claim
+	]);
+}
+
+function startChannels(overrides: Partial<AlertChannelSettings> = {}): AlertChannels {
 	channels = createAlertChannels(settings(overrides), pool, log, { backoffBaseMs: 200 });
-	channels.worker.start(fence);
+	channels.worker.start(LEAD);
 	return channels;
 }
 
@@ -294,16 +305,18 @@ describe('alert webhooks and email', () => {
 		expect(hooks.on('/elsewhere')).toEqual([]);
 	});
 
-	it("a stalled old leader's worker cannot claim once a newer fence has", async () => {
+	it("a stalled old leader's worker cannot claim once a newer leader claimed the alerts", async () => {
 		await addWebhook(1, '/fenced');
 		const oldLeader = createAlertChannels(settings(), pool, log, { backoffBaseMs: 200 });
 		const newLeader = createAlertChannels(settings(), pool, log, { backoffBaseMs: 200 });
+		const newer = { token: 8, claim: 'claim-of-the-new-leader' };
 		try {
-			newLeader.worker.start(8);
+			await claimAlerts(newer);
+			newLeader.worker.start(newer);
 			await fire(alert(1));
 			await hooks.waitFor(() => hooks.on('/fenced').length === 1);
 			await newLeader.close();
-			oldLeader.worker.start(7);
+			oldLeader.worker.start({ token: 7, claim: 'claim-of-the-old-leader' });
 			await fire(alert(1));
 			await new Promise((resolve) => setTimeout(resolve, 1500));
 			expect(hooks.on('/fenced')).toHaveLength(1);

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertRule } from '$lib/alerts/rules';
 import { startOfZonedDay } from '$lib/time/zone';
-import { RuleEngine, type Observation } from '../../src/lib/server/alerts/engine';
+import {
+	MAX_OPEN_PER_QUEUE,
+	RuleEngine,
+	type Observation
+} from '../../src/lib/server/alerts/engine';
 import { observeTenant } from '../../src/lib/server/alerts/observe';
 import { interaction } from './fixtures';
 
@@ -59,6 +63,21 @@ describe('RuleEngine: minimum duration', () => {
 	});
 });
 
+describe('RuleEngine: when to look again', () => {
+	it('names the moment a waiting breach could fire, then the moment an open one could clear', () => {
+		const engine = new RuleEngine();
+		const rules = new Map([[1, rule({ minDurationSeconds: 1, clearDurationSeconds: 10 })]]);
+		const seen = (value: number) => [{ ruleId: 1, queueId: 10, subject: '', value }];
+		expect(engine.nextDue(rules)).toBeNull();
+		engine.evaluate(rules, seen(61), 500);
+		expect(engine.nextDue(rules)).toBe(1_500); // not the next whole second
+		expect(engine.evaluate(rules, seen(61), 1_500).map((t) => t.kind)).toEqual(['fire']);
+		expect(engine.nextDue(rules)).toBeNull();
+		engine.evaluate(rules, seen(0), 2_000);
+		expect(engine.nextDue(rules)).toBe(12_000);
+	});
+});
+
 describe('RuleEngine: hysteresis', () => {
 	it('clears only after the value stays at or under the clear mark for the clear duration', () => {
 		const at = run([rule({ minDurationSeconds: 0 })]);
@@ -111,6 +130,16 @@ describe('RuleEngine: per-interaction rules and continuity', () => {
 		expect(at(0, calls(31, 5))).toEqual(['fire@0:a']);
 		expect(at(26, calls(57, 31))).toEqual(['fire@26:b']);
 		expect(at(27, calls(58))).toEqual(['clear@27:b']); // b was answered: it cannot come back
+	});
+
+	it('keeps at most MAX_OPEN_PER_QUEUE open per rule and queue; the next fires when one clears', () => {
+		const at = run([perCall]);
+		const calls = (n: number, from = 0) =>
+			Array.from({ length: n }, (_, i) => ({ queueId: 10, subject: `c${from + i}`, value: 60 }));
+		expect(at(0, calls(MAX_OPEN_PER_QUEUE + 5))).toHaveLength(MAX_OPEN_PER_QUEUE);
+		expect(at(1, calls(MAX_OPEN_PER_QUEUE + 5))).toEqual([]);
+		// c0 is answered: its alert clears, and the oldest contact over the cap fires.
+		expect(at(2, calls(MAX_OPEN_PER_QUEUE + 4, 1))).toEqual(['clear@2:c0', `fire@2:c${MAX_OPEN_PER_QUEUE}`]); // prettier-ignore
 	});
 
 	it('continues the open breaches it adopts instead of firing them again', () => {

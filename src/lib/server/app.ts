@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Pool } from 'mysql2/promise';
 import { startAlerts, type Alerts } from './alerts';
-import { createAlertChannels, type AlertChannels } from './alerts/channels';
+import { createAlertChannels, deliveriesOutbox, type AlertChannels } from './alerts/channels';
 import { Audit } from './audit';
 import { RefusalAudit } from './audit/refusals';
 import { Auth } from './auth';
@@ -208,8 +208,11 @@ function assembleApp(parts: AppParts): App {
 		events,
 		log: log.child('alerts'),
 		nodeId: config.nodeId,
-		channels: alertChannels
+		outbox: deliveriesOutbox(lookups),
+		workers: [alertChannels.worker]
 	});
+	// An alert row committed (heard from the dashboard binlog): its deliveries are due now.
+	events.on('alert.changed', () => alertChannels.worker.wake());
 	const app: App = {
 		config,
 		log,

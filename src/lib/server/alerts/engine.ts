@@ -62,6 +62,14 @@ interface Tracked {
 	clearSince: number | null;
 }
 
+/**
+ * The most open alerts one per-interaction rule keeps on one queue. A queue that floods (300
+ * contacts past the mark) is one situation, for the queue-wide rules to tell: past this, more
+ * contacts do not mean more toasts, webhooks and emails. A contact over the cap fires once an
+ * open one clears, if it is still past the mark.
+ */
+export const MAX_OPEN_PER_QUEUE = 20;
+
 export const breachKey = (ruleId: number, queueId: number, subject: string): string =>
 	`${ruleId}:${queueId}:${subject}`;
 
@@ -83,6 +91,8 @@ export function isClear(rule: AlertRule, value: number | null): boolean {
 
 export class RuleEngine {
 	#tracked = new Map<string, Tracked>();
+	/** Open alerts per rule and queue, during one evaluation (for MAX_OPEN_PER_QUEUE). */
+	#open = new Map<string, number>();
 
 	/** Breaches fired and not cleared: what a new evaluator continues (from the database). */
 	adopt(open: readonly { ruleId: number; queueId: number; subject: string }[]): void {
@@ -143,29 +153,28 @@ export class RuleEngine {
 		complete: (ruleId: number, queueId: number) => boolean = () => true
 	): Transition[] {
 		const transitions: Transition[] = [];
-		const seen = new Set<string>();
-		for (const observation of observations) {
-			const rule = rules.get(observation.ruleId);
-			if (!rule) continue;
-			const { ruleId, queueId, subject, value } = observation;
-			const key = breachKey(ruleId, queueId, subject);
-			seen.add(key);
-			const tracked = this.#tracked.get(key);
-			if (!tracked) {
-				if (!isBreaching(rule, value)) continue;
-				const fresh = { ruleId, queueId, subject, breachSince: now, open: false, clearSince: null }; // prettier-ignore
-				this.#tracked.set(key, fresh);
-				this.#step(key, fresh, rule, value, now, transitions);
-			} else {
-				this.#step(key, tracked, rule, value, now, transitions);
-			}
-		}
+		const measured = [...observations].filter((o) => rules.has(o.ruleId));
+		const seen = new Set(measured.map((o) => breachKey(o.ruleId, o.queueId, o.subject)));
+		// Gone first (a contact answered, a rule deleted): their room under the cap is free now.
 		for (const [key, tracked] of this.#tracked) {
 			if (seen.has(key)) continue;
 			const ruleGone = !rules.has(tracked.ruleId);
 			if (!ruleGone && !complete(tracked.ruleId, tracked.queueId)) continue;
 			this.#tracked.delete(key);
 			if (tracked.open) transitions.push(clearOf(key, tracked, null, now));
+		}
+		this.#open = new Map();
+		for (const t of this.#tracked.values()) if (t.open) this.#countOpen(t, 1);
+		for (const { ruleId, queueId, subject, value } of measured) {
+			const rule = rules.get(ruleId)!;
+			const key = breachKey(ruleId, queueId, subject);
+			let tracked = this.#tracked.get(key);
+			if (!tracked) {
+				if (!isBreaching(rule, value)) continue;
+				tracked = { ruleId, queueId, subject, breachSince: now, open: false, clearSince: null };
+				this.#tracked.set(key, tracked);
+			}
+			this.#step(key, tracked, rule, value, now, transitions);
 		}
 		return transitions;
 	}
@@ -185,6 +194,9 @@ export class RuleEngine {
 			}
 			tracked.breachSince ??= now;
 			if (now - tracked.breachSince < rule.minDurationSeconds * 1000) return;
+			const perInteraction = METRICS[rule.metric].perInteraction;
+			if (perInteraction && (this.#open.get(`${rule.id}:${tracked.queueId}`) ?? 0) >= MAX_OPEN_PER_QUEUE) return; // prettier-ignore
+			this.#countOpen(tracked, 1);
 			tracked.open = true;
 			tracked.clearSince = null;
 			const { queueId, subject } = tracked;
@@ -198,7 +210,13 @@ export class RuleEngine {
 		tracked.clearSince ??= now;
 		if (now - tracked.clearSince < rule.clearDurationSeconds * 1000) return;
 		this.#tracked.delete(key);
+		this.#countOpen(tracked, -1);
 		out.push(clearOf(key, tracked, value, now));
+	}
+
+	#countOpen(tracked: Tracked, by: number): void {
+		const key = `${tracked.ruleId}:${tracked.queueId}`;
+		this.#open.set(key, (this.#open.get(key) ?? 0) + by);
 	}
 }
 

@@ -4,9 +4,7 @@ import type { LiveService } from '../live';
 import type { Logger } from '../log';
 import type { Lookups } from '../lookups';
 import { QueueThresholdStore } from '../thresholds';
-import { enqueueDeliveries, type AlertChannels } from './channels';
 import { AlertEvaluator, type AlertWorker } from './evaluator';
-import { alertView } from './record';
 import { AlertRuleStore } from './rules-store';
 import { AlertStore, type Outbox } from './store';
 
@@ -34,39 +32,16 @@ export interface AlertsDeps {
 	events: Pick<AppEventBus, 'on'>;
 	log: Logger;
 	nodeId: string;
-	/** Webhooks and email (alerts/channels): their outbox and their delivery worker. */
-	channels?: Pick<AlertChannels, 'worker'>;
-}
-
-/**
- * The channels' two seams: `enqueueDeliveries` inside the transaction of each fire and clear
- * (the rule's webhook and email choices), the worker woken once it commits, and the worker
- * started and stopped with the evaluator, under its fencing token.
- */
-function channelSeams(deps: AlertsDeps): {
+	/** The channels' outbox (enqueueDeliveries), called inside each fire and clear. */
 	outbox?: Outbox;
-	delivered?: () => void;
-	workers: AlertWorker[];
-} {
-	const { channels, lookups } = deps;
-	if (!channels) return { workers: [] };
-	const outbox: Outbox = async (conn, alert, transition) => {
-		const queueName = lookups.queues.get(alert.queueId)?.name ?? `Queue ${alert.queueId}`;
-		const choice = { webhook: alert.channels.includes('webhook'), email: alert.channels.includes('email') }; // prettier-ignore
-		await enqueueDeliveries(conn, alertView(alert, queueName, true), transition, choice);
-	};
-	const worker: AlertWorker = {
-		start: (fence) => channels.worker.start(fence.token),
-		stop: () => channels.worker.stop()
-	};
-	return { outbox, delivered: () => channels.worker.wake(), workers: [worker] };
+	/** Started and stopped with the evaluator (the channels' DeliveryWorker). */
+	workers?: AlertWorker[];
 }
 
 /** The alerts of this node: evaluating while it tails (already, or from the next lead on). */
 export function startAlerts(deps: AlertsDeps): Alerts {
 	const { pool, live, events, log } = deps;
-	const seams = channelSeams(deps);
-	const store = new AlertStore(pool, seams.outbox, seams.delivered);
+	const store = new AlertStore(pool, deps.outbox);
 	const rules = new AlertRuleStore(pool);
 	const evaluator = new AlertEvaluator({
 		store,
@@ -77,7 +52,7 @@ export function startAlerts(deps: AlertsDeps): Alerts {
 		events,
 		log,
 		nodeId: deps.nodeId,
-		workers: seams.workers
+		workers: deps.workers
 	});
 	let stopped = false;
 	const begin = (lead: NonNullable<typeof live.lead>): Promise<void> =>

@@ -47,7 +47,7 @@ export type Transition = 'fired' | 'cleared';
 
 /**
  * Adds a breach's deliveries (webhooks, email) inside the caller's transaction: the outbox of
- * the channels (server/alerts/channels, enqueueDeliveries, wired in alerts/index.ts).
+ * the channels (server/alerts/channels, enqueueDeliveries). Until it is wired, nothing.
  */
 export type Outbox = (conn: PoolConnection, alert: AlertRecord, transition: Transition) => Promise<void>; // prettier-ignore
 
@@ -56,9 +56,7 @@ const DUPLICATE = 'ER_DUP_ENTRY';
 export class AlertStore {
 	constructor(
 		private readonly pool: Pool,
-		private readonly outbox: Outbox = async () => {},
-		/** Told after a fire or clear (and its outbox rows) committed: the sender looks now. */
-		private readonly delivered: () => void = () => {}
+		private readonly outbox: Outbox = async () => {}
 	) {}
 
 	/** Claims the alerts for this node; null when a newer leader's claim is stored. */
@@ -115,7 +113,7 @@ export class AlertStore {
 		tenantId: number,
 		summary: string
 	): Promise<{ alert: AlertRecord; existing: boolean }> {
-		const written = await this.fenced(fence, async (conn) => {
+		return this.fenced(fence, async (conn) => {
 			const { rule, queueId, subject } = fire;
 			try {
 				const [result] = await conn.query<ResultSetHeader>(
@@ -134,13 +132,11 @@ export class AlertStore {
 				return { alert: open, existing: true };
 			}
 		});
-		if (!written.existing) this.delivered();
-		return written;
 	}
 
 	/** Writes the clearance of an open breach, with its deliveries; null when none is open. */
 	async clear(fence: Fence, clear: Clear): Promise<AlertRecord | null> {
-		const cleared = await this.fenced(fence, async (conn) => {
+		return this.fenced(fence, async (conn) => {
 			const open = await this.#openOf(conn, clear.ruleId, clear.queueId, clear.subject);
 			if (!open) return null;
 			await conn.query(
@@ -152,8 +148,6 @@ export class AlertStore {
 			await this.outbox(conn, alert, 'cleared');
 			return alert;
 		});
-		if (cleared) this.delivered();
-		return cleared;
 	}
 
 	async get(id: number): Promise<AlertRecord | null> {

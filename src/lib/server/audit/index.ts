@@ -22,7 +22,13 @@ export type AuditAction =
 	| 'alert_acknowledged'
 	| 'alert_rule_created'
 	| 'alert_rule_updated'
-	| 'alert_rule_deleted';
+	| 'alert_rule_deleted'
+	| 'alert_webhook_added'
+	| 'alert_webhook_enabled'
+	| 'alert_webhook_disabled'
+	| 'alert_webhook_deleted'
+	| 'alert_recipient_added'
+	| 'alert_recipient_removed';
 
 /** The longest detail the audit_log column holds. */
 export const MAX_DETAIL = 1024;

@@ -190,8 +190,9 @@ const MIGRATIONS: { version: number; name: string; sql: string[] }[] = [
 		// The outbox is written in the same transaction as the alert it tells of (issue 23), so a
 		// breach is delivered once: a row per (alert, transition, channel, target) — a new leader
 		// that writes the same transition again inserts nothing (INSERT IGNORE on uq_delivery).
-		// `fence` is the fencing token of the node that claimed the row; alert_delivery_fence
-		// holds the newest token seen, so a stalled old leader's claim is refused.
+		// `claim` is the alert_fence claim (migration 5) of the node that claimed the row: rows are
+		// claimed under that fence's row lock, so a stalled old leader's claim is refused, and every
+		// later write of a row names the claim, so its late writes change nothing.
 		sql: [
 			`CREATE TABLE IF NOT EXISTS alert_webhooks (
 				id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -223,19 +224,14 @@ const MIGRATIONS: { version: number; name: string; sql: string[] }[] = [
 				attempts SMALLINT UNSIGNED NOT NULL DEFAULT 0,
 				next_attempt_at DATETIME(3) NOT NULL,
 				claimed_until DATETIME(3) NULL,
-				fence BIGINT UNSIGNED NULL,
+				claim CHAR(36) NULL,
 				last_error VARCHAR(512) NULL,
 				created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
 				sent_at DATETIME(3) NULL,
 				UNIQUE KEY uq_delivery (alert_id, transition, channel, target_key),
 				KEY ix_deliveries_due (status, next_attempt_at),
 				KEY ix_deliveries_tenant (tenant_id, created_at)
-			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
-			`CREATE TABLE IF NOT EXISTS alert_delivery_fence (
-				id TINYINT UNSIGNED NOT NULL PRIMARY KEY,
-				fence BIGINT UNSIGNED NOT NULL
-			) ENGINE=InnoDB`,
-			'INSERT IGNORE INTO alert_delivery_fence (id, fence) VALUES (1, 0)'
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`
 		]
 	},
 	{

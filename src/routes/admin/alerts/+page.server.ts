@@ -7,6 +7,7 @@ import { formDataOr400 } from '$lib/server/http/form';
 import { managedTenant, manageableTenants, visibleQueues } from '$lib/server/scope';
 import { requireManager, tenantParam } from '$lib/server/scope/http';
 import { QueueThresholdStore } from '$lib/server/thresholds';
+import { channelActions, loadChannels } from './channels.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -24,10 +25,11 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!tenant) error(404, 'Not found');
 	const queues = visibleQueues({ tenantId: tenant.id, queues: 'all' }, lookups);
 	const { filter, errors } = parseHistoryFilter(url.searchParams);
-	const [rules, history, proposed] = await Promise.all([
+	const [rules, history, proposed, channels] = await Promise.all([
 		alerts.rules.forTenant(tenant.id),
 		alertHistory(dashboardPool, tenant.id, filter, Date.now(), HISTORY_ROWS),
-		defaultRules(locals, tenant.id)
+		defaultRules(locals, tenant.id),
+		loadChannels(locals, tenant.id)
 	]);
 	return {
 		tenants: manager.role === 'platform_admin' ? manageableTenants(manager, lookups) : [],
@@ -38,7 +40,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		history,
 		historyLimit: HISTORY_ROWS,
 		filter,
-		filterErrors: errors
+		filterErrors: errors,
+		channels
 	};
 };
 
@@ -83,6 +86,8 @@ const NO_TENANT = { errors: { form: 'Choose a tenant you manage' } };
 const NO_RULE = { errors: { form: 'No such rule in this tenant' } };
 
 export const actions: Actions = {
+	// Webhooks and email (alerts-channels): shown by Channels.svelte below the rules.
+	...channelActions,
 	create: async ({ request, locals }) => {
 		const { manager, form, tenantId } = await target(request, locals);
 		if (tenantId === undefined) return fail(400, NO_TENANT);

@@ -7,15 +7,17 @@ import { WebhookSender } from './webhook';
 import { DeliveryWorker, type DeliveryLimits } from './worker';
 
 /**
- * Webhooks and email for alerts (issue 23). Two seams for the evaluator (alerts/):
+ * Webhooks and email for alerts (issue 23). The evaluator (alerts/) uses two seams:
  *
- * - `enqueueDeliveries(conn, alert, 'fired' | 'cleared')` inside the transaction that writes the
- *   alert row, then `channels.worker.wake()` after the commit (otherwise the next poll, ≤ 250 ms);
- * - `channels.worker.start(fence)` where the evaluator starts (the lease's fencing token, or
- *   SINGLE_NODE_FENCE on a single node) and `await channels.worker.stop()` where it stops.
+ * - `deliveriesOutbox(lookups)` is its outbox: enqueueDeliveries inside the transaction that
+ *   writes a fire or a clear, for the channels the rule asked for;
+ * - `channels.worker` is one of its workers: started with its claim of alert_fence when it
+ *   begins to evaluate, stopped when it stops. `wake()` after a commit (the app does it on
+ *   `alert.changed`) sends at once rather than at the next poll (≤ 250 ms).
  */
 export { enqueueDeliveries, type ChannelChoice } from './enqueue';
-export { SINGLE_NODE_FENCE } from './outbox';
+export { deliveriesOutbox } from './from-alerts';
+export type { DeliveryFence } from './outbox';
 export { alertText, webhookPayload, type WebhookPayload } from './payload';
 export { SIGNATURE_HEADER, signatureHeader, verifySignature } from './signature';
 export type { Transition } from './types';

@@ -2,13 +2,16 @@ import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { ChannelKind, Delivery, DeliveryContent, SendOutcome } from './types';
 
 /**
- * The outbox's SQL: which rows are due, claiming them under a fencing token, and writing what
- * an attempt came to. Every write after the claim names the claim's fence, so a node that lost
- * its claim (stalled past it, or a newer leader took the row) changes nothing.
+ * The outbox's SQL: which rows are due, claiming them under the alerts' fence, and writing what
+ * an attempt came to. Every write after the claim names the claim, so a node that lost its
+ * claim (stalled past it, or a newer leader took the row) changes nothing.
  */
 
-/** A single node fences nothing: it is the only sender (lease tokens start at 1). */
-export const SINGLE_NODE_FENCE = 0;
+/** The evaluator's claim of `alert_fence` (alerts/store.ts's Fence): the worker sends under it. */
+export interface DeliveryFence {
+	token: number;
+	claim: string;
+}
 
 export interface DueDelivery {
 	id: number;
@@ -37,43 +40,37 @@ export async function dueDeliveries(pool: Pool, limit: number): Promise<DueDeliv
 	}));
 }
 
-export type ClaimResult =
-	{ refused: true; newestFence: number } | { refused: false; claimed: Delivery[] };
+export type ClaimResult = { refused: true } | { refused: false; claimed: Delivery[] };
 
 /**
- * Claims rows for `claimMs` under `fence`: refused when a newer token has claimed before (a
- * newer leader exists, this node is a stalled old one). The fence row is locked by the update,
- * so two claims with different tokens serialise on it.
+ * Claims rows for `claimMs` under `fence`: refused when alert_fence holds another claim (a newer
+ * leader evaluates: this node is a stalled old one). The fence row is locked while the rows are
+ * claimed, so a newer leader's claim of the fence waits for this one or comes before it.
  */
 export async function claimDeliveries(
 	pool: Pool,
 	ids: number[],
-	fence: number,
+	fence: DeliveryFence,
 	claimMs: number
 ): Promise<ClaimResult> {
 	const conn = await pool.getConnection();
 	try {
 		await conn.beginTransaction();
-		if (fence !== SINGLE_NODE_FENCE) {
-			await conn.query('UPDATE alert_delivery_fence SET fence = GREATEST(fence, ?) WHERE id = 1', [
-				fence
-			]);
-			const [[row]] = await conn.query<RowDataPacket[]>(
-				'SELECT fence FROM alert_delivery_fence WHERE id = 1'
-			);
-			if (Number(row.fence) > fence) {
-				await conn.rollback();
-				return { refused: true, newestFence: Number(row.fence) };
-			}
+		const [[held]] = await conn.query<RowDataPacket[]>(
+			'SELECT claim FROM alert_fence WHERE id = 1 FOR UPDATE'
+		);
+		if (held?.claim !== fence.claim) {
+			await conn.rollback();
+			return { refused: true };
 		}
 		const [claim] = await conn.query<ResultSetHeader>(
 			`UPDATE alert_deliveries
-			 SET fence = ?, claimed_until = DATE_ADD(UTC_TIMESTAMP(3), INTERVAL ? MICROSECOND), attempts = attempts + 1
+			 SET claim = ?, claimed_until = DATE_ADD(UTC_TIMESTAMP(3), INTERVAL ? MICROSECOND), attempts = attempts + 1
 			 WHERE id IN (?) AND status = 'pending' AND next_attempt_at <= UTC_TIMESTAMP(3)
 				AND (claimed_until IS NULL OR claimed_until < UTC_TIMESTAMP(3))`,
-			[fence, claimMs * 1000, ids]
+			[fence.claim, claimMs * 1000, ids]
 		);
-		const claimed = claim.affectedRows === 0 ? [] : await readClaimed(conn, ids, fence);
+		const claimed = claim.affectedRows === 0 ? [] : await readClaimed(conn, ids, fence.claim);
 		await conn.commit();
 		return { refused: false, claimed };
 	} catch (error) {
@@ -87,7 +84,7 @@ export async function claimDeliveries(
 async function readClaimed(
 	conn: Pick<Pool, 'query'>,
 	ids: number[],
-	fence: number
+	claim: string
 ): Promise<Delivery[]> {
 	const [rows] = await conn.query<RowDataPacket[]>(
 		`SELECT d.id, d.tenant_id, d.channel, d.target_key, d.target, d.payload, d.attempts,
@@ -95,8 +92,8 @@ async function readClaimed(
 			IF(w.enabled = 1 AND w.tenant_id = d.tenant_id, w.secret, NULL) AS secret
 		 FROM alert_deliveries d
 		 LEFT JOIN alert_webhooks w ON d.channel = 'webhook' AND w.id = CAST(d.target_key AS UNSIGNED)
-		 WHERE d.id IN (?) AND d.fence = ? AND d.status = 'pending' AND d.claimed_until > UTC_TIMESTAMP(3)`,
-		[ids, fence]
+		 WHERE d.id IN (?) AND d.claim = ? AND d.status = 'pending' AND d.claimed_until > UTC_TIMESTAMP(3)`,
+		[ids, claim]
 	);
 	return rows.map((row) => ({
 		id: Number(row.id),
@@ -115,15 +112,15 @@ async function readClaimed(
 export async function recordOutcome(
 	pool: Pool,
 	delivery: Delivery,
-	fence: number,
+	fence: DeliveryFence,
 	outcome: SendOutcome,
 	retryInMs: number | null
 ): Promise<void> {
 	if (outcome.ok) {
 		await pool.query(
 			`UPDATE alert_deliveries SET status = 'sent', sent_at = UTC_TIMESTAMP(3), claimed_until = NULL, last_error = NULL
-			 WHERE id = ? AND fence = ? AND status = 'pending'`,
-			[delivery.id, fence]
+			 WHERE id = ? AND claim = ? AND status = 'pending'`,
+			[delivery.id, fence.claim]
 		);
 		return;
 	}
@@ -131,24 +128,28 @@ export async function recordOutcome(
 	if (retryInMs === null) {
 		await pool.query(
 			`UPDATE alert_deliveries SET status = 'failed', claimed_until = NULL, last_error = ?
-			 WHERE id = ? AND fence = ? AND status = 'pending'`,
-			[error, delivery.id, fence]
+			 WHERE id = ? AND claim = ? AND status = 'pending'`,
+			[error, delivery.id, fence.claim]
 		);
 		return;
 	}
 	await pool.query(
 		`UPDATE alert_deliveries
 		 SET claimed_until = NULL, last_error = ?, next_attempt_at = DATE_ADD(UTC_TIMESTAMP(3), INTERVAL ? MICROSECOND)
-		 WHERE id = ? AND fence = ? AND status = 'pending'`,
-		[error, retryInMs * 1000, delivery.id, fence]
+		 WHERE id = ? AND claim = ? AND status = 'pending'`,
+		[error, retryInMs * 1000, delivery.id, fence.claim]
 	);
 }
 
 /** Gives a claimed row back unsent (this node stopped, or its claim went stale): no attempt counted. */
-export async function releaseClaim(pool: Pool, delivery: Delivery, fence: number): Promise<void> {
+export async function releaseClaim(
+	pool: Pool,
+	delivery: Delivery,
+	fence: DeliveryFence
+): Promise<void> {
 	await pool.query(
 		`UPDATE alert_deliveries SET claimed_until = NULL, attempts = GREATEST(attempts, 1) - 1
-		 WHERE id = ? AND fence = ? AND status = 'pending'`,
-		[delivery.id, fence]
+		 WHERE id = ? AND claim = ? AND status = 'pending'`,
+		[delivery.id, fence.claim]
 	);
 }

@@ -2,28 +2,10 @@ import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { sqlTimeToIso } from '../../db';
 import { refusedLiteral, webhookUrlProblem } from './address-guard';
 import { newWebhookSecret } from './signature';
+import type { DeliveryLogEntry, WebhookView } from '$lib/alert-channels';
 import type { ChannelKind, Transition } from './types';
 
-export interface WebhookView {
-	id: number;
-	url: string;
-	enabled: boolean;
-	createdAt: string;
-}
-
-export interface DeliveryLogEntry {
-	id: number;
-	alertId: number;
-	transition: Transition;
-	channel: ChannelKind;
-	target: string;
-	status: 'pending' | 'sent' | 'failed';
-	attempts: number;
-	lastError: string | null;
-	createdAt: string;
-	sentAt: string | null;
-	nextAttemptAt: string | null;
-}
+export type { DeliveryLogEntry, WebhookView };
 
 export const MAX_WEBHOOKS_PER_TENANT = 10;
 export const MAX_RECIPIENTS_PER_TENANT = 50;

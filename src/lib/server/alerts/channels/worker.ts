@@ -6,6 +6,7 @@ import {
 	dueDeliveries,
 	recordOutcome,
 	releaseClaim,
+	type DeliveryFence,
 	type DueDelivery
 } from './outbox';
 import type { ChannelKind, ChannelSender, Delivery } from './types';
@@ -48,8 +49,8 @@ interface InFlight {
 }
 
 /**
- * Sends the outbox's rows, on the node that evaluates alerts only: `start(fence)` when it begins
- * to evaluate (its lease's fencing token; SINGLE_NODE_FENCE alone), `stop()` when it stops.
+ * Sends the outbox's rows, on the node that evaluates alerts only: the evaluator calls
+ * `start(fence)` with its claim of alert_fence when it begins and `stop()` when it stops.
  *
  * One send per target at a time, at most `perTenant` per tenant and `total` in all, each bounded
  * by the timeout: a dead endpoint holds its own target and at most its tenant's slots, never
@@ -59,7 +60,7 @@ interface InFlight {
 export class DeliveryWorker {
 	readonly #limits: DeliveryLimits;
 	readonly #inFlight = new Map<number, InFlight>();
-	#fence: number | null = null;
+	#fence: DeliveryFence | null = null;
 	#timer: NodeJS.Timeout | null = null;
 	#polling: Promise<void> | null = null;
 	#again = false;
@@ -73,7 +74,7 @@ export class DeliveryWorker {
 		return this.#fence !== null;
 	}
 
-	start(fence: number): void {
+	start(fence: DeliveryFence): void {
 		this.#fence = fence;
 		this.#refusedLogged = false;
 		this.wake();
@@ -121,7 +122,7 @@ export class DeliveryWorker {
 				fence,
 				START_WITHIN_MS + this.options.timeoutMs * 2
 			);
-			if (result.refused) return this.#refused(fence, result.newestFence);
+			if (result.refused) return this.#refused(fence);
 			const claimedAt = performance.now();
 			for (const delivery of result.claimed) void this.#run(delivery, fence, claimedAt);
 		} catch (error) {
@@ -152,7 +153,7 @@ export class DeliveryWorker {
 		return picked;
 	}
 
-	async #run(delivery: Delivery, fence: number, claimedAt: number): Promise<void> {
+	async #run(delivery: Delivery, fence: DeliveryFence, claimedAt: number): Promise<void> {
 		const { pool, log, senders, timeoutMs, retryForMs } = this.options;
 		const stop = new AbortController();
 		this.#inFlight.set(delivery.id, { delivery, stop });
@@ -195,11 +196,10 @@ export class DeliveryWorker {
 		}
 	}
 
-	#refused(fence: number, newestFence: number): void {
+	#refused(fence: DeliveryFence): void {
 		if (!this.#refusedLogged) {
-			this.options.log.warn('alert deliveries refused: a newer leader claims them', {
-				fence,
-				newestFence
+			this.options.log.warn('alert deliveries refused: another node claimed the alerts', {
+				token: fence.token
 			});
 		}
 		this.#refusedLogged = true;
