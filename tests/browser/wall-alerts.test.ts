@@ -12,6 +12,10 @@ const SCREENS = [
 ] as const;
 
 test.describe('wall banners', () => {
+	// Three screen sizes, a 4K one rendered in software, and (stale) a server frozen and thawed
+	// at each: well past the default minute on a loaded two-core machine.
+	test.describe.configure({ timeout: 180_000 });
+
 	test('the stale banner takes the title’s place: no tile moves and service level stays visible, at 720p, 1080p and 4K', async ({
 		page,
 		server,
