@@ -65,7 +65,9 @@ export function startAlerts(deps: AlertsDeps): Alerts {
 		});
 	const stopHearing = [
 		events.on('tailing.started', (lead) => void begin(lead)),
-		events.on('tailing.stopped', () => evaluator.stop())
+		// Not awaited: stepping down must not wait on a write to a database that may hang (the
+		// fence refuses whatever such a write tries once another node has claimed).
+		events.on('tailing.stopped', () => void evaluator.stop())
 	];
 	if (live.lead) void begin(live.lead);
 	return {
