@@ -20,6 +20,7 @@ import { fanoutAndMemorySuites } from './fanout';
 import { historySuite } from './history';
 import { liveAndPollingSuites } from './live';
 import { screensSuite } from './screens';
+import { alertToastsSuite } from './alert-toasts';
 
 /**
  * `npm run bench`: the live path measured end to end in one run on this machine — real
@@ -46,7 +47,7 @@ let build = 'not needed';
 let mariadbVersion = 'not started';
 let ctx: Context | null = null;
 try {
-	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'exports', 'screens', 'failover', 'cluster-latency', 'cluster-fanout', 'alerts', 'alert-webhooks']; // prettier-ignore
+	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'exports', 'screens', 'failover', 'cluster-latency', 'cluster-fanout', 'alerts', 'alert-webhooks', 'alert-toasts']; // prettier-ignore
 	if (has(...needsBuild)) build = prepareBuild(options.build);
 	log(`suites: ${[...options.suites].join(', ')}; server: ${build}`);
 	const db = await startDb();
@@ -60,6 +61,7 @@ try {
 		['history', has('history'), historySuite],
 		['exports', has('exports'), exportsSuite],
 		['screens', has('screens'), screensSuite],
+		['alert toasts', has('alert-toasts'), alertToastsSuite],
 		// Several nodes on Redis: after fan-out, whose single-node figures they are set against.
 		['failover', has('failover'), failoverSuite],
 		['Redis latency', has('cluster-latency'), clusterLatencySuite],

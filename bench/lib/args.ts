@@ -16,7 +16,8 @@ export const SUITES = [
 	'cluster-latency',
 	'cluster-fanout',
 	'alerts',
-	'alert-webhooks'
+	'alert-webhooks',
+	'alert-toasts'
 ] as const;
 export type Suite = (typeof SUITES)[number];
 

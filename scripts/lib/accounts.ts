@@ -75,7 +75,7 @@ export async function mintSessions(
  */
 export async function mintWallToken(
 	env: Record<string, string | undefined>,
-	input: { label: string; tenantId: number; queueIds: number[] | 'all' }
+	input: { label: string; tenantId: number; queueIds: number[] | 'all'; chime?: boolean }
 ): Promise<string> {
 	const dashboard = createPool(loadConfig(env).dashboard, 1);
 	try {

@@ -4,6 +4,8 @@ export interface WallTokenInfo {
 	label: string;
 	tenantId: number;
 	queueIds: number[] | 'all';
+	/** The screen plays a chime when an alert fires (issue 23). */
+	chime: boolean;
 	createdAt: string;
 	/** Last page load, refresh or socket handshake with it, to the minute; null: never used. */
 	lastUsedAt: string | null;

@@ -6,7 +6,7 @@ import { expect, signIn, tenants, test } from './fixtures';
  * first.
  */
 
-test('a wall token: copy its address once, see when it was last used, revoke after a confirmation', async ({
+test('a wall token: chime chosen, copy its address once, see when it was last used, revoke after a confirmation', async ({
 	page,
 	context
 }) => {
@@ -17,6 +17,7 @@ test('a wall token: copy its address once, see when it was last used, revoke aft
 	const label = `Lobby TV ${Date.now()}`;
 	await page.getByLabel('Screen name').fill(label);
 	await page.getByLabel('Tenant').selectOption(String(tenants[0].id));
+	await page.getByLabel('Chime when an alert fires').check();
 	await page.getByRole('button', { name: 'Create token' }).click();
 	const address = (await page.getByTestId('wall-url').textContent()) ?? '';
 	expect(address).toMatch(/\/wall\?token=/);
@@ -28,6 +29,7 @@ test('a wall token: copy its address once, see when it was last used, revoke aft
 	const row = page.getByRole('row').filter({ hasText: label });
 	await expect(row.getByRole('cell').nth(3)).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
 	await expect(row.getByRole('cell').nth(4)).toHaveText('Never');
+	await expect(row.getByRole('cell').nth(6)).toHaveText('On');
 
 	// The board opens: the token's last use is recorded and shown.
 	const board = await context.newPage();

@@ -44,6 +44,12 @@ export class LiveFeed {
 	clockSkewMs = $state(0);
 	/** When the server was last heard from (any message), in browser time. */
 	lastHeardAt = $state(0);
+	/**
+	 * How many times the subscription was put in place: first, after each reconnect, after a
+	 * resync. What else the page asks on the socket in the subscription's scope (its alerts)
+	 * asks again when this moves.
+	 */
+	subscriptions = $state(0);
 	/** How often the server said this viewer's access changed (its queues were re-assigned). */
 	accessChanges = $state(0);
 	/**
@@ -115,10 +121,12 @@ export class LiveFeed {
 				snapshot: (snapshot) => {
 					this.tenant = snapshot.tenant;
 					this.statusChangedAt.clear();
+					this.subscriptions++;
 					this.#renderAll();
 				},
 				replay: (reply) => {
 					this.tenant = reply.tenant;
+					this.subscriptions++;
 					this.#renderAll();
 				},
 				change: (change, before) => {
@@ -130,6 +138,14 @@ export class LiveFeed {
 				}
 			}
 		});
+	}
+
+	/**
+	 * The page's one socket, for what else the page follows on it (its alerts): one connection
+	 * a screen, whose reconnects and sign-out every part of the page shares.
+	 */
+	get socket(): Socket<ServerToClientEvents, ClientToServerEvents> {
+		return this.#socket;
 	}
 
 	/** Server time now, as well as the browser can tell. */

@@ -15,4 +15,6 @@ export interface Board {
 	/** Set when the board shows a subset of the viewer's queues (`?queues=`). */
 	narrowedTo: number[] | null;
 	options: BoardOptions;
+	/** Chime when an alert fires: set on the display token (issue 23). */
+	chime: boolean;
 }

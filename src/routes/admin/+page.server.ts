@@ -117,11 +117,15 @@ export const actions: Actions = {
 		}
 		const foreign = queueIds.filter((q) => lookups.queues.get(q)?.tenantId !== tenantId);
 		if (foreign.length > 0) errors.queueIds = 'Choose queues of that tenant';
+		// A checkbox: "on" when ticked, absent when not; anything else is not from this form.
+		const chime = form.get('chime');
+		if (chime !== null && chime !== 'on') errors.chime = 'Chime is a checkbox: on, or left out';
 		if (Object.keys(errors).length > 0) return fail(400, { tokenErrors: errors });
 		const { token } = await locals.accounts.createWallToken(manager, {
 			label,
 			tenantId,
-			queueIds: queueIds.length > 0 ? queueIds : 'all'
+			queueIds: queueIds.length > 0 ? queueIds : 'all',
+			chime: chime === 'on'
 		});
 		return { wallToken: token, wallTokenLabel: label };
 	},

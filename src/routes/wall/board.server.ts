@@ -1,4 +1,5 @@
 import type { Pool } from 'mysql2/promise';
+import type { WallTokens } from '$lib/server/auth/wall';
 import { visibleQueues, type Viewer } from '$lib/server/scope';
 import { requestScope, type ScopeDeps } from '$lib/server/scope/http';
 import { withThresholds } from '$lib/server/thresholds';
@@ -13,7 +14,7 @@ import { error } from '@sveltejs/kit';
  * setting in the address is refused with what is wrong with it (400).
  */
 export async function loadBoard(
-	deps: ScopeDeps & { dashboardPool: Pool },
+	deps: ScopeDeps & { dashboardPool: Pool; auth: { wallTokens: Pick<WallTokens, 'chime'> } },
 	viewer: Viewer | null,
 	url: URL
 ): Promise<Board> {
@@ -30,6 +31,8 @@ export async function loadBoard(
 		tenant,
 		queues: await withThresholds(deps.dashboardPool, tenant.id, shown),
 		narrowedTo: options.queueIds && options.queueIds.length > 0 ? shown.map((q) => q.id) : null,
-		options
+		options,
+		// A display's token decides; a signed-in person has the interactions page's own sound.
+		chime: viewer?.kind === 'wall' ? await deps.auth.wallTokens.chime(viewer.tokenId) : false
 	};
 }

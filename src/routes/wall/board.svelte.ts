@@ -1,3 +1,6 @@
+import type { AlertView } from '$lib/alerts';
+import { AlertChime, CHIME_REPEAT_MS } from '$lib/alerts/chime';
+import { ScreenAlerts } from '$lib/alerts/screen-alerts.svelte';
 import { dataTime } from '$lib/live/data-time';
 import { LiveFeed } from '$lib/live/feed.svelte';
 import type { Board } from '$lib/wall/board';
@@ -21,6 +24,11 @@ export class WallBoard {
 	now = $state(Date.now());
 	readonly openedAt = Date.now();
 	readonly feed: LiveFeed;
+	/** The alerts of the token's queues, on the feed's socket. */
+	readonly alerts: ScreenAlerts;
+	readonly chime = new AlertChime();
+	/** Browser ms of the last chime (0: none yet), for the repeat while nobody acknowledges. */
+	#chimedAt = 0;
 
 	constructor(config: Board) {
 		this.config = config;
@@ -28,6 +36,8 @@ export class WallBoard {
 			tenantId: config.tenant.id,
 			queueIds: config.narrowedTo ?? undefined
 		});
+		this.alerts = new ScreenAlerts(this.feed.socket);
+		this.alerts.onFired((alert) => this.#ring(alert));
 	}
 
 	// Arrow bodies: `feed` is only assigned in the constructor, after these fields are declared.
@@ -96,6 +106,25 @@ export class WallBoard {
 		);
 	});
 
+	/**
+	 * The open alerts of the queues this board shows (a board narrowed with `?queues=` leaves
+	 * the token's others to the screens that show them), most pressing first.
+	 */
+	readonly openAlerts = $derived.by(() => {
+		const shown = this.config.queues.map((q) => q.id);
+		return this.alerts.open.filter((alert) => shown.includes(alert.queueId));
+	});
+
+	/** The most pressing open alert of a queue, for its tile's mark; null when it has none. */
+	readonly alertOf = (queueId: number): AlertView | null =>
+		this.openAlerts.find((alert) => alert.queueId === queueId) ?? null;
+
+	/** Chimes for a new alert, and again every CHIME_REPEAT_MS while one needs someone. */
+	#ring(alert: AlertView | undefined): void {
+		if (!this.config.chime || !alert) return;
+		if (this.chime.play(alert.level)) this.#chimedAt = Date.now();
+	}
+
 	/** Starts the clock; returns the function that stops it and closes the feed. */
 	start(): () => void {
 		let timer: ReturnType<typeof setTimeout> | undefined;
@@ -103,16 +132,27 @@ export class WallBoard {
 			clearTimeout(timer);
 			this.now = Date.now();
 			this.feed.tick();
+			if (this.now - this.#chimedAt >= CHIME_REPEAT_MS) {
+				this.#ring(this.openAlerts.find((a) => a.acknowledgedAt === null));
+			}
 			// On the second boundary, so every timer on the board changes together.
 			timer = setTimeout(tick, 1000 - (this.now % 1000) + 5);
 		};
 		// A background tab's timers are throttled: catch up the moment it is shown again.
 		const onVisibility = () => document.visibilityState === 'visible' && tick();
 		document.addEventListener('visibilitychange', onVisibility);
+		// Browsers hold sound back until the page is touched once: whoever sets the screen up.
+		const unlock = () => this.chime.unlock();
+		document.addEventListener('pointerdown', unlock);
+		document.addEventListener('keydown', unlock);
 		tick();
 		return () => {
 			clearTimeout(timer);
 			document.removeEventListener('visibilitychange', onVisibility);
+			document.removeEventListener('pointerdown', unlock);
+			document.removeEventListener('keydown', unlock);
+			this.alerts.close();
+			this.chime.close();
 			this.feed.close();
 		};
 	}

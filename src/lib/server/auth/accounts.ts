@@ -25,6 +25,7 @@ export interface NewWallToken {
 	label: string;
 	tenantId: number;
 	queueIds: number[] | 'all';
+	chime: boolean;
 }
 
 export class Accounts {

@@ -18,16 +18,19 @@ export class WallTokens {
 		label: string;
 		tenantId: number;
 		queueIds: number[] | 'all';
+		/** Plays a chime on the screen when an alert fires; off unless asked for. */
+		chime?: boolean;
 		createdBy: number;
 	}): Promise<{ id: number; token: string }> {
 		const token = newToken();
 		const [result] = await this.pool.query<import('mysql2').ResultSetHeader>(
-			'INSERT INTO wall_tokens (token_hash, label, tenant_id, queue_ids, created_by) VALUES (?, ?, ?, ?, ?)',
+			'INSERT INTO wall_tokens (token_hash, label, tenant_id, queue_ids, chime, created_by) VALUES (?, ?, ?, ?, ?, ?)',
 			[
 				tokenHash(token),
 				input.label,
 				input.tenantId,
 				input.queueIds === 'all' ? null : JSON.stringify(input.queueIds),
+				input.chime ? 1 : 0,
 				input.createdBy
 			]
 		);
@@ -52,9 +55,18 @@ export class WallTokens {
 		};
 	}
 
+	/** Whether a token's screen chimes on alerts (false for a token that is gone). */
+	async chime(id: number): Promise<boolean> {
+		const [rows] = await this.pool.query<RowDataPacket[]>(
+			'SELECT chime FROM wall_tokens WHERE id = ?',
+			[id]
+		);
+		return Number(rows[0]?.chime ?? 0) === 1;
+	}
+
 	async list(tenantId: number | null): Promise<WallTokenInfo[]> {
 		const [rows] = await this.pool.query<RowDataPacket[]>(
-			`SELECT id, label, tenant_id, queue_ids, created_at, last_used_at, revoked_at FROM wall_tokens
+			`SELECT id, label, tenant_id, queue_ids, chime, created_at, last_used_at, revoked_at FROM wall_tokens
 			  WHERE ? IS NULL OR tenant_id = ? ORDER BY id DESC`,
 			[tenantId, tenantId]
 		);
@@ -63,6 +75,7 @@ export class WallTokens {
 			label: String(row.label),
 			tenantId: Number(row.tenant_id),
 			queueIds: parseQueueIds(row.queue_ids),
+			chime: Number(row.chime) === 1,
 			createdAt: String(row.created_at),
 			lastUsedAt: row.last_used_at === null ? null : String(row.last_used_at),
 			revokedAt: row.revoked_at === null ? null : String(row.revoked_at)

@@ -233,6 +233,13 @@ const MIGRATIONS: { version: number; name: string; sql: string[] }[] = [
 				KEY ix_deliveries_tenant (tenant_id, created_at)
 			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`
 		]
+	},
+	{
+		version: 7,
+		name: 'wall tokens: chime on alerts',
+		// Issue 23: a wall plays a chime when an alert fires if its token says so. Off for the
+		// screens that exist: a sound in a room is the admin's choice, never a surprise.
+		sql: ['ALTER TABLE wall_tokens ADD COLUMN chime TINYINT(1) NOT NULL DEFAULT 0 AFTER queue_ids']
 	}
 ];
 
