@@ -1,5 +1,11 @@
 import { error } from '@sveltejs/kit';
-import { parseViewParams, rangeBounds, type FieldErrors, type ViewFilters } from '$lib/filters';
+import {
+	parseViewParams,
+	rangeBounds,
+	rangeProblem,
+	type FieldErrors,
+	type ViewFilters
+} from '$lib/filters';
 import type { TenantInfo } from '$lib/interaction';
 import { intField, parseFields } from '$lib/params';
 import { isStatementTimeout } from '../db';
@@ -37,6 +43,8 @@ export function parseView(deps: ScopeDeps, viewer: Viewer | null, url: URL): Par
 	) {
 		errors.disposition = 'Unknown disposition';
 	}
+	// Times of day (a chart bar's interval) are checked in the tenant's zone, where they exist.
+	if (!errors.from && !errors.to) Object.assign(errors, rangeProblem(filters, tenant.timezone));
 	const range = rangeBounds(filters, tenant.timezone, Date.now());
 	return { scope, tenant, filters, errors, range };
 }
