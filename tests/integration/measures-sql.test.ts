@@ -91,8 +91,7 @@ const groupOf = (groups: Map<string, Group>, key: string): Group => {
 	if (!group) groups.set(key, (group = { sums: emptySums(), waits: new Map() }));
 	return group;
 };
-const keyOf = (row: { queue_id?: unknown; queueId?: unknown; channel: unknown }) =>
-	`${row.queue_id ?? row.queueId ?? 'none'}/${String(row.channel)}`;
+const keyOf = (queueId: unknown, channel: unknown) => `${queueId ?? 'none'}/${String(channel)}`;
 
 async function bySql(): Promise<Map<string, Group>> {
 	const groups = new Map<string, Group>();
@@ -103,13 +102,14 @@ async function bySql(): Promise<Map<string, Group>> {
 		   FROM closed_interactions c GROUP BY c.queue_id, c.channel`,
 		params
 	);
-	for (const row of sums) groupOf(groups, keyOf(row)).sums = sumsFromRow(row);
+	for (const row of sums) groupOf(groups, keyOf(row.queue_id, row.channel)).sums = sumsFromRow(row);
 	const histogram = waitHistogramSql('c');
 	const waits = await sandbox.pbxRows(
 		`SELECT c.queue_id, c.channel, ${histogram.select} FROM closed_interactions c
 		  WHERE ${histogram.condition} GROUP BY c.queue_id, c.channel, wait`
 	);
-	for (const row of waits) addHistogramRow(groupOf(groups, keyOf(row)).waits, row);
+	for (const row of waits)
+		addHistogramRow(groupOf(groups, keyOf(row.queue_id, row.channel)).waits, row);
 	return groups;
 }
 
@@ -119,7 +119,7 @@ async function byJavaScript(): Promise<Map<string, Group>> {
 	const lookups = new Lookups();
 	for (const raw of raws) {
 		const row = toInteraction(raw, 'closed', lookups)!;
-		const group = groupOf(groups, keyOf(row));
+		const group = groupOf(groups, keyOf(row.queueId, row.channel));
 		const goal = (row.queueId === null ? undefined : goals.get(row.queueId)) ?? DEFAULT_GOAL;
 		addRow(group.sums, factsOf(row), goal, group.waits);
 	}
