@@ -17,6 +17,7 @@ import { failoverSuite } from './failover';
 import { fanoutAndMemorySuites } from './fanout';
 import { historySuite } from './history';
 import { liveAndPollingSuites } from './live';
+import { rangeSuite } from './range';
 import { screensSuite } from './screens';
 
 /**
@@ -44,7 +45,7 @@ let build = 'not needed';
 let mariadbVersion = 'not started';
 let ctx: Context | null = null;
 try {
-	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'exports', 'screens', 'failover', 'cluster-latency', 'cluster-fanout']; // prettier-ignore
+	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'exports', 'screens', 'failover', 'cluster-latency', 'cluster-fanout', 'range']; // prettier-ignore
 	if (has(...needsBuild)) build = prepareBuild(options.build);
 	log(`suites: ${[...options.suites].join(', ')}; server: ${build}`);
 	const db = await startDb();
@@ -56,6 +57,7 @@ try {
 		['live', has('live', 'polling', 'flood'), liveAndPollingSuites],
 		['fan-out', has('fanout', 'memory'), fanoutAndMemorySuites],
 		['history', has('history'), historySuite],
+		['range', has('range'), rangeSuite],
 		['exports', has('exports'), exportsSuite],
 		['screens', has('screens'), screensSuite],
 		// Several nodes on Redis: after fan-out, whose single-node figures they are set against.

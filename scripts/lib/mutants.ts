@@ -359,5 +359,23 @@ export const MUTANTS: Mutant[] = [
 		find: 'WHERE token_hash = ? AND revoked_at IS NULL',
 		replace: 'WHERE token_hash = ?',
 		tests: [AUTH_SESSIONS]
+	},
+	// Issue 24: the picture of a date range (src/lib/server/insight).
+	{
+		id: 'insight-scope',
+		what: "the viewer's scope in the range picture's WHERE (every figure, chart and table)",
+		file: 'src/lib/server/insight/queries.ts',
+		find: 'const where = historyWhere(request.scope, request.filters, request.range, deps.lookups);',
+		replace:
+			"const where = historyWhere({ tenantId: request.scope.tenantId, queues: 'all' }, request.filters, request.range, deps.lookups);",
+		tests: ['tests/integration/insight.test.ts']
+	},
+	{
+		id: 'insight-queue-names',
+		what: "the range picture's queue table lists the scope's queues only",
+		file: 'src/lib/server/insight/index.ts',
+		find: 'const queues = visibleQueues(scope, deps.lookups).filter(',
+		replace: 'const queues = [...deps.lookups.queues.values()].filter(',
+		tests: ['tests/integration/insight.test.ts']
 	}
 ];
