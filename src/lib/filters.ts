@@ -243,6 +243,13 @@ export function rangeBounds(
 	};
 }
 
+/** "2026-12-05 to 2026-12-06", or with a bar's times "2026-12-05 10:00 to 10:15". */
+export function spanText(span: Omit<RangeSpan, 'fromMs' | 'toMs'>): string {
+	if (span.fromTime === null && span.toTime === null) return `${span.fromDate} to ${span.toDate}`;
+	const toDay = span.toDate === span.fromDate ? '' : `${span.toDate} `;
+	return `${span.fromDate} ${span.fromTime ?? '00:00'} to ${toDay}${span.toTime ?? '24:00'}`;
+}
+
 /**
  * What is wrong with a custom range's times in the tenant's zone (a time its clocks skipped,
  * or To not after From), per field; the dates alone are checked by parseViewParams.
