@@ -1,4 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
+import { readFileSync } from 'node:fs';
 import type mysql from 'mysql2/promise';
 import type { Page } from '@playwright/test';
 import { msToSqlTime } from '../../src/lib/server/db/time';
@@ -86,6 +87,28 @@ test('the picture appears for Yesterday with the grid’s filters, says which, a
 	);
 	await expect(page.getByTestId('agent-table').locator('tbody tr')).toHaveCount(1);
 	await expect(page.getByTestId('agent-table')).toContainText(tenant.agents[0].name);
+
+	// The queue table as CSV: the zone in the header, raw values, only the scope's queues.
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByTestId('queue-table').getByRole('button', { name: 'Export queues CSV' }).click()
+	]);
+	expect(download.suggestedFilename()).toMatch(/^queues_.*\.csv$/);
+	const csv = readFileSync((await download.path())!, 'utf8')
+		.replace(/^\uFEFF/, '')
+		.split('\r\n');
+	expect(csv[0]).toBe(
+		`Range (${tenant.timezone}),Queue,Offered,Answered,Abandoned,Service level (%),Abandon rate (%),Avg wait (s),90th pct wait (s),Avg talk (s),Avg ACW (s)`
+	);
+	const queueLine = csv.find((line) => line.includes(`,${tenant.queues[0].name},`));
+	expect(queueLine).toMatch(
+		/^\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2},.*,3,3,0,66\.7,0,20,30,120,30$/
+	);
+	const bad = await page.request.get('/api/insight/export?range=yesterday&table=calls');
+	expect(bad.status()).toBe(400);
+	expect(((await bad.json()) as { message: string }).message).toContain(
+		'table is queues or agents'
+	);
 
 	const audit = await new AxeBuilder({ page }).include('[data-testid="range-picture"]').analyze();
 	expect(audit.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);

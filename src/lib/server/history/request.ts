@@ -61,6 +61,8 @@ export function historyRequestOrThrow(
 	cursor: Cursor | null;
 	limit: number;
 	rangeDates: { from: string; to: string };
+	/** The range's dates and times in the tenant's zone, for words and file names. */
+	span: ParsedView['range'];
 } {
 	const view = parseView(deps, viewer, url);
 	const errors: Record<string, string> = { ...view.errors } as Record<string, string>;
@@ -86,6 +88,7 @@ export function historyRequestOrThrow(
 		filters: view.filters,
 		range: view.range,
 		rangeDates: { from: view.range.fromDate, to: view.range.toDate },
+		span: view.range,
 		cursor,
 		limit
 	};

@@ -1,23 +1,11 @@
 import { json } from '@sveltejs/kit';
-import { rangePicture } from '$lib/server/insight';
-import { goalsOf } from '$lib/server/insight/goals';
-import { historyRequestOrThrow, withinTimeLimit } from '$lib/server/history/request';
+import { historyRequestOrThrow } from '$lib/server/history/request';
+import { readPicture } from '$lib/server/insight/read';
 import type { RequestHandler } from './$types';
 
 /** The picture of the range and filters in the query string: the grid's query (docs/API.md). */
 export const GET: RequestHandler = async ({ locals, url }) => {
 	const request = historyRequestOrThrow(locals, locals.viewer, url);
-	const goals = await goalsOf(locals.dashboardPool, request.tenant.id);
-	const picture = await locals.metrics.timeHistory('insight', () =>
-		withinTimeLimit(() =>
-			rangePicture(locals.history, {
-				...request,
-				timeZone: request.tenant.timezone,
-				goals,
-				fromDate: request.rangeDates.from,
-				toDate: request.rangeDates.to
-			})
-		)
-	);
+	const picture = await readPicture(locals, request);
 	return json(picture, { headers: { 'cache-control': 'private, no-store' } });
 };
