@@ -94,7 +94,7 @@ export async function rangeSuite(ctx: Context): Promise<void> {
 			);
 			ctx.log(`${S}: ${name}: median ${fmt(s.median)} ms, p95 ${fmt(s.p95)} ms`);
 		}
-		report.detail(S, `Each case: 1 warm-up request, then ${repeat} sequential requests of the whole picture (four SQL statements over the range's rows, run at once on the history pool).`); // prettier-ignore
+		report.detail(S, `Each case: 1 warm-up request, then ${repeat} sequential requests of the whole picture (one SQL statement, one pass over the range's rows).`); // prettier-ignore
 	} finally {
 		await stopServer();
 		await stack.destroy();

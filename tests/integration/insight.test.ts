@@ -359,7 +359,7 @@ describe('GET /api/insight scope and input', () => {
 		expect(admin.totals.offered).toBeGreaterThan(p.totals.offered);
 	});
 
-	it('answers bad input with a 400 that names the field, and a queue outside the scope as unknown', async () => {
+	it('answers bad input with a 400 that names the field, a queue outside the scope as unknown, another tenant 404', async () => {
 		const bad = await stack.get(
 			'/api/insight?range=custom&from=2026-13-01&to=x',
 			cookies['chicago.admin']
@@ -372,6 +372,11 @@ describe('GET /api/insight scope and input', () => {
 		);
 		expect(outside.status).toBe(400);
 		expect((await outside.json()).message).toMatch(/Unknown queue/);
+		const otherTenant = await stack.get(
+			`/api/insight?${custom('2026-03-01', '2026-03-02', `&tenant=${kolkata.id}`)}`,
+			cookies['chicago.admin']
+		);
+		expect(otherTenant.status).toBe(404);
 		const anonymous = await stack.get(`/api/insight?${custom('2026-03-01', '2026-03-02')}`);
 		expect(anonymous.status).toBe(401);
 	});

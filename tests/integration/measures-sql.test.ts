@@ -13,11 +13,11 @@ import {
 	type WaitHistogram
 } from '../../src/lib/queues/measures';
 import {
-	addHistogramRow,
+	addWaitList,
 	goalSecondsSql,
 	sumsFromRow,
 	sumsSql,
-	waitHistogramSql
+	waitListSql
 } from '../../src/lib/queues/measures-sql';
 import { msToSqlTime } from '../../src/lib/server/db/time';
 import { CLOSED_COLUMNS, toInteraction } from '../../src/lib/server/interactions/map';
@@ -97,19 +97,16 @@ async function bySql(): Promise<Map<string, Group>> {
 	const groups = new Map<string, Group>();
 	const params: unknown[] = [];
 	const goal = goalSecondsSql('c', goals, DEFAULT_GOAL, params);
-	const sums = await sandbox.pbxRows(
-		`SELECT c.queue_id, c.channel, ${sumsSql('c', goal)}
+	const rows = await sandbox.pbxRows(
+		`SELECT c.queue_id, c.channel, ${sumsSql('c', goal)}, ${waitListSql('c')}
 		   FROM closed_interactions c GROUP BY c.queue_id, c.channel`,
 		params
 	);
-	for (const row of sums) groupOf(groups, keyOf(row.queue_id, row.channel)).sums = sumsFromRow(row);
-	const histogram = waitHistogramSql('c');
-	const waits = await sandbox.pbxRows(
-		`SELECT c.queue_id, c.channel, ${histogram.select} FROM closed_interactions c
-		  WHERE ${histogram.condition} GROUP BY c.queue_id, c.channel, wait`
-	);
-	for (const row of waits)
-		addHistogramRow(groupOf(groups, keyOf(row.queue_id, row.channel)).waits, row);
+	for (const row of rows) {
+		const group = groupOf(groups, keyOf(row.queue_id, row.channel));
+		group.sums = sumsFromRow(row);
+		addWaitList(group.waits, row.waits);
+	}
 	return groups;
 }
 

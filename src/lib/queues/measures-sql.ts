@@ -69,19 +69,25 @@ export function sumsFromRow(row: Record<string, unknown>): FigureSums {
 	return sums;
 }
 
-/**
- * The select list and condition of a wait histogram: `SELECT <groups>, ${WAIT_HISTOGRAM.select}
- * … WHERE … AND ${condition} GROUP BY <groups>, wait`.
- */
-export function waitHistogramSql(alias: string): { select: string; condition: string } {
-	return {
-		select: `${alias}.wait_seconds AS wait, COUNT(*) AS n`,
-		condition: answeredInboundSql(alias)
-	};
+/** Offered rows (closed_interactions holds closed rows only): what volume and the heat map count. */
+export function offeredSql(alias: string): string {
+	return inbound(alias);
 }
 
-/** Adds a histogram row (wait, n) of waitHistogramSql into `into`. */
-export function addHistogramRow(into: WaitHistogram, row: Record<string, unknown>): void {
-	const wait = Number(row.wait);
-	into.set(wait, (into.get(wait) ?? 0) + Number(row.n));
+/**
+ * The answered waits of a group as a list (`waits`: "12,0,31", NULL when none): with the sums, one
+ * pass over the rows gives every group's exact histogram. The statement must allow long lists
+ * (group_concat_max_len, see timeLimited).
+ */
+export function waitListSql(alias: string): string {
+	return `GROUP_CONCAT(IF(${answeredInboundSql(alias)}, ${alias}.wait_seconds, NULL)) AS waits`;
+}
+
+/** Adds a waitListSql list into a histogram. */
+export function addWaitList(into: WaitHistogram, list: unknown): void {
+	if (list === null || list === undefined || list === '') return;
+	for (const item of String(list).split(',')) {
+		const wait = Number(item);
+		into.set(wait, (into.get(wait) ?? 0) + 1);
+	}
 }

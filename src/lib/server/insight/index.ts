@@ -9,6 +9,7 @@ import {
 	type FigureSums,
 	type WaitHistogram
 } from '$lib/queues/measures';
+import { addWaitList } from '$lib/queues/measures-sql';
 import type { RangePicture } from '$lib/range/picture';
 import type { HistoryRequest } from '../history';
 import { visibleQueues } from '../scope';
@@ -21,7 +22,7 @@ import {
 	slotAnchor,
 	wantsHeatmap
 } from './intervals';
-import { readRange, type Goals, type InsightDeps, type RangeRows } from './queries';
+import { readRange, type Goals, type InsightDeps } from './queries';
 
 export type { Goals, InsightDeps } from './queries';
 
@@ -64,13 +65,15 @@ export async function rangePicture(
 	const size = intervalSizeFor(fromMs, toMs);
 	const intervals = intervalsOf(fromMs, toMs, size, request.timeZone);
 	const anchorMs = slotAnchor(fromMs);
-	const heatmap = wantsHeatmap(fromMs, toMs);
+	// Two weeks or more are daily intervals: a group's bucket is its local date, hence its weekday.
+	const heatmap = wantsHeatmap(fromMs, toMs) && size === '1d';
 	const spans = offsetSpans(fromMs, toMs, request.timeZone);
 	const rows = await readRange(deps, request, request.goals, { size, anchorMs, spans, heatmap });
 
 	const total = new Groups<'all'>();
 	const byChannel = new Groups<Channel>();
 	const byQueue = new Groups<number | null>();
+	const byAgent = new Groups<number>();
 	const byInterval = new Groups<number>();
 	const volume = intervals.map(({ startMs, endMs }) => ({
 		startMs,
@@ -78,24 +81,26 @@ export async function rangePicture(
 		byChannel: Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<Channel, number>,
 		serviceLevelPct: null as number | null
 	}));
+	const heat = heatmap ? Array.from({ length: 7 }, () => new Array<number>(24).fill(0)) : null;
 	const indexOf = bucketIndex(intervals, size, anchorMs);
-	for (const cell of rows.cells) {
-		for (const group of [total.of('all'), byChannel.of(cell.channel), byQueue.of(cell.queueId)]) {
-			addSums(group.sums, cell.sums);
+	for (const row of rows) {
+		const waits: WaitHistogram = new Map();
+		addWaitList(waits, row.waits);
+		const groups = [total.of('all'), byChannel.of(row.channel), byQueue.of(row.queueId)];
+		if (row.agentId !== null) groups.push(byAgent.of(row.agentId));
+		for (const group of groups) {
+			addSums(group.sums, row.sums);
+			addHistogram(group.waits, waits);
 		}
-		const index = indexOf(cell.bucket);
-		if (index < 0) continue;
-		addSums(byInterval.of(index).sums, cell.sums);
-		volume[index].byChannel[cell.channel] += cell.sums.offered;
+		const index = indexOf(row.bucket);
+		if (index >= 0) {
+			addSums(byInterval.of(index).sums, row.sums);
+			volume[index].byChannel[row.channel] += row.sums.offered;
+		}
+		if (heat) addHours(heat, String(row.bucket).slice(0, 10), row.hours);
 	}
 	for (const [index, group] of byInterval) {
 		volume[index].serviceLevelPct = percentOf(group.sums.answeredWithinGoal, group.sums.offered);
-	}
-	for (const { queueId, channel, wait, count } of rows.waits) {
-		const one: WaitHistogram = new Map([[wait, count]]);
-		for (const group of [total.of('all'), byChannel.of(channel), byQueue.of(queueId)]) {
-			addHistogram(group.waits, one);
-		}
 	}
 
 	const { filters, scope } = request;
@@ -120,16 +125,16 @@ export async function rangePicture(
 			queueName: q.name,
 			figures: byQueue.figures(q.id)
 		})),
-		byAgent: agentRows(rows, deps),
+		byAgent: agentRows(byAgent, deps),
 		volume,
-		heatmap: rows.heat && heatGrid(rows.heat)
+		heatmap: heat
 	};
 }
 
 /** Agents with interactions in the range, the scope and the filters: none other is listed. */
-function agentRows(rows: RangeRows, deps: InsightDeps): RangePicture['byAgent'] {
-	return rows.agents
-		.map(({ agentId, sums }) => ({
+function agentRows(byAgent: Groups<number>, deps: InsightDeps): RangePicture['byAgent'] {
+	return [...byAgent]
+		.map(([agentId, { sums }]) => ({
 			agentId,
 			agentName: deps.lookups.agents.get(agentId)?.name ?? `Agent ${agentId}`,
 			handled: sums.handled,
@@ -140,9 +145,9 @@ function agentRows(rows: RangeRows, deps: InsightDeps): RangePicture['byAgent'] 
 		.sort((a, b) => a.agentName.localeCompare(b.agentName) || a.agentId - b.agentId);
 }
 
-/** Offered per weekday (0 = Monday) × local hour. */
-function heatGrid(heat: NonNullable<RangeRows['heat']>): number[][] {
-	const grid = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
-	for (const { weekday, hour, sums } of heat) grid[weekday][hour] += sums.offered;
-	return grid;
+/** Offered per weekday (0 = Monday) × local hour: a daily group's hours on its date's weekday. */
+function addHours(heat: number[][], date: string, hours: unknown): void {
+	if (hours === null || hours === undefined || hours === '') return;
+	const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
+	for (const hour of String(hours).split(',')) heat[weekday][Number(hour)]++;
 }

@@ -1,7 +1,13 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Channel } from '$lib/interaction';
 import type { FigureSums } from '$lib/queues/measures';
-import { goalSecondsSql, sumsFromRow, sumsSql, waitHistogramSql } from '$lib/queues/measures-sql';
+import {
+	goalSecondsSql,
+	offeredSql,
+	sumsFromRow,
+	sumsSql,
+	waitListSql
+} from '$lib/queues/measures-sql';
 import type { IntervalSize } from '$lib/range/picture';
 import { escapeId, timeLimited } from '../db';
 import type { HistoryDeps, HistoryRequest } from '../history';
@@ -9,9 +15,12 @@ import { historyWhere } from '../history/where';
 import { localTimeSql, slotSql, type OffsetSpan } from './intervals';
 
 /**
- * The statements behind a range's picture, each one pass over the range's rows of
+ * The one statement behind a range's picture: a single pass over the range's rows of
  * closed_interactions with the grid's WHERE (scope first, then the filter bar: historyWhere),
- * each grouped as its part of the picture needs, the sums in the SQL form of $lib/queues/measures.
+ * grouped by queue, channel, agent and interval, with the sums of $lib/queues/measures in SQL
+ * and each group's answered waits (and, for the heat map, offered local hours) as lists. One
+ * pass, because reading the rows is the cost: four statements grouped four ways read them four
+ * times, in four index orders that evict each other's pages (see bench/range.ts).
  */
 
 export type InsightDeps = Pick<HistoryDeps, 'pool' | 'database' | 'lookups' | 'timeoutSeconds'>;
@@ -27,84 +36,59 @@ export interface BucketPlan {
 	/** The first 15-minute step (for 15m and 1h intervals). */
 	anchorMs: number;
 	spans: OffsetSpan[];
+	/** Also list each group's offered local hours (for the weekday × hour heat map). */
 	heatmap: boolean;
 }
 
-export interface RangeRows {
-	/** Sums per queue, channel and bucket (a 15-minute step or a local date). */
-	cells: { queueId: number | null; channel: Channel; bucket: unknown; sums: FigureSums }[];
-	/** Answered waits per queue and channel: wait seconds → count. */
-	waits: { queueId: number | null; channel: Channel; wait: number; count: number }[];
-	agents: { agentId: number; sums: FigureSums }[];
-	/** Sums per local weekday (0 = Monday) and hour, when the plan asks for the heat map. */
-	heat: { weekday: number; hour: number; sums: FigureSums }[] | null;
+export interface RangeGroup {
+	queueId: number | null;
+	channel: Channel;
+	agentId: number | null;
+	/** A 15-minute step from the anchor, or a local date (YYYY-MM-DD) for daily intervals. */
+	bucket: unknown;
+	sums: FigureSums;
+	/** Answered waits, comma-separated (waitListSql); null when none. */
+	waits: unknown;
+	/** Local hours of the offered rows, comma-separated; null when none or not asked. */
+	hours: unknown;
 }
 
-const queueOf = (value: unknown) => (value === null ? null : Number(value));
+const idOf = (value: unknown) => (value === null ? null : Number(value));
 
 export async function readRange(
 	deps: InsightDeps,
 	request: HistoryRequest,
 	goals: Goals,
 	plan: BucketPlan
-): Promise<RangeRows> {
-	const table = `${escapeId(deps.database)}.closed_interactions c`;
-	const select = async (selectList: (params: unknown[]) => string, rest = '') => {
-		const params: unknown[] = [];
-		const columns = selectList(params);
-		const where = historyWhere(request.scope, request.filters, request.range, deps.lookups);
-		const [rows] = await deps.pool.query<RowDataPacket[]>(
-			timeLimited(`SELECT ${columns} FROM ${table} WHERE ${where.sql}${rest}`, deps.timeoutSeconds),
-			[...params, ...where.params]
-		);
-		return rows;
-	};
-	const sums = (params: unknown[]) =>
-		sumsSql('c', goalSecondsSql('c', goals.byQueue, goals.defaultSeconds, params));
-	const bucket = (params: unknown[]) =>
-		plan.size === '1d'
-			? `DATE(${localTimeSql('c.created_at', plan.spans, params)})`
-			: slotSql('c.created_at', plan.anchorMs, params);
-	const histogram = waitHistogramSql('c');
-
-	const [cells, waits, agents, heat] = await Promise.all([
-		select(
-			(p) => `c.queue_id, c.channel, ${bucket(p)} AS bucket, ${sums(p)}`,
-			' GROUP BY c.queue_id, c.channel, bucket'
+): Promise<RangeGroup[]> {
+	const params: unknown[] = [];
+	const local = () => localTimeSql('c.created_at', plan.spans, params);
+	const bucket =
+		plan.size === '1d' ? `DATE(${local()})` : slotSql('c.created_at', plan.anchorMs, params);
+	const sums = sumsSql('c', goalSecondsSql('c', goals.byQueue, goals.defaultSeconds, params));
+	const hours = plan.heatmap
+		? `GROUP_CONCAT(IF(${offeredSql('c')}, HOUR(${local()}), NULL)) AS hours`
+		: 'NULL AS hours';
+	const where = historyWhere(request.scope, request.filters, request.range, deps.lookups);
+	const [rows] = await deps.pool.query<RowDataPacket[]>(
+		timeLimited(
+			`SELECT c.queue_id, c.channel, c.agent_id, ${bucket} AS bucket, ${sums},
+			        ${waitListSql('c')}, ${hours}
+			   FROM ${escapeId(deps.database)}.closed_interactions c
+			  WHERE ${where.sql}
+			  GROUP BY c.queue_id, c.channel, c.agent_id, bucket`,
+			deps.timeoutSeconds,
+			true
 		),
-		select(
-			() => `c.queue_id, c.channel, ${histogram.select}`,
-			` AND ${histogram.condition} GROUP BY c.queue_id, c.channel, wait`
-		),
-		select((p) => `c.agent_id, ${sums(p)}`, ' AND c.agent_id IS NOT NULL GROUP BY c.agent_id'),
-		plan.heatmap
-			? select(
-					(p) =>
-						`WEEKDAY(${localTimeSql('c.created_at', plan.spans, p)}) AS weekday,
-						 HOUR(${localTimeSql('c.created_at', plan.spans, p)}) AS hour, ${sums(p)}`,
-					' GROUP BY weekday, hour'
-				)
-			: null
-	]);
-	return {
-		cells: cells.map((r) => ({
-			queueId: queueOf(r.queue_id),
-			channel: r.channel as Channel,
-			bucket: r.bucket,
-			sums: sumsFromRow(r)
-		})),
-		waits: waits.map((r) => ({
-			queueId: queueOf(r.queue_id),
-			channel: r.channel as Channel,
-			wait: Number(r.wait),
-			count: Number(r.n)
-		})),
-		agents: agents.map((r) => ({ agentId: Number(r.agent_id), sums: sumsFromRow(r) })),
-		heat:
-			heat?.map((r) => ({
-				weekday: Number(r.weekday),
-				hour: Number(r.hour),
-				sums: sumsFromRow(r)
-			})) ?? null
-	};
+		[...params, ...where.params]
+	);
+	return rows.map((r) => ({
+		queueId: idOf(r.queue_id),
+		channel: r.channel as Channel,
+		agentId: idOf(r.agent_id),
+		bucket: r.bucket,
+		sums: sumsFromRow(r),
+		waits: r.waits,
+		hours: r.hours
+	}));
 }
