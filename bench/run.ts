@@ -19,6 +19,7 @@ import { failoverSuite } from './failover';
 import { fanoutAndMemorySuites } from './fanout';
 import { historySuite } from './history';
 import { liveAndPollingSuites } from './live';
+import { rangeSuite } from './range';
 import { screensSuite } from './screens';
 import { alertToastsSuite } from './alert-toasts';
 
@@ -47,7 +48,7 @@ let build = 'not needed';
 let mariadbVersion = 'not started';
 let ctx: Context | null = null;
 try {
-	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'exports', 'screens', 'failover', 'cluster-latency', 'cluster-fanout', 'alerts', 'alert-webhooks', 'alert-toasts']; // prettier-ignore
+	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'exports', 'screens', 'failover', 'cluster-latency', 'cluster-fanout', 'alerts', 'alert-webhooks', 'alert-toasts', 'range']; // prettier-ignore
 	if (has(...needsBuild)) build = prepareBuild(options.build);
 	log(`suites: ${[...options.suites].join(', ')}; server: ${build}`);
 	const db = await startDb();
@@ -59,6 +60,7 @@ try {
 		['live', has('live', 'polling', 'flood'), liveAndPollingSuites],
 		['fan-out', has('fanout', 'memory'), fanoutAndMemorySuites],
 		['history', has('history'), historySuite],
+		['range', has('range'), rangeSuite],
 		['exports', has('exports'), exportsSuite],
 		['screens', has('screens'), screensSuite],
 		['alert toasts', has('alert-toasts'), alertToastsSuite],

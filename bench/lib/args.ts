@@ -17,7 +17,8 @@ export const SUITES = [
 	'cluster-fanout',
 	'alerts',
 	'alert-webhooks',
-	'alert-toasts'
+	'alert-toasts',
+	'range'
 ] as const;
 export type Suite = (typeof SUITES)[number];
 
@@ -40,6 +41,8 @@ export interface BenchOptions {
 	memoryRows: number;
 	steadyMinutes: number;
 	historyRows: number;
+	/** Closed rows over 180 days for the range-picture suite. */
+	rangeRows: number;
 	/** Seconds of the grid frame-rate measurement. */
 	fpsSeconds: number;
 	/** Leader kills in the failover suite. */
@@ -69,6 +72,8 @@ const HELP = `npm run bench -- [options]
   --steady-minutes N    steady run sampled every 10 s (default 3; the issue's figure is 10)
   --history-rows N      closed rows for the history suite (default 1000000 in the full run,
                         10000000 with --suite history alone)
+  --range-rows N        closed rows over 180 days for the range suite (default 2000000 in the
+                        full run, 10000000 with --suite range alone)
   --fps-seconds N       grid frame-rate run (default 20)
   --failover-runs N     leader SIGKILLs in the failover suite (default 3)
   --cluster-seconds N   each phase of single node vs 3 nodes on Redis at 200 commits/s (default 20)
@@ -93,6 +98,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 			'memory-rows': { type: 'string' },
 			'steady-minutes': { type: 'string' },
 			'history-rows': { type: 'string' },
+			'range-rows': { type: 'string' },
 			'fps-seconds': { type: 'string' },
 			'failover-runs': { type: 'string' },
 			'cluster-seconds': { type: 'string' },
@@ -122,6 +128,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 		return value;
 	};
 	const historyOnly = suites.size === 1 && suites.has('history');
+	const rangeOnly = suites.size === 1 && suites.has('range');
 	const build = values.build ?? 'auto';
 	if (!['auto', 'always', 'never'].includes(build))
 		throw new Error('--build: auto, always or never');
@@ -145,6 +152,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 			historyOnly ? 10_000_000 : 1_000_000,
 			100_000
 		),
+		rangeRows: num('range-rows', values['range-rows'], rangeOnly ? 10_000_000 : 2_000_000, 200_000),
 		fpsSeconds: num('fps-seconds', values['fps-seconds'], 20, 6),
 		failoverRuns: num('failover-runs', values['failover-runs'], 3, 1),
 		clusterSeconds: num('cluster-seconds', values['cluster-seconds'], 20, 6),

@@ -444,7 +444,25 @@ export const MUTANTS: Mutant[] = [
 	},
 	// Issue 23, alert channels: webhooks and emails go to the alert's tenant only, and an admin's
 	// channel settings and delivery log are its own tenant's.
-	...alertChannelMutants()
+	...alertChannelMutants(),
+	// Issue 24: the picture of a date range (src/lib/server/insight).
+	{
+		id: 'insight-scope',
+		what: "the viewer's scope in the range picture's WHERE (every figure, chart and table)",
+		file: 'src/lib/server/insight/queries.ts',
+		find: 'const where = historyWhere(request.scope, request.filters, request.range, deps.lookups);',
+		replace:
+			"const where = historyWhere({ tenantId: request.scope.tenantId, queues: 'all' }, request.filters, request.range, deps.lookups);",
+		tests: ['tests/integration/insight.test.ts']
+	},
+	{
+		id: 'insight-queue-names',
+		what: "the range picture's queue table lists the scope's queues only",
+		file: 'src/lib/server/insight/index.ts',
+		find: 'const queues = visibleQueues(scope, deps.lookups).filter(',
+		replace: 'const queues = [...deps.lookups.queues.values()].filter(',
+		tests: ['tests/integration/insight.test.ts']
+	}
 ];
 
 function alertChannelMutants(): Mutant[] {

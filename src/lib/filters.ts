@@ -9,6 +9,7 @@ import {
 	zonedMidnight,
 	type ZonedDate
 } from './time/zone';
+import { localTimeInstant, parseLocalTime } from './time/local-time';
 
 /**
  * The view a user is looking at — filters, date range, sort — as held in the URL. Parsed and
@@ -116,13 +117,12 @@ export function parseViewParams(params: URLSearchParams): {
 	};
 	if (queueError) errors.queueId = queueError;
 	if (filters.range === 'custom') {
-		const from = parseZonedDate(filters.from);
-		const to = parseZonedDate(filters.to);
-		if (!from) errors.from = 'Enter a From date as YYYY-MM-DD';
-		if (!to) errors.to = 'Enter a To date as YYYY-MM-DD';
-		if (from && to && formatZonedDate(to) < formatZonedDate(from)) {
-			errors.to = 'To must be on or after From';
-		}
+		const from = parseRangeEnd(filters.from);
+		const to = parseRangeEnd(filters.to);
+		if (!from) errors.from = 'Enter a From date as YYYY-MM-DD (or YYYY-MM-DDTHH:MM)';
+		if (!to) errors.to = 'Enter a To date as YYYY-MM-DD (or YYYY-MM-DDTHH:MM)';
+		// The instants are compared on the server, in the tenant's zone (rangeProblem).
+		if (from && to && to.date < from.date) errors.to = 'To must be on or after From';
 	} else {
 		filters.from = '';
 		filters.to = '';
@@ -153,13 +153,54 @@ export function viewSearchParams(filters: ViewFilters, extra: Record<string, str
 	return params;
 }
 
+/**
+ * One end of a custom range: a date (a whole day: From at its start, To through its end) or,
+ * once a chart bar narrowed the view, a time of day in the tenant's zone (To is then exclusive).
+ */
+function parseRangeEnd(text: string): { date: string; time: boolean } | null {
+	if (parseZonedDate(text)) return { date: text, time: false };
+	const local = parseLocalTime(text);
+	return local ? { date: formatZonedDate(local), time: true } : null;
+}
+
+/** The instant a range end names, or null when the zone's clock never reads it. */
+function endInstant(text: string, timeZone: string, end: 'from' | 'to'): number | null {
+	const date = parseZonedDate(text);
+	if (date) return zonedMidnight(end === 'from' ? date : addDays(date, 1), timeZone);
+	const local = parseLocalTime(text);
+	return local ? localTimeInstant(local, timeZone) : null;
+}
+
+export interface RangeSpan {
+	fromMs: number;
+	toMs: number;
+	fromDate: string;
+	toDate: string;
+	/** 'HH:MM' when a custom range starts or ends within a day (a chart bar's interval). */
+	fromTime: string | null;
+	toTime: string | null;
+}
+
 /** The instants a range covers in the tenant's zone: [fromMs, toMs). */
 export function rangeBounds(
 	filters: Pick<ViewFilters, 'range' | 'from' | 'to'>,
 	timeZone: string,
 	nowMs: number
-): { fromMs: number; toMs: number; fromDate: string; toDate: string } {
+): RangeSpan {
 	const today = zonedDateOf(nowMs, timeZone);
+	if (filters.range === 'custom' && (filters.from.includes('T') || filters.to.includes('T'))) {
+		const fromMs = endInstant(filters.from, timeZone, 'from') ?? zonedMidnight(today, timeZone);
+		const toMs = endInstant(filters.to, timeZone, 'to') ?? fromMs;
+		const clock = (text: string) => (text.includes('T') ? text.slice(11, 16) : null);
+		return {
+			fromMs,
+			toMs,
+			fromDate: formatZonedDate(zonedDateOf(fromMs, timeZone)),
+			toDate: formatZonedDate(zonedDateOf(Math.max(fromMs, toMs - 1), timeZone)),
+			fromTime: clock(filters.from),
+			toTime: clock(filters.to)
+		};
+	}
 	let first: ZonedDate;
 	let last: ZonedDate;
 	switch (filters.range) {
@@ -196,8 +237,34 @@ export function rangeBounds(
 		fromMs: zonedMidnight(first, timeZone),
 		toMs: zonedMidnight(addDays(last, 1), timeZone),
 		fromDate: formatZonedDate(first),
-		toDate: formatZonedDate(last)
+		toDate: formatZonedDate(last),
+		fromTime: null,
+		toTime: null
 	};
+}
+
+/** "2026-12-05 to 2026-12-06", or with a bar's times "2026-12-05 10:00 to 10:15". */
+export function spanText(span: Omit<RangeSpan, 'fromMs' | 'toMs'>): string {
+	if (span.fromTime === null && span.toTime === null) return `${span.fromDate} to ${span.toDate}`;
+	const toDay = span.toDate === span.fromDate ? '' : `${span.toDate} `;
+	return `${span.fromDate} ${span.fromTime ?? '00:00'} to ${toDay}${span.toTime ?? '24:00'}`;
+}
+
+/**
+ * What is wrong with a custom range's times in the tenant's zone (a time its clocks skipped,
+ * or To not after From), per field; the dates alone are checked by parseViewParams.
+ */
+export function rangeProblem(
+	filters: Pick<ViewFilters, 'range' | 'from' | 'to'>,
+	timeZone: string
+): FieldErrors {
+	if (filters.range !== 'custom') return {};
+	const from = endInstant(filters.from, timeZone, 'from');
+	const to = endInstant(filters.to, timeZone, 'to');
+	const skipped = `That time does not exist in ${timeZone}`;
+	if (from === null) return { from: skipped };
+	if (to === null) return { to: skipped };
+	return to > from ? {} : { to: 'To must be after From' };
 }
 
 function includesFolded(haystack: string | null, needle: string): boolean {

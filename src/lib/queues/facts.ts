@@ -1,19 +1,15 @@
 import type { Interaction } from '$lib/interaction';
+import type { MeasuredRow } from './measures';
 
 /**
  * What the wall needs of one row, with its timestamps parsed once. Rows are immutable (every
  * change replaces the object), so the facts are cached per object: a board re-aggregating tens of
  * thousands of rows per frame then parses only the rows that changed since the last frame.
  */
-export interface RowFacts {
+export interface RowFacts extends MeasuredRow {
 	createdMs: number;
 	/** When the row entered its current status (created, answered, ACW started or closed). */
 	sinceMs: number;
-	answered: boolean;
-	/** Inbound interactions are the ones offered to a queue: they count for waits and SL. */
-	inbound: boolean;
-	/** Seconds from creation to answer; null while unanswered. */
-	waitSeconds: number | null;
 	/** Talk plus after-contact work of a closed, answered row; null otherwise. */
 	handleSeconds: number | null;
 }
@@ -56,8 +52,11 @@ function computeFacts(row: Interaction): RowFacts {
 		createdMs,
 		sinceMs: since ?? createdMs,
 		answered,
+		closed,
 		inbound: row.direction !== 'outbound',
 		waitSeconds,
+		talkSeconds: row.talkSeconds,
+		acwSeconds: row.acwSeconds,
 		handleSeconds
 	};
 }

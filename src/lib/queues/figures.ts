@@ -1,33 +1,24 @@
 import type { Interaction } from '$lib/interaction';
 import { hourIndex, type DayFrame } from './day';
 import { factsOf } from './facts';
+import { addRow, emptySums, mean, percentOf, type FigureSums } from './measures';
 import { levelOf, type Level, type QueueThresholds } from './thresholds';
 
 /**
- * Per-queue figures (the wall's tiles, the summary strip), in two steps: `aggregateDay` walks every row once when rows
- * change; `queueFigures` adds what depends on the clock (longest wait, waits past the service
+ * Per-queue figures (the wall's tiles, the summary strip), in two steps: `aggregateDay` walks
+ * every row once when rows change; `queueFigures` adds what depends on the clock (longest wait, waits past the service
  * level) from the few rows still waiting, once a second.
  *
- * Definitions (inbound interactions created today, in the tenant's zone):
- * - answered: an agent took it (answered_at set), whatever its status now;
- * - abandoned: closed without an answer;
- * - average wait: mean wait of the answered ones (average speed of answer);
- * - average handle: mean talk + ACW of the closed, answered ones;
- * - service level: answered within the queue's SL seconds, over answered + abandoned + those
- *   still waiting past the SL seconds (they have already missed it);
- * - abandon rate: abandoned over answered + abandoned (those still waiting have not decided).
+ * The rows are the inbound and outbound interactions created today in the tenant's zone; every
+ * figure follows the one definition in measures.ts (the range figures' SQL follows it too). The
+ * live service level also counts as offered those still waiting past the goal: they have
+ * already missed it.
  */
-export interface QueueDay {
+export interface QueueDay extends FigureSums {
 	waiting: number;
 	active: number;
 	acw: number;
 	closedToday: number;
-	answered: number;
-	abandoned: number;
-	answeredWithinSl: number;
-	waitSumSeconds: number;
-	handled: number;
-	handleSumSeconds: number;
 	hourlyAnswered: number[];
 	hourlyAbandoned: number[];
 	/** Creation times of inbound rows waiting now, oldest first. */
@@ -40,12 +31,7 @@ export function emptyQueueDay(hours: number): QueueDay {
 		active: 0,
 		acw: 0,
 		closedToday: 0,
-		answered: 0,
-		abandoned: 0,
-		answeredWithinSl: 0,
-		waitSumSeconds: 0,
-		handled: 0,
-		handleSumSeconds: 0,
+		...emptySums(),
 		hourlyAnswered: new Array<number>(hours).fill(0),
 		hourlyAbandoned: new Array<number>(hours).fill(0),
 		waitingSince: []
@@ -79,22 +65,11 @@ export function aggregateDay(
 		const hour = hourIndex(facts.createdMs, frame);
 		if (hour < 0) continue;
 		if (row.status === 'closed') day.closedToday++;
-		if (facts.handleSeconds !== null) {
-			day.handled++;
-			day.handleSumSeconds += facts.handleSeconds;
-		}
-		if (!facts.inbound) continue;
-		if (facts.answered) {
-			day.answered++;
-			day.hourlyAnswered[hour]++;
-			day.waitSumSeconds += facts.waitSeconds ?? 0;
-			if ((facts.waitSeconds ?? 0) <= (slLimits.get(row.queueId ?? 0) ?? 0)) {
-				day.answeredWithinSl++;
-			}
-		} else if (row.status === 'closed') {
-			day.abandoned++;
-			day.hourlyAbandoned[hour]++;
-		}
+		// The hourly chart counts what the definitions count, in the hour the row was created.
+		const { answered, abandoned } = day;
+		addRow(day, facts, slLimits.get(row.queueId ?? 0) ?? 0);
+		if (day.answered > answered) day.hourlyAnswered[hour]++;
+		if (day.abandoned > abandoned) day.hourlyAbandoned[hour]++;
 	}
 	for (const day of days.values()) day.waitingSince.sort((a, b) => a - b);
 	return days;
@@ -124,16 +99,16 @@ export function queueFigures(day: QueueDay, nowMs: number, t: QueueThresholds): 
 	) {
 		missedWhileWaiting++;
 	}
-	const offered = day.answered + day.abandoned + missedWhileWaiting;
-	const serviceLevelPct = offered === 0 ? null : (100 * day.answeredWithinSl) / offered;
-	const decided = day.answered + day.abandoned;
+	const serviceLevelPct = percentOf(day.answeredWithinGoal, day.offered + missedWhileWaiting);
+	const avgWait = mean(day.waitSumSeconds, day.answered);
+	const avgHandle = mean(day.talkSumSeconds + day.acwSumSeconds, day.handled);
 	return {
 		longestWaitSeconds,
-		avgWaitSeconds: day.answered === 0 ? null : Math.round(day.waitSumSeconds / day.answered),
-		avgHandleSeconds: day.handled === 0 ? null : Math.round(day.handleSumSeconds / day.handled),
+		avgWaitSeconds: avgWait === null ? null : Math.round(avgWait),
+		avgHandleSeconds: avgHandle === null ? null : Math.round(avgHandle),
 		serviceLevelPct,
 		serviceLevelMet: serviceLevelPct === null ? null : serviceLevelPct >= t.serviceLevelTargetPct,
-		abandonRatePct: decided === 0 ? null : (100 * day.abandoned) / decided,
+		abandonRatePct: percentOf(day.abandoned, day.offered),
 		level: levelOf(longestWaitSeconds, t.waitAmberSeconds, t.waitRedSeconds)
 	};
 }

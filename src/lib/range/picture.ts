@@ -9,6 +9,7 @@ import type { Channel } from '$lib/interaction';
 /** Chart interval: 15 minutes for a day, an hour up to a week, a day beyond. */
 export type IntervalSize = '15m' | '1h' | '1d';
 
+/** Counts, percentages 0–100 and unrounded average seconds; null where nothing was counted. */
 export interface RangeFigures {
 	offered: number;
 	answered: number;
@@ -48,6 +49,7 @@ export interface AgentRangeRow {
 export interface VolumeInterval {
 	startMs: number;
 	endMs: number;
+	/** Interactions offered in the interval (RangeFigures.offered), per channel. */
 	byChannel: Record<Channel, number>;
 	serviceLevelPct: number | null;
 }

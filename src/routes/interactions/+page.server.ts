@@ -68,7 +68,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		filters,
 		errors: { ...errors, ...(windowError ? { win: windowError } : {}) },
 		sortNotice: sortProblem ? `${sortProblem}: showing it by Created.` : null,
-		span: { fromDate: view.range.fromDate, toDate: view.range.toDate },
+		span: {
+			fromDate: view.range.fromDate,
+			toDate: view.range.toDate,
+			fromTime: view.range.fromTime,
+			toTime: view.range.toTime
+		},
 		window
 	};
 };

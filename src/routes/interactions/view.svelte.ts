@@ -17,6 +17,8 @@ import { LiveFeed } from '$lib/live/feed.svelte';
 import { compareRows } from '$lib/live/sort';
 import { SortedRows } from '$lib/live/sorted-rows';
 import { thresholdsLookup } from '$lib/queues/thresholds';
+import { intervalFilters } from '$lib/range/narrow';
+import type { IntervalSize, VolumeInterval } from '$lib/range/picture';
 import type { PageData } from './$types';
 
 type WindowParam = 'contact' | 'phone' | 'agent';
@@ -85,6 +87,17 @@ export class InteractionsView {
 		return until === null ? null : clockInZone(until, this.#data().tenant.timezone);
 	});
 	readonly exportHref = $derived(`/api/interactions/export?${this.#historyQuery}`);
+	/** The grid's query, for the range picture's CSV links. */
+	readonly query = $derived(this.#historyQuery);
+	/** The range picture's source: none on Today (live rows have the strip) or while a field is wrong. */
+	readonly pictureHref = $derived(
+		this.live || this.hasErrors ? null : `/api/insight?${this.#historyQuery}`
+	);
+	/** The grid's first page is in (or failed): the picture's heavier query may start. */
+	readonly gridSettled = $derived(
+		this.history !== null &&
+			(!this.history.loading || this.history.rows.length > 0 || this.history.error !== null)
+	);
 	/** Said once this viewer's queues were re-assigned while the page was open. */
 	accessNotice = $state<string | null>(null);
 
@@ -193,6 +206,10 @@ export class InteractionsView {
 		};
 		this.#navigate(next).then(done, done);
 	};
+
+	/** A chart bar chosen: the grid shows that interval, through the URL like any filter. */
+	readonly narrowTo = (interval: Pick<VolumeInterval, 'startMs' | 'endMs'>, size: IntervalSize) =>
+		this.change(intervalFilters(interval, size, this.#data().tenant.timezone));
 
 	readonly sortBy = (key: SortKey) => {
 		const filters = this.#pending ?? this.#data().filters;

@@ -37,8 +37,10 @@ export function escapeId(name: string): string {
  * A statement MariaDB stops after `seconds` (max_statement_time): a history view over years of
  * rows must not hold a connection and the disks for minutes. It fails with isStatementTimeout.
  */
-export function timeLimited(sql: string, seconds: number): string {
-	return `SET STATEMENT max_statement_time = ${Number(seconds)} FOR ${sql}`;
+export function timeLimited(sql: string, seconds: number, longLists = false): string {
+	// longLists: GROUP_CONCAT lists up to 1 GiB, never cut short at the default 1 MiB.
+	const lists = longLists ? ', group_concat_max_len = 1073741824' : '';
+	return `SET STATEMENT max_statement_time = ${Number(seconds)}${lists} FOR ${sql}`;
 }
 
 /** ER_STATEMENT_TIMEOUT (1969): the statement ran past max_statement_time. */

@@ -71,13 +71,21 @@ export function csvLine(
 	);
 }
 
-/** `interactions_<tenant-slug>_<from>_<to>.csv`, ASCII only so no RFC 5987 encoding is needed. */
-export function exportFileName(tenant: TenantInfo, from: string, to: string): string {
+/**
+ * `interactions_<tenant-slug>_<from>_<to>.csv` (or `queues_…`, `agents_…` for a range's tables),
+ * ASCII only so no RFC 5987 encoding is needed.
+ */
+export function exportFileName(
+	tenant: TenantInfo,
+	from: string,
+	to: string,
+	what = 'interactions'
+): string {
 	const slug = tenant.name
 		.normalize('NFKD')
 		.replace(/[\u0300-\u036f]/g, '')
 		.toLowerCase()
 		.replace(/[^a-z0-9]+/g, '-')
 		.replace(/^-+|-+$/g, '');
-	return `interactions_${slug || `tenant-${tenant.id}`}_${from}_${to}.csv`;
+	return `${what}_${slug || `tenant-${tenant.id}`}_${from}_${to}.csv`;
 }

@@ -17,6 +17,7 @@ import { zonedTimestamps } from './timestamps';
 
 export type { ExportRequest } from './batches';
 export { exportFileName } from './csv';
+export { RANGE_TABLES, rangeTableCsv, tableColumnKeys, type RangeTable } from './tables';
 
 /** What an export reads (the history database, or today's live rows) and reports to. */
 export interface ExportDeps {

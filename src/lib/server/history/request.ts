@@ -1,5 +1,11 @@
 import { error } from '@sveltejs/kit';
-import { parseViewParams, rangeBounds, type FieldErrors, type ViewFilters } from '$lib/filters';
+import {
+	parseViewParams,
+	rangeBounds,
+	rangeProblem,
+	type FieldErrors,
+	type ViewFilters
+} from '$lib/filters';
 import type { TenantInfo } from '$lib/interaction';
 import { intField, parseFields } from '$lib/params';
 import { isStatementTimeout } from '../db';
@@ -37,6 +43,8 @@ export function parseView(deps: ScopeDeps, viewer: Viewer | null, url: URL): Par
 	) {
 		errors.disposition = 'Unknown disposition';
 	}
+	// Times of day (a chart bar's interval) are checked in the tenant's zone, where they exist.
+	if (!errors.from && !errors.to) Object.assign(errors, rangeProblem(filters, tenant.timezone));
 	const range = rangeBounds(filters, tenant.timezone, Date.now());
 	return { scope, tenant, filters, errors, range };
 }
@@ -53,6 +61,8 @@ export function historyRequestOrThrow(
 	cursor: Cursor | null;
 	limit: number;
 	rangeDates: { from: string; to: string };
+	/** The range's dates and times in the tenant's zone, for words and file names. */
+	span: ParsedView['range'];
 } {
 	const view = parseView(deps, viewer, url);
 	const errors: Record<string, string> = { ...view.errors } as Record<string, string>;
@@ -78,6 +88,7 @@ export function historyRequestOrThrow(
 		filters: view.filters,
 		range: view.range,
 		rangeDates: { from: view.range.fromDate, to: view.range.toDate },
+		span: view.range,
 		cursor,
 		limit
 	};

@@ -14,7 +14,7 @@ import { registerCollectors, type MetricSources } from './collectors';
  * interaction id or anything a client typed.
  */
 
-export type HistoryQuery = 'page' | 'count' | 'person';
+export type HistoryQuery = 'page' | 'count' | 'person' | 'insight';
 export type ExportSource = 'today' | 'history';
 export type ExportOutcome = 'done' | 'failed' | 'cancelled' | 'stalled';
 
