@@ -62,10 +62,14 @@ export class ReplayPlayer implements RowSource {
 
 	/** Moves to `ms` (kept within the day as far as it is known) and renders it. */
 	seek(ms: number, settled = true): void {
-		const target = Math.max(this.dayStartMs, Math.min(this.maxMs, Math.round(ms)));
 		const timeline = this.#timeline;
+		if (!timeline) {
+			// Not loaded yet: where to start once it is (the bounds are not known yet).
+			this.atMs = Math.round(ms);
+			return;
+		}
+		const target = Math.max(this.dayStartMs, Math.min(this.maxMs, Math.round(ms)));
 		this.atMs = target;
-		if (!timeline) return;
 		const previous = timeline.atMs;
 		const changed = timeline.moveTo(target);
 		const watched = Math.abs(target - previous) <= WATCHED_STEP_MS;
