@@ -14,7 +14,8 @@ export const SUITES = [
 	'screens',
 	'failover',
 	'cluster-latency',
-	'cluster-fanout'
+	'cluster-fanout',
+	'replay'
 ] as const;
 export type Suite = (typeof SUITES)[number];
 
