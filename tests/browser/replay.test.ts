@@ -244,3 +244,52 @@ test('the time control: minute and hour keys, play, a refused time, and back to 
 	await page.goto(`/interactions?at=2026-03-08T02:30`);
 	await expect(page.getByTestId('replay-error')).toContainText('skipped');
 });
+
+test('the wall at ?at= shows its tiles as they were, with no freshness pill', async ({
+	page,
+	pbx
+}) => {
+	// 2025-10-15 in Chicago (CDT, UTC-05:00): A waits 10:00–10:01 and talks to 10:05; B waits
+	// from 10:02 and gives up at 10:04; C is answered at 10:03:30 and talks to 10:20.
+	const t = (hhmmss: string) => Date.parse(`2025-10-15T${hhmmss}-05:00`);
+	const row = (n: number, created: string, answered: string | null, acw: string | null, closed: string) => ({
+		id: BASE + n,
+		uniqueid: `u-${BASE + n}`,
+		tenantId: tenant.id,
+		queueId: queue.id,
+		channel: 'voice' as const,
+		agentId: answered ? agentA.id : null,
+		phoneNumber: '+15550100',
+		did: '+15550999',
+		createdMs: t(created),
+		answeredMs: answered ? t(answered) : null,
+		acwMs: acw ? t(acw) : null,
+		closedMs: t(closed)
+	}); // prettier-ignore
+	await pbx.insertClosed([
+		row(31, '10:00:00', '10:01:00', '10:05:00', '10:07:00'),
+		row(32, '10:02:00', null, null, '10:04:00'),
+		row(33, '10:03:00', '10:03:30', '10:20:00', '10:21:00')
+	]);
+	await signIn(page, 'pw.admin');
+	await page.goto(`/wall?queues=${queue.id}&at=2025-10-15T10:03:45`);
+	await expect(page.getByTestId('replay-time')).toHaveText('10:03:45');
+	await expect(page.getByTestId('freshness')).toHaveCount(0);
+	const tile = page.locator('section.tile');
+	await expect(tile.getByTestId('count-new')).toHaveText('1');
+	await expect(tile.getByTestId('longest-wait')).toHaveText('1:45');
+	await expect(tile.getByTestId('count-active')).toHaveText('2');
+	await expect(tile.getByTestId('count-closed')).toHaveText('0');
+
+	// A minute later B has given up, and A and C still talk.
+	await page.getByTestId('replay-slider').focus();
+	await page.keyboard.press('ArrowRight');
+	await expect(page.getByTestId('replay-time')).toHaveText('10:04:45');
+	await expect(tile.getByTestId('count-new')).toHaveText('0');
+	await expect(tile.getByTestId('count-closed')).toHaveText('1');
+	await expect(page).toHaveURL(/at=2025-10-15T10%3A04%3A45|at=2025-10-15T10:04:45/);
+
+	await page.getByTestId('back-to-live').click();
+	await expect(page.getByTestId('freshness')).toBeVisible();
+	await expect(page.getByTestId('replay')).toHaveCount(0);
+});
