@@ -18,30 +18,50 @@ import type { Interaction, Status } from '$lib/interaction';
  * The message preview is the final one. Names (queue, agent, CRM contact) are today's.
  */
 
-/** The first status whose moment has passed: the same order the PBX writes them in. */
-export function statusAt(row: Interaction, atMs: number): Status | null {
-	if (Date.parse(row.createdAt) > atMs) return null;
-	if (row.closedAt !== null && Date.parse(row.closedAt) <= atMs) return 'closed';
-	if (row.acwStartedAt !== null && Date.parse(row.acwStartedAt) <= atMs) return 'acw';
-	if (row.answeredAt !== null && Date.parse(row.answeredAt) <= atMs) return 'active';
+/** A row's lifecycle moments as epoch ms (NaN: not reached), parsed once per row. */
+export interface LifeTimes {
+	createdMs: number;
+	answeredMs: number;
+	acwMs: number;
+	closedMs: number;
+}
+
+const ms = (iso: string | null) => (iso === null ? Number.NaN : Date.parse(iso));
+
+export function lifeTimesOf(row: Interaction): LifeTimes {
+	return {
+		createdMs: Date.parse(row.createdAt),
+		answeredMs: ms(row.answeredAt),
+		acwMs: ms(row.acwStartedAt),
+		closedMs: ms(row.closedAt)
+	};
+}
+
+/** The last status whose moment has passed (comparisons with NaN are false: not reached). */
+export function statusAt(row: Interaction, atMs: number, t = lifeTimesOf(row)): Status | null {
+	if (!(t.createdMs <= atMs)) return null;
+	if (t.closedMs <= atMs) return 'closed';
+	if (t.acwMs <= atMs) return 'acw';
+	if (t.answeredMs <= atMs) return 'active';
 	return 'new';
 }
 
 /**
  * The row as the live screen held it at `atMs`, or null when the screen did not hold it.
  * `dayStartMs` is the start of T's day in the tenant's zone; `transcribedAtMs` when the
- * transcription row was written (null: none).
+ * transcription row was written (null: none); `times` the row's moments, when already parsed.
  */
 export function rowAt(
 	row: Interaction,
 	atMs: number,
 	dayStartMs: number,
-	transcribedAtMs: number | null = null
+	transcribedAtMs: number | null = null,
+	times = lifeTimesOf(row)
 ): Interaction | null {
-	const status = statusAt(row, atMs);
+	const status = statusAt(row, atMs, times);
 	if (status === null) return null;
 	if (status === 'closed') {
-		if (Date.parse(row.createdAt) < dayStartMs) return null;
+		if (times.createdMs < dayStartMs) return null;
 		const hasTranscription = transcribedAtMs !== null && transcribedAtMs <= atMs;
 		return hasTranscription === row.hasTranscription ? row : { ...row, hasTranscription };
 	}
