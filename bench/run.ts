@@ -20,6 +20,7 @@ import { fanoutAndMemorySuites } from './fanout';
 import { historySuite } from './history';
 import { liveAndPollingSuites } from './live';
 import { rangeSuite } from './range';
+import { replaySuite } from './replay';
 import { screensSuite } from './screens';
 import { alertToastsSuite } from './alert-toasts';
 
@@ -48,7 +49,7 @@ let build = 'not needed';
 let mariadbVersion = 'not started';
 let ctx: Context | null = null;
 try {
-	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'exports', 'screens', 'failover', 'cluster-latency', 'cluster-fanout', 'alerts', 'alert-webhooks', 'alert-toasts', 'range']; // prettier-ignore
+	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'exports', 'screens', 'failover', 'cluster-latency', 'cluster-fanout', 'alerts', 'alert-webhooks', 'alert-toasts', 'range', 'replay']; // prettier-ignore
 	if (has(...needsBuild)) build = prepareBuild(options.build);
 	log(`suites: ${[...options.suites].join(', ')}; server: ${build}`);
 	const db = await startDb();
@@ -64,6 +65,7 @@ try {
 		['exports', has('exports'), exportsSuite],
 		['screens', has('screens'), screensSuite],
 		['alert toasts', has('alert-toasts'), alertToastsSuite],
+		['replay', has('replay'), replaySuite],
 		// Several nodes on Redis: after fan-out, whose single-node figures they are set against.
 		['failover', has('failover'), failoverSuite],
 		['Redis latency', has('cluster-latency'), clusterLatencySuite],

@@ -28,7 +28,8 @@ const provideServices: Handle = async ({ event, resolve }) => {
 
 /** Paths reachable without signing in. Everything else needs a session (or a wall token). */
 const PUBLIC_PATHS = ['/login', '/health', '/ready', '/metrics'];
-const WALL_PATHS = ['/wall', '/'];
+// '/api/replay': a wall replays its own board (`/wall?at=`), fields and queues as live (scope/fields.ts).
+const WALL_PATHS = ['/wall', '/', '/api/replay'];
 
 const guard: Handle = async ({ event, resolve }) => {
 	const { config, auth, refusals } = event.locals;

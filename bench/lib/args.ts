@@ -18,7 +18,8 @@ export const SUITES = [
 	'alerts',
 	'alert-webhooks',
 	'alert-toasts',
-	'range'
+	'range',
+	'replay'
 ] as const;
 export type Suite = (typeof SUITES)[number];
 

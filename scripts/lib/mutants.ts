@@ -461,7 +461,39 @@ export const MUTANTS: Mutant[] = [
 		file: 'src/lib/server/insight/index.ts',
 		find: 'const queues = visibleQueues(scope, deps.lookups).filter(',
 		replace: 'const queues = [...deps.lookups.queues.values()].filter(',
-		tests: ['tests/integration/insight.test.ts']
+		tests: ['tests/integration/insight.test.ts'],
+	// Replay of a past moment (issue 25): /api/replay's day of rows.
+	{
+		id: 'replay-closed-scope',
+		what: "scopeSql on a replayed day's closed rows (tenant only)",
+		file: 'src/lib/server/replay/day.ts',
+		find: "const closedScope = scopeSql(scope, 'c', closedParams);",
+		replace: "closedParams.push(scope.tenantId);\n\tconst closedScope = 'c.tenant_id = ?';",
+		tests: ['tests/security/replay.test.ts']
+	},
+	{
+		id: 'replay-active-scope',
+		what: "scopeSql on a replayed day's rows in progress (tenant only)",
+		file: 'src/lib/server/replay/day.ts',
+		find: "const activeScope = scopeSql(scope, 'c', activeParams);",
+		replace: "activeParams.push(scope.tenantId);\n\tconst activeScope = 'c.tenant_id = ?';",
+		tests: ['tests/security/replay.test.ts']
+	},
+	{
+		id: 'replay-wall-fields',
+		what: "a wall's replayed day sent with whole rows (caller numbers, CRM ids)",
+		file: 'src/routes/api/replay/+server.ts',
+		find: 'day.rows.map((row) => viewRow(row, request.view));',
+		replace: 'day.rows.map((row) => row);',
+		tests: ['tests/security/replay.test.ts']
+	},
+	{
+		id: 'replay-queues-narrowed',
+		what: "a replay's ?queues= checked against the scope (refused outside it)",
+		file: 'src/lib/server/replay/request.ts',
+		find: 'queueIds: options.queueIds ?? undefined,',
+		replace: 'queueIds: undefined,',
+		tests: ['tests/security/replay.test.ts']
 	}
 ];
 

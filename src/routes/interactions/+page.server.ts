@@ -11,6 +11,7 @@ import {
 	type Scope
 } from '$lib/server/scope';
 import { withThresholds } from '$lib/server/thresholds';
+import { replayParam } from '$lib/replay/param';
 import type { PageServerLoad } from './$types';
 
 const NO_WINDOW = 'That history window does not exist or is out of your scope';
@@ -74,6 +75,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			fromTime: view.range.fromTime,
 			toTime: view.range.toTime
 		},
-		window
+		window,
+		// `?at=`: the screen as it was at that moment (issue 25).
+		replay: replayParam(url.searchParams, tenant.timezone)
 	};
 };

@@ -37,7 +37,8 @@ export class LiveSummary {
 
 	/** Counts re-derive when filters change, and with rows at the figures' pace (figuresVersion). */
 	readonly #days = $derived.by(() => {
-		const feed = this.#view.feed;
+		// The live feed, or a replayed day at its time (then `now` is that time).
+		const feed = this.#view.source;
 		void feed?.figuresVersion;
 		const channel = this.#data().filters.channel;
 		const narrow = { ...DEFAULT_FILTERS, channel };
@@ -62,5 +63,7 @@ export class LiveSummary {
 	);
 
 	/** The feed has brought rows at least once: until then the figures would be false zeros. */
-	readonly ready = $derived.by(() => this.#view.feed?.tenant != null);
+	readonly ready = $derived.by(() =>
+		this.#view.player ? !this.#view.player.loading : this.#view.feed?.tenant != null
+	);
 }

@@ -19,6 +19,9 @@ import { SortedRows } from '$lib/live/sorted-rows';
 import { thresholdsLookup } from '$lib/queues/thresholds';
 import { intervalFilters } from '$lib/range/narrow';
 import type { IntervalSize, VolumeInterval } from '$lib/range/picture';
+import { ReplayAddress } from '$lib/replay/address';
+import { replayDayUrl } from '$lib/replay/param';
+import { ReplayPlayer } from '$lib/replay/player.svelte';
 import type { PageData } from './$types';
 
 type WindowParam = 'contact' | 'phone' | 'agent';
@@ -36,11 +39,18 @@ export class InteractionsView {
 	now = $state(Date.now());
 	history = $state<PagedRows | null>(null);
 	windowList = $state<PagedRows | null>(null);
+	/** `?at=`: the day replayed in the browser, at its time (issue 25). */
+	player = $state<ReplayPlayer | null>(null);
 
 	readonly tenantId = $derived.by(() => this.#data().tenant.id);
-	readonly live = $derived.by(() => this.#data().filters.range === 'today');
-	readonly hasErrors = $derived.by(() => Object.keys(this.#data().errors).length > 0);
-	readonly sortable = $derived(this.live ? SORT_KEYS : HISTORY_SORT_KEYS);
+	readonly replaying = $derived.by(() => this.#data().replay.replay !== null);
+	readonly live = $derived.by(() => this.#data().filters.range === 'today' && !this.replaying);
+	readonly hasErrors = $derived.by(
+		() => Object.keys(this.#data().errors).length > 0 || this.#data().replay.error !== null
+	);
+	readonly sortable = $derived(this.live || this.replaying ? SORT_KEYS : HISTORY_SORT_KEYS);
+	/** Where the grid's and the strip's rows come from: the live feed, or the replayed day. */
+	readonly source = $derived(this.replaying ? this.player : this.live ? this.feed : null);
 	/** Signed out or access ended: final, and nothing of the tenant may stay on screen. */
 	readonly ended = $derived(this.feed?.status === 'ended');
 	readonly thresholdsOf = $derived.by(() => thresholdsLookup(this.#data().queues));
@@ -60,8 +70,8 @@ export class InteractionsView {
 	});
 	readonly #sorted = new SortedRows();
 	readonly #liveRows = $derived.by((): readonly Interaction[] => {
-		if (!this.feed || !this.live) return [];
-		return this.#sorted.update(this.feed, this.#matches, this.#order);
+		if (!this.source) return [];
+		return this.#sorted.update(this.source, this.#matches, this.#order);
 	});
 
 	// A history range is a server-side query with the same filters; it reloads when the view changes.
@@ -69,7 +79,7 @@ export class InteractionsView {
 		viewSearchParams(this.#data().filters, { tenant: this.#tenantParam }).toString()
 	);
 	readonly rows = $derived(
-		this.ended ? [] : this.live ? this.#liveRows : (this.history?.rows ?? [])
+		this.ended ? [] : this.source ? this.#liveRows : (this.history?.rows ?? [])
 	);
 	/**
 	 * How many live rows the grid holds, for the status line: it follows the figures' pace, not
@@ -77,7 +87,7 @@ export class InteractionsView {
 	 * A new filter counts at once.
 	 */
 	readonly liveCount = $derived.by(() => {
-		void this.feed?.figuresVersion;
+		void this.source?.figuresVersion;
 		void this.#data().filters;
 		return untrack(() => this.rows.length);
 	});
@@ -98,6 +108,12 @@ export class InteractionsView {
 		this.history !== null &&
 			(!this.history.loading || this.history.rows.length > 0 || this.history.error !== null)
 	);
+	readonly #address = new ReplayAddress(() => this.#data().tenant.timezone);
+	readonly #replayDay = $derived.by(() => {
+		const date = this.#data().replay.replay?.date;
+		if (!date) return null;
+		return { url: replayDayUrl(date, { tenantId: Number(this.#tenantParam) || null }) };
+	});
 	/** Said once this viewer's queues were re-assigned while the page was open. */
 	accessNotice = $state<string | null>(null);
 
@@ -124,6 +140,7 @@ export class InteractionsView {
 
 		$effect(() => {
 			const clock = setInterval(() => {
+				if (this.player) return; // a replay's clock is its time
 				// Frozen at the last word from the server while stale: durations must not tick on
 				// as if the rows were current.
 				this.now = this.feed?.dataNow() ?? Date.now();
@@ -132,8 +149,30 @@ export class InteractionsView {
 			return () => clearInterval(clock);
 		});
 
+		// One day loaded per replayed day (and tenant); a new time within it is derived, not loaded.
 		$effect(() => {
-			if (this.live || this.hasErrors) {
+			const day = this.#replayDay;
+			if (!day) {
+				this.player = null;
+				return;
+			}
+			const player = untrack(
+				() => new ReplayPlayer(day.url, this.#data().replay.replay?.atMs ?? 0, this.#address.moved)
+			);
+			this.player = player;
+			return () => player.close();
+		});
+		// A navigation to another time of the same day (back, forward, a link) moves the replay.
+		$effect(() => {
+			const atMs = this.#data().replay.replay?.atMs;
+			if (atMs !== undefined) untrack(() => this.player && this.player.seek(atMs));
+		});
+		$effect(() => {
+			if (this.player) this.now = this.player.atMs;
+		});
+
+		$effect(() => {
+			if (this.live || this.replaying || this.hasErrors) {
 				this.history = null;
 				return;
 			}
@@ -194,6 +233,9 @@ export class InteractionsView {
 	/** The whole view lives in the URL: filters, range, sort and an open history window. */
 	#navigate(filters: ViewFilters, win = page.url.searchParams.get('win') ?? '') {
 		const params = viewSearchParams(filters, { tenant: this.#tenantParam, win });
+		// A replay stays at its time through filter, sort and window changes.
+		const at = page.url.searchParams.get('at');
+		if (at) params.set('at', at);
 		return goto(`${resolve('/interactions')}?${params}`, { keepFocus: true, noScroll: true });
 	}
 

@@ -1,6 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { dev } from '$app/environment';
 import { WALL_COOKIE } from '$lib/server/auth';
+import { replayParam } from '$lib/replay/param';
 import { loadBoard } from './board.server';
 import type { PageServerLoad } from './$types';
 
@@ -28,5 +29,9 @@ export const load: PageServerLoad = async ({ locals, url, cookies }) => {
 	}
 	const viewer = locals.viewer;
 	if (!viewer) redirect(303, '/login?next=/wall');
-	return { ...(await loadBoard(locals, viewer, url)), byToken: viewer.kind === 'wall' };
+	const board = await loadBoard(locals, viewer, url);
+	// `?at=`: the board as it was at that moment (issue 25); a time that cannot be is a 400.
+	const { replay, error: replayError } = replayParam(url.searchParams, board.tenant.timezone);
+	if (replayError) error(400, `This board's address is not valid: ${replayError}.`);
+	return { ...board, byToken: viewer.kind === 'wall', replay };
 };

@@ -11,6 +11,7 @@ import { liveRows } from '$lib/wall/live-list';
 import { aggregateDay, emptyQueueDay, queueFigures } from '$lib/queues/figures';
 import { thresholdsLookup, type QueueThresholds } from '$lib/queues/thresholds';
 import { startOfZonedDay } from '$lib/time/zone';
+import type { ReplayPlayer } from '$lib/replay/player.svelte';
 
 /**
  * A wall's live state: the feed, a clock that ticks once a second, and everything derived from
@@ -29,9 +30,12 @@ export class WallBoard {
 	readonly chime = new AlertChime();
 	/** Browser ms of the last chime (0: none yet), for the repeat while nobody acknowledges. */
 	#chimedAt = 0;
+	/** `/wall?at=`: the board as it was then, from the replayed day's rows (issue 25). */
+	readonly replay: ReplayPlayer | null;
 
-	constructor(config: Board) {
+	constructor(config: Board, replay: ReplayPlayer | null = null) {
 		this.config = config;
+		this.replay = replay;
 		this.feed = new LiveFeed({
 			tenantId: config.tenant.id,
 			queueIds: config.narrowedTo ?? undefined
@@ -50,17 +54,23 @@ export class WallBoard {
 			now: this.now
 		})
 	);
-	readonly stale = $derived(this.freshness.state === 'stale' || this.freshness.state === 'ended');
+	readonly stale = $derived.by(
+		() => !this.replay && (this.freshness.state === 'stale' || this.freshness.state === 'ended')
+	);
 	/** Server time the figures are true at: from the first stale frame, not the next tick. */
 	readonly dataNow = $derived.by(() =>
-		dataTime({
-			current: !this.stale,
-			lastHeardAt: this.feed.lastHeardAt,
-			clockSkewMs: this.feed.clockSkewMs,
-			serverNow: this.serverNow
-		})
+		this.replay
+			? this.replay.atMs
+			: dataTime({
+					current: !this.stale,
+					lastHeardAt: this.feed.lastHeardAt,
+					clockSkewMs: this.feed.clockSkewMs,
+					serverNow: this.serverNow
+				})
 	);
-	readonly todayStart = $derived(startOfZonedDay(this.serverNow, this.config.tenant.timezone));
+	readonly todayStart = $derived.by(() =>
+		startOfZonedDay(this.replay?.atMs ?? this.serverNow, this.config.tenant.timezone)
+	);
 	readonly frame = $derived(dayFrame(this.todayStart, this.config.tenant.timezone));
 	readonly currentHour = $derived(hourIndex(this.dataNow, this.frame));
 
@@ -76,9 +86,10 @@ export class WallBoard {
 	// The tiles follow the rows at the figures' pace (LiveFeed.figuresVersion), as the
 	// interactions page's strip does: the same figures, at the same moments, on both screens.
 	readonly days = $derived.by(() => {
-		void this.feed.figuresVersion;
+		const source = this.replay ?? this.feed;
+		void source.figuresVersion;
 		return aggregateDay(
-			this.feed.rows.values(),
+			source.rows.values(),
 			this.config.queues.map((q) => q.id),
 			this.frame,
 			this.thresholdsOf
@@ -98,10 +109,11 @@ export class WallBoard {
 	 * numbers. The tiles' counts stay, marked as from then; they name nobody.
 	 */
 	readonly rows = $derived.by(() => {
-		void this.feed.version;
+		const source = this.replay ?? this.feed;
+		void source.version;
 		if (this.feed.status === 'ended') return [];
 		return liveRows(
-			this.feed.rows.values(),
+			source.rows.values(),
 			this.visibleQueues.map((q) => q.id)
 		);
 	});
@@ -154,6 +166,7 @@ export class WallBoard {
 			this.alerts.close();
 			this.chime.close();
 			this.feed.close();
+			this.replay?.close();
 		};
 	}
 }
