@@ -461,7 +461,8 @@ export const MUTANTS: Mutant[] = [
 		file: 'src/lib/server/insight/index.ts',
 		find: 'const queues = visibleQueues(scope, deps.lookups).filter(',
 		replace: 'const queues = [...deps.lookups.queues.values()].filter(',
-		tests: ['tests/integration/insight.test.ts'],
+		tests: ['tests/integration/insight.test.ts']
+	},
 	// Replay of a past moment (issue 25): /api/replay's day of rows.
 	{
 		id: 'replay-closed-scope',
