@@ -123,6 +123,19 @@ test('the queue table exports as CSV with the time zone in its header', async ({
 	);
 });
 
+test('a supervisor’s table CSV lists its own queues only', async ({ page }) => {
+	await signIn(page, 'pw.supervisor');
+	const response = await page.request.get('/api/insight/export?range=yesterday&table=queues');
+	expect(response.status()).toBe(200);
+	const names = (await response.text())
+		.replace(/^\uFEFF/, '')
+		.split('\r\n')
+		.slice(1)
+		.filter(Boolean)
+		.map((line) => line.split(',')[1]);
+	expect(names).toEqual([tenant.queues[0].name]);
+});
+
 /**
  * Clicks the chart's canvas over one quarter hour of the day (the x axis spans the range), after
  * the readout under the chart confirms the pointer is on that bar.
