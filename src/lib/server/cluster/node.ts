@@ -88,7 +88,11 @@ export class ClusterNode {
 	/** Screens on this node are current: it follows the log and hears from Redis, or tails alone. */
 	isCurrent(): boolean {
 		if (this.#standalone) return true;
-		return !this.#needsSync && this.options.changeLog.isCurrent();
+		// With the fallback on, a node stays ready until it goes standalone: no moment when
+		// every node answers 503 and the balancer turns every new page away.
+		const { standalone, tickMs } = this.options;
+		const within = standalone?.allowed() ? Math.max(3_000, standalone.afterMs + 2 * tickMs) : 3_000; // prettier-ignore
+		return !this.#needsSync && this.options.changeLog.isCurrent(within);
 	}
 
 	async start(): Promise<void> {
