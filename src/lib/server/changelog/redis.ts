@@ -45,7 +45,7 @@ for i = 5, #ARGV, 2 do
 	local last = redis.call('INCRBY', KEYS[3], count)
 	local id = ''
 	if ARGV[i + 1] ~= '' then
-		id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], last .. '-*', 'first', last - count + 1, 'entry', ARGV[i + 1])
+		id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], last .. '-*', 'first', last - count + 1, 'entry', ARGV[i + 1], 'by', ARGV[2])
 	end
 	results[#results + 1] = {last, id}
 end

@@ -126,7 +126,9 @@ export class ClusterNode {
 			else if (this.#redisLost()) await this.#goStandalone();
 			else await this.#step();
 		} catch (error) {
-			log.warn('cluster step failed', { error, role: this.#role });
+			// Standalone, a failed step is Redis still being away: said once, when it went.
+			if (this.#standalone) log.debug('Redis still unreachable', { error });
+			else log.warn('cluster step failed', { error, role: this.#role });
 			// Unable to renew for a whole TTL: another node may lead now; stop tailing.
 			if (lease.token !== null && performance.now() - this.#lastRenewedAt > lease.ttlMs) {
 				lease.drop();
