@@ -22,7 +22,8 @@ export function redisConnection(
 		// Fail a command fast while Redis is away: the tailer retries from its checkpoint, and
 		// the node goes standalone or screens show stale, instead of commands piling up in memory.
 		maxRetriesPerRequest: 1,
-		retryStrategy: (times) => Math.min(times * 200, 2_000),
+		// Reconnect within half a second of Redis (or a promoted replica) answering again.
+		retryStrategy: (times) => Math.min(times * 100, 500),
 		commandTimeout
 	};
 	const redis =
@@ -35,7 +36,7 @@ export function redisConnection(
 					password: target.password,
 					sentinelPassword: target.sentinelPassword,
 					failoverDetector: true,
-					sentinelRetryStrategy: (times) => Math.min(times * 200, 2_000),
+					sentinelRetryStrategy: (times) => Math.min(times * 100, 500),
 					reconnectOnError: (error) => error.message.startsWith('READONLY')
 				});
 	let down = false;
