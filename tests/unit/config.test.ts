@@ -87,7 +87,7 @@ describe('loadConfig', () => {
 			origin: undefined,
 			redisUrl: undefined,
 			redisSentinel: undefined,
-			redisStandaloneAfterMs: 3000,
+			redisStandaloneAfterMs: 2000,
 			redisPrefix: 'il',
 			nodeId: `${os.hostname()}:${process.pid}`,
 			leaderLeaseMs: 3000,

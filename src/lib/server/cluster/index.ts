@@ -95,7 +95,8 @@ async function startNode(
 		events,
 		lease: new LeaderLease(redis, keys, config.nodeId, config.leaderLeaseMs),
 		log: clusterLog,
-		tickMs: Math.max(250, Math.floor(config.leaderLeaseMs / 3)),
+		// At least twice a second: a lost Redis is noticed within half a second of the bound.
+		tickMs: Math.max(250, Math.min(500, Math.floor(config.leaderLeaseMs / 3))),
 		standalone:
 			config.redisStandaloneAfterMs > 0
 				? {

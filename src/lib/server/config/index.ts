@@ -72,7 +72,7 @@ const EnvSchema = v.object({
 	// Never echoed back in an error message: they are secrets.
 	REDIS_PASSWORD: v.optional(v.string()),
 	REDIS_SENTINEL_PASSWORD: v.optional(v.string()),
-	REDIS_STANDALONE_AFTER_MS: integer(0, 600000, 3000),
+	REDIS_STANDALONE_AFTER_MS: integer(0, 600000, 2000),
 	REDIS_PREFIX: v.optional(v.pipe(v.string(), v.regex(/^[\w.-]{1,32}$/)), 'il'),
 	NODE_ID: v.optional(v.pipe(v.string(), v.regex(/^[\w.:-]{1,64}$/))),
 	LEADER_LEASE_MS: integer(1000, 60000, 3000),
