@@ -103,4 +103,20 @@ describe('several nodes while Redis is unreachable', () => {
 			await showsDatabase(app, `${name} follows the shared log again`);
 		}
 	});
+
+	it('a node that starts while Redis is unreachable goes standalone, and joins once it is back', async () => {
+		await cluster.redis.stop();
+		const d = (await startNode('d', 6204)).app;
+		await waitFor(() => d.cluster?.role === 'standalone', 15_000, 'd standalone');
+		expect(d.monitor.readiness()).toEqual({ ready: true });
+		await lifecycleBurst(stack, stack.lookups.tenants[0], { interactions: 10, firstId: 6_220_000 });
+		await showsDatabase(d, 'd applies what was written while Redis was away');
+		await cluster.startRedisAgain();
+		await waitFor(
+			() => d.cluster?.role === 'leader' || d.cluster?.role === 'follower',
+			20_000,
+			'd to rejoin'
+		);
+		await showsDatabase(d, 'd on the shared log again');
+	});
 });

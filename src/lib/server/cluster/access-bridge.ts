@@ -28,7 +28,7 @@ export interface AccessBridgeOptions {
 	log: Logger;
 }
 
-/** Starts the bridge; resolves, once subscribed, with the function that stops publishing. */
+/** Starts the bridge; resolves, once subscribed or refused, with the function that stops publishing. */
 export async function bridgeAccessChanges(options: AccessBridgeOptions): Promise<() => void> {
 	const { redis, subscriber, channel, nodeId, events, log } = options;
 	subscriber.on('message', (received: string, message: string) => {
@@ -36,7 +36,18 @@ export async function bridgeAccessChanges(options: AccessBridgeOptions): Promise
 		const { from, change } = JSON.parse(message) as AccessMessage;
 		if (from !== nodeId) void events.emit('access.changed', change, 'peer');
 	});
-	await subscriber.subscribe(channel);
+	// A node may start while Redis is unreachable (it goes standalone): it subscribes once Redis
+	// answers; ioredis subscribes again by itself after later reconnections.
+	let subscribed = false;
+	const subscribe = () =>
+		subscriber.subscribe(channel).then(
+			() => void (subscribed = true),
+			(error: unknown) => log.warn('access channel not subscribed yet', { error })
+		);
+	subscriber.on('ready', () => {
+		if (!subscribed) void subscribe();
+	});
+	await subscribe();
 	const publish = (change: AccessChange) => {
 		const message: AccessMessage = { from: nodeId, change };
 		// Redis unreachable: the action still succeeds here, and the other nodes learn of it from

@@ -61,8 +61,13 @@ export class ClusterNode {
 	#timer: NodeJS.Timeout | null = null;
 	#ticking = false;
 	#lastRenewedAt = 0;
-	/** When a command to Redis last succeeded (performance.now()). */
+	/** When a lease command to Redis last succeeded (performance.now()). */
 	#redisAnsweredAt = performance.now();
+	/**
+	 * The last lease command failed. Silence alone is no proof: a process that was paused
+	 * (SIGSTOP, a long GC) wakes with old timestamps and must ask Redis before it gives up on it.
+	 */
+	#redisFailing = false;
 	/**
 	 * While standalone: the shared epoch this node followed when Redis was lost, and when Redis
 	 * answered again (null while it does not).
@@ -143,24 +148,36 @@ export class ClusterNode {
 	async #step(): Promise<void> {
 		const { changeLog, lease } = this.options;
 		if (lease.token !== null) {
-			if (await lease.renew()) {
+			if (await this.#asked(lease.renew())) {
 				this.#lastRenewedAt = performance.now();
 				// A failover or a restart of Redis, even with no append to be refused: new epoch.
 				const { epoch, sameServer } = await changeLog.streamPosition();
 				if (epoch && !sameServer) await this.#newEpoch('another Redis process serves the log');
 			} else await this.#stepDown('lease lost');
 		} else {
-			const token = await lease.tryAcquire();
+			const token = await this.#asked(lease.tryAcquire());
 			if (token !== null) await this.#lead(token);
 		}
 		if (this.#needsSync && lease.token === null) await this.#sync();
-		this.#redisAnsweredAt = performance.now();
 	}
 
-	/** Redis has not answered (a command or a stream read) for the standalone bound. */
+	/** A lease command's answer; notes whether Redis answered (see #redisLost). */
+	async #asked<T>(command: Promise<T>): Promise<T> {
+		try {
+			const answer = await command;
+			this.#redisAnsweredAt = performance.now();
+			this.#redisFailing = false;
+			return answer;
+		} catch (error) {
+			this.#redisFailing = true;
+			throw error;
+		}
+	}
+
+	/** Redis fails to answer, and has not answered (a command or a stream read) for the bound. */
 	#redisLost(): boolean {
 		const { standalone, changeLog } = this.options;
-		if (!standalone || !standalone.allowed()) return false;
+		if (!standalone || !standalone.allowed() || !this.#redisFailing) return false;
 		const heard = Math.max(this.#redisAnsweredAt, changeLog.lastReadAt);
 		return performance.now() - heard > standalone.afterMs;
 	}
@@ -203,7 +220,6 @@ export class ClusterNode {
 		const { changeLog, lease, live, log, standalone } = this.options;
 		const state = this.#standalone!;
 		const position = await changeLog.streamPosition();
-		this.#redisAnsweredAt = performance.now();
 		state.backAt ??= performance.now();
 		const token = await lease.tryAcquire();
 		const fresh = position.epoch !== '' && position.epoch !== state.epoch;
@@ -213,6 +229,8 @@ export class ClusterNode {
 		await live.stopTailing();
 		standalone!.useLog('shared');
 		this.#standalone = null;
+		this.#redisFailing = false;
+		this.#redisAnsweredAt = performance.now();
 		this.#role = 'follower';
 		if (token === null) {
 			await this.#sync();
