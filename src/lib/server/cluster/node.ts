@@ -224,7 +224,8 @@ export class ClusterNode {
 		const token = await lease.tryAcquire();
 		const fresh = position.epoch !== '' && position.epoch !== state.epoch;
 		const waited = performance.now() - state.backAt > 2 * lease.ttlMs;
-		if (token === null && !(position.epoch && (fresh || waited))) return;
+		const trusted = position.epoch !== '' && position.sameServer;
+		if (token === null && !(trusted && (fresh || waited))) return;
 		log.warn('Redis is back: this node rejoins the shared change log', { leads: token !== null });
 		await live.stopTailing();
 		standalone!.useLog('shared');
@@ -246,11 +247,12 @@ export class ClusterNode {
 		}
 	}
 
-	/** Loads a snapshot after reading the log's position; false while there is no log yet. */
+	/** Loads a snapshot after reading the log's position; false while there is no log to trust. */
 	async #sync(): Promise<boolean> {
 		const { changeLog, events, live, log } = this.options;
 		const position = await changeLog.streamPosition();
-		if (!position.epoch) return false;
+		// No log yet, or one the leader is about to replace (another Redis process serves it).
+		if (!position.epoch || !position.sameServer) return false;
 		await live.loadSnapshot();
 		changeLog.followFrom(position);
 		const first = this.#role === 'joining';
