@@ -11,7 +11,7 @@ import { bridgeAccessChanges } from './access-bridge';
 import { clusterKeys } from './keys';
 import { LeaderLease } from './lease';
 import { ClusterNode } from './node';
-import { redisConnection, type RedisTarget } from './redis-client';
+import { closeConnection, redisConnection, type RedisTarget } from './redis-client';
 import { ServerIdGuard } from './server-id';
 import { NodeStatusBoard } from './status';
 
@@ -125,7 +125,7 @@ async function startNode(
 			stopBridge();
 			guard.stop();
 			await cluster.stop();
-			for (const connection of [redis, reader, subscriber]) connection.disconnect();
+			for (const connection of [redis, reader, subscriber]) closeConnection(connection);
 		}
 	};
 }

@@ -39,6 +39,15 @@ export function redisConnection(
 					sentinelRetryStrategy: (times) => Math.min(times * 100, 500),
 					reconnectOnError: (error) => error.message.startsWith('READONLY')
 				});
+	// ioredis ends a connection for good when a connect attempt fails outright (seen with
+	// Sentinels mid-failover: "Connection is closed." on every read after). Start it again.
+	redis.on('end', () => {
+		if (closing.has(redis)) return;
+		log.warn('redis connection ended: connecting again', { connection: name });
+		setTimeout(() => {
+			if (!closing.has(redis)) redis.connect().catch(() => undefined);
+		}, 500).unref();
+	});
 	let down = false;
 	redis.on('error', (error: Error) => {
 		if (!down) log.warn('redis unreachable', { error, connection: name });
@@ -49,4 +58,13 @@ export function redisConnection(
 		down = false;
 	});
 	return redis;
+}
+
+/** Connections closed on purpose: not started again when they end. */
+const closing = new WeakSet<Redis>();
+
+/** Closes a connection of redisConnection's for good. */
+export function closeConnection(redis: Redis): void {
+	closing.add(redis);
+	redis.disconnect();
 }
