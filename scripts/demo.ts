@@ -3,7 +3,8 @@
  * demo users of every role, the production server, and live simulated traffic. Prints the URL
  * and the logins. Ctrl-C stops the server and the traffic (MariaDB keeps its data; stop it with
  * `npm run services stop`). With `--nodes N` (N ≥ 2) the server is N nodes on a throw-away Redis
- * behind HAProxy (scripts/lib/demo-cluster.ts), all stopped by Ctrl-C as well.
+ * behind HAProxy (scripts/lib/demo-cluster.ts), all stopped by Ctrl-C as well; `--sentinel`
+ * puts a Redis primary, a replica and three Sentinels under them instead of one Redis.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -33,12 +34,17 @@ const { values } = parseArgs({
 		rate: { type: 'string', default: process.env.DEMO_RATE ?? '1.5' },
 		speed: { type: 'string', default: process.env.DEMO_SPEED ?? '4' },
 		port: { type: 'string', default: process.env.PORT ?? '3000' },
-		nodes: { type: 'string', default: '1' }
+		nodes: { type: 'string', default: '1' },
+		sentinel: { type: 'boolean', default: false }
 	}
 });
 const nodeCount = Number(values.nodes);
 if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 9) {
 	console.error('--nodes: a whole number from 1 to 9');
+	process.exit(1);
+}
+if (values.sentinel && nodeCount < 2) {
+	console.error('--sentinel: with several nodes only (--nodes 2 or more)');
 	process.exit(1);
 }
 
@@ -134,14 +140,20 @@ async function main(): Promise<void> {
 		server = await new AppServer({ env, port, readyPath: '/ready' }).start();
 		done('binlog streaming');
 	} else {
-		step(`Starting Redis, ${nodeCount} nodes and HAProxy in front of them`);
+		const redisKind = values.sentinel ? 'a Redis primary, a replica, three Sentinels' : 'Redis';
+		step(`Starting ${redisKind}, ${nodeCount} nodes and HAProxy in front of them`);
 		cluster = await startDemoCluster({
 			root,
 			nodes: nodeCount,
+			sentinel: values.sentinel,
 			port,
 			env: { PBX_DATABASE_URL: env.PBX_DATABASE_URL, DASHBOARD_DATABASE_URL: env.DASHBOARD_DATABASE_URL, RECORDINGS_ROOT: recordingsRoot } // prettier-ignore
 		});
-		done(`Redis on ${cluster.cluster.redisUrl} (no persistence)`);
+		const { sentinel } = cluster.cluster;
+		if (sentinel) {
+			done(`Redis primary on ${cluster.cluster.redisUrl}, its replica on ${sentinel.servers[1].url} (no persistence)`); // prettier-ignore
+			done(`Sentinels on ${sentinel.sentinels} watch "${sentinel.masterName}" (quorum 2)`);
+		} else done(`Redis on ${cluster.cluster.redisUrl} (no persistence)`);
 		done(`${nodeCount} nodes: ${cluster.cluster.nodes.map((n) => `${n.id} ${n.url}`).join(', ')}`);
 		done(`HAProxy on ${cluster.url} (round robin, /ready checked every 500 ms)`);
 	}
@@ -161,7 +173,11 @@ async function main(): Promise<void> {
 	if (cluster) {
 		console.log(`${nodeCount} nodes behind HAProxy on that URL; ${(await cluster.leader()) ?? 'no node'} leads (tails the binlog).`); // prettier-ignore
 		for (const node of cluster.cluster.nodes) console.log(`  ${node.id.padEnd(8)} ${node.url}/ready  pid ${node.pid}`); // prettier-ignore
-		console.log(`Node logs: ${path.relative(root, cluster.logDir)}/. Try \`kill -9 <pid>\` of the leader: another node takes over within LEADER_LEASE_MS (3 s).\n`); // prettier-ignore
+		console.log(`Node logs: ${path.relative(root, cluster.logDir)}/. Try \`kill -9 <pid>\` of the leader: another node takes over within LEADER_LEASE_MS (3 s).`); // prettier-ignore
+		const { sentinel } = cluster.cluster;
+		if (sentinel) console.log(`Or \`kill -9 ${sentinel.servers[0].pid}\` (the Redis primary): the Sentinels promote the replica in a few seconds, and the nodes start a new epoch on it.`); // prettier-ignore
+		else console.log('Or stop Redis: after REDIS_STANDALONE_AFTER_MS (3 s) each node tails the binlog itself, and rejoins when Redis is back.'); // prettier-ignore
+		console.log('');
 	}
 	console.log('Sign in as (password for all: ' + DEMO_PASSWORD + ')');
 	for (const login of logins) console.log(`  ${login.username.padEnd(28)} ${login.what}`);

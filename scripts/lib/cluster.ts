@@ -5,6 +5,7 @@ import { startHaproxy, type HaproxyHandle } from './haproxy';
 import { AppServer } from './app-server';
 import { freePort } from './ports';
 import { startRedis, type RedisHandle } from './redis';
+import { startSentinelGroup, type SentinelGroupHandle } from './sentinel';
 import { sleep } from './system';
 
 /**
@@ -31,6 +32,11 @@ export interface ClusterOptions {
 	spare?: number;
 	/** A Redis to share; default: one of the cluster's own (no persistence), in dir/redis. */
 	redisUrl?: string;
+	/**
+	 * Instead of one Redis: a primary, a replica and three Sentinels of the cluster's own (in
+	 * dir/sentinel); the nodes get REDIS_SENTINELS and REDIS_MASTER_NAME.
+	 */
+	sentinel?: boolean;
 	/** BINLOG_SERVER_ID of node 1; node n gets base + n - 1. Default 7001. */
 	binlogServerIdBase?: number;
 	/** NODE_ID of node n is `${nodeIdPrefix}${n}`. Default 'node'. */
@@ -51,7 +57,7 @@ export interface NodeHealth {
 	status: number;
 	/** Ready, and streaming the binlog if it leads. */
 	ok: boolean;
-	role: 'joining' | 'follower' | 'leader';
+	role: 'joining' | 'follower' | 'leader' | 'standalone';
 	/** The binlog supervisor's state (stopped on followers). */
 	binlog: string;
 	seq: number;
@@ -206,6 +212,8 @@ export class Cluster {
 	readonly url: string;
 	readonly redisUrl: string;
 	#redis: RedisHandle | null;
+	/** The Sentinel group, when started with `sentinel: true`. */
+	readonly sentinel: SentinelGroupHandle | null;
 	#haproxy: HaproxyHandle | null = null;
 	readonly #slots: number[];
 	/** The nodes' METRICS_TOKEN: the launcher reads roles and heads from /metrics. */
@@ -215,12 +223,19 @@ export class Cluster {
 		private readonly options: ClusterOptions,
 		slots: number[],
 		lbPort: number,
-		redis: RedisHandle | null
+		redis: RedisHandle | null,
+		sentinel: SentinelGroupHandle | null
 	) {
 		this.#slots = slots;
 		this.#redis = redis;
+		this.sentinel = sentinel;
 		this.url = `http://127.0.0.1:${lbPort}`;
-		this.redisUrl = options.redisUrl ?? redis?.url ?? '';
+		this.redisUrl = options.redisUrl ?? redis?.url ?? sentinel?.servers[0].url ?? '';
+	}
+
+	/** The URL of the Redis that serves the nodes now (with Sentinels: the current primary). */
+	async currentRedisUrl(): Promise<string> {
+		return this.sentinel ? `redis://127.0.0.1:${await this.sentinel.primary()}` : this.redisUrl;
 	}
 
 	/** Starts Redis (unless given), the nodes (the first alone: it starts the epoch), HAProxy. */
@@ -229,10 +244,14 @@ export class Cluster {
 		const slots: number[] = [];
 		for (let i = 0; i < options.nodes + (options.spare ?? 1); i++) slots.push(await freePort());
 		const lbPort = options.port ?? (await freePort());
-		const redis = options.redisUrl
-			? null
-			: await startRedis({ dataDir: path.join(options.dir, 'redis') });
-		const cluster = new Cluster(options, slots, lbPort, redis);
+		const sentinel = options.sentinel
+			? await startSentinelGroup({ dir: path.join(options.dir, 'sentinel') })
+			: null;
+		const redis =
+			options.redisUrl || sentinel
+				? null
+				: await startRedis({ dataDir: path.join(options.dir, 'redis') });
+		const cluster = new Cluster(options, slots, lbPort, redis, sentinel);
 		try {
 			const first = cluster.#newNode();
 			await first.start();
@@ -284,11 +303,15 @@ export class Cluster {
 		throw new Error(`the cluster did not settle in ${timeoutMs} ms:\n${states.join('\n')}`);
 	}
 
-	/** Stops Redis and starts it again on the same port: without persistence it comes back empty. */
-	async restartRedis(downMs = 0): Promise<void> {
+	/**
+	 * Stops Redis and starts it again on the same port: without persistence it comes back empty.
+	 * `onDown` runs once it is stopped.
+	 */
+	async restartRedis(downMs = 0, onDown?: () => void): Promise<void> {
 		const redis = this.#redis;
 		if (!redis) throw new Error('the cluster shares a Redis it did not start');
 		await redis.stop();
+		onDown?.();
 		if (downMs > 0) await sleep(downMs);
 		this.#redis = await startRedis({
 			dataDir: path.join(this.options.dir, 'redis'),
@@ -309,6 +332,7 @@ export class Cluster {
 		await attempt(() => this.#haproxy?.stop());
 		await Promise.all(this.nodes.map((node) => attempt(() => node.stop())));
 		await attempt(() => this.#redis?.stop());
+		await attempt(() => this.sentinel?.stop());
 		if (errors.length > 0) throw errors.length === 1 ? errors[0] : new AggregateError(errors);
 	}
 
@@ -321,7 +345,9 @@ export class Cluster {
 		const env = {
 			...this.options.env,
 			METRICS_TOKEN: this.#metricsToken,
-			REDIS_URL: this.redisUrl,
+			...(this.sentinel
+				? { REDIS_SENTINELS: this.sentinel.sentinels, REDIS_MASTER_NAME: this.sentinel.masterName }
+				: { REDIS_URL: this.redisUrl }),
 			ORIGIN: this.options.origin ?? this.url,
 			HOST: '127.0.0.1',
 			// Behind HAProxy (option forwardfor): the browser's address, not the proxy's.

@@ -3,8 +3,8 @@ import { Cluster, type NodeHealth } from './cluster';
 import { RunDir } from './run-dir';
 
 /**
- * `npm run demo -- --nodes N`: the cluster launcher (scripts/lib/cluster.ts: a throw-away Redis,
- * N nodes of the built app, HAProxy in front) on the demo's port, with the URL the browser types
+ * `npm run demo -- --nodes N [--sentinel]`: the cluster launcher (scripts/lib/cluster.ts: a
+ * throw-away Redis, or a primary, a replica and three Sentinels, N nodes of the built app, HAProxy in front) on the demo's port, with the URL the browser types
  * as every node's ORIGIN. It runs inside a RunDir, so a demo killed outright (SIGKILL, a second
  * Ctrl-C that makes tsx kill it) still leaves nothing running: the run's reaper stops the lot.
  */
@@ -12,6 +12,8 @@ import { RunDir } from './run-dir';
 export interface DemoClusterOptions {
 	root: string;
 	nodes: number;
+	/** A Redis primary, a replica and three Sentinels instead of one Redis. */
+	sentinel?: boolean;
 	/** HAProxy's port, known to be free. */
 	port: number;
 	/** The app's configuration shared by every node (databases, recordings). */
@@ -49,6 +51,7 @@ export async function startDemoCluster(opts: DemoClusterOptions): Promise<DemoCl
 			dir: logDir,
 			env: opts.env,
 			nodes: opts.nodes,
+			sentinel: opts.sentinel,
 			// The demo adds no node later: no spare HAProxy slot to show as down.
 			spare: 0,
 			port: opts.port,

@@ -92,8 +92,15 @@ export function runningRedis(dataDir: string): RedisState | null {
 	return state?.pid === pid ? state : null;
 }
 
-/** Starts a throw-away (no persistence) redis-server, or adopts one already running on dataDir. */
-export async function startRedis(opts: { dataDir: string; port?: number }): Promise<RedisHandle> {
+/**
+ * Starts a throw-away (no persistence) redis-server, or adopts one already running on dataDir.
+ * `replicaOf`: the port of a primary on 127.0.0.1 this one replicates (a Sentinel group's replica).
+ */
+export async function startRedis(opts: {
+	dataDir: string;
+	port?: number;
+	replicaOf?: number;
+}): Promise<RedisHandle> {
 	const dataDir = path.resolve(opts.dataDir);
 	const { pidFile, logFile, stateFile } = filesFor(dataDir);
 	const running = runningRedis(dataDir);
@@ -116,6 +123,7 @@ export async function startRedis(opts: { dataDir: string; port?: number }): Prom
 	args.push('--pidfile', pidFile, '--logfile', logFile);
 	// Otherwise it rewrites its command line to "redis-server 127.0.0.1:<port>", hiding --dir.
 	args.push('--set-proc-title', 'no');
+	if (opts.replicaOf !== undefined) args.push('--replicaof', '127.0.0.1', String(opts.replicaOf));
 	const child = spawnDetached(redisServer, args, logFile);
 	writeJsonFile(stateFile, { port, pid: child.pid } satisfies RedisState);
 	const probe = () => pingRedis(port);

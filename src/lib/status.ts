@@ -7,7 +7,8 @@ import type { BinlogCheckpoint } from '$lib/server/changelog/types';
  * /health and /ready never reveal.
  */
 
-export type NodeRole = 'single' | 'joining' | 'follower' | 'leader';
+/** `standalone`: a node of several tailing the binlog on its own while Redis is unreachable. */
+export type NodeRole = 'single' | 'joining' | 'follower' | 'leader' | 'standalone';
 
 export type TailerState = 'starting' | 'streaming' | 'waiting' | 'resnapshotting' | 'stopped';
 
@@ -22,8 +23,10 @@ export interface NodeStatus {
 	/** When this status was sampled (epoch ms). */
 	updatedAt: number;
 	binlog: {
-		/** This node tails the binlog (one node, or the leader of several). */
+		/** This node tails the binlog (one node, the leader of several, or a standalone one). */
 		tailing: boolean;
+		/** Its BINLOG_SERVER_ID (nodes check that none shares theirs). */
+		serverId: number;
 		state: TailerState;
 		/** The newest commit this node has: read by its tailer, or applied from the shared log. */
 		position: BinlogCheckpoint | null;

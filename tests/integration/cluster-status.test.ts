@@ -15,7 +15,9 @@ import { waitFor } from '../support/stack';
 let cluster: InProcessCluster;
 
 async function startNode(name: string, serverId: number): Promise<App> {
-	const env = { REDIS_PREFIX: 'ops', BINLOG_SERVER_ID: String(serverId) };
+	// Without the standalone fallback: a node that loses Redis stops being ready (the fallback is
+	// cluster-standalone.test.ts).
+	const env = { REDIS_PREFIX: 'ops', BINLOG_SERVER_ID: String(serverId), REDIS_STANDALONE_AFTER_MS: '0' }; // prettier-ignore
 	return (await cluster.startNode(name, env)).app;
 }
 

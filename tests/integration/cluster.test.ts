@@ -1,24 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Cluster, type NodeProcess } from '../../scripts/lib/cluster';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
 import { RUN_DIR_VAR } from '../../scripts/lib/leftovers';
 import { startMariaDb } from '../../scripts/lib/mariadb';
-import { sleep } from '../../scripts/lib/system';
-import { TestClient } from '../support/client';
-import {
-	judge,
-	scopedDatabaseView,
-	showsExactly,
-	type Verdict,
-	type Watcher
-} from '../support/cluster-check';
+import type { Watcher } from '../support/cluster-check';
+import { ClusterClients } from '../support/cluster-clients';
 import { pacedBurst, type PacedBurstOptions } from '../support/paced-burst';
-import { Stack, waitFor, type LiveClient } from '../support/stack';
+import { Stack, waitFor } from '../support/stack';
 
 /**
  * That several nodes lose nothing: three node processes of the production build on one Redis,
@@ -34,12 +25,11 @@ const RATE = 200;
 
 let stack: Stack;
 let cluster: Cluster;
+let clients: ClusterClients;
 let dir: string;
 let tenantA: DemoTenant;
 let tenantB: DemoTenant;
-const cookies = { admin: '', supervisor: '', other: '' };
 let nextId = 50_000_000;
-const opened: LiveClient[] = [];
 
 /** A block of fresh interaction ids for one burst. */
 function ids(count: number): number {
@@ -48,156 +38,10 @@ function ids(count: number): number {
 	return first;
 }
 
-async function signIn(username: string): Promise<string> {
-	const response = await fetch(`${cluster.url}/login`, {
-		method: 'POST',
-		body: new URLSearchParams({ username, password: 'correct horse battery' }),
-		redirect: 'manual',
-		headers: { origin: cluster.url, 'content-type': 'application/x-www-form-urlencoded' }
-	});
-	const cookie = response.headers.getSetCookie().find((c) => c.startsWith('il_session='));
-	if (!cookie) throw new Error(`sign-in of ${username} failed: ${response.status}`);
-	return cookie.split(';')[0];
-}
-
-/** A browser-like socket: WebSocket only (no sticky sessions), through HAProxy unless told. */
-function socket(cookie: string, url = cluster.url): LiveClient {
-	const client: LiveClient = connectSocket(url, {
-		transports: ['websocket'],
-		extraHeaders: { cookie },
-		forceNew: true,
-		reconnectionDelay: 100,
-		reconnectionDelayMax: 500
-	});
-	opened.push(client);
-	return client;
-}
-
-function watcher(name: string, cookie: string, tenant: DemoTenant, queueIds?: number[]): Watcher {
-	return { name, client: new TestClient(socket(cookie)), tenant, queueIds };
-}
-
-/** Clients of three scopes through the load balancer: round robin spreads them over the nodes. */
-async function openWatchers(): Promise<Watcher[]> {
-	const supervisorQueues = [tenantA.queues[0].id];
-	const watchers = [
-		watcher('admin A1', cookies.admin, tenantA),
-		watcher('admin A2', cookies.admin, tenantA),
-		watcher('supervisor A1', cookies.supervisor, tenantA, supervisorQueues),
-		watcher('admin B1', cookies.other, tenantB),
-		watcher('admin A3', cookies.admin, tenantA),
-		watcher('supervisor A2', cookies.supervisor, tenantA, supervisorQueues),
-		watcher('admin B2', cookies.other, tenantB)
-	];
-	await waitFor(() => watchers.every((w) => w.client.ready), 20_000, 'every client to subscribe');
-	return watchers;
-}
-
-function close(watchers: Watcher[]): void {
-	for (const { client } of watchers) {
-		client.sync.detach();
-		client.socket.disconnect();
-	}
-}
-
-/**
- * Waits for every client to show what SQL holds (20 s at most), then judges each one; fails
- * the case with the verdicts unless every count is 0. Called once the burst is over: SQL is
- * final, so it is read once per scope, and only the clients are polled.
- */
-async function verify(label: string, watchers: Watcher[]): Promise<Verdict[]> {
-	const byScope = new Map<string, Promise<Map<string, string>>>();
-	const expected = await Promise.all(
-		watchers.map((w) => {
-			const key = `${w.tenant.id}:${w.queueIds?.join(',') ?? 'all'}`;
-			if (!byScope.has(key)) byScope.set(key, scopedDatabaseView(stack, w.tenant, w.queueIds));
-			return byScope.get(key)!;
-		})
-	);
-	const deadline = Date.now() + 20_000;
-	while (Date.now() < deadline) {
-		if (watchers.every((w, i) => showsExactly(w.client, expected[i]))) break;
-		await sleep(100);
-	}
-	const verdicts = watchers.map((w, i) => judge(w, expected[i]));
-	const sum = (key: 'applied' | 'lost' | 'doubled' | 'outOfScope') =>
-		verdicts.reduce((total, v) => total + v[key], 0);
-	console.log(
-		`[cluster] ${label}: ${watchers.length} clients, ${verdicts.map((v) => v.expected).join('/')} rows, ` +
-			`${sum('applied')} changes applied; lost ${sum('lost')}, doubled ${sum('doubled')}, out of scope ${sum('outOfScope')}`
-	);
-	if (verdicts.some((v) => v.problems.length > 0)) {
-		// What the nodes said is gone with the run's directory: show its end with the failure.
-		for (const node of cluster.nodes) {
-			console.log(
-				`[cluster] ${node.id} log ends with:\n${node.log().split('\n').slice(-20).join('\n')}`
-			);
-		}
-	}
-	for (const v of verdicts) {
-		expect(v.problems.slice(0, 10), `${label}: ${v.name}`).toEqual([]);
-		expect([v.lost, v.doubled, v.outOfScope]).toEqual([0, 0, 0]);
-	}
-	return verdicts;
-}
-
-/**
- * Every running node on its own, not through HAProxy: the same head, and a fresh snapshot from
- * it equal to SQL. An entry appended with a stale token, or one a node skipped, shows here.
- */
-async function verifyNodes(label: string): Promise<void> {
-	const running = cluster.nodes.filter((node) => node.state === 'running');
-	await waitFor(
-		async () => {
-			await sleep(75); // four HTTP requests a round: no need to ask 40 times a second
-			const heads = (await cluster.health()).filter(Boolean).map((h) => h!.seq);
-			return heads.length === running.length && new Set(heads).size === 1;
-		},
-		15_000,
-		`${label}: every node at the same head`
-	);
-	const probes: Watcher[] = running.map((node) => ({
-		name: `${node.id} direct`,
-		client: new TestClient(socket(cookies.admin, node.url)),
-		tenant: tenantA
-	}));
-	await verify(`${label} (each node directly)`, probes);
-	close(probes);
-	await auditStream(label);
-}
-
-/**
- * The stream of the current epoch read straight from Redis: numbered without a gap or an
- * overlap, and no interaction with more changes than its four commits. A late append of a
- * fenced-off leader would repeat commits the new leader already wrote.
- */
-async function auditStream(label: string): Promise<void> {
-	const redis = new Redis(cluster.redisUrl, { maxRetriesPerRequest: 1 });
-	try {
-		const epoch = await redis.get('il:epoch');
-		expect(epoch, `${label}: an epoch in Redis`).toBeTruthy();
-		const entries = await redis.xrange(`il:log:${epoch}`, '-', '+');
-		let expectedFirst: number | null = null;
-		const perId = new Map<string, number>();
-		for (const [id, fields] of entries) {
-			const value = (name: string) => fields[fields.indexOf(name) + 1];
-			const first = Number(value('first'));
-			const { changes } = JSON.parse(value('entry')) as { changes: { id: string }[] };
-			if (changes.length === 0) continue;
-			if (expectedFirst !== null) {
-				expect(first, `${label}: stream entry ${id} follows the one before`).toBe(expectedFirst);
-			}
-			expectedFirst = first + changes.length;
-			for (const change of changes) perId.set(change.id, (perId.get(change.id) ?? 0) + 1);
-		}
-		const repeated = [...perId].filter(([, count]) => count > 4);
-		expect(repeated, `${label}: interactions with repeated commits in the stream`).toEqual([]);
-		const head = Number(await redis.get('il:head'));
-		if (expectedFirst !== null) expect(head).toBe(expectedFirst - 1);
-	} finally {
-		redis.disconnect();
-	}
-}
+const openWatchers = () => clients.openWatchers();
+const close = (watchers: Watcher[]) => clients.close(watchers);
+const verify = (label: string, watchers: Watcher[]) => clients.verify(label, watchers);
+const verifyNodes = (label: string) => clients.verifyNodes(label);
 
 function burst(
 	interactions: number,
@@ -248,13 +92,12 @@ beforeAll(async () => {
 		spare: 1
 	});
 	await cluster.settled();
-	cookies.admin = await signIn('admin-a');
-	cookies.supervisor = await signIn('supervisor-a');
-	cookies.other = await signIn('admin-b');
+	clients = new ClusterClients(stack, cluster, tenantA, tenantB);
+	await clients.signInAll();
 }, 120_000);
 
 afterAll(async () => {
-	for (const client of opened) client.disconnect();
+	clients?.disconnectAll();
 	await cluster?.stop();
 	await stack?.destroy();
 	rmSync(dir, { recursive: true, force: true });

@@ -26,9 +26,14 @@ export class InProcessCluster {
 
 	private constructor(
 		readonly stack: Stack,
-		readonly redis: RedisHandle,
+		public redis: RedisHandle,
 		private readonly redisDir: string
 	) {}
+
+	/** Starts the (stopped) Redis again on its port: without persistence it comes back empty. */
+	async startRedisAgain(): Promise<void> {
+		this.redis = await startRedis({ dataDir: this.redisDir, port: this.redis.port });
+	}
 
 	static async start(mariadbPort: number): Promise<InProcessCluster> {
 		const redisDir = mkdtempSync(path.join(process.env[RUN_DIR_VAR] ?? os.tmpdir(), 'il-test-redis-')); // prettier-ignore

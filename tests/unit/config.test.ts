@@ -86,6 +86,8 @@ describe('loadConfig', () => {
 			recordingsRoot: path.resolve('./recordings'),
 			origin: undefined,
 			redisUrl: undefined,
+			redisSentinel: undefined,
+			redisStandaloneAfterMs: 2000,
 			redisPrefix: 'il',
 			nodeId: `${os.hostname()}:${process.pid}`,
 			leaderLeaseMs: 3000,
@@ -166,6 +168,10 @@ describe('loadConfig', () => {
 		['EXPORT_STALL_SECONDS', '0'],
 		['REDIS_URL', 'http://cache:6379'],
 		['REDIS_PREFIX', 'a b'],
+		['REDIS_SENTINELS', 'sentinel-1'],
+		['REDIS_SENTINELS', 'sentinel-1:26379,sentinel-2:99999'],
+		['REDIS_MASTER_NAME', 'my master'],
+		['REDIS_STANDALONE_AFTER_MS', '-5'],
 		['LEADER_LEASE_MS', '10'],
 		['LOG_FORMAT', 'xml'],
 		['METRICS_TOKEN', 'too-short'],
@@ -177,6 +183,40 @@ describe('loadConfig', () => {
 		expect(configErrorOf({ ...BASE, [name]: value }).message).toMatch(
 			new RegExp(`^\\s*${name}:`, 'm')
 		);
+	});
+
+	it('reads Sentinels, the name of the primary and the standalone bound', () => {
+		const config = loadConfig({
+			...BASE,
+			REDIS_SENTINELS: 'sentinel-1:26379, 10.0.0.7:26380,[fd00::7]:26381',
+			REDIS_MASTER_NAME: 'live-primary',
+			REDIS_PASSWORD: 'data-secret',
+			REDIS_STANDALONE_AFTER_MS: '0'
+		});
+		expect(config.redisUrl).toBeUndefined();
+		expect(config.redisSentinel).toEqual({
+			sentinels: [
+				{ host: 'sentinel-1', port: 26379 },
+				{ host: '10.0.0.7', port: 26380 },
+				{ host: 'fd00::7', port: 26381 }
+			],
+			masterName: 'live-primary',
+			password: 'data-secret',
+			sentinelPassword: undefined
+		});
+		expect(config.redisStandaloneAfterMs).toBe(0);
+		expect(loadConfig({ ...BASE, REDIS_SENTINELS: 's:26379' }).redisSentinel?.masterName).toBe(
+			'mymaster'
+		);
+	});
+
+	it('refuses REDIS_URL and REDIS_SENTINELS together', () => {
+		const message = configErrorOf({
+			...BASE,
+			REDIS_URL: 'redis://cache:6379',
+			REDIS_SENTINELS: 's:26379'
+		}).message;
+		expect(message).toMatch(/REDIS_URL, REDIS_SENTINELS: set one of them/);
 	});
 
 	it('never echoes a secret in its message', () => {

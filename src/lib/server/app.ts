@@ -140,6 +140,7 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 	const live = runtime.live;
 	const monitor = new NodeMonitor({
 		nodeId: config.nodeId,
+		binlogServerId: config.binlogServerId,
 		live,
 		cluster: runtime.cluster,
 		board: runtime.statusBoard,

@@ -43,6 +43,12 @@ export class BinlogSupervisor {
 	#lastServerPosition = '';
 	#silentChecks = 0;
 	#stopped = false;
+	/**
+	 * Counts start()s. A failure handled across a stop() and a new start() (its awaits take a
+	 * while when Redis is away) must not schedule a second stream next to the new one: it checks
+	 * that the run it began in is still the current one.
+	 */
+	#generation = 0;
 	#restarting = false;
 	/** Since when (monotonic ms) no stream has been connected while it should be; null = up. */
 	#downSince: number | null = null;
@@ -82,6 +88,7 @@ export class BinlogSupervisor {
 
 	start(): void {
 		this.#stopped = false;
+		this.#generation++;
 		this.#downSince = performance.now();
 		this.#run();
 		this.#watchdog = setInterval(() => void this.#checkStall(), this.options.heartbeatMs);
@@ -133,6 +140,8 @@ export class BinlogSupervisor {
 
 	async #handleFailure(error: Error, from?: BinlogTailer): Promise<void> {
 		if (this.#stopped || this.#restarting || (from && from !== this.#tailer)) return;
+		const generation = this.#generation;
+		const current = () => !this.#stopped && generation === this.#generation;
 		this.#restarting = true;
 		this.#downSince ??= performance.now();
 		try {
@@ -153,10 +162,10 @@ export class BinlogSupervisor {
 					await this.options.onPositionLost(error);
 				} catch (snapshotError) {
 					this.options.log.error('resnapshot failed, will retry', { error: snapshotError });
-					this.#schedule();
+					if (current()) this.#schedule();
 					return;
 				}
-				this.#run();
+				if (current()) this.#run();
 				return;
 			}
 			this.options.log.warn('binlog stream failed, restarting from checkpoint', {
@@ -164,7 +173,7 @@ export class BinlogSupervisor {
 				inMs: this.#backoffMs,
 				checkpoint: await this.#lastCheckpoint()
 			});
-			this.#schedule();
+			if (current()) this.#schedule();
 		} finally {
 			this.#restarting = false;
 		}
@@ -180,7 +189,10 @@ export class BinlogSupervisor {
 		this.restarts++;
 		const delay = this.#backoffMs;
 		this.#backoffMs = Math.min(this.#backoffMs * 2, MAX_BACKOFF_MS);
-		this.#restartTimer = setTimeout(() => this.#run(), delay);
+		const generation = this.#generation;
+		this.#restartTimer = setTimeout(() => {
+			if (generation === this.#generation) this.#run();
+		}, delay);
 	}
 
 	/**

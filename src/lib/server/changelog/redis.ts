@@ -25,41 +25,56 @@ import { RecentChanges } from './recent';
  * round trip per batch instead of one per commit.
  */
 
-// ARGV: epoch, token, checkpoint after the last commit, MAXLEN, then per commit: count, entry.
-const APPEND = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('FENCED stale epoch') end
+/**
+ * The run_id of the Redis process running the script. An epoch is trusted only on the process
+ * it was started on: any other (a promoted replica, a restarted primary) may lack writes that
+ * were acknowledged and that nodes and screens already acted on (docs/CLUSTER.md, "Fencing
+ * across a Redis failover").
+ */
+const RUN_ID = `local function run_id() return string.match(redis.call('INFO', 'server'), 'run_id:(%w+)') end`;
+
+// KEYS: epoch, fence owner, head, checkpoint, stream, epoch server.
+// ARGV: epoch, fence owner, checkpoint after the last commit, MAXLEN, then per commit: count, entry.
+const APPEND = `${RUN_ID}
 if redis.call('GET', KEYS[2]) ~= ARGV[2] then return redis.error_reply('FENCED stale token') end
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('FENCED stale epoch') end
+if redis.call('GET', KEYS[6]) ~= run_id() then return redis.error_reply('SERVER CHANGED: a new epoch is needed') end
 local results = {}
 for i = 5, #ARGV, 2 do
 	local count = tonumber(ARGV[i])
 	local last = redis.call('INCRBY', KEYS[3], count)
 	local id = ''
 	if ARGV[i + 1] ~= '' then
-		id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], last .. '-*', 'first', last - count + 1, 'entry', ARGV[i + 1])
+		id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], last .. '-*', 'first', last - count + 1, 'entry', ARGV[i + 1], 'by', ARGV[2])
 	end
 	results[#results + 1] = {last, id}
 end
 redis.call('SET', KEYS[4], ARGV[3])
 return results`;
 
-const RESET = `
+// KEYS: epoch, fence owner, head, checkpoint, epoch server.
+// ARGV: fence owner, new epoch, checkpoint, stream prefix.
+const RESET = `${RUN_ID}
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return redis.error_reply('FENCED stale token') end
 local old = redis.call('GET', KEYS[1])
 if old then redis.call('DEL', ARGV[4] .. old) end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('SET', KEYS[3], 0)
 redis.call('SET', KEYS[4], ARGV[3])
+redis.call('SET', KEYS[5], run_id())
 return 1`;
 
 /** Where the log stands, read in one step: epoch '' when there is none. */
-const POSITION = `
+const POSITION = `${RUN_ID}
 local epoch = redis.call('GET', KEYS[1])
-if not epoch then return {'', '0', '0-0'} end
+if not epoch then return {'', '0', '0-0', 1} end
 local head = redis.call('GET', KEYS[2]) or '0'
 local last = redis.call('XREVRANGE', ARGV[1] .. epoch, '+', '-', 'COUNT', 1)
 local id = '0-0'
 if last[1] then id = last[1][1] end
-return {epoch, head, id}`;
+local same = 0
+if redis.call('GET', KEYS[3]) == run_id() then same = 1 end
+return {epoch, head, id, same}`;
 
 /** Where the shared log's stream stands: its epoch, head seq and newest entry. */
 export interface StreamPosition {
@@ -67,10 +82,18 @@ export interface StreamPosition {
 	head: number;
 	/** Stream id of the newest entry. */
 	lastId: string;
+	/**
+	 * Whether the Redis process serving the log is the one its epoch was started on; false after
+	 * a failover or a restart (a new epoch is then needed). True when there is no epoch.
+	 */
+	sameServer: boolean;
 }
 
 /** An append refused by the fence: another node leads now. */
 export class FencedError extends Error {}
+
+/** An append refused because another Redis process serves the log than started its epoch. */
+export class ServerChangedError extends Error {}
 
 type StreamReply = [string, [string, string[]][]][] | null;
 
@@ -98,7 +121,8 @@ export interface RedisChangeLogOptions {
 	log: Logger;
 	/**
 	 * Told `log.diverged` when the epoch in Redis is no longer the one this node follows (or
-	 * Redis lost it, or the stream shows a gap), and `log.fenced` when an append was refused.
+	 * Redis lost it, or the stream shows a gap), `log.fenced` when an append was refused, and
+	 * `log.serverChanged` when it was refused because the epoch's Redis process is gone.
 	 */
 	events: Pick<AppEventBus, 'emit'>;
 }
@@ -109,7 +133,7 @@ export class RedisChangeLog implements ChangeLog {
 	#lastId = '0-0';
 	/** Replays for screens that reconnect come from here, not from one XRANGE per socket. */
 	readonly #recent: RecentChanges;
-	#token: number | null = null;
+	#owner: string | null = null;
 	#following = false;
 	#lastReadAt = 0;
 	/** Set when this node must snapshot again; deliveries wait for the next followFrom. */
@@ -133,21 +157,27 @@ export class RedisChangeLog implements ChangeLog {
 		return this.#epoch !== '' && performance.now() - this.#lastReadAt < withinMs;
 	}
 
-	/** The fencing token this node appends with while it leads; null while it follows. */
-	setToken(token: number | null): void {
-		this.#token = token;
+	/** When a stream read last succeeded (performance.now()). */
+	get lastReadAt(): number {
+		return this.#lastReadAt;
+	}
+
+	/** The fence owner (LeaderLease.owner) this node appends as while it leads; null otherwise. */
+	setOwner(owner: string | null): void {
+		this.#owner = owner;
 	}
 
 	async streamPosition(): Promise<StreamPosition> {
 		const { keys, redis } = this.options;
-		const [epoch, head, lastId] = (await redis.eval(
+		const [epoch, head, lastId, same] = (await redis.eval(
 			POSITION,
-			2,
+			3,
 			keys.epoch,
 			keys.head,
+			keys.server,
 			keys.streamPrefix
-		)) as [string, string, string];
-		return { epoch, head: Number(head), lastId };
+		)) as [string, string, string, number];
+		return { epoch, head: Number(head), lastId, sameServer: same === 1 };
 	}
 
 	/**
@@ -193,7 +223,7 @@ export class RedisChangeLog implements ChangeLog {
 
 	async appendMany(commits: CommitDraft[]): Promise<LogEntry[]> {
 		const { keys, redis } = this.options;
-		if (this.#token === null) throw new FencedError('this node does not lead');
+		if (this.#owner === null) throw new FencedError('this node does not lead');
 		const last = commits.at(-1);
 		if (!last) return [];
 		const perCommit = commits.flatMap(({ draft }) => [
@@ -204,24 +234,21 @@ export class RedisChangeLog implements ChangeLog {
 		try {
 			results = (await redis.eval(
 				APPEND,
-				5,
+				6,
 				keys.epoch,
-				keys.fence,
+				keys.owner,
 				keys.head,
 				keys.checkpoint,
 				this.#stream(),
+				keys.server,
 				this.#epoch,
-				String(this.#token),
+				this.#owner,
 				JSON.stringify(last.checkpoint),
 				String(this.options.retain),
 				...perCommit
 			)) as [number, string][];
 		} catch (error) {
-			if (error instanceof Error && error.message.includes('FENCED')) {
-				void this.options.events.emit('log.fenced');
-				throw new FencedError(error.message);
-			}
-			throw error;
+			throw this.#refusal(error);
 		}
 		return commits.map(({ draft }, i) => {
 			const [lastSeq, id] = results[i];
@@ -277,29 +304,40 @@ export class RedisChangeLog implements ChangeLog {
 
 	async reset(checkpoint: BinlogCheckpoint): Promise<void> {
 		const { keys, redis } = this.options;
-		if (this.#token === null) throw new FencedError('this node does not lead');
+		if (this.#owner === null) throw new FencedError('this node does not lead');
 		const epoch = randomUUID();
 		try {
 			await redis.eval(
 				RESET,
-				4,
+				5,
 				keys.epoch,
-				keys.fence,
+				keys.owner,
 				keys.head,
 				keys.checkpoint,
-				String(this.#token),
+				keys.server,
+				this.#owner,
 				epoch,
 				JSON.stringify(checkpoint),
 				keys.streamPrefix
 			);
 		} catch (error) {
-			if (error instanceof Error && error.message.includes('FENCED')) {
-				void this.options.events.emit('log.fenced');
-				throw new FencedError(error.message);
-			}
-			throw error;
+			throw this.#refusal(error);
 		}
-		this.followFrom({ epoch, head: 0, lastId: '0-0' });
+		this.followFrom({ epoch, head: 0, lastId: '0-0', sameServer: true });
+	}
+
+	/** A script's refusal told to the node (fenced, or the server changed) as its own error. */
+	#refusal(error: unknown): unknown {
+		const message = error instanceof Error ? error.message : '';
+		if (message.includes('FENCED')) {
+			void this.options.events.emit('log.fenced');
+			return new FencedError(message);
+		}
+		if (message.includes('SERVER CHANGED')) {
+			void this.options.events.emit('log.serverChanged');
+			return new ServerChangedError(message);
+		}
+		return error;
 	}
 
 	#stream(): string {

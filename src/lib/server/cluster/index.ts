@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import { MemoryChangeLog } from '../changelog';
 import { RedisChangeLog } from '../changelog/redis';
+import { SwitchableChangeLog } from '../changelog/switchable';
 import type { Config } from '../config';
 import type { AppEventBus } from '../events';
 import { LiveService } from '../live';
@@ -11,6 +11,8 @@ import { bridgeAccessChanges } from './access-bridge';
 import { clusterKeys } from './keys';
 import { LeaderLease } from './lease';
 import { ClusterNode } from './node';
+import { closeConnection, redisConnection, type RedisTarget } from './redis-client';
+import { ServerIdGuard } from './server-id';
 import { NodeStatusBoard } from './status';
 
 export { ClusterNode, type ClusterRole } from './node';
@@ -36,26 +38,6 @@ export interface LiveRuntime {
 	stop(): Promise<void>;
 }
 
-function redisClient(url: string, log: Logger, name: string): Redis {
-	const redis = new Redis(url, {
-		connectionName: name,
-		// Fail a command fast while Redis is away: the tailer retries from its checkpoint, and
-		// screens show stale, instead of commands piling up in memory.
-		maxRetriesPerRequest: 1,
-		retryStrategy: (times) => Math.min(times * 200, 2_000)
-	});
-	let down = false;
-	redis.on('error', (error: Error) => {
-		if (!down) log.warn('redis unreachable', { error, connection: name });
-		down = true;
-	});
-	redis.on('ready', () => {
-		if (down) log.info('redis reachable again', { connection: name });
-		down = false;
-	});
-	return redis;
-}
-
 export async function startLive(
 	config: Config,
 	pbxPool: Pool,
@@ -63,7 +45,8 @@ export async function startLive(
 	events: AppEventBus,
 	log: Logger
 ): Promise<LiveRuntime> {
-	if (config.redisUrl) return startNode(config, config.redisUrl, pbxPool, lookups, events, log);
+	const target = config.redisSentinel ?? config.redisUrl;
+	if (target) return startNode(config, target, pbxPool, lookups, events, log);
 	const changeLog = new MemoryChangeLog(config.liveReplayLimit);
 	const live = new LiveService(config, pbxPool, changeLog, lookups, events, log.child('live'));
 	await live.start();
@@ -76,20 +59,23 @@ export async function startLive(
 	};
 }
 
-/** One node of several, on the Redis Stream at `redisUrl`. */
+/** One node of several, on the Redis Stream of `target` (a URL, or Sentinels). */
 async function startNode(
 	config: Config,
-	redisUrl: string,
+	target: RedisTarget,
 	pbxPool: Pool,
 	lookups: Lookups,
 	events: AppEventBus,
 	log: Logger
 ): Promise<LiveRuntime> {
 	const clusterLog = log.child('cluster');
-	const client = (name: string) => redisClient(redisUrl, clusterLog, `${config.nodeId}:${name}`);
-	const [redis, reader, subscriber] = [client('commands'), client('stream'), client('access')];
+	const client = (name: string, commandTimeout?: number) =>
+		redisConnection(target, clusterLog, `${config.nodeId}:${name}`, commandTimeout);
+	// Timeouts, so a Redis that stops answering (a host gone, no RST) is noticed as one that
+	// refuses: the stream's XREAD blocks 1 s at most.
+	const [redis, reader, subscriber] = [client('commands', 5_000), client('stream', 4_000), client('access')]; // prettier-ignore
 	const keys = clusterKeys(config.redisPrefix);
-	const changeLog = new RedisChangeLog({
+	const sharedLog = new RedisChangeLog({
 		redis,
 		reader,
 		keys,
@@ -98,32 +84,48 @@ async function startNode(
 		log: clusterLog,
 		events
 	});
+	// While Redis is unreachable (standalone) the pipeline runs on a memory log of its own.
+	const changeLog = new SwitchableChangeLog(sharedLog, new MemoryChangeLog(config.liveReplayLimit));
 	const live = new LiveService(config, pbxPool, changeLog, lookups, events, log.child('live'));
+	const statusBoard = new NodeStatusBoard(redis, keys, sharedLog);
+	const guard = new ServerIdGuard(statusBoard, config.nodeId, config.binlogServerId, clusterLog);
 	const cluster = new ClusterNode({
 		live,
-		changeLog,
+		changeLog: sharedLog,
 		events,
 		lease: new LeaderLease(redis, keys, config.nodeId, config.leaderLeaseMs),
 		log: clusterLog,
-		tickMs: Math.max(250, Math.floor(config.leaderLeaseMs / 3))
+		// At least twice a second: a lost Redis is noticed within half a second of the bound.
+		tickMs: Math.max(250, Math.min(500, Math.floor(config.leaderLeaseMs / 3))),
+		standalone:
+			config.redisStandaloneAfterMs > 0
+				? {
+						afterMs: config.redisStandaloneAfterMs,
+						useLog: (mode) => changeLog.use(mode),
+						allowed: () => guard.allowed
+					}
+				: null
 	});
 	const stopBridge = await bridgeAccessChanges({
 		redis,
 		subscriber,
 		channel: `${config.redisPrefix}:access`,
 		nodeId: config.nodeId,
-		events
+		events,
+		log: clusterLog
 	});
+	await guard.start();
 	await cluster.start();
 	return {
 		live,
 		cluster,
-		statusBoard: new NodeStatusBoard(redis, keys, changeLog),
+		statusBoard,
 		isCurrent: () => cluster.isCurrent(),
 		async stop() {
 			stopBridge();
+			guard.stop();
 			await cluster.stop();
-			for (const connection of [redis, reader, subscriber]) connection.disconnect();
+			for (const connection of [redis, reader, subscriber]) closeConnection(connection);
 		}
 	};
 }

@@ -6,8 +6,15 @@ export interface ClusterKeys {
 	head: string;
 	/** The binlog checkpoint after the newest entry: where a new leader resumes. */
 	checkpoint: string;
-	/** Incremented by every new leader: the fencing token. */
+	/** Incremented by every new leader: the fencing token's number. */
 	fence: string;
+	/**
+	 * `<node id>|<token>|<nonce>` of the newest acquisition: what appends are checked against.
+	 * The nonce keeps it unique even when a failover lost the counter's last INCR.
+	 */
+	owner: string;
+	/** run_id of the Redis process the current epoch was started on (see docs/CLUSTER.md). */
+	server: string;
 	/** The leader lease: `<node id>|<fencing token>`, with a TTL. */
 	leader: string;
 	/** Per-node status for operators (`/admin/status`), a hash of JSON by node id. */
@@ -22,6 +29,8 @@ export function clusterKeys(prefix: string): ClusterKeys {
 		head: `${prefix}:head`,
 		checkpoint: `${prefix}:checkpoint`,
 		fence: `${prefix}:fence`,
+		owner: `${prefix}:fence-owner`,
+		server: `${prefix}:epoch-server`,
 		leader: `${prefix}:leader`,
 		nodes: `${prefix}:nodes`,
 		streamPrefix: `${prefix}:log:`

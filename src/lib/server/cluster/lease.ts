@@ -1,16 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ClusterKeys } from './keys';
 
 /**
  * The binlog leader's lease: `SET NX PX` with a TTL, renewed while the holder is alive. Every
- * acquisition takes the next fencing token in the same script, so the token a leader appends
- * with is strictly greater than any earlier leader's.
+ * acquisition takes the next fencing token in the same script, and records itself as the fence's
+ * owner (`<node>|<token>|<nonce>`): appends are checked against that owner. The counter alone
+ * is not enough across a Redis failover: a promoted replica can lack the last INCR, and hand the
+ * same number to a second leader; the nonce, fresh for every acquisition, cannot repeat.
  */
 
 const ACQUIRE = `
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
 	local token = redis.call('INCR', KEYS[2])
 	redis.call('SET', KEYS[1], ARGV[1] .. '|' .. token, 'PX', ARGV[2])
+	redis.call('SET', KEYS[3], ARGV[1] .. '|' .. token .. '|' .. ARGV[3])
 	return token
 end
 return 0`;
@@ -24,7 +28,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0`;
 
 export class LeaderLease {
-	#held: { token: number; value: string } | null = null;
+	#held: { token: number; value: string; owner: string } | null = null;
 
 	constructor(
 		private readonly redis: Redis,
@@ -38,13 +42,21 @@ export class LeaderLease {
 		return this.#held?.token ?? null;
 	}
 
+	/** The fence owner this node appends as while it holds the lease (see ACQUIRE). */
+	get owner(): string | null {
+		return this.#held?.owner ?? null;
+	}
+
 	/** Takes the lease if nobody holds it; the new fencing token, or null. */
 	async tryAcquire(): Promise<number | null> {
+		const { leader, fence, owner } = this.keys;
+		const nonce = randomUUID();
 		const token = Number(
-			await this.redis.eval(ACQUIRE, 2, this.keys.leader, this.keys.fence, this.nodeId, this.ttlMs)
+			await this.redis.eval(ACQUIRE, 3, leader, fence, owner, this.nodeId, this.ttlMs, nonce)
 		);
 		if (token <= 0) return null;
-		this.#held = { token, value: `${this.nodeId}|${token}` };
+		const value = `${this.nodeId}|${token}`;
+		this.#held = { token, value, owner: `${value}|${nonce}` };
 		return token;
 	}
 

@@ -58,6 +58,21 @@ const EnvSchema = v.object({
 			v.check((url) => /^rediss?:\/\//.test(url), 'must be a redis:// or rediss:// URL')
 		)
 	),
+	REDIS_SENTINELS: v.optional(
+		v.pipe(
+			v.string(),
+			v.transform((list) => list.split(',').map((entry) => entry.trim())),
+			v.check(
+				(entries) => entries.every((entry) => parseHostPort(entry) !== null),
+				'must be a comma-separated list of host:port (sentinel-1:26379,sentinel-2:26379)'
+			)
+		)
+	),
+	REDIS_MASTER_NAME: v.optional(v.pipe(v.string(), v.regex(/^[\w.-]{1,64}$/)), 'mymaster'),
+	// Never echoed back in an error message: they are secrets.
+	REDIS_PASSWORD: v.optional(v.string()),
+	REDIS_SENTINEL_PASSWORD: v.optional(v.string()),
+	REDIS_STANDALONE_AFTER_MS: integer(0, 600000, 2000),
 	REDIS_PREFIX: v.optional(v.pipe(v.string(), v.regex(/^[\w.-]{1,32}$/)), 'il'),
 	NODE_ID: v.optional(v.pipe(v.string(), v.regex(/^[\w.:-]{1,64}$/))),
 	LEADER_LEASE_MS: integer(1000, 60000, 3000),
@@ -101,6 +116,14 @@ const EnvSchema = v.object({
 	ALERT_DELIVERY_TIMEOUT_MS: integer(200, 30000, 5000),
 	ALERT_DELIVERY_RETRY_MINUTES: integer(1, 1440, 60)
 });
+
+/** `host:port` (a name, an IPv4 address, or `[IPv6]`); null when it is not one. */
+function parseHostPort(entry: string): { host: string; port: number } | null {
+	const match = /^(\[[0-9a-fA-F:.]+\]|[\w.-]+):(\d{1,5})$/.exec(entry);
+	const port = Number(match?.[2]);
+	if (!match || port < 1 || port > 65535) return null;
+	return { host: match[1].replace(/^\[(.*)\]$/, '$1'), port };
+}
 
 /** `10.0.0.5`, `10.1.0.0/16`, `fd00::/8`: what METRICS_ALLOW may list. */
 function isAddressOrSubnet(entry: string): boolean {
@@ -156,8 +179,17 @@ export interface Config {
 	recordingsRoot: string;
 	/** The public origin (adapter-node's ORIGIN); sockets from other origins are refused. */
 	origin: string | undefined;
-	/** Several nodes share this Redis; unset = one process, nothing but MariaDB. */
+	/**
+	 * Several nodes share this Redis; unset (and no Sentinels) = one process, nothing but MariaDB.
+	 */
 	redisUrl: string | undefined;
+	/** Several nodes share the Redis these Sentinels name as the primary of `masterName`. */
+	redisSentinel: RedisSentinelTarget | undefined;
+	/**
+	 * With several nodes: how long Redis may be unreachable before each node tails the binlog on
+	 * its own (standalone); 0 = never (screens turn stale instead).
+	 */
+	redisStandaloneAfterMs: number;
 	/** Key prefix, so several clusters can share one Redis. */
 	redisPrefix: string;
 	/** This node's name in the lease and in logs. */
@@ -189,6 +221,15 @@ export interface AlertChannelSettings {
 	retryForMs: number;
 }
 
+export interface RedisSentinelTarget {
+	sentinels: { host: string; port: number }[];
+	masterName: string;
+	/** The primary's and replicas' password (REDIS_PASSWORD). */
+	password: string | undefined;
+	/** The Sentinels' own password, when they ask for one. */
+	sentinelPassword: string | undefined;
+}
+
 export class ConfigError extends Error {}
 
 export function parseDatabaseUrl(url: string, fallbackDatabase?: string): DatabaseTarget {
@@ -216,6 +257,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 	}
 	const e = result.output;
+	if (e.REDIS_URL && e.REDIS_SENTINELS) {
+		throw new ConfigError(
+			'Invalid configuration:\n  REDIS_URL, REDIS_SENTINELS: set one of them (one Redis, or Sentinels that name the primary)'
+		);
+	}
 	const pbx = parseDatabaseUrl(e.PBX_DATABASE_URL);
 	return {
 		pbx,
@@ -244,6 +290,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		recordingsRoot: path.resolve(e.RECORDINGS_ROOT),
 		origin: e.ORIGIN,
 		redisUrl: e.REDIS_URL,
+		redisSentinel: e.REDIS_SENTINELS && {
+			sentinels: e.REDIS_SENTINELS.map((entry) => parseHostPort(entry)!),
+			masterName: e.REDIS_MASTER_NAME,
+			password: e.REDIS_PASSWORD,
+			sentinelPassword: e.REDIS_SENTINEL_PASSWORD
+		},
+		redisStandaloneAfterMs: e.REDIS_STANDALONE_AFTER_MS,
 		redisPrefix: e.REDIS_PREFIX,
 		nodeId: e.NODE_ID ?? `${os.hostname()}:${process.pid}`,
 		leaderLeaseMs: e.LEADER_LEASE_MS,

@@ -43,6 +43,11 @@ export interface AppEvents {
 	'log.diverged': [{ epoch: string }];
 	/** This node's append to the shared log was refused: another node leads. */
 	'log.fenced': [];
+	/**
+	 * This node's append was refused because another Redis process serves the shared log than
+	 * the one its epoch was started on (a failover, a restart): the leader starts a new epoch.
+	 */
+	'log.serverChanged': [];
 	/** Users, queue assignments, sessions or wall tokens changed: open sockets follow. */
 	'access.changed': [change: AccessChange, source: AccessSource];
 	/**

@@ -52,22 +52,20 @@ export class Lookups {
 
 	async load(db: Queryable): Promise<void> {
 		const select = async (sql: string) => (await db.query<RowDataPacket[]>(sql))[0] as Row[];
+		const tenants = await select('SELECT id, name, timezone FROM tenants');
+		const queues = await select('SELECT id, tenant_id, name FROM queues');
+		const agents = await select('SELECT id, tenant_id, name FROM agents');
+		const dispositions = await select('SELECT id, tenant_id, code, label FROM dispositions');
+		// Replaced in one turn, after every read: a node re-syncing (a new epoch, a standalone
+		// switch) never answers a subscribe from half-empty caches ("No such tenant").
 		this.tenants.clear();
 		this.queues.clear();
 		this.agents.clear();
 		this.dispositions.clear();
-		for (const row of await select('SELECT id, name, timezone FROM tenants')) {
-			this.applyChange('tenants', row);
-		}
-		for (const row of await select('SELECT id, tenant_id, name FROM queues')) {
-			this.applyChange('queues', row);
-		}
-		for (const row of await select('SELECT id, tenant_id, name FROM agents')) {
-			this.applyChange('agents', row);
-		}
-		for (const row of await select('SELECT id, tenant_id, code, label FROM dispositions')) {
-			this.applyChange('dispositions', row);
-		}
+		for (const row of tenants) this.applyChange('tenants', row);
+		for (const row of queues) this.applyChange('queues', row);
+		for (const row of agents) this.applyChange('agents', row);
+		for (const row of dispositions) this.applyChange('dispositions', row);
 	}
 
 	/** Ids not yet cached, for one batched query before rows that reference them are mapped. */

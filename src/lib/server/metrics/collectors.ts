@@ -33,7 +33,7 @@ const TAILER_STATES: readonly TailerState[] = [
 	'resnapshotting',
 	'stopped'
 ];
-const CLUSTER_ROLES = ['joining', 'follower', 'leader'] as const;
+const CLUSTER_ROLES = ['joining', 'follower', 'leader', 'standalone'] as const;
 
 /**
  * Every metric read at scrape time, one line each after three small makers: a declarative table,

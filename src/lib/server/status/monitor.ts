@@ -17,6 +17,8 @@ import { readiness, type Readiness } from './ready';
 
 export interface MonitorDeps {
 	nodeId: string;
+	/** Published with the status: nodes check that none shares theirs. */
+	binlogServerId: number;
 	live: LiveService;
 	cluster: ClusterNode | null;
 	board: NodeStatusBoard | null;
@@ -199,6 +201,7 @@ export class NodeMonitor {
 			updatedAt: now,
 			binlog: {
 				tailing: !cluster || live.tailing,
+				serverId: this.deps.binlogServerId,
 				state: supervisor.state,
 				position: sample.position,
 				serverPosition: sample.server,

@@ -1,0 +1,211 @@
+import { Redis } from 'ioredis';
+import { io as connectSocket } from 'socket.io-client';
+import { expect } from 'vitest';
+import type { Cluster } from '../../scripts/lib/cluster';
+import type { DemoTenant } from '../../scripts/lib/demo-data';
+import { sleep } from '../../scripts/lib/system';
+import { TestClient } from './client';
+import {
+	judge,
+	scopedDatabaseView,
+	showsExactly,
+	type Verdict,
+	type Watcher
+} from './cluster-check';
+import { waitFor, type LiveClient, type Stack } from './stack';
+
+/**
+ * Clients of a cluster behind HAProxy as the fault tests use them: three sign-ins (an admin
+ * and a supervisor of tenant A, an admin of B), browser-like sockets through the balancer, and
+ * the checks after a fault: every client shows what SQL holds, each node directly too, and the
+ * shared stream is numbered without a gap or an overlap, by one fence owner at a time.
+ */
+export class ClusterClients {
+	readonly cookies = { admin: '', supervisor: '', other: '' };
+	readonly opened: LiveClient[] = [];
+
+	constructor(
+		private readonly stack: Stack,
+		private readonly cluster: Cluster,
+		readonly tenantA: DemoTenant,
+		readonly tenantB: DemoTenant,
+		/** Usernames of the three sign-ins (created by the caller). */
+		private readonly users = { admin: 'admin-a', supervisor: 'supervisor-a', other: 'admin-b' }
+	) {}
+
+	async signInAll(): Promise<void> {
+		this.cookies.admin = await this.signIn(this.users.admin);
+		this.cookies.supervisor = await this.signIn(this.users.supervisor);
+		this.cookies.other = await this.signIn(this.users.other);
+	}
+
+	async signIn(username: string): Promise<string> {
+		const { url } = this.cluster;
+		const response = await fetch(`${url}/login`, {
+			method: 'POST',
+			body: new URLSearchParams({ username, password: 'correct horse battery' }),
+			redirect: 'manual',
+			headers: { origin: url, 'content-type': 'application/x-www-form-urlencoded' }
+		});
+		const cookie = response.headers.getSetCookie().find((c) => c.startsWith('il_session='));
+		if (!cookie) throw new Error(`sign-in of ${username} failed: ${response.status}`);
+		return cookie.split(';')[0];
+	}
+
+	/** A browser-like socket: WebSocket only (no sticky sessions), through HAProxy unless told. */
+	socket(cookie: string, url = this.cluster.url): LiveClient {
+		const client: LiveClient = connectSocket(url, {
+			transports: ['websocket'],
+			extraHeaders: { cookie },
+			forceNew: true,
+			reconnectionDelay: 100,
+			reconnectionDelayMax: 500
+		});
+		this.opened.push(client);
+		return client;
+	}
+
+	watcher(name: string, cookie: string, tenant: DemoTenant, queueIds?: number[]): Watcher {
+		return { name, client: new TestClient(this.socket(cookie)), tenant, queueIds };
+	}
+
+	/** Clients of three scopes through the load balancer: round robin spreads them over the nodes. */
+	async openWatchers(): Promise<Watcher[]> {
+		const { cookies, tenantA, tenantB } = this;
+		const supervisorQueues = [tenantA.queues[0].id];
+		const watchers = [
+			this.watcher('admin A1', cookies.admin, tenantA),
+			this.watcher('admin A2', cookies.admin, tenantA),
+			this.watcher('supervisor A1', cookies.supervisor, tenantA, supervisorQueues),
+			this.watcher('admin B1', cookies.other, tenantB),
+			this.watcher('admin A3', cookies.admin, tenantA),
+			this.watcher('supervisor A2', cookies.supervisor, tenantA, supervisorQueues),
+			this.watcher('admin B2', cookies.other, tenantB)
+		];
+		await waitFor(() => watchers.every((w) => w.client.ready), 20_000, 'every client to subscribe');
+		return watchers;
+	}
+
+	close(watchers: Watcher[]): void {
+		for (const { client } of watchers) {
+			client.sync.detach();
+			client.socket.disconnect();
+		}
+	}
+
+	disconnectAll(): void {
+		for (const client of this.opened) client.disconnect();
+	}
+
+	/**
+	 * Waits for every client to show what SQL holds (20 s at most), then judges each one; fails
+	 * the case with the verdicts unless every count is 0. Called once the burst is over: SQL is
+	 * final, so it is read once per scope, and only the clients are polled.
+	 */
+	async verify(label: string, watchers: Watcher[]): Promise<Verdict[]> {
+		const byScope = new Map<string, Promise<Map<string, string>>>();
+		const expected = await Promise.all(
+			watchers.map((w) => {
+				const key = `${w.tenant.id}:${w.queueIds?.join(',') ?? 'all'}`;
+				if (!byScope.has(key)) {
+					byScope.set(key, scopedDatabaseView(this.stack, w.tenant, w.queueIds));
+				}
+				return byScope.get(key)!;
+			})
+		);
+		const deadline = Date.now() + 20_000;
+		while (Date.now() < deadline) {
+			if (watchers.every((w, i) => showsExactly(w.client, expected[i]))) break;
+			await sleep(100);
+		}
+		const verdicts = watchers.map((w, i) => judge(w, expected[i]));
+		const sum = (key: 'applied' | 'lost' | 'doubled' | 'outOfScope') =>
+			verdicts.reduce((total, v) => total + v[key], 0);
+		console.log(
+			`[cluster] ${label}: ${watchers.length} clients, ${verdicts.map((v) => v.expected).join('/')} rows, ` +
+				`${sum('applied')} changes applied; lost ${sum('lost')}, doubled ${sum('doubled')}, out of scope ${sum('outOfScope')}`
+		);
+		if (verdicts.some((v) => v.problems.length > 0)) {
+			// What the nodes said is gone with the run's directory: show its end with the failure.
+			for (const node of this.cluster.nodes) {
+				console.log(
+					`[cluster] ${node.id} log ends with:\n${node.log().split('\n').slice(-20).join('\n')}`
+				);
+			}
+		}
+		for (const v of verdicts) {
+			expect(v.problems.slice(0, 10), `${label}: ${v.name}`).toEqual([]);
+			expect([v.lost, v.doubled, v.outOfScope]).toEqual([0, 0, 0]);
+		}
+		return verdicts;
+	}
+
+	/**
+	 * Every running node on its own, not through HAProxy: the same head, and a fresh snapshot from
+	 * it equal to SQL. An entry appended with a stale token, or one a node skipped, shows here.
+	 */
+	async verifyNodes(label: string): Promise<void> {
+		const { cluster } = this;
+		const running = cluster.nodes.filter((node) => node.state === 'running');
+		await waitFor(
+			async () => {
+				await sleep(75); // four HTTP requests a round: no need to ask 40 times a second
+				const heads = (await cluster.health()).filter(Boolean).map((h) => h!.seq);
+				return heads.length === running.length && new Set(heads).size === 1;
+			},
+			15_000,
+			`${label}: every node at the same head`
+		);
+		const probes: Watcher[] = running.map((node) => ({
+			name: `${node.id} direct`,
+			client: new TestClient(this.socket(this.cookies.admin, node.url)),
+			tenant: this.tenantA
+		}));
+		await this.verify(`${label} (each node directly)`, probes);
+		this.close(probes);
+		await this.auditStream(label);
+	}
+
+	/**
+	 * The stream of the current epoch read straight from Redis (the primary now): numbered without
+	 * a gap or an overlap, no interaction with more changes than its four commits, and appended by
+	 * one fence owner at a time: once another owner appends, an earlier one never does again, and
+	 * no two nodes append under one token number. A late append of a fenced-off leader would show.
+	 */
+	async auditStream(label: string): Promise<void> {
+		const redis = new Redis(await this.cluster.currentRedisUrl(), { maxRetriesPerRequest: 1 });
+		try {
+			const epoch = await redis.get('il:epoch');
+			expect(epoch, `${label}: an epoch in Redis`).toBeTruthy();
+			const entries = await redis.xrange(`il:log:${epoch}`, '-', '+');
+			let expectedFirst: number | null = null;
+			const perId = new Map<string, number>();
+			const owners: string[] = [];
+			for (const [id, fields] of entries) {
+				const value = (name: string) => fields[fields.indexOf(name) + 1];
+				const first = Number(value('first'));
+				const owner = value('by');
+				if (owners.at(-1) !== owner) {
+					expect(owners, `${label}: entry ${id} by an owner fenced off before`).not.toContain(owner); // prettier-ignore
+					owners.push(owner);
+				}
+				const { changes } = JSON.parse(value('entry')) as { changes: { id: string }[] };
+				if (changes.length === 0) continue;
+				if (expectedFirst !== null) {
+					expect(first, `${label}: stream entry ${id} follows the one before`).toBe(expectedFirst);
+				}
+				expectedFirst = first + changes.length;
+				for (const change of changes) perId.set(change.id, (perId.get(change.id) ?? 0) + 1);
+			}
+			// `<node>|<token>|<nonce>`: one token number is never two acquisitions.
+			const tokens = owners.map((owner) => owner.split('|')[1]);
+			expect(new Set(tokens).size, `${label}: two leaders with one token`).toBe(tokens.length);
+			const repeated = [...perId].filter(([, count]) => count > 4);
+			expect(repeated, `${label}: interactions with repeated commits in the stream`).toEqual([]);
+			const head = Number(await redis.get('il:head'));
+			if (expectedFirst !== null) expect(head).toBe(expectedFirst - 1);
+		} finally {
+			redis.disconnect();
+		}
+	}
+}
