@@ -19,15 +19,18 @@ import { ALERT_COLUMNS, alertFromRow, type AlertRecord } from './record';
  *    leader that evaluates a breach already written meets the key and continues that row.
  * 4. The channels' outbox rows are inserted in the same transaction as the fire or clear, so a
  *    breach's deliveries exist exactly when its row does.
- * A single node claims with token null (it is the only evaluator) and keeps the stored token.
- * `fresh` (Redis held no change log: its lease counter may have started over) claims whatever
- * token is stored; the claim id still fences every node that claimed before.
+ * A single node, or a node running standalone while Redis is away, claims with token null and
+ * keeps the stored token: standalone nodes each claim in turn, and every one but the last is
+ * fenced at its next write and stops, so one still evaluates. `fresh` (a new epoch: Redis held
+ * no change log, or another Redis process serves it after a failover, so its lease counter may
+ * have started over or repeated a token) claims whatever token is stored; the claim id still
+ * fences every node that claimed before.
  */
 
 export interface Lead {
 	/** The lease's fencing token; null on a single node. */
 	token: number | null;
-	/** Redis held no change log: its token count may have restarted. */
+	/** A new epoch (no log, or another Redis process): the token count may have restarted. */
 	fresh: boolean;
 }
 

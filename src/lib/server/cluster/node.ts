@@ -269,6 +269,9 @@ export class ClusterNode {
 		this.#lastRenewedAt = performance.now();
 		changeLog.setOwner(lease.owner);
 		const position = await changeLog.streamPosition();
+		// A log that another Redis process serves may have lost the fence counter's last INCR:
+		// the token may repeat one already used, so alert writes are fenced by a fresh claim.
+		const fresh = !position.epoch || !position.sameServer;
 		if (!position.epoch) {
 			await this.#newEpoch('Redis holds no change log (first start, or Redis lost its data)');
 		} else if (!position.sameServer) {
@@ -282,7 +285,7 @@ export class ClusterNode {
 		}
 		this.#role = 'leader';
 		// The token fences this leader's alert writes too (server/alerts/store.ts).
-		live.startTailing({ token, fresh: !position.epoch });
+		live.startTailing({ token, fresh });
 		log.info('leading: tailing the binlog', { token, head: changeLog.head });
 	}
 
@@ -299,7 +302,10 @@ export class ClusterNode {
 		await live.startEpoch();
 		this.#needsSync = false;
 		await events.emit('log.resync', { reason: 'The live feed restarted' });
-		if (tailing) live.startTailing();
+		// Still the lease's holder: the alert evaluator restarts under its token, claimed afresh
+		// (the epoch changed because another Redis process serves it).
+		const token = this.options.lease.token;
+		if (tailing) live.startTailing({ token, fresh: true });
 	}
 
 	async #stepDown(reason: string): Promise<void> {
