@@ -122,6 +122,8 @@ async function fire(view: AlertView, transition: 'fired' | 'cleared' = 'fired'):
 		await conn.beginTransaction();
 		const queued = await enqueueDeliveries(conn, view, transition);
 		await conn.commit();
+		// As the app does when the alert row's change reaches it (alert.changed).
+		channels?.worker.wake();
 		return queued;
 	} finally {
 		conn.release();

@@ -13,7 +13,8 @@ import { DeliveryWorker, type DeliveryLimits } from './worker';
  *   writes a fire or a clear, for the channels the rule asked for;
  * - `channels.worker` is one of its workers: started with its claim of alert_fence when it
  *   begins to evaluate, stopped when it stops. `wake()` after a commit (the app does it on
- *   `alert.changed`) sends at once rather than at the next poll (≤ 250 ms).
+ *   `alert.changed`) sends at once: the worker
+ *   otherwise reads the outbox only when a retry falls due, and every 5 s as a safety net.
  */
 export { enqueueDeliveries, type ChannelChoice } from './enqueue';
 export { deliveriesOutbox } from './from-alerts';

@@ -16,7 +16,10 @@ export interface DeliveryLimits {
 	perTenant: number;
 	/** Sends in flight on this node. */
 	total: number;
-	/** How often the outbox is read when nothing woke the worker. */
+	/**
+	 * How often the outbox is read when nothing woke the worker: a safety net only (rows another
+	 * node's claim left behind). New rows wake it (`alert.changed`), and a retry wakes it when due.
+	 */
 	pollMs: number;
 	/** The first retry's delay; each next one doubles, up to five minutes. */
 	backoffBaseMs: number;
@@ -25,7 +28,7 @@ export interface DeliveryLimits {
 export const DEFAULT_LIMITS: DeliveryLimits = {
 	perTenant: 4,
 	total: 32,
-	pollMs: 250,
+	pollMs: 5_000,
 	backoffBaseMs: 1000
 };
 
@@ -62,6 +65,8 @@ export class DeliveryWorker {
 	readonly #inFlight = new Map<number, InFlight>();
 	#fence: DeliveryFence | null = null;
 	#timer: NodeJS.Timeout | null = null;
+	/** When the retries this node scheduled fall due (performance.now() ms). */
+	#retriesDue: number[] = [];
 	#polling: Promise<void> | null = null;
 	#again = false;
 	#refusedLogged = false;
@@ -85,6 +90,7 @@ export class DeliveryWorker {
 		this.#fence = null;
 		if (this.#timer) clearTimeout(this.#timer);
 		this.#timer = null;
+		this.#retriesDue = [];
 		for (const { stop } of this.#inFlight.values()) stop.abort();
 		await this.#polling;
 		while (this.#inFlight.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -102,11 +108,18 @@ export class DeliveryWorker {
 		this.#polling = this.#poll().finally(() => {
 			this.#polling = null;
 			if (this.#again) this.wake();
-			else if (this.#fence !== null) {
-				this.#timer = setTimeout(() => this.wake(), this.#limits.pollMs);
-				this.#timer.unref();
-			}
+			else if (this.#fence !== null) this.#sleep();
 		});
+	}
+
+	/** Until the next retry falls due, or the safety poll: an idle outbox costs no queries. */
+	#sleep(): void {
+		const now = performance.now();
+		this.#retriesDue = this.#retriesDue.filter((due) => due > now);
+		const nextRetryMs =
+			this.#retriesDue.length > 0 ? Math.min(...this.#retriesDue) - now : Infinity;
+		this.#timer = setTimeout(() => this.wake(), Math.min(this.#limits.pollMs, nextRetryMs + 5));
+		this.#timer.unref();
 	}
 
 	async #poll(): Promise<void> {
@@ -174,6 +187,7 @@ export class DeliveryWorker {
 				? null
 				: nextAttemptInMs(delivery, outcome, retryForMs, this.#limits.backoffBaseMs);
 			await recordOutcome(pool, delivery, fence, outcome, retryInMs);
+			if (retryInMs !== null) this.#retriesDue.push(performance.now() + retryInMs);
 			if (!outcome.ok) {
 				const final = retryInMs === null;
 				log[final ? 'warn' : 'info'](
