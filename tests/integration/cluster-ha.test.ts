@@ -159,10 +159,14 @@ describe('Sentinel: the Redis primary is SIGKILLed at 200 commits/s', () => {
 		}
 		expect(liveAfter, 'every screen live again within 10 s of the kill').not.toBeNull();
 		expect(liveAfter!).toBeLessThanOrEqual(10_000);
-		const loud = cluster.nodes.filter((node) =>
-			/NEW EPOCH: another Redis process/.test(node.log())
+		// The first epoch was started when the cluster came up; the promoted replica must have
+		// had a fresh one, never the old one continued. Which reason the leader logs depends on
+		// timing: another Redis process serves the log, it holds none yet, or the nodes ran
+		// standalone while the failover outlasted REDIS_STANDALONE_AFTER_MS.
+		const epochs = cluster.nodes.flatMap((node) => node.log().match(/NEW EPOCH: [^.]*/g) ?? []);
+		expect(epochs.length, `a new epoch after the failover (${epochs.join('; ')})`).toBeGreaterThan(
+			1
 		);
-		expect(loud.length, 'a leader started a new epoch on the promoted replica').toBeGreaterThan(0);
 		await clients.verify('sentinel failover', watchers);
 		clients.close(watchers);
 		await clients.verifyNodes('sentinel failover');
