@@ -437,10 +437,10 @@ export const MUTANTS: Mutant[] = [
 	{
 		id: 'alert-fence',
 		what: "a stalled old leader's alert write after a newer leader's claim",
-		file: 'src/lib/server/alerts/store.ts',
-		find: 'if (row?.claim !== fence.claim) throw new FencedError();',
+		file: 'src/lib/server/alerts/fence.ts',
+		find: 'if (row?.claim !== claim) throw new FencedError();',
 		replace: '',
-		tests: ['tests/integration/alert-fence.test.ts']
+		tests: ['tests/integration/alert-fence.test.ts', 'tests/integration/alert-channels.test.ts']
 	},
 	// Issue 23, alert channels: webhooks and emails go to the alert's tenant only, and an admin's
 	// channel settings and delivery log are its own tenant's.

@@ -3,6 +3,7 @@ import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql
 import { msToSqlTime } from '../db/time';
 import { scopeSql, type Scope } from '../scope';
 import type { Clear, Fire } from './engine';
+import { FencedError, fencedTransaction } from './fence';
 import { ALERT_COLUMNS, alertFromRow, type AlertRecord } from './record';
 
 /**
@@ -39,12 +40,7 @@ export interface Fence {
 	claim: string;
 }
 
-/** A write refused because another node claimed the alerts since: this one must stop. */
-export class FencedError extends Error {
-	constructor() {
-		super('alerts fenced: another node evaluates now');
-	}
-}
+export { FencedError };
 
 export type Transition = 'fired' | 'cleared';
 
@@ -79,23 +75,8 @@ export class AlertStore {
 	}
 
 	/** Runs `work` in a transaction that holds the fence: refused unless the claim is `fence`'s. */
-	async fenced<T>(fence: Fence, work: (conn: PoolConnection) => Promise<T>): Promise<T> {
-		const conn = await this.pool.getConnection();
-		try {
-			await conn.beginTransaction();
-			const [[row]] = await conn.query<RowDataPacket[]>(
-				'SELECT claim FROM alert_fence WHERE id = 1 FOR UPDATE'
-			);
-			if (row?.claim !== fence.claim) throw new FencedError();
-			const result = await work(conn);
-			await conn.commit();
-			return result;
-		} catch (error) {
-			await conn.rollback().catch(() => undefined);
-			throw error;
-		} finally {
-			conn.release();
-		}
+	fenced<T>(fence: Fence, work: (conn: PoolConnection) => Promise<T>): Promise<T> {
+		return fencedTransaction(this.pool, fence.claim, work);
 	}
 
 	/** Breaches fired and not cleared, every tenant's: what a new evaluator continues. */

@@ -1,4 +1,5 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { FencedError, fencedTransaction } from '../fence';
 import type { ChannelKind, Delivery, DeliveryContent, SendOutcome } from './types';
 
 /**
@@ -53,31 +54,21 @@ export async function claimDeliveries(
 	fence: DeliveryFence,
 	claimMs: number
 ): Promise<ClaimResult> {
-	const conn = await pool.getConnection();
 	try {
-		await conn.beginTransaction();
-		const [[held]] = await conn.query<RowDataPacket[]>(
-			'SELECT claim FROM alert_fence WHERE id = 1 FOR UPDATE'
-		);
-		if (held?.claim !== fence.claim) {
-			await conn.rollback();
-			return { refused: true };
-		}
-		const [claim] = await conn.query<ResultSetHeader>(
-			`UPDATE alert_deliveries
-			 SET claim = ?, claimed_until = DATE_ADD(UTC_TIMESTAMP(3), INTERVAL ? MICROSECOND), attempts = attempts + 1
-			 WHERE id IN (?) AND status = 'pending' AND next_attempt_at <= UTC_TIMESTAMP(3)
-				AND (claimed_until IS NULL OR claimed_until < UTC_TIMESTAMP(3))`,
-			[fence.claim, claimMs * 1000, ids]
-		);
-		const claimed = claim.affectedRows === 0 ? [] : await readClaimed(conn, ids, fence.claim);
-		await conn.commit();
+		const claimed = await fencedTransaction(pool, fence.claim, async (conn) => {
+			const [claim] = await conn.query<ResultSetHeader>(
+				`UPDATE alert_deliveries
+				 SET claim = ?, claimed_until = DATE_ADD(UTC_TIMESTAMP(3), INTERVAL ? MICROSECOND), attempts = attempts + 1
+				 WHERE id IN (?) AND status = 'pending' AND next_attempt_at <= UTC_TIMESTAMP(3)
+					AND (claimed_until IS NULL OR claimed_until < UTC_TIMESTAMP(3))`,
+				[fence.claim, claimMs * 1000, ids]
+			);
+			return claim.affectedRows === 0 ? [] : readClaimed(conn, ids, fence.claim);
+		});
 		return { refused: false, claimed };
 	} catch (error) {
-		await conn.rollback().catch(() => undefined);
+		if (error instanceof FencedError) return { refused: true };
 		throw error;
-	} finally {
-		conn.release();
 	}
 }
 
