@@ -104,7 +104,7 @@ describe('/ready during a MariaDB restart', () => {
 		expect(html).toContain('Single node');
 		// The error the restart caused, with its time.
 		expect(html).toMatch(/data-field="last-error"[^>]*>(<!--\[-?\d+-->)?\d{1,2}:\d{2}:\d{2}/);
-		expect((await stack.get('/admin/status', ccAdmin)).status).toBe(404);
+		expect((await stack.get('/admin/status', ccAdmin)).status).toBe(403);
 		expect((await stack.get('/admin/status')).status).toBe(303);
 	});
 });

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { idField, idOf, parseFields } from '$lib/params';
 import { UserInputError } from '$lib/server/auth/users';
 import { formDataOr400 } from '$lib/server/http/form';
+import { boardOptionProblems } from '$lib/wall/board-options';
 import type { Lookups } from '$lib/server/lookups';
 import {
 	boundTenantId,
@@ -28,6 +29,19 @@ const WALL_TOKEN_FIELDS = {
 	),
 	tenantId: idField('Choose a tenant')
 };
+
+/**
+ * A board's rotation and grouping, from the token form: they belong to the screen's address (the
+ * wall reads them there), so they are checked by the wall's own rule and put into the address.
+ */
+function boardOptionsOf(form: FormData): URLSearchParams {
+	const options = new URLSearchParams();
+	for (const key of ['group', 'rotate']) {
+		const value = String(form.get(key) ?? '').trim();
+		if (value !== '') options.set(key, value);
+	}
+	return options;
+}
 
 function tenantsAndQueues(lookups: Lookups, manager: Manager) {
 	const tenants = manageableTenants(manager, lookups);
@@ -120,6 +134,9 @@ export const actions: Actions = {
 		// A checkbox: "on" when ticked, absent when not; anything else is not from this form.
 		const chime = form.get('chime');
 		if (chime !== null && chime !== 'on') errors.chime = 'Chime is a checkbox: on, or left out';
+		const options = boardOptionsOf(form);
+		const optionProblems = boardOptionProblems(options);
+		if (optionProblems.length > 0) errors.options = optionProblems.join('; ');
 		if (Object.keys(errors).length > 0) return fail(400, { tokenErrors: errors });
 		const { token } = await locals.accounts.createWallToken(manager, {
 			label,
@@ -127,7 +144,7 @@ export const actions: Actions = {
 			queueIds: queueIds.length > 0 ? queueIds : 'all',
 			chime: chime === 'on'
 		});
-		return { wallToken: token, wallTokenLabel: label };
+		return { wallToken: token, wallTokenLabel: label, wallOptions: options.toString() };
 	},
 
 	revokeWallToken: async ({ request, locals }) => {

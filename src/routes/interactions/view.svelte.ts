@@ -116,6 +116,8 @@ export class InteractionsView {
 	});
 	/** Said once this viewer's queues were re-assigned while the page was open. */
 	accessNotice = $state<string | null>(null);
+	/** Which filters a tenant switch cleared (they named things of the tenant left). */
+	tenantNotice = $state<string | null>(null);
 
 	constructor(data: () => PageData) {
 		this.#data = data;
@@ -260,13 +262,27 @@ export class InteractionsView {
 	};
 
 	/**
-	 * Another tenant, keeping what still means the same there: the range, channel, the agent and
-	 * DID searches, the sort. A queue and a disposition belong to the tenant, and an open window
-	 * to a person of it: those go.
+	 * Another tenant, keeping what still means the same there: the range, channel, status and
+	 * sort. A queue, a disposition, an agent and a DID (an inbound number) belong to the tenant
+	 * left, as does an open window: those go, and the notice says which, so an emptier grid is
+	 * never a mystery (as an org switch resets its views in Genesys or Flex).
 	 */
 	readonly switchTenant = (tenantId: string) => {
-		const filters = { ...this.#data().filters, queueId: null, disposition: '' };
-		const params = viewSearchParams(filters, { tenant: tenantId });
+		const data = this.#data();
+		const { filters } = data;
+		const queue = data.queues.find((q) => q.id === filters.queueId)?.name;
+		const cleared = [
+			queue && `queue “${queue}”`,
+			filters.agent && `agent “${filters.agent}”`,
+			filters.did && `DID “${filters.did}”`,
+			filters.disposition && `disposition “${filters.disposition}”`
+		].filter(Boolean);
+		this.tenantNotice =
+			cleared.length > 0
+				? `Cleared the filters of ${data.tenant.name}: ${cleared.join(', ')}.`
+				: null;
+		const kept = { ...filters, queueId: null, disposition: '', agent: '', did: '' };
+		const params = viewSearchParams(kept, { tenant: tenantId });
 		void goto(`${resolve('/interactions')}?${params}`);
 	};
 

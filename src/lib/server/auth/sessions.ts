@@ -47,7 +47,7 @@ export class Sessions {
 		const id = tokenHash(token);
 		const [rows] = await this.pool.query<RowDataPacket[]>(
 			`SELECT s.id, s.last_seen_at, s.expires_at, u.id AS user_id, u.username, u.display_name,
-			        u.role, u.tenant_id, u.permissions, u.disabled
+			        s.chosen_tenant_id, u.role, u.tenant_id, u.permissions, u.disabled
 			   FROM sessions s JOIN users u ON u.id = s.user_id
 			  WHERE s.id = ?`,
 			[id]
@@ -82,10 +82,23 @@ export class Sessions {
 			role: row.role as Role,
 			tenantId: row.tenant_id === null ? null : Number(row.tenant_id),
 			queueIds: queues.map((q) => Number(q.queue_id)),
+			chosenTenantId: row.chosen_tenant_id === null ? null : Number(row.chosen_tenant_id),
 			permissions: String(row.permissions || '')
 				.split(',')
 				.filter(Boolean) as Permission[]
 		};
+	}
+
+	/**
+	 * Remembers the tenant a platform admin has on screen, so a page whose address names none
+	 * opens on it. Only a preference: read through defaultTenant, among the tenants the account
+	 * may open at that moment.
+	 */
+	async chooseTenant(sessionId: string, tenantId: number): Promise<void> {
+		await this.pool.query('UPDATE sessions SET chosen_tenant_id = ? WHERE id = ?', [
+			tenantId,
+			sessionId
+		]);
 	}
 
 	/** Sessions with an open live socket are in use: keep them from idling out. */

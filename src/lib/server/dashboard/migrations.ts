@@ -240,6 +240,14 @@ const MIGRATIONS: { version: number; name: string; sql: string[] }[] = [
 		// Issue 23: a wall plays a chime when an alert fires if its token says so. Off for the
 		// screens that exist: a sound in a room is the admin's choice, never a surprise.
 		sql: ['ALTER TABLE wall_tokens ADD COLUMN chime TINYINT(1) NOT NULL DEFAULT 0 AFTER queue_ids']
+	},
+	{
+		version: 14,
+		name: 'sessions: the tenant a platform admin last chose',
+		// Issue 26: a platform admin's tenant follows it from page to page (and to a new tab),
+		// not only through links that remember to carry ?tenant=. A preference, never a grant:
+		// scope is still decided per request from the account's role.
+		sql: ['ALTER TABLE sessions ADD COLUMN IF NOT EXISTS chosen_tenant_id INT UNSIGNED NULL']
 	}
 ];
 

@@ -50,9 +50,15 @@ export function visibleTenants(viewer: Viewer, directory: Directory): TenantInfo
 	return all.filter((tenant) => tenant.id === viewer.tenantId);
 }
 
-/** The tenant a screen opens on when the address names none: the first a viewer may open. */
+/**
+ * The tenant a screen opens on when the address names none: the one last chosen in this session
+ * if the viewer may still open it (a platform admin demoted keeps its session and its stale
+ * choice), else the first it may open.
+ */
 export function defaultTenant(viewer: Viewer, directory: Directory): TenantInfo | null {
-	return visibleTenants(viewer, directory)[0] ?? null;
+	const tenants = visibleTenants(viewer, directory);
+	const chosen = viewer.kind === 'user' ? viewer.chosenTenantId : null;
+	return tenants.find((tenant) => tenant.id === chosen) ?? tenants[0] ?? null;
 }
 
 /** Tenants a manager administers (accounts, wall tokens, thresholds). */
@@ -61,7 +67,7 @@ export function manageableTenants(manager: Manager, directory: Directory): Tenan
 }
 
 /**
- * The tenant a manager works on: a platform admin's pick (else the default), a Contact Center
+ * The tenant a manager works on: a platform admin's pick (else the one it last chose), a Contact Center
  * Admin's own whatever was asked. Null when that is not a tenant the manager administers.
  */
 export function managedTenant(
@@ -69,9 +75,10 @@ export function managedTenant(
 	directory: Directory,
 	requested?: number
 ): TenantInfo | null {
-	const tenants = manageableTenants(manager, directory);
-	if (manager.role !== 'platform_admin' || requested === undefined) return tenants[0] ?? null;
-	return tenants.find((tenant) => tenant.id === requested) ?? null;
+	if (manager.role !== 'platform_admin' || requested === undefined) {
+		return defaultTenant(manager, directory);
+	}
+	return manageableTenants(manager, directory).find((tenant) => tenant.id === requested) ?? null;
 }
 
 /** The tenant a manager is bound to; null = every tenant (platform admins). */

@@ -19,6 +19,8 @@ export type Viewer =
 			/** Supervisors only: the queues assigned to them. */
 			queueIds: readonly number[];
 			permissions: readonly Permission[];
+			/** The tenant last chosen in this session (platform admins): where pages open. */
+			chosenTenantId?: number | null;
 	  }
 	| {
 			kind: 'wall';
