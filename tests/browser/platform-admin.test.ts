@@ -1,3 +1,4 @@
+import { upsertAccount, withUsers } from '../../scripts/lib/accounts';
 import { expect, signIn, tenants, test } from './fixtures';
 
 /**
@@ -61,13 +62,16 @@ for (const [width, height] of [
 	});
 }
 
-test('the accounts list narrows to one tenant, starting from the one the header names', async ({
+test('the accounts list narrows to one tenant; the header says it covers them all', async ({
 	page
 }) => {
 	await signIn(page, 'pw.platform');
 	await page.goto(`/admin?tenant=${tenants[0].id}`);
 	await page.locator('body[data-hydrated]').waitFor();
+	await expect(page.getByTestId('current-tenant')).toHaveText('All tenants');
+	await expect(page.getByTestId('account-count')).toHaveText(/^(\d+) of \1$/);
 	const rows = page.locator('tr[data-username]');
+	await page.getByLabel('Show accounts of').selectOption(String(tenants[0].id));
 	await expect(page.locator('tr[data-username="pw.admin"]')).toBeVisible();
 	await expect(page.locator('tr[data-username="pw.platform"]')).toHaveCount(0);
 	for (const tenant of await rows.locator('td:nth-child(3)').allTextContents()) {
@@ -80,12 +84,81 @@ test('the accounts list narrows to one tenant, starting from the one the header 
 	await expect(page.getByTestId('account-count')).toHaveText(/^(\d+) of \1$/);
 });
 
-test('switching tenant keeps the range and the filters that still apply there', async ({
+test('the tenant picked stays through Administrators, Status and back, and in a typed address', async ({
+	page
+}) => {
+	const [, second] = tenants;
+	await signIn(page, 'pw.platform');
+	await page.getByLabel('Tenant').selectOption(String(second.id));
+	await page.waitForURL(new RegExp(`tenant=${second.id}`));
+	const header = page.getByTestId('current-tenant');
+	await expect(header).toHaveText(second.name);
+
+	// Administrators and Status cover every tenant, and say so.
+	await page.getByRole('link', { name: 'Administrators' }).click();
+	await page.waitForURL(/\/admin(\?|$)/);
+	await expect(header).toHaveText('All tenants');
+	await page.getByRole('link', { name: 'Wall-display thresholds per queue' }).click();
+	await page.waitForURL(/\/admin\/thresholds/);
+	await expect(header).toHaveText(second.name);
+	await expect(page.getByLabel('Tenant')).toHaveValue(String(second.id));
+	await page.getByRole('link', { name: 'Status' }).click();
+	await page.waitForURL(/\/admin\/status/);
+	await expect(header).toHaveText('All tenants');
+
+	// Back on the screen: the same tenant, by the link and by an address that names none.
+	await page.getByRole('link', { name: 'Interactions', exact: true }).click();
+	await page.waitForURL(new RegExp(`/interactions\\?tenant=${second.id}`));
+	await expect(header).toHaveText(second.name);
+	await expect(page.getByLabel('Tenant')).toHaveValue(String(second.id));
+	for (const path of ['/interactions', '/admin/thresholds', '/admin/alerts']) {
+		await page.goto(path);
+		await expect(header, path).toHaveText(second.name);
+	}
+	await page.goto('/interactions');
+	expect(new URL(page.url()).searchParams.get('tenant')).toBe(String(second.id));
+	await page.goto('/wall');
+	await expect(page.getByText(second.name).first()).toBeVisible();
+});
+
+test('a platform admin made a Contact Center Admin does not open the tenant it last picked', async ({
+	page
+}) => {
+	const [first, second] = tenants;
+	const account = (role: 'platform_admin' | 'cc_admin', password?: string) =>
+		withUsers(JSON.parse(process.env.IL_APP_ENV ?? '{}'), (users) =>
+			upsertAccount(users, {
+				username: 'pw.demoted',
+				displayName: 'PW Demoted',
+				role,
+				tenantId: role === 'cc_admin' ? first.id : null,
+				queueIds: [],
+				permissions: ['interactions'],
+				password
+			})
+		);
+	await account('platform_admin', process.env.IL_PASSWORD ?? '');
+	await signIn(page, 'pw.demoted');
+	await page.goto(`/interactions?tenant=${second.id}`);
+	await expect(page.getByTestId('current-tenant')).toHaveText(second.name);
+
+	// Same session, no longer a platform admin: its last pick is no tenant of its own.
+	await account('cc_admin');
+	for (const path of ['/interactions', '/wall', '/admin/thresholds']) {
+		const response = await page.goto(path);
+		expect(response?.status(), path).toBe(200);
+		await expect(page.getByTestId('current-tenant'), path).toHaveText(first.name);
+	}
+	await expect(page.getByText(second.name)).toHaveCount(0);
+});
+
+test('switching tenant keeps the range and channel, and says which filters of the tenant left it cleared', async ({
 	page
 }) => {
 	const [first, second] = tenants;
 	await signIn(page, 'pw.platform');
-	const view = `range=last7&channel=voice&did=%2B1800&queue=${first.queues[0].id}`;
+	const agent = first.agents[0].name;
+	const view = `range=last7&channel=voice&did=%2B1800&agent=${encodeURIComponent(agent)}&queue=${first.queues[0].id}`;
 	await page.goto(`/interactions?tenant=${first.id}&${view}`);
 	await page.locator('body[data-hydrated]').waitFor();
 	await page.getByLabel('Tenant').selectOption(String(second.id));
@@ -94,8 +167,13 @@ test('switching tenant keeps the range and the filters that still apply there', 
 	expect(Object.fromEntries(params)).toEqual({
 		tenant: String(second.id),
 		range: 'last7',
-		channel: 'voice',
-		did: '+1800'
+		channel: 'voice'
 	});
+	await expect(page.getByTestId('tenant-notice')).toHaveText(
+		new RegExp(
+			`Cleared the filters of ${first.name}: queue “${first.queues[0].name}”, agent “${agent}”, DID “\\+1800”\\.`
+		)
+	);
+	await expect(page.getByLabel('Agent')).toHaveValue('');
 	await expect(page.getByText('Nothing is shown until')).toHaveCount(0);
 });

@@ -9,12 +9,19 @@ import { expect, signIn, tenants, test } from './fixtures';
 test('a platform admin watches the node status update without a reload', async ({ page, pbx }) => {
 	await signIn(page, 'pw.platform');
 	await page.getByRole('link', { name: 'Status' }).click();
-	await page.waitForURL(/\/admin\/status$/);
+	await page.waitForURL(/\/admin\/status(\?|$)/);
 	await page.locator('body[data-hydrated]').waitFor();
 	await expect(page.getByRole('heading', { name: 'Status', level: 1 })).toBeVisible();
 	await expect(page.locator('[data-field="ready"]')).toHaveText('Yes');
 	await expect(page.locator('[data-field="tailer"]')).toHaveText('streaming');
 	await expect(page.locator('[data-field="lag"]')).toContainText(/^\s*\d+\.\d s, /);
+	// The app's one time format, 24-hour, on the servers' clock (UTC, as their logs), said so.
+	const updated = (await page.getByTestId('status-updated').textContent()) ?? '';
+	expect(updated).toMatch(/^\d{2}:\d{2}:\d{2}$/);
+	const utcNow = new Date().toISOString().slice(11, 13);
+	const utcBefore = new Date(Date.now() - 60_000).toISOString().slice(11, 13);
+	expect([utcNow, utcBefore]).toContain(updated.slice(0, 2));
+	await expect(page.locator('main .hint').first()).toContainText('UTC');
 	// A reload would reset this marker.
 	await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
 
@@ -32,9 +39,17 @@ test('a platform admin watches the node status update without a reload', async (
 	expect(axe.violations.map((v) => `${v.id}: ${v.nodes.length}`)).toEqual([]);
 });
 
-test('the status page is not there for a Contact Center Admin', async ({ page }) => {
+test('a Contact Center Admin is told why Status is not for it, with a way back', async ({
+	page
+}) => {
 	await signIn(page, 'pw.admin');
 	await expect(page.getByRole('link', { name: 'Status' })).toHaveCount(0);
 	const response = await page.goto('/admin/status');
-	expect(response?.status()).toBe(404);
+	expect(response?.status()).toBe(403);
+	await expect(page.getByRole('heading', { name: 'Status', level: 1 })).toBeVisible();
+	await expect(page.getByTestId('status-refused')).toHaveText(/for platform admins only/);
+	// Inside the app's frame, with its own tenant named, and a link back to its screen.
+	await expect(page.getByTestId('current-tenant')).toHaveText(tenants[0].name);
+	await page.getByRole('link', { name: 'Back to Interactions' }).click();
+	await page.waitForURL(/\/interactions/);
 });
