@@ -174,6 +174,6 @@ test('switching tenant keeps the range and channel, and says which filters of th
 			`Cleared the filters of ${first.name}: queue “${first.queues[0].name}”, agent “${agent}”, DID “\\+1800”\\.`
 		)
 	);
-	await expect(page.getByLabel('Agent')).toHaveValue('');
+	await expect(page.getByRole('searchbox', { name: 'Agent' })).toHaveValue('');
 	await expect(page.getByText('Nothing is shown until')).toHaveCount(0);
 });
