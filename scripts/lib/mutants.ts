@@ -495,6 +495,16 @@ export const MUTANTS: Mutant[] = [
 		find: 'queueIds: options.queueIds ?? undefined,',
 		replace: 'queueIds: undefined,',
 		tests: ['tests/security/replay.test.ts']
+	},
+	// Issue 26 (admin): a session's remembered tenant opens a page only among the tenants the
+	// account may open now (a platform admin demoted keeps its session and its last pick).
+	{
+		id: 'chosen-tenant-visible',
+		what: "a session's last-picked tenant used without checking the account may still open it",
+		file: 'src/lib/server/scope/resolve.ts',
+		find: 'return tenants.find((tenant) => tenant.id === chosen) ?? tenants[0] ?? null;',
+		replace: 'return directory.tenants.get(chosen ?? 0) ?? tenants[0] ?? null;',
+		tests: ['tests/unit/resolve-scope.test.ts', 'tests/browser/platform-admin.test.ts']
 	}
 ];
 

@@ -89,4 +89,14 @@ describe('default and managed tenants', () => {
 		expect(managedTenant(platform, directory(), 9)).toBeNull();
 		expect(managedTenant(platform, directory())?.id).toBe(1);
 	});
+
+	it("opens on the session's last pick, only among the tenants the account may open now", () => {
+		expect(defaultTenant({ ...platform, chosenTenantId: 2 }, directory())?.id).toBe(2);
+		expect(managedTenant({ ...platform, chosenTenantId: 2 }, directory())?.id).toBe(2);
+		// A pick that no longer exists, or (a platform admin demoted) is another tenant's.
+		expect(defaultTenant({ ...platform, chosenTenantId: 9 }, directory())?.id).toBe(1);
+		expect(defaultTenant({ ...admin, chosenTenantId: 2 }, directory())?.id).toBe(1);
+		expect(defaultTenant({ ...supervisor, chosenTenantId: 2 }, directory())?.id).toBe(1);
+		expect(managedTenant({ ...admin, chosenTenantId: 2 }, directory())?.id).toBe(1);
+	});
 });
