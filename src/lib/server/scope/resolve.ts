@@ -67,8 +67,9 @@ export function manageableTenants(manager: Manager, directory: Directory): Tenan
 }
 
 /**
- * The tenant a manager works on: a platform admin's pick (else the one it last chose), a Contact Center
- * Admin's own whatever was asked. Null when that is not a tenant the manager administers.
+ * The tenant a manager works on: a platform admin's pick (else the one it last chose), a
+ * Contact Center Admin's own whatever was asked. Null when that is not a tenant the manager
+ * administers.
  */
 export function managedTenant(
 	manager: Manager,
