@@ -1,8 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
 import type { RowDataPacket } from 'mysql2/promise';
 import { compareRows } from '../src/lib/live/sort';
 import { dayFrame } from '../src/lib/queues/day';
 import { aggregateDay, queueFigures } from '../src/lib/queues/figures';
+import { FiguresAt } from '../src/lib/replay/figures-at';
+import { SortedAt } from '../src/lib/replay/sorted-at';
 import { DEFAULT_THRESHOLDS } from '../src/lib/queues/thresholds';
 import { formatAt } from '../src/lib/replay/at';
 import { rowAt } from '../src/lib/replay/state-at';
@@ -57,24 +61,48 @@ export async function replaySuite(ctx: Context): Promise<void> {
 		const loads: number[] = [];
 		let wire: ReplayDayWire | null = null;
 		let bytes = 0;
+		const decodes: number[] = [];
 		for (let i = 0; i < 6; i++) {
 			const started = performance.now();
 			const response = await fetch(`${server.url}/api/replay?date=${date}`, { headers: { cookie } }); // prettier-ignore
 			const text = await response.text();
 			if (!response.ok) throw new Error(`/api/replay: HTTP ${response.status} ${text.slice(0, 200)}`); // prettier-ignore
 			wire = JSON.parse(text) as ReplayDayWire;
+			const decoding = performance.now();
+			decodeDay(wire);
+			if (i > 0) decodes.push(performance.now() - decoding);
 			if (i > 0) loads.push(performance.now() - started);
 			bytes = text.length;
 		}
 		const day = decodeDay(wire!);
 		const load = summarize(loads);
-		ctx.report.dist(S, `B: the day loaded once (${fmt(day.rows.length, 0)} rows, ${fmt(bytes / 1e6)} MB)`, 'ms', load); // prettier-ignore
+		const json = JSON.stringify(wire);
+		const gzipped = gzipSync(json, { level: 1 }).length;
+		// The wire before this one: a tuple of every field per row (13.7 MB in the first run).
+		const tuples = JSON.stringify({ ...wire, columns: undefined, strings: undefined, rows: day.rows.map((row) => Object.values(row)) }).length; // prettier-ignore
+		ctx.report.dist(S, `B: the day loaded once (${fmt(day.rows.length, 0)} rows, ${fmt(bytes / 1e6)} MB of JSON, ${fmt(gzipped / 1e6)} MB gzipped)`, 'ms', load); // prettier-ignore
+		ctx.report.dist(S, 'B: the day decoded into rows (after JSON.parse; in Node)', 'ms', summarize(decodes)); // prettier-ignore
+		ctx.report.add({ suite: S, name: 'B: the day as JSON, columns / one tuple per row (the wire before)', unit: '×', value: bytes / tuples }); // prettier-ignore
+		ctx.report.detail(S, `The day's JSON: ${fmt(bytes / 1e6)} MB by column (${fmt(gzipped / 1e6)} MB as the server gzips it, level 1), against ${fmt(tuples / 1e6)} MB as the previous wire's one tuple per row.`); // prettier-ignore
 		const frame = dayFrame(dayStart, tz);
 		const queueIds = tenant.queues.map((q) => q.id);
 		const thresholds = () => DEFAULT_THRESHOLDS;
 		const order = compareRows('created', 'desc', 0);
 		const timeline = new DayTimeline(day);
+		const sorted = new SortedAt();
+		const figures = new FiguresAt();
+		const all = () => true;
+		const request = { matches: all, matchesKey: '', queueIds, frame, thresholdsOf: thresholds };
+		// What the page does at a new T: move, the grid's sorted rows, the strip's figures.
 		const stepB = (t: number) => {
+			timeline.moveTo(t);
+			const rows = sorted.rows(timeline, all, order, 'created desc');
+			const days = figures.days(timeline, request);
+			for (const d of days.values()) queueFigures(d, t, DEFAULT_THRESHOLDS);
+			return rows.length;
+		};
+		// The same step as before this change: every row at T re-aggregated and sorted again.
+		const stepWhole = (t: number) => {
 			timeline.moveTo(t);
 			const rows = [...timeline.rows.values()].sort(order);
 			const days = aggregateDay(rows, queueIds, frame, thresholds);
@@ -90,7 +118,24 @@ export async function replaySuite(ctx: Context): Promise<void> {
 			jumpsB.push(performance.now() - started);
 		}
 		const jumpB = summarize(jumpsB);
-		ctx.report.dist(S, 'B: a scrub to any T (derive, sort, strip figures; in Node)', 'ms', jumpB, 'p95 ≤ 100', jumpB.p95 <= 100); // prettier-ignore
+		const jumpsWhole: number[] = [];
+		for (let i = 0; i < 30; i++) {
+			const t = randomT();
+			const started = performance.now();
+			stepWhole(t);
+			jumpsWhole.push(performance.now() - started);
+		}
+		const jumpWhole = summarize(jumpsWhole);
+		ctx.report.dist(S, 'B: a scrub to any T (move, sorted rows, strip figures; in Node)', 'ms', jumpB, 'p95 ≤ 100', jumpB.p95 <= 100); // prettier-ignore
+		ctx.report.dist(S, 'B before: the same, every row at T sorted and summed again (in Node)', 'ms', jumpWhole); // prettier-ignore
+		ctx.report.ratio(`replay: a scrub step in Node, every row again / checkpoints and merge: median ${fmt(jumpWhole.median / jumpB.median)} ×, p95 ${fmt(jumpWhole.p95 / jumpB.p95)} ×`); // prettier-ignore
+		{
+			const t = randomT();
+			stepB(t);
+			const expected = aggregateDay([...timeline.rows.values()], queueIds, frame, thresholds);
+			const got = figures.days(timeline, request);
+			if (JSON.stringify([...expected]) !== JSON.stringify([...got])) throw new Error('replay: the figures from checkpoints differ from aggregateDay'); // prettier-ignore
+		}
 
 		// A: one indexed query per step for the rows at T (transfer only; no mapping, no figures).
 		const scope: Scope = { tenantId: tenant.id, queues: 'all' };
@@ -131,11 +176,11 @@ export async function replaySuite(ctx: Context): Promise<void> {
 		const playFrames: number[] = [];
 		for (let t = dayStart + 3_600_000, i = 0; i < 600 && t < nowMs; i++, t += 2000) {
 			const started = performance.now();
-			const changed = timeline.moveTo(t);
-			void changed.size;
+			timeline.moveTo(t);
+			sorted.rows(timeline, all, order, 'created desc');
 			playFrames.push(performance.now() - started);
 		}
-		ctx.report.dist(S, 'B: a 60× frame (2 s of the day; rows that moved only)', 'ms', summarize(playFrames)); // prettier-ignore
+		ctx.report.dist(S, 'B: a 60× frame (2 s of the day: move and sorted rows; in Node)', 'ms', summarize(playFrames)); // prettier-ignore
 		const check = rowAt(day.rows[0], nowMs, dayStart);
 		ctx.report.detail(S, `Tenant ${tenant.name} (${tz}): ${IN_PROGRESS} in progress and ${CLOSED} closed today over ${fmt(spanMs / 3_600_000)} h; the day as served is ${fmt(day.rows.length, 0)} rows, ${fmt(bytes / 1e6)} MB of JSON (tuples), loaded 5 times after one warm-up. A per-step query must also return the day's closed rows up to T (the grid lists them), so it moves the day's rows on every step; B moves them once. A scrub step in B: DayTimeline.moveTo, the rows sorted by Created, aggregateDay and queueFigures for ${queueIds.length} queues, 100 random T. A in its best case: the SQL and transfer of the rows at T, 20 random T, without mapping or figures. Sanity: the first row at now is ${check?.status ?? 'absent'}.`); // prettier-ignore
 
@@ -143,7 +188,9 @@ export async function replaySuite(ctx: Context): Promise<void> {
 		const browser = await launchChromium();
 		browserRef.push(browser);
 		ctx.chromiumVersion ??= browser.version();
+		const opening = performance.now();
 		const page = await openReplay(browser, server.url, cookie, formatAt(dayStart + spanMs / 2, tz)); // prettier-ignore
+		ctx.report.add({ suite: S, name: 'open ?at= → slider shown (the day loaded and derived), Chromium', unit: 'ms', value: performance.now() - opening - 1000 }); // prettier-ignore
 		const keySteps = await paintedSteps(page, 'key', 40);
 		const jumpSteps = await paintedSteps(page, 'jump', 40);
 		ctx.report.dist(S, 'scrub a minute (arrow key → painted), Chromium', 'ms', keySteps, 'p95 ≤ 100', keySteps.p95 <= 100); // prettier-ignore
@@ -221,6 +268,13 @@ async function playFps(page: Page, ms: number) {
 	await page.keyboard.press('PageDown');
 	await page.keyboard.press('PageDown');
 	await page.getByTestId('play-60').click();
+	// BENCH_REPLAY_PROFILE=<file>: a CPU profile of the page while it plays (Chrome DevTools format).
+	const profileTo = process.env.BENCH_REPLAY_PROFILE;
+	const cdp = profileTo ? await page.context().newCDPSession(page) : null;
+	if (cdp) {
+		await cdp.send('Profiler.enable');
+		await cdp.send('Profiler.start');
+	}
 	const frames = await page.evaluate(async (ms) => {
 		const out: number[] = [];
 		const end = performance.now() + ms;
@@ -234,6 +288,10 @@ async function playFps(page: Page, ms: number) {
 		});
 		return out;
 	}, ms);
+	if (cdp) {
+		const { profile } = await cdp.send('Profiler.stop');
+		writeFileSync(profileTo!, JSON.stringify(profile));
+	}
 	await page.getByTestId('play-60').click();
 	return framesPerSecond(frames);
 }

@@ -1,5 +1,9 @@
+import type { AlertView } from '$lib/alerts';
 import type { Interaction } from '$lib/interaction';
-import { FrameChanges, type RowSource } from '$lib/live/sorted-rows';
+import type { QueueDay } from '$lib/queues/figures';
+import { FrameChanges, type RowOrder, type RowSource } from '$lib/live/sorted-rows';
+import { FiguresAt, type FiguresRequest } from './figures-at';
+import { SortedAt } from './sorted-at';
 import { DayTimeline } from './timeline';
 import { decodeDay, type ReplayDayWire } from './wire';
 
@@ -27,11 +31,14 @@ export class ReplayPlayer implements RowSource {
 	playing = $state<Speed | null>(null);
 	version = $state(0);
 	figuresVersion = $state(0);
-	rowCount = $state(0);
+	/** The day's alert breaches in the viewer's scope, for marks on the slider. */
+	breaches = $state.raw<AlertView[]>([]);
 
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- read by version, as LiveFeed's
 	readonly statusChangedAt = new Map<string, number>();
 	#timeline: DayTimeline | null = null;
+	readonly #sorted = new SortedAt();
+	readonly #figures = new FiguresAt();
 	readonly #changes = new FrameChanges();
 	#frame = 0;
 	#lastFrameAt = 0;
@@ -47,8 +54,32 @@ export class ReplayPlayer implements RowSource {
 		void this.#load(url);
 	}
 
+	/** Every row at T by id (made on demand; the screens read the parts below). */
 	get rows(): ReadonlyMap<string, Interaction> {
 		return this.#timeline?.rows ?? EMPTY;
+	}
+
+	/** The rows in progress at T: the wall's list. */
+	get inProgress(): ReadonlyMap<string, Interaction> {
+		return this.#timeline?.inProgress ?? EMPTY;
+	}
+
+	/** The grid's rows at T, filtered and sorted (see SortedAt). Reads `version`. */
+	sortedRows(
+		matches: (row: Interaction) => boolean,
+		order: RowOrder,
+		orderKey: string
+	): readonly Interaction[] {
+		void this.version;
+		const timeline = this.#timeline;
+		return timeline ? this.#sorted.rows(timeline, matches, order, orderKey) : [];
+	}
+
+	/** Per-queue figures of the day at T (see FiguresAt). Reads `figuresVersion`. */
+	days(request: FiguresRequest): Map<number, QueueDay> {
+		void this.figuresVersion;
+		const timeline = this.#timeline;
+		return timeline ? this.#figures.days(timeline, request) : new Map();
 	}
 
 	changedSince(version: number): ReadonlySet<string> | null {
@@ -71,19 +102,22 @@ export class ReplayPlayer implements RowSource {
 		const target = Math.max(this.dayStartMs, Math.min(this.maxMs, Math.round(ms)));
 		this.atMs = target;
 		const previous = timeline.atMs;
+		if (target === previous) return;
 		const changed = timeline.moveTo(target);
-		const watched = Math.abs(target - previous) <= WATCHED_STEP_MS;
+		const watched = changed !== null && Math.abs(target - previous) <= WATCHED_STEP_MS;
 		if (!watched) this.statusChangedAt.clear();
 		const now = Date.now();
-		for (const id of changed) {
-			if (watched && timeline.rows.has(id)) this.statusChangedAt.set(id, now);
-			else this.statusChangedAt.delete(id);
-			this.#changes.touched(id);
-		}
-		if (!watched) this.#changes.touchedAll();
+		if (watched) {
+			for (const id of changed) {
+				// Shown at T (in progress, or closed): flashes as a live row that changed.
+				if (timeline.shows(id)) {
+					this.statusChangedAt.set(id, now);
+				} else this.statusChangedAt.delete(id);
+				this.#changes.touched(id);
+			}
+		} else this.#changes.touchedAll();
 		this.#changes.endFrame();
 		this.version++;
-		this.rowCount = timeline.rows.size;
 		// Scrubbing shows the figures at once; playing, at the figures' pace.
 		if (this.playing === null || now - this.#figuresAt >= FIGURES_INTERVAL_MS) {
 			this.#figuresAt = now;
@@ -136,6 +170,7 @@ export class ReplayPlayer implements RowSource {
 			this.dayEndMs = body.dayEndMs;
 			this.knownUntilMs = Math.min(body.loadedAtMs, body.dayEndMs);
 			this.#timeline = new DayTimeline(decodeDay(body));
+			this.breaches = body.breaches ?? [];
 			this.loading = false;
 			this.seek(this.atMs);
 		} catch (error) {

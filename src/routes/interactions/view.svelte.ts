@@ -70,6 +70,11 @@ export class InteractionsView {
 	});
 	readonly #sorted = new SortedRows();
 	readonly #liveRows = $derived.by((): readonly Interaction[] => {
+		// A replay sorts the day once and merges the rows in progress at T (SortedAt).
+		if (this.player) {
+			const { sort, dir } = this.#data().filters;
+			return this.player.sortedRows(this.#matches, this.#order, `${sort} ${dir}`);
+		}
 		if (!this.source) return [];
 		return this.#sorted.update(this.source, this.#matches, this.#order);
 	});
