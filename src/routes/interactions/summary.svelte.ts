@@ -47,7 +47,7 @@ export class LiveSummary {
 			// A replay sums the day from checkpoints, not row by row at each T (FiguresAt).
 			return player.days({
 				matches: (row) => matchesFilters(row, narrow),
-				matchesKey: channel,
+				matchesKey: channel ?? '',
 				queueIds: this.queues.map((q) => q.id),
 				frame: this.#frame,
 				thresholdsOf: this.#view.thresholdsOf

@@ -173,11 +173,11 @@ export class AlertStore {
 	/** The breaches of a scope that fired in [fromMs, toMs), oldest first (a replayed day's marks). */
 	async firedBetween(scope: Scope, fromMs: number, toMs: number, limit = 500): Promise<AlertRecord[]> {
 		const params: unknown[] = [];
-		const where = scopeSql(scope, 'a', params);
+		const inScope = scopeSql(scope, 'a', params);
 		params.push(msToSqlTime(fromMs), msToSqlTime(toMs), limit);
 		const [rows] = await this.pool.query<RowDataPacket[]>(
 			`SELECT ${ALERT_COLUMNS} FROM alerts a
-			  WHERE ${where} AND a.fired_at >= ? AND a.fired_at < ?
+			  WHERE ${inScope} AND a.fired_at >= ? AND a.fired_at < ?
 			  ORDER BY a.fired_at, a.id LIMIT ?`,
 			params
 		);
