@@ -159,7 +159,10 @@ describe('/api/replay keeps to the scope', () => {
 		expect(alertIds(sup.breaches)).toEqual([BREACH.q0, BREACH.screensOnly]);
 		const wall = await day(`date=${today}`, wallCookie);
 		expect(alertIds(wall.breaches)).toEqual([BREACH.q0]);
-		expect(wall.breaches[0]).toMatchObject({ acknowledgedBy: null, summary: `Breach ${BREACH.q0}` });
+		expect(wall.breaches[0]).toMatchObject({
+			acknowledgedBy: null,
+			summary: `Breach ${BREACH.q0}`
+		});
 		expect(wall.body).not.toContain('Dana Acker');
 	});
 

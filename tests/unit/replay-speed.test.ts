@@ -83,7 +83,8 @@ const next = random(11);
 const instants: number[] = [];
 for (let i = 0, t = DAY_START + 9 * 3_600_000; i < 60; i++) {
 	const kind = next();
-	t = kind < 0.3 ? DAY_START + next() * 86_400_000 : t + (kind < 0.8 ? 1 : -1) * next() * 5 * MINUTE;
+	t =
+		kind < 0.3 ? DAY_START + next() * 86_400_000 : t + (kind < 0.8 ? 1 : -1) * next() * 5 * MINUTE;
 	instants.push(Math.round(t));
 }
 

@@ -12,7 +12,9 @@ import type { Scope, Viewer } from '../scope';
  */
 
 export interface BreachDeps {
-	alerts: { store: { firedBetween(scope: Scope, fromMs: number, toMs: number): Promise<AlertRecord[]> } };
+	alerts: {
+		store: { firedBetween(scope: Scope, fromMs: number, toMs: number): Promise<AlertRecord[]> };
+	};
 	lookups: Pick<Lookups, 'queues'>;
 }
 
