@@ -79,6 +79,7 @@ export class ReplayPlayer implements RowSource {
 	days(request: FiguresRequest): Map<number, QueueDay> {
 		void this.figuresVersion;
 		const timeline = this.#timeline;
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a new value each time, never mutated
 		return timeline ? this.#figures.days(timeline, request) : new Map();
 	}
 
