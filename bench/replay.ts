@@ -192,12 +192,16 @@ export async function replaySuite(ctx: Context): Promise<void> {
 		const page = await openReplay(browser, server.url, cookie, formatAt(dayStart + spanMs / 2, tz)); // prettier-ignore
 		ctx.report.add({ suite: S, name: 'open ?at= → slider shown (the day loaded and derived), Chromium', unit: 'ms', value: performance.now() - opening - 1000 }); // prettier-ignore
 		const keySteps = await paintedSteps(page, 'key', 40);
-		const jumpSteps = await paintedSteps(page, 'jump', 40);
+		const jumpSteps = await profiled(page, 'jump', () => paintedSteps(page, 'jump', 40));
 		ctx.report.dist(S, 'scrub a minute (arrow key → painted), Chromium', 'ms', keySteps, 'p95 ≤ 100', keySteps.p95 <= 100); // prettier-ignore
 		ctx.report.dist(S, 'scrub to any T (slider → painted), Chromium', 'ms', jumpSteps, 'p95 ≤ 100', jumpSteps.p95 <= 100); // prettier-ignore
-		const fps = await playFps(page, 8000);
+		// The page's frame rate paused, just before: what this machine gives the page at that moment.
+		const idle = framesPerSecond(await countFrames(page, 4000));
+		const fps = await profiled(page, 'play', () => playFps(page, 8000));
+		ctx.report.add({ suite: S, name: 'paused, frames/s (median second), Chromium', unit: 'fps', value: idle.median }); // prettier-ignore
 		ctx.report.add({ suite: S, name: 'play at 60×, frames/s (median second), Chromium', unit: 'fps', value: fps.median, target: '≥ 30', met: fps.median >= 30 }); // prettier-ignore
 		ctx.report.add({ suite: S, name: 'play at 60×, worst second', unit: 'fps', value: fps.min });
+		ctx.report.ratio(`replay: frames/s playing at 60× / paused, side by side: ${fmt(fps.median / Math.max(1, idle.median))} ×`); // prettier-ignore
 		ctx.report.detail(S, `Chromium ${VIEWPORT.width}×${VIEWPORT.height}, /interactions?at= as the tenant's admin: each step is timed from the event to the end of the first frame that shows the new time (a message posted from requestAnimationFrame), 40 minute steps then 40 random jumps; play at 60× for 8 s counted by requestAnimationFrame.`); // prettier-ignore
 	} finally {
 		await stopBrowser();
@@ -268,14 +272,14 @@ async function playFps(page: Page, ms: number) {
 	await page.keyboard.press('PageDown');
 	await page.keyboard.press('PageDown');
 	await page.getByTestId('play-60').click();
-	// BENCH_REPLAY_PROFILE=<file>: a CPU profile of the page while it plays (Chrome DevTools format).
-	const profileTo = process.env.BENCH_REPLAY_PROFILE;
-	const cdp = profileTo ? await page.context().newCDPSession(page) : null;
-	if (cdp) {
-		await cdp.send('Profiler.enable');
-		await cdp.send('Profiler.start');
-	}
-	const frames = await page.evaluate(async (ms) => {
+	const frames = await countFrames(page, ms);
+	await page.getByTestId('play-60').click();
+	return framesPerSecond(frames);
+}
+
+/** The page's requestAnimationFrame times for `ms`. */
+function countFrames(page: Page, ms: number): Promise<number[]> {
+	return page.evaluate(async (ms) => {
 		const out: number[] = [];
 		const end = performance.now() + ms;
 		await new Promise<void>((resolve) => {
@@ -288,10 +292,23 @@ async function playFps(page: Page, ms: number) {
 		});
 		return out;
 	}, ms);
-	if (cdp) {
+}
+
+/**
+ * BENCH_REPLAY_PROFILE=<prefix>: a CPU profile of the page during `work`, written to
+ * <prefix>.<name>.cpuprofile (Chrome DevTools format), to see what a phase spends its time on.
+ */
+async function profiled<T>(page: Page, name: string, work: () => Promise<T>): Promise<T> {
+	const prefix = process.env.BENCH_REPLAY_PROFILE;
+	if (!prefix) return work();
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('Profiler.enable');
+	await cdp.send('Profiler.start');
+	try {
+		return await work();
+	} finally {
 		const { profile } = await cdp.send('Profiler.stop');
-		writeFileSync(profileTo!, JSON.stringify(profile));
+		writeFileSync(`${prefix}.${name}.cpuprofile`, JSON.stringify(profile));
+		await cdp.detach();
 	}
-	await page.getByTestId('play-60').click();
-	return framesPerSecond(frames);
 }

@@ -101,11 +101,23 @@ describe('the grid rows at T (SortedAt)', () => {
 			const matches = (row: Interaction) => matchesFilters(row, filters);
 			const timeline = new DayTimeline(day);
 			const sorted = new SortedAt();
+			// As ReplayPlayer tells it: a version per move, and the ids the last move changed.
+			let version = 0;
+			let changed: ReadonlySet<string> | null = null;
+			const step = {
+				get version() {
+					return version;
+				},
+				changedSince: (v: number) => (v === version - 1 ? changed : null)
+			};
+			const fixed = compareRows(filters.sort, filters.dir, 0);
 			for (const t of instants) {
-				timeline.moveTo(t);
-				const order = compareRows(filters.sort, filters.dir, t);
+				changed = timeline.moveTo(t);
+				version++;
+				// Durations order by the clock: a new order at each T; the others keep theirs.
+				const order = filters.sort === 'duration' ? compareRows(filters.sort, filters.dir, t) : fixed; // prettier-ignore
 				const expected = [...timeline.rows.values()].filter(matches).sort(order);
-				const got = sorted.rows(timeline, matches, order, `${filters.sort} ${filters.dir}`);
+				const got = sorted.rows(timeline, matches, order, `${filters.sort} ${filters.dir}`, step);
 				expect(got.map((row) => row.id)).toEqual(expected.map((row) => row.id));
 				expect(got).toEqual(expected);
 			}

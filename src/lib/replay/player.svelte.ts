@@ -9,6 +9,11 @@ import { decodeDay, type ReplayDayWire } from './wire';
 
 /** How often at most the strip and tiles follow the rows while playing (as LiveFeed's figures). */
 const FIGURES_INTERVAL_MS = 250;
+/**
+ * How often at most the clock of durations and waits follows T while playing: every row's
+ * durations and the strip's timers re-render with it, which at every frame was most of a frame.
+ */
+const CLOCK_INTERVAL_MS = 100;
 /** A step this small is watched, not jumped to: its rows flash as the live grid's do. */
 const WATCHED_STEP_MS = 5 * 60_000;
 
@@ -24,6 +29,8 @@ export class ReplayPlayer implements RowSource {
 	loading = $state(true);
 	error = $state<string | null>(null);
 	atMs = $state(0);
+	/** T for the durations, waits and timers: T itself, or while playing T every CLOCK_INTERVAL_MS. */
+	clockMs = $state(0);
 	/** The day's bounds, and how far it is known (now, for today; its end, for a past day). */
 	dayStartMs = $state(0);
 	dayEndMs = $state(0);
@@ -43,6 +50,7 @@ export class ReplayPlayer implements RowSource {
 	#frame = 0;
 	#lastFrameAt = 0;
 	#figuresAt = 0;
+	#clockAt = 0;
 	readonly #abort = new AbortController();
 
 	constructor(
@@ -70,9 +78,12 @@ export class ReplayPlayer implements RowSource {
 		order: RowOrder,
 		orderKey: string
 	): readonly Interaction[] {
-		void this.version;
 		const timeline = this.#timeline;
-		return timeline ? this.#sorted.rows(timeline, matches, order, orderKey) : [];
+		if (!timeline) return [];
+		return this.#sorted.rows(timeline, matches, order, orderKey, {
+			version: this.version,
+			changedSince: (version) => this.changedSince(version)
+		});
 	}
 
 	/** Per-queue figures of the day at T (see FiguresAt). Reads `figuresVersion`. */
@@ -97,7 +108,7 @@ export class ReplayPlayer implements RowSource {
 		const timeline = this.#timeline;
 		if (!timeline) {
 			// Not loaded yet: where to start once it is (the bounds are not known yet).
-			this.atMs = Math.round(ms);
+			this.atMs = this.clockMs = Math.round(ms);
 			return;
 		}
 		const target = Math.max(this.dayStartMs, Math.min(this.maxMs, Math.round(ms)));
@@ -119,6 +130,10 @@ export class ReplayPlayer implements RowSource {
 		} else this.#changes.touchedAll();
 		this.#changes.endFrame();
 		this.version++;
+		if (this.playing === null || now - this.#clockAt >= CLOCK_INTERVAL_MS) {
+			this.#clockAt = now;
+			this.clockMs = target;
+		}
 		// Scrubbing shows the figures at once; playing, at the figures' pace.
 		if (this.playing === null || now - this.#figuresAt >= FIGURES_INTERVAL_MS) {
 			this.#figuresAt = now;
@@ -152,6 +167,7 @@ export class ReplayPlayer implements RowSource {
 		if (this.playing === null) return;
 		this.playing = null;
 		cancelAnimationFrame(this.#frame);
+		this.clockMs = this.atMs;
 		this.figuresVersion++;
 		this.onMoved(this.atMs, true);
 	}

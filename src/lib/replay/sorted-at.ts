@@ -13,24 +13,63 @@ import type { DayTimeline } from './timeline';
  * `orderKey` names the order for the cache (sort column and direction): an order that reads the
  * clock (durations) is a new function each second but orders closed rows the same way.
  */
+/** The frame a source is at, and the ids its last frame changed (RowSource's versions). */
+export interface Step {
+	version: number;
+	changedSince(version: number): ReadonlySet<string> | null;
+}
+
+/** A frame that changed more rows than this is built again rather than patched. */
+const PATCH_LIMIT = 256;
+
 export class SortedAt {
 	#closed: Uint32Array = new Uint32Array(0);
 	#timeline: DayTimeline | null = null;
 	#matches: ((row: Interaction) => boolean) | null = null;
 	#orderKey = '';
+	/** The last rows returned, the order, version and instant they were made for. */
+	#result: Interaction[] | null = null;
+	#order: RowOrder | null = null;
+	#version = -1;
+	#atMs = 0;
 
 	rows(
 		timeline: DayTimeline,
 		matches: (row: Interaction) => boolean,
 		order: RowOrder,
-		orderKey: string
+		orderKey: string,
+		step?: Step
 	): Interaction[] {
 		if (timeline !== this.#timeline || matches !== this.#matches || orderKey !== this.#orderKey) {
 			this.#closed = closableInOrder(timeline, matches, order);
 			this.#timeline = timeline;
 			this.#matches = matches;
 			this.#orderKey = orderKey;
+			this.#result = null;
 		}
+		const previous = this.#result;
+		let rows: Interaction[] | null = null;
+		if (previous && step && order === this.#order) {
+			if (step.version === this.#version && timeline.atMs === this.#atMs) return previous;
+			const changed = step.changedSince(this.#version);
+			// A frame of play changes a few rows: they move, the other 50,000 stay where they are.
+			if (changed && changed.size <= PATCH_LIMIT) {
+				rows = this.#patch(previous, timeline, changed, matches, order);
+			}
+		}
+		rows ??= this.#build(timeline, matches, order);
+		this.#result = rows;
+		this.#order = order;
+		this.#version = step?.version ?? -1;
+		this.#atMs = timeline.atMs;
+		return rows;
+	}
+
+	#build(
+		timeline: DayTimeline,
+		matches: (row: Interaction) => boolean,
+		order: RowOrder
+	): Interaction[] {
 		const closed: Interaction[] = [];
 		const closedMs = timeline.moments.closed;
 		const at = timeline.atMs;
@@ -43,6 +82,43 @@ export class SortedAt {
 		open.sort(order);
 		return mergeSorted(closed, open, order);
 	}
+
+	/** The rows of the last result moved from their state then to their state at T. */
+	#patch(
+		previous: readonly Interaction[],
+		timeline: DayTimeline,
+		changed: ReadonlySet<string>,
+		matches: (row: Interaction) => boolean,
+		order: RowOrder
+	): Interaction[] {
+		const rows = previous.slice();
+		for (const id of changed) {
+			const index = timeline.indexOf(id);
+			if (index === undefined) continue;
+			const before = timeline.rowAtInstant(index, this.#atMs);
+			const after = timeline.rowAt(index);
+			if (before === after) continue;
+			if (before && matches(before)) {
+				let at = lowerBound(rows, before, order);
+				if (rows[at] !== before) at = rows.indexOf(before);
+				if (at >= 0) rows.splice(at, 1);
+			}
+			if (after && matches(after)) rows.splice(lowerBound(rows, after, order), 0, after);
+		}
+		return rows;
+	}
+}
+
+/** The first index whose row does not come before `row`. */
+function lowerBound(rows: readonly Interaction[], row: Interaction, order: RowOrder): number {
+	let low = 0;
+	let high = rows.length;
+	while (low < high) {
+		const mid = (low + high) >>> 1;
+		if (order(rows[mid], row) < 0) low = mid + 1;
+		else high = mid;
+	}
+	return low;
 }
 
 /** Indices of the rows that close on the day (created on it) and match, in `order`. */

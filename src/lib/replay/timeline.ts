@@ -120,7 +120,7 @@ export class DayTimeline {
 			const index = this.#owners[i];
 			const row = this.source[index];
 			if (changed.has(row.id)) continue;
-			const was = this.#rowAtInstant(index, before);
+			const was = this.rowAtInstant(index, before);
 			const now = this.rowAt(index);
 			if (was === now) continue;
 			changed.add(row.id);
@@ -132,17 +132,23 @@ export class DayTimeline {
 
 	/** Whether the live screen held the row of `id` at T. */
 	shows(id: string): boolean {
-		this.#indexOf ??= new Map(this.source.map((row, i) => [row.id, i]));
-		const index = this.#indexOf.get(id);
+		const index = this.indexOf(id);
 		return index !== undefined && this.rowAt(index) !== null;
+	}
+
+	/** The index in `source` of the row of `id`. */
+	indexOf(id: string): number | undefined {
+		this.#indexOf ??= new Map(this.source.map((row, i) => [row.id, i]));
+		return this.#indexOf.get(id);
 	}
 
 	/** The row at `index` as the live screen held it at T, or null when it held none. */
 	rowAt(index: number): Interaction | null {
-		return this.#rowAtInstant(index, this.#atMs);
+		return this.rowAtInstant(index, this.#atMs);
 	}
 
-	#rowAtInstant(index: number, atMs: number): Interaction | null {
+	/** The row at `index` as the live screen held it at `atMs` (the same object for one state). */
+	rowAtInstant(index: number, atMs: number): Interaction | null {
 		const m = this.moments;
 		if (!(m.created[index] <= atMs)) return null;
 		const row = this.source[index];

@@ -173,7 +173,7 @@ export class InteractionsView {
 			if (atMs !== undefined) untrack(() => this.player && this.player.seek(atMs));
 		});
 		$effect(() => {
-			if (this.player) this.now = this.player.atMs;
+			if (this.player) this.now = this.player.clockMs;
 		});
 
 		$effect(() => {

@@ -60,7 +60,7 @@ export class WallBoard {
 	/** Server time the figures are true at: from the first stale frame, not the next tick. */
 	readonly dataNow = $derived.by(() =>
 		this.replay
-			? this.replay.atMs
+			? this.replay.clockMs
 			: dataTime({
 					current: !this.stale,
 					lastHeardAt: this.feed.lastHeardAt,
@@ -69,7 +69,7 @@ export class WallBoard {
 				})
 	);
 	readonly todayStart = $derived.by(() =>
-		startOfZonedDay(this.replay?.atMs ?? this.serverNow, this.config.tenant.timezone)
+		startOfZonedDay(this.replay?.clockMs ?? this.serverNow, this.config.tenant.timezone)
 	);
 	readonly frame = $derived(dayFrame(this.todayStart, this.config.tenant.timezone));
 	readonly currentHour = $derived(hourIndex(this.dataNow, this.frame));
