@@ -184,14 +184,14 @@ export async function replaySuite(ctx: Context): Promise<void> {
 		}
 		ctx.report.dist(S, 'B: a 60× frame (2 s of the day: move and sorted rows; in Node)', 'ms', summarize(playFrames)); // prettier-ignore
 		const check = rowAt(day.rows[0], nowMs, dayStart);
-		ctx.report.detail(S, `Tenant ${tenant.name} (${tz}): ${IN_PROGRESS} in progress and ${CLOSED} closed today over ${fmt(spanMs / 3_600_000)} h; the day as served is ${fmt(day.rows.length, 0)} rows, ${fmt(bytes / 1e6)} MB of JSON (tuples), loaded 5 times after one warm-up. A per-step query must also return the day's closed rows up to T (the grid lists them), so it moves the day's rows on every step; B moves them once. A scrub step in B: DayTimeline.moveTo, the rows sorted by Created, aggregateDay and queueFigures for ${queueIds.length} queues, 100 random T. A in its best case: the SQL and transfer of the rows at T, 20 random T, without mapping or figures. Sanity: the first row at now is ${check?.status ?? 'absent'}.`); // prettier-ignore
+		ctx.report.detail(S, `Tenant ${tenant.name} (${tz}): ${IN_PROGRESS} in progress and ${CLOSED} closed today over ${fmt(spanMs / 3_600_000)} h; the day as served is ${fmt(day.rows.length, 0)} rows, ${fmt(bytes / 1e6)} MB of JSON (by column), loaded 5 times after one warm-up. A per-step query must also return the day's closed rows up to T (the grid lists them), so it moves the day's rows on every step; B moves them once. A scrub step in B, as the page makes it: DayTimeline.moveTo, SortedAt's rows by Created, FiguresAt's days and queueFigures for ${queueIds.length} queues, 100 random T within the rows' span; "B before" the same with every row at T sorted and aggregated again (the code before this change), 30 random T. A in its best case: the SQL and transfer of the rows at T, 20 random T, without mapping or figures. Sanity: the first row at now is ${check?.status ?? 'absent'}.`); // prettier-ignore
 
 		// The shipped path in Chromium: key → painted frame, and frames per second while playing.
 		const browser = await launchChromium();
 		browserRef.push(browser);
 		ctx.chromiumVersion ??= browser.version();
 		const opening = performance.now();
-		const page = await openReplay(browser, server.url, cookie, formatAt(dayStart + spanMs / 2, tz)); // prettier-ignore
+		const page = await openReplay(browser, server.url, cookie, formatAt(nowMs - spanMs / 2, tz)); // prettier-ignore
 		ctx.report.add({ suite: S, name: 'open ?at= → slider shown (the day loaded and derived), Chromium', unit: 'ms', value: performance.now() - opening - 1000 }); // prettier-ignore
 		const keySteps = await paintedSteps(page, 'key', 40, spanMs);
 		const jumpSteps = await profiled(page, 'jump', () => paintedSteps(page, 'jump', 40, spanMs));
