@@ -78,10 +78,12 @@ export class ReplayPlayer implements RowSource {
 		order: RowOrder,
 		orderKey: string
 	): readonly Interaction[] {
+		// Read before anything else: the day loading is a new version too.
+		const version = this.version;
 		const timeline = this.#timeline;
 		if (!timeline) return [];
 		return this.#sorted.rows(timeline, matches, order, orderKey, {
-			version: this.version,
+			version,
 			changedSince: (version) => this.changedSince(version)
 		});
 	}

@@ -104,9 +104,9 @@ export class InteractionsView {
 	readonly exportHref = $derived(`/api/interactions/export?${this.#historyQuery}`);
 	/** The grid's query, for the range picture's CSV links. */
 	readonly query = $derived(this.#historyQuery);
-	/** The range picture's source: none on Today (live rows have the strip) or while a field is wrong. */
+	/** The range picture's source: none on Today (live rows have the strip), in a replay (it would be of now, not T), or while a field is wrong. */
 	readonly pictureHref = $derived(
-		this.live || this.hasErrors ? null : `/api/insight?${this.#historyQuery}`
+		this.live || this.replaying || this.hasErrors ? null : `/api/insight?${this.#historyQuery}`
 	);
 	/** The grid's first page is in (or failed): the picture's heavier query may start. */
 	readonly gridSettled = $derived(
