@@ -171,7 +171,12 @@ export class AlertStore {
 	}
 
 	/** The breaches of a scope that fired in [fromMs, toMs), oldest first (a replayed day's marks). */
-	async firedBetween(scope: Scope, fromMs: number, toMs: number, limit = 500): Promise<AlertRecord[]> {
+	async firedBetween(
+		scope: Scope,
+		fromMs: number,
+		toMs: number,
+		limit = 500
+	): Promise<AlertRecord[]> {
 		const params: unknown[] = [];
 		const inScope = scopeSql(scope, 'a', params);
 		params.push(msToSqlTime(fromMs), msToSqlTime(toMs), limit);
