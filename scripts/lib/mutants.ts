@@ -505,6 +505,31 @@ export const MUTANTS: Mutant[] = [
 		find: 'return tenants.find((tenant) => tenant.id === chosen) ?? tenants[0] ?? null;',
 		replace: 'return directory.tenants.get(chosen ?? 0) ?? tenants[0] ?? null;',
 		tests: ['tests/unit/resolve-scope.test.ts', 'tests/browser/platform-admin.test.ts']
+	},
+	// Replay (issue 25, this wave): the day's alert breaches, marks on the slider.
+	{
+		id: 'replay-breaches-scope',
+		what: "scopeSql on a replayed day's alert breaches (tenant only)",
+		file: 'src/lib/server/alerts/store.ts',
+		find: "const inScope = scopeSql(scope, 'a', params);",
+		replace: "params.push(scope.tenantId);\n\t\tconst inScope = 'a.tenant_id = ?';",
+		tests: ['tests/security/replay.test.ts']
+	},
+	{
+		id: 'replay-breaches-wall-fields',
+		what: "a wall's replayed breaches sent with a person's fields (who acknowledged)",
+		file: 'src/lib/server/replay/breaches.ts',
+		find: 'alertView(alert, queueName(alert.queueId), forWall)',
+		replace: 'alertView(alert, queueName(alert.queueId), false)',
+		tests: ['tests/security/replay.test.ts']
+	},
+	{
+		id: 'replay-breaches-channel',
+		what: "a wall's replayed breaches include rules that do not alert walls",
+		file: 'src/lib/server/replay/breaches.ts',
+		find: ".filter((alert) => alert.channels.includes(forWall ? 'walls' : 'screens'))",
+		replace: '.filter(() => true)',
+		tests: ['tests/security/replay.test.ts']
 	}
 ];
 

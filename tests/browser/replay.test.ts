@@ -2,6 +2,8 @@ import type mysql from 'mysql2/promise';
 import type { Page } from '@playwright/test';
 import { clockInZone } from '../../src/lib/format';
 import { formatAt } from '../../src/lib/replay/at';
+import { adminPool } from '../../scripts/lib/sandbox';
+import { msToSqlTime } from '../../src/lib/server/db/time';
 import { deleteRows, expect, pbxPool, signIn, tenants, test } from './fixtures';
 
 /**
@@ -17,16 +19,24 @@ const queue = tenant.queues[5] ?? tenant.queues[tenant.queues.length - 1];
 const [agentA, agentB] = tenant.agents;
 const dispositionId = tenant.dispositions[0]?.id ?? null;
 const BASE = 7_600_000;
+/** A cleared alert of this file (no screen lists one cleared on a day of 2025). */
+const BREACH_ID = 7_600_001;
 let db: mysql.Pool;
+let dashboard: mysql.Pool;
 
 test.beforeAll(() => {
 	db = pbxPool();
+	const env = JSON.parse(process.env.IL_APP_ENV ?? '{}') as Record<string, string>;
+	const database = new URL(env.DASHBOARD_DATABASE_URL).pathname.slice(1);
+	dashboard = adminPool(Number(process.env.IL_MARIADB_PORT), { database, connectionLimit: 1 });
 });
 test.afterEach(async () => {
 	await deleteRows(db, BASE, BASE + 99_999);
+	await dashboard.query('DELETE FROM alerts WHERE id = ?', [BREACH_ID]);
 });
 test.afterAll(async () => {
 	await db.end();
+	await dashboard.end();
 });
 
 interface Screen {
@@ -158,6 +168,14 @@ test('Chicago’s repeated November hour: the offset in the address and the slid
 		closedMs: createdMs + 600_000
 	});
 	await pbx.insertClosed([closedRow(BASE + 11, first), closedRow(BASE + 12, second)]);
+	// A breach of that day at 01:10 CST (07:10Z), cleared five minutes later: a mark on the slider.
+	const firedMs = Date.parse('2025-11-02T07:10:00Z');
+	await dashboard.query(
+		`INSERT INTO alerts (id, tenant_id, queue_id, rule_id, open, metric, level, channels, summary,
+		   value, threshold, fired_at, fired_fence, cleared_at)
+		 VALUES (?, ?, ?, ?, NULL, 'waiting-count', 'critical', 'screens,walls', ?, 5, 3, ?, 1, ?)`,
+		[BREACH_ID, tenant.id, queue.id, BREACH_ID, 'Waiting 5 (over 3)', msToSqlTime(firedMs), msToSqlTime(firedMs + 300_000)] // prettier-ignore
+	);
 	await signIn(page, 'pw.admin');
 
 	await page.goto(`/interactions?queue=${queue.id}&at=2025-11-02T01:40-05:00`);
@@ -179,6 +197,16 @@ test('Chicago’s repeated November hour: the offset in the address and the slid
 	await expect(page.getByTestId('replay-time')).toHaveText('01:25:00 (UTC-06:00)');
 	await expect(rows).toHaveCount(2);
 	await expect(page.locator(`tr[data-id="${BASE + 12}"]`)).toContainText('ACW');
+
+	// What the PBX cannot tell is said on the screen; the day's breach is a mark that goes there.
+	await expect(page.getByTestId('replay')).toContainText('keeps only the final queue');
+	const mark = page.getByTestId('replay-breach');
+	await expect(mark).toHaveCount(1);
+	await expect(mark).toHaveAttribute('title', /01:10:00 Critical: .* — Waiting 5 \(over 3\)/);
+	await mark.click();
+	await expect(page.getByTestId('replay-time')).toHaveText('01:10:00 (UTC-06:00)');
+	await expect(rows).toHaveCount(1);
+	await expect(page).toHaveURL(/at=2025-11-02T01(%3A|:)10-06(%3A|:)00/);
 });
 
 test('the time control: minute and hour keys, play, a refused time, and back to live', async ({

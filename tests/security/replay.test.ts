@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
 import { mintWallToken } from '../../scripts/lib/accounts';
 import type { Interaction } from '../../src/lib/interaction';
+import type { AlertView } from '../../src/lib/alerts';
 import { decodeDay, type ReplayDayWire } from '../../src/lib/replay/wire';
+import { msToSqlTime } from '../../src/lib/server/db/time';
 import { addDays, formatZonedDate, zonedDateOf } from '../../src/lib/time/zone';
 import { TestPbx } from '../support/pbx';
 import { Stack } from '../support/stack';
@@ -26,6 +28,8 @@ let wallCookie = '';
 /** Closed today in queues 0, 1, 2 of A and in B; in progress in queues 0 and 3 of A. */
 const CLOSED = { q0: 95_001, q1: 95_002, q2: 95_003, tenantB: 95_004 } as const;
 const ACTIVE = { q0: 95_101, q3: 95_102 } as const;
+/** Alert breaches (alerts rows) of the day, and one of the day before. */
+const BREACH = { q0: 801, q2: 802, screensOnly: 803, tenantB: 804, dayBefore: 805 } as const;
 
 beforeAll(async () => {
 	stack = await new Stack({ mariadbPort: inject('mariadb').port, contactsPerTenant: 5 }).prepare();
@@ -73,6 +77,23 @@ beforeAll(async () => {
 		queueIds: [a.queues[0].id]
 	});
 	wallCookie = `il_wall=${token}`;
+	// Breaches of the day (the server's migrations made the table): in A's queues 0 and 2, one
+	// of a rule that alerts screens only, one of B, one of the day before.
+	const breach = (id: number, tenant: DemoTenant, queue: number, channels: string, firedMs: number) => [id, tenant.id, tenant.queues[queue].id, id, 'waiting-count', 'critical', channels, `Breach ${id}`, 3, 2, msToSqlTime(firedMs), 1, msToSqlTime(firedMs + 1000), 7, 'Dana Acker']; // prettier-ignore
+	await stack.admin.query(
+		`INSERT INTO ${stack.dashDb}.alerts (id, tenant_id, queue_id, rule_id, metric, level, channels,
+		   summary, value, threshold, fired_at, fired_fence, acknowledged_at, acknowledged_by,
+		   acknowledged_by_name) VALUES ?`,
+		[
+			[
+				breach(BREACH.q0, a, 0, 'screens,walls', createdMs),
+				breach(BREACH.q2, a, 2, 'screens,walls', createdMs),
+				breach(BREACH.screensOnly, a, 0, 'screens', createdMs),
+				breach(BREACH.tenantB, b, 0, 'screens,walls', createdMs),
+				breach(BREACH.dayBefore, a, 0, 'screens,walls', createdMs - 86_400_000)
+			]
+		]
+	);
 });
 
 afterAll(async () => {
@@ -82,13 +103,15 @@ afterAll(async () => {
 async function day(
 	query: string,
 	cookie: string
-): Promise<{ status: number; rows: Interaction[]; body: string }> {
+): Promise<{ status: number; rows: Interaction[]; breaches: AlertView[]; body: string }> {
 	const response = await stack.get(`/api/replay?${query}`, cookie);
 	const body = await response.text();
-	if (response.status !== 200) return { status: response.status, rows: [], body };
+	if (response.status !== 200) return { status: response.status, rows: [], breaches: [], body };
 	const wire = JSON.parse(body) as ReplayDayWire;
-	return { status: 200, rows: decodeDay(wire).rows, body };
+	return { status: 200, rows: decodeDay(wire).rows, breaches: wire.breaches, body };
 }
+
+const alertIds = (breaches: AlertView[]) => breaches.map((b) => b.id).sort((x, y) => x - y);
 
 const ids = (rows: Interaction[]) => rows.map((row) => Number(row.id)).sort((x, y) => x - y);
 
@@ -126,6 +149,21 @@ describe('/api/replay keeps to the scope', () => {
 		expect(body).not.toContain('+15550177');
 		const outside = await day(`date=${today}&queues=${a.queues[1].id}`, wallCookie);
 		expect(outside.status).toBe(404);
+	});
+
+	it('the day’s breaches: the scope’s only, and a wall the board’s fields of rules that alert walls', async () => {
+		const admin = await day(`date=${today}`, cookies['rp.admin']);
+		expect(alertIds(admin.breaches)).toEqual([BREACH.q0, BREACH.q2, BREACH.screensOnly]);
+		expect(admin.breaches[0].acknowledgedBy).toBe('Dana Acker');
+		const sup = await day(`date=${today}`, cookies['rp.sup']);
+		expect(alertIds(sup.breaches)).toEqual([BREACH.q0, BREACH.screensOnly]);
+		const wall = await day(`date=${today}`, wallCookie);
+		expect(alertIds(wall.breaches)).toEqual([BREACH.q0]);
+		expect(wall.breaches[0]).toMatchObject({
+			acknowledgedBy: null,
+			summary: `Breach ${BREACH.q0}`
+		});
+		expect(wall.body).not.toContain('Dana Acker');
 	});
 
 	it('a day that is not a day, or has not come yet, is a 400 that says why', async () => {

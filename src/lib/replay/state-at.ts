@@ -86,9 +86,13 @@ export function rowAt(
 	};
 }
 
-/** What a replay cannot know, said where the replayed rows and figures are shown. */
+/**
+ * What a replay cannot know, said where the replayed rows and figures are shown. The 12 hours
+ * are LOOKBACK_HOURS of src/lib/server/replay/day.ts.
+ */
 export const REPLAY_LIMITS =
 	'Rebuilt from each interaction’s lifecycle times. The PBX keeps only the final queue and ' +
 	'agent of an interaction, so one moved or transferred while in progress is shown in the queue ' +
 	'and with the agent it ended with (and counted there in the figures); its disposition shows ' +
-	'once it closed.';
+	'once it closed. One in progress across midnight is shown only if it began at most 12 hours ' +
+	'before.';

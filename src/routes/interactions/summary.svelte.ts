@@ -42,6 +42,17 @@ export class LiveSummary {
 		void feed?.figuresVersion;
 		const channel = this.#data().filters.channel;
 		const narrow = { ...DEFAULT_FILTERS, channel };
+		const player = this.#view.player;
+		if (player) {
+			// A replay sums the day from checkpoints, not row by row at each T (FiguresAt).
+			return player.days({
+				matches: (row) => matchesFilters(row, narrow),
+				matchesKey: channel ?? '',
+				queueIds: this.queues.map((q) => q.id),
+				frame: this.#frame,
+				thresholdsOf: this.#view.thresholdsOf
+			});
+		}
 		const all = feed?.rows.values() ?? [];
 		const rows: Iterable<Interaction> = channel
 			? [...all].filter((row) => matchesFilters(row, narrow))

@@ -70,6 +70,11 @@ export class InteractionsView {
 	});
 	readonly #sorted = new SortedRows();
 	readonly #liveRows = $derived.by((): readonly Interaction[] => {
+		// A replay sorts the day once and merges the rows in progress at T (SortedAt).
+		if (this.player) {
+			const { sort, dir } = this.#data().filters;
+			return this.player.sortedRows(this.#matches, this.#order, `${sort} ${dir}`);
+		}
 		if (!this.source) return [];
 		return this.#sorted.update(this.source, this.#matches, this.#order);
 	});
@@ -99,9 +104,9 @@ export class InteractionsView {
 	readonly exportHref = $derived(`/api/interactions/export?${this.#historyQuery}`);
 	/** The grid's query, for the range picture's CSV links. */
 	readonly query = $derived(this.#historyQuery);
-	/** The range picture's source: none on Today (live rows have the strip) or while a field is wrong. */
+	/** The range picture's source: none on Today (live rows have the strip), in a replay (it would be of now, not T), or while a field is wrong. */
 	readonly pictureHref = $derived(
-		this.live || this.hasErrors ? null : `/api/insight?${this.#historyQuery}`
+		this.live || this.replaying || this.hasErrors ? null : `/api/insight?${this.#historyQuery}`
 	);
 	/** The grid's first page is in (or failed): the picture's heavier query may start. */
 	readonly gridSettled = $derived(
@@ -170,7 +175,7 @@ export class InteractionsView {
 			if (atMs !== undefined) untrack(() => this.player && this.player.seek(atMs));
 		});
 		$effect(() => {
-			if (this.player) this.now = this.player.atMs;
+			if (this.player) this.now = this.player.clockMs;
 		});
 
 		$effect(() => {

@@ -60,7 +60,7 @@ export class WallBoard {
 	/** Server time the figures are true at: from the first stale frame, not the next tick. */
 	readonly dataNow = $derived.by(() =>
 		this.replay
-			? this.replay.atMs
+			? this.replay.clockMs
 			: dataTime({
 					current: !this.stale,
 					lastHeardAt: this.feed.lastHeardAt,
@@ -69,7 +69,7 @@ export class WallBoard {
 				})
 	);
 	readonly todayStart = $derived.by(() =>
-		startOfZonedDay(this.replay?.atMs ?? this.serverNow, this.config.tenant.timezone)
+		startOfZonedDay(this.replay?.clockMs ?? this.serverNow, this.config.tenant.timezone)
 	);
 	readonly frame = $derived(dayFrame(this.todayStart, this.config.tenant.timezone));
 	readonly currentHour = $derived(hourIndex(this.dataNow, this.frame));
@@ -88,6 +88,16 @@ export class WallBoard {
 	readonly days = $derived.by(() => {
 		const source = this.replay ?? this.feed;
 		void source.figuresVersion;
+		// A replay sums the day from checkpoints, not row by row at each T (FiguresAt).
+		if (this.replay) {
+			return this.replay.days({
+				matches: () => true,
+				matchesKey: '',
+				queueIds: this.config.queues.map((q) => q.id),
+				frame: this.frame,
+				thresholdsOf: this.thresholdsOf
+			});
+		}
 		return aggregateDay(
 			source.rows.values(),
 			this.config.queues.map((q) => q.id),
@@ -113,7 +123,8 @@ export class WallBoard {
 		void source.version;
 		if (this.feed.status === 'ended') return [];
 		return liveRows(
-			source.rows.values(),
+			// A replay's list: its rows in progress at T, not the day's 50,000.
+			(this.replay?.inProgress ?? source.rows).values(),
 			this.visibleQueues.map((q) => q.id)
 		);
 	});

@@ -170,6 +170,25 @@ export class AlertStore {
 		return rows.map(alertFromRow);
 	}
 
+	/** The breaches of a scope that fired in [fromMs, toMs), oldest first (a replayed day's marks). */
+	async firedBetween(
+		scope: Scope,
+		fromMs: number,
+		toMs: number,
+		limit = 500
+	): Promise<AlertRecord[]> {
+		const params: unknown[] = [];
+		const inScope = scopeSql(scope, 'a', params);
+		params.push(msToSqlTime(fromMs), msToSqlTime(toMs), limit);
+		const [rows] = await this.pool.query<RowDataPacket[]>(
+			`SELECT ${ALERT_COLUMNS} FROM alerts a
+			  WHERE ${inScope} AND a.fired_at >= ? AND a.fired_at < ?
+			  ORDER BY a.fired_at, a.id LIMIT ?`,
+			params
+		);
+		return rows.map(alertFromRow);
+	}
+
 	async #read(conn: PoolConnection, id: number): Promise<AlertRecord> {
 		const [[row]] = await conn.query<RowDataPacket[]>(
 			`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id = ?`,
