@@ -23,6 +23,7 @@ import { rangeSuite } from './range';
 import { replaySuite } from './replay';
 import { screensSuite } from './screens';
 import { alertToastsSuite } from './alert-toasts';
+import { wallTvSuite } from './wall-tv';
 
 /**
  * `npm run bench`: the live path measured end to end in one run on this machine — real
@@ -49,7 +50,7 @@ let build = 'not needed';
 let mariadbVersion = 'not started';
 let ctx: Context | null = null;
 try {
-	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'exports', 'screens', 'failover', 'cluster-latency', 'cluster-fanout', 'alerts', 'alert-webhooks', 'alert-toasts', 'range', 'replay']; // prettier-ignore
+	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'exports', 'screens', 'failover', 'cluster-latency', 'cluster-fanout', 'alerts', 'alert-webhooks', 'alert-toasts', 'range', 'replay', 'wall-tv']; // prettier-ignore
 	if (has(...needsBuild)) build = prepareBuild(options.build);
 	log(`suites: ${[...options.suites].join(', ')}; server: ${build}`);
 	const db = await startDb();
@@ -66,6 +67,7 @@ try {
 		['screens', has('screens'), screensSuite],
 		['alert toasts', has('alert-toasts'), alertToastsSuite],
 		['replay', has('replay'), replaySuite],
+		['wall on a TV stick', has('wall-tv'), wallTvSuite],
 		// Several nodes on Redis: after fan-out, whose single-node figures they are set against.
 		['failover', has('failover'), failoverSuite],
 		['Redis latency', has('cluster-latency'), clusterLatencySuite],

@@ -69,7 +69,7 @@ export async function screensSuite(ctx: Context): Promise<void> {
 	}
 }
 
-async function audit(port: number, url: string, extraHeaders: Record<string, string>) {
+export async function audit(port: number, url: string, extraHeaders: Record<string, string>) {
 	const result = await lighthouse(url, {
 		port,
 		output: 'json',

@@ -19,7 +19,8 @@ export const SUITES = [
 	'alert-webhooks',
 	'alert-toasts',
 	'range',
-	'replay'
+	'replay',
+	'wall-tv'
 ] as const;
 export type Suite = (typeof SUITES)[number];
 
@@ -46,6 +47,8 @@ export interface BenchOptions {
 	rangeRows: number;
 	/** Seconds of the grid frame-rate measurement. */
 	fpsSeconds: number;
+	/** Seconds of the throttled wall at 50 changes/s (wall-tv suite). */
+	wallSeconds: number;
 	/** Leader kills in the failover suite. */
 	failoverRuns: number;
 	/** Seconds of each phase (single node, 3 nodes) of the Redis latency comparison. */
@@ -76,6 +79,7 @@ const HELP = `npm run bench -- [options]
   --range-rows N        closed rows over 180 days for the range suite (default 2000000 in the
                         full run, 10000000 with --suite range alone)
   --fps-seconds N       grid frame-rate run (default 20)
+  --wall-seconds N      wall-tv: the 4×-throttled wall at 50 changes/s (default 30)
   --failover-runs N     leader SIGKILLs in the failover suite (default 3)
   --cluster-seconds N   each phase of single node vs 3 nodes on Redis at 200 commits/s (default 20)
   --cluster-sockets N   Socket.IO clients in those phases (default 100)
@@ -101,6 +105,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 			'history-rows': { type: 'string' },
 			'range-rows': { type: 'string' },
 			'fps-seconds': { type: 'string' },
+			'wall-seconds': { type: 'string' },
 			'failover-runs': { type: 'string' },
 			'cluster-seconds': { type: 'string' },
 			'cluster-sockets': { type: 'string' },
@@ -155,6 +160,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 		),
 		rangeRows: num('range-rows', values['range-rows'], rangeOnly ? 10_000_000 : 2_000_000, 200_000),
 		fpsSeconds: num('fps-seconds', values['fps-seconds'], 20, 6),
+		wallSeconds: num('wall-seconds', values['wall-seconds'], 30, 10),
 		failoverRuns: num('failover-runs', values['failover-runs'], 3, 1),
 		clusterSeconds: num('cluster-seconds', values['cluster-seconds'], 20, 6),
 		clusterSockets: num('cluster-sockets', values['cluster-sockets'], 100, 50),

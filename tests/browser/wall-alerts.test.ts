@@ -51,6 +51,49 @@ test.describe('wall banners', () => {
 		}
 	});
 
+	test('the stopped banner (token revoked) takes the title’s place too: no tile moves and service level stays visible, at 720p, 1080p and 4K', async ({
+		page,
+		stack,
+		tenant,
+		server,
+		startMorning
+	}, testInfo) => {
+		await startMorning();
+		const label = 'Soon revoked TV';
+		const token = await mintWallToken(stack.env, { label, tenantId: tenant.id, queueIds: 'all' });
+		await page.setViewportSize({ width: 1280, height: 720 });
+		await page.goto(`${server.url}/wall?token=${token}`);
+		await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'live', {
+			timeout: 20_000
+		});
+		const before = new Map<number, Awaited<ReturnType<typeof tileGeometry>>>();
+		for (const [width, height] of SCREENS) {
+			await page.setViewportSize({ width, height });
+			await settle(page);
+			before.set(width, await tileGeometry(page));
+		}
+		await stack.admin.query(
+			`UPDATE \`${stack.dashDb}\`.wall_tokens SET revoked_at = NOW(3) WHERE label = ?`,
+			[label]
+		);
+		await expect(page.getByTestId('stale-banner')).toContainText('This board has stopped', {
+			timeout: 15_000
+		});
+		for (const [width, height] of SCREENS) {
+			await page.setViewportSize({ width, height });
+			await settle(page);
+			const during = await tileGeometry(page);
+			expect(during.tiles, `${width}×${height}`).toEqual(before.get(width)?.tiles);
+			for (const sl of during.serviceLevels) {
+				expect(sl, `${width}×${height} queue ${sl.queue}`).toMatchObject({
+					inViewport: true,
+					onTop: true
+				});
+			}
+			await screenshot(page, testInfo, `wall-stopped-banner-${width}x${height}`);
+		}
+	});
+
 	test('an alert names the queue and the breach in the banner, marks the tile and chimes, with no tile moved and service level in sight', async ({
 		page,
 		stack,

@@ -7,6 +7,9 @@ import { layoutProblems, screenshot, settle } from '../support/wall-page';
 import { widestThresholds, widestTraffic } from '../support/wall-widest';
 
 test.describe('wall display', () => {
+	// Three screen sizes, a 4K one rendered in software, then axe: past a minute on a loaded machine.
+	test.describe.configure({ timeout: 120_000 });
+
 	test('fills a 720p, a 1080p and a 4K screen legibly, nothing clipped, nothing scrolling', async ({
 		page,
 		stack,

@@ -67,7 +67,10 @@ export const test = base.extend<WallFixtures, { wall: Wall }>({
 	openWall: ({ wall }, use) =>
 		use(async (page, query = '') => {
 			await page.goto(`${wall.server.url}/wall?token=${wall.token}${query}`);
-			await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'live');
+			// Generous: a loaded two-core machine may take a while to connect a fresh page.
+			await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'live', {
+				timeout: 20_000
+			});
 		}),
 	startMorning: ({ wall }, use) =>
 		use(async () => {

@@ -4,7 +4,7 @@ import {
 	groupAt,
 	parseBoardOptions,
 	queueGroups,
-	tileColumns
+	wallLayout
 } from '$lib/wall/board-options';
 import { freshness } from '$lib/wall/freshness';
 import { fitRows, liveRows, secondsSince } from '$lib/wall/live-list';
@@ -118,7 +118,22 @@ describe('board options', () => {
 		expect(groupAt(123_456, 20, 1)).toBe(0);
 	});
 
-	it('lays tiles out in at most two rows', () => {
-		expect([1, 3, 4, 5, 6].map(tileColumns)).toEqual([1, 3, 2, 3, 3]);
+	it('lays tiles out in at most two rows, the list in the slots they leave free', () => {
+		const shape = (n: number) => {
+			const { columns, rows, listSlots, compact } = wallLayout(n);
+			return [columns, rows, listSlots, compact];
+		};
+		expect([1, 3, 4, 5, 6].map(shape)).toEqual([
+			[1, 1, 0, false],
+			[3, 1, 0, false],
+			[3, 2, 2, false],
+			[3, 2, 1, true],
+			[3, 2, 0, true]
+		]);
+		// A tile is never left without a slot, nor a slot empty.
+		for (let n = 4; n <= 6; n++) {
+			const { columns, rows, listSlots } = wallLayout(n);
+			expect(n + listSlots).toBe(columns * rows);
+		}
 	});
 });

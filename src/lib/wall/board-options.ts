@@ -87,9 +87,26 @@ export function groupAt(elapsedMs: number, rotateSeconds: number, groups: number
 	return Math.floor(Math.max(0, elapsedMs) / period) % groups;
 }
 
-/** Columns of the tile grid for a number of tiles: wide tiles, at most two rows. */
-export function tileColumns(tiles: number): number {
-	if (tiles <= 3) return Math.max(1, tiles);
-	if (tiles === 4) return 2;
-	return Math.ceil(Math.min(tiles, MAX_TILES) / 2);
+/**
+ * Where the tiles and the list of interactions in progress go on the screen.
+ * - One row of tiles (1 to 3 queues): the list is a band below them, most of the screen.
+ * - Two rows: three tiles a row, and the list takes the slots the last row leaves free (two
+ *   for 4 queues, one for 5), so no slot stays empty and the tiles keep the whole height for
+ *   their figures and chart. Six tiles leave none: the list is a band below, in columns.
+ * `compact`: the list's room is narrow or short, so each contact is drawn on two lines in
+ * columns rather than as a row of a six-column table.
+ */
+export interface WallLayout {
+	columns: number;
+	rows: number;
+	/** Tile-grid slots the list takes after the tiles; 0 = a band below the grid. */
+	listSlots: number;
+	compact: boolean;
+}
+
+export function wallLayout(tiles: number): WallLayout {
+	const count = Math.min(Math.max(tiles, 1), MAX_TILES);
+	if (count <= 3) return { columns: count, rows: 1, listSlots: 0, compact: false };
+	const free = 6 - count;
+	return { columns: 3, rows: 2, listSlots: free, compact: free !== 2 };
 }

@@ -10,18 +10,24 @@ import { factsOf } from '$lib/queues/facts';
 const GROUP: Record<Interaction['status'], number> = { new: 0, active: 1, acw: 2, closed: 3 };
 
 export function liveRows(rows: Iterable<Interaction>, queueIds: readonly number[]): Interaction[] {
-	const shown = new Set(queueIds);
+	const matches = liveIn(queueIds);
 	const live: Interaction[] = [];
-	for (const row of rows) {
-		if (row.status !== 'closed' && row.queueId !== null && shown.has(row.queueId)) {
-			live.push(row);
-		}
-	}
-	return live.sort(
-		(a, b) =>
-			GROUP[a.status] - GROUP[b.status] ||
-			factsOf(a).sinceMs - factsOf(b).sinceMs ||
-			a.id.localeCompare(b.id)
+	for (const row of rows) if (matches(row)) live.push(row);
+	return live.sort(liveOrder);
+}
+
+/** Whether a row belongs in the list of a board showing `queueIds`: in progress, in one of them. */
+export function liveIn(queueIds: readonly number[]): (row: Interaction) => boolean {
+	const shown = new Set(queueIds);
+	return (row) => row.status !== 'closed' && row.queueId !== null && shown.has(row.queueId);
+}
+
+/** The list's order, total over distinct ids (SortedRows keeps the list in it change by change). */
+export function liveOrder(a: Interaction, b: Interaction): number {
+	return (
+		GROUP[a.status] - GROUP[b.status] ||
+		factsOf(a).sinceMs - factsOf(b).sinceMs ||
+		(a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 	);
 }
 
