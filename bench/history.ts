@@ -8,6 +8,7 @@ import { ServerProcess, WORK_DIR } from './lib/server';
 import { fmt, summarize } from './lib/stats';
 import { exportRun } from './history-export';
 import { gridFpsRun } from './grid-fps';
+import { historySortRun } from './history-sort';
 
 /**
  * Issue 4's figures over N closed interactions (bulk-loaded past the binlog, reporting indexes
@@ -114,6 +115,7 @@ export async function historySuite(ctx: Context): Promise<void> {
 			report.add({ suite: S, name, unit: 'ms', median: s.median, p95: s.p95, p99: s.p99, target: 'p95 ≤ 30', met: s.p95 <= 30 }); // prettier-ignore
 		}
 		report.detail(S, `Each case: 2 warm-up requests, then ${REPEAT} sequential requests rotating the filter values (agent last names, the tenant's queues, channels, the last 4 digits of DIDs, disposition codes); limit=200 as the screen asks; counts 5 requests each.`); // prettier-ignore
+		await historySortRun(ctx, server.url, admin, v.today);
 		await exportRun(ctx, server, admin, v);
 		await gridFpsRun(ctx, stack, server, admin);
 	} finally {

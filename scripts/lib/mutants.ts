@@ -530,6 +530,15 @@ export const MUTANTS: Mutant[] = [
 		find: ".filter((alert) => alert.channels.includes(forWall ? 'walls' : 'screens'))",
 		replace: '.filter(() => true)',
 		tests: ['tests/security/replay.test.ts']
+	},
+	// Issue 26 (history): the full text of a chat, SMS or WhatsApp conversation.
+	{
+		id: 'conversation-scope',
+		what: 'scopeSql in the conversation lookup (any id of any tenant or queue reads)',
+		file: 'src/lib/server/history/conversation.ts',
+		find: "const inScope = scopeSql(scope, 'c', params);",
+		replace: "const inScope = '1 = 1';",
+		tests: ['tests/integration/conversations.test.ts']
 	}
 ];
 

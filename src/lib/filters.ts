@@ -38,7 +38,7 @@ export const RANGE_LABELS: Record<RangePreset, string> = {
 	custom: 'Custom'
 };
 
-/** Columns a view can be sorted by. History (server-side) supports the numeric/time ones. */
+/** Columns a view can be sorted by (history on the server: see HISTORY_SORT_KEYS). */
 export const SORT_KEYS = [
 	'created',
 	'closed',
@@ -53,7 +53,8 @@ export const SORT_KEYS = [
 	'status'
 ] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
-export const HISTORY_SORT_KEYS: readonly SortKey[] = ['created', 'closed', 'duration', 'acw'];
+/** Every column but Status: a history range holds closed rows only, so Status orders nothing. */
+export const HISTORY_SORT_KEYS: readonly SortKey[] = SORT_KEYS.filter((key) => key !== 'status');
 
 export interface ViewFilters {
 	agent: string;
@@ -128,7 +129,7 @@ export function parseViewParams(params: URLSearchParams): {
 		filters.to = '';
 	}
 	if (filters.range !== 'today' && !HISTORY_SORT_KEYS.includes(filters.sort)) {
-		errors.sort = 'History can be sorted by Created, Closed, Duration or ACW';
+		errors.sort = 'History is all Closed: sort it by any other column';
 	}
 	return { filters, errors };
 }

@@ -82,4 +82,6 @@ export interface LiveSnapshot extends LogPosition {
 export interface RowsPage {
 	rows: Interaction[];
 	nextCursor: string | null;
+	/** With the first page of a jump to a time: how many rows of the view come before it. */
+	skipped?: number;
 }

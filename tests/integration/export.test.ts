@@ -299,6 +299,20 @@ describe('CSV export', () => {
 		expect(idsOf(records)).toEqual(expected);
 	});
 
+	it('exports in a name order across batches, names read from their tables (issue 26, item 9)', async () => {
+		const view = 'range=custom&from=2024-03-05&to=2024-03-06&sort=agent&dir=desc';
+		const { records } = await exportOf(`${view}&queue=${tenantC.queues[1].id}`, cookies.adminC);
+		const where = `tenant_id = ? AND queue_id = ?
+			AND created_at >= '2024-03-04 18:30:00' AND created_at < '2024-03-06 18:30:00'`;
+		const expected = await sqlIds(
+			where,
+			[tenantC.id, tenantC.queues[1].id],
+			"IFNULL((SELECT name FROM agents a WHERE a.id = agent_id), '') DESC, id DESC"
+		);
+		expect(expected.length).toBeGreaterThan(7000);
+		expect(idsOf(records)).toEqual(expected);
+	});
+
 	it("holds only a supervisor's queues", async () => {
 		const view = 'range=custom&from=2025-01-01&to=2025-02-28';
 		const { records } = await exportOf(view, cookies.sup);

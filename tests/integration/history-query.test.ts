@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Rng } from '../../scripts/lib/random';
 import { msToSqlTime } from '../../src/lib/server/db/time';
+import { localTimeInstant, parseLocalTime } from '../../src/lib/time/local-time';
 import {
 	DEFAULT_FILTERS,
+	HISTORY_SORT_KEYS,
 	rangeBounds,
+	type SortKey,
 	type RangePreset,
 	type ViewFilters
 } from '../../src/lib/filters';
@@ -54,6 +57,12 @@ beforeAll(async () => {
 		   phone_number, did, disposition_id, created_at, closed_at, talk_seconds, acw_seconds) VALUES ?`,
 		[values]
 	);
+	// Every fifth row has a CRM contact of its tenant: the Client order is its name, else the number.
+	await stack.pbx(
+		`UPDATE closed_interactions c SET c.crm_contact_id =
+		   (SELECT MAX(k.id) FROM crm_contacts k WHERE k.tenant_id = c.tenant_id AND k.id % 7 = c.id % 7)
+		 WHERE c.id <= 6000 AND c.id % 5 = 0`
+	);
 	await stack.start();
 });
 
@@ -96,12 +105,14 @@ async function allPages(
 	scope: Scope,
 	filters: ViewFilters,
 	range: { fromMs: number; toMs: number },
-	limit: number
+	limit: number,
+	jumpMs: number | null = null
 ) {
 	const ids: string[] = [];
 	let cursor: Cursor | null = null;
 	for (let pages = 0; pages < 1000; pages++) {
-		const page = await historyPage(stack.app.history, { scope, filters, range }, cursor, limit);
+		const request = { scope, filters, range, jumpMs };
+		const page = await historyPage(stack.app.history, request, cursor, limit);
 		ids.push(...page.rows.map((r) => r.id));
 		if (!page.nextCursor) return ids;
 		cursor = decodeCursor(page.nextCursor, cursorKind(filters.sort));
@@ -137,7 +148,7 @@ describe('history queries', () => {
 				agent: rng.chance(0.3) ? rng.pick(tenant.agents).name.split(' ')[0].slice(0, 3) : '',
 				disposition: rng.chance(0.3) ? rng.pick(tenant.dispositions).code : '',
 				status: rng.chance(0.2) ? rng.pick([...STATUSES]) : null,
-				sort: rng.pick(['created', 'closed', 'duration', 'acw'] as const),
+				sort: rng.pick(HISTORY_SORT_KEYS),
 				dir: rng.pick(['asc', 'desc'] as const)
 			};
 			const range = rangeBounds(filters, tenant.timezone, Date.now());
@@ -181,5 +192,83 @@ describe('history queries', () => {
 		expect(new Set(seen).size).toBe(seen.length);
 		expect(seen).toEqual(before);
 		expect(inserted).toBeGreaterThan(5);
+	});
+
+	/** Each order as the grid shows it, written independently: names from their tables. */
+	const ORDER_SQL: Record<Exclude<SortKey, 'status'>, string> = {
+		created: 'c.created_at',
+		closed: 'c.closed_at',
+		duration: 'c.talk_seconds',
+		acw: 'c.acw_seconds',
+		channel: 'CAST(c.channel AS CHAR)',
+		queue: '(SELECT name FROM queues WHERE id = c.queue_id)',
+		agent: "IFNULL((SELECT name FROM agents WHERE id = c.agent_id), '')",
+		client:
+			"COALESCE((SELECT name FROM crm_contacts WHERE id = c.crm_contact_id), c.phone_number, c.did, '')",
+		did: "IFNULL(c.did, '')",
+		disposition: "IFNULL((SELECT code FROM dispositions WHERE id = c.disposition_id), '')"
+	};
+
+	it('sorts by every column but Status on the server, page after page in exactly that order (issue 26, item 9)', async () => {
+		const tenant = stack.lookups.tenants[1];
+		const supervisor: Scope = {
+			tenantId: tenant.id,
+			queues: new Set(tenant.queues.slice(0, 2).map((q) => q.id))
+		};
+		expect(HISTORY_SORT_KEYS).toHaveLength(10);
+		for (const sort of HISTORY_SORT_KEYS) {
+			for (const dir of ['asc', 'desc'] as const) {
+				const filters: ViewFilters = { ...DEFAULT_FILTERS, range: 'last30', sort, dir };
+				const range = rangeBounds(filters, tenant.timezone, Date.now());
+				const { sql, params } = sqlFor(supervisor, filters, range);
+				const by = ORDER_SQL[sort as keyof typeof ORDER_SQL];
+				const expected = await stack.pbxRows<{ id: string }>(
+					`${sql} ORDER BY ${by} ${dir}, c.id ${dir}`,
+					params
+				);
+				// Small pages: many of them end inside a run of equal names, broken by id.
+				const got = await allPages(supervisor, filters, range, 37);
+				expect(got, `${sort} ${dir}`).toEqual(expected.map((r) => String(r.id)));
+				expect(got.length, `${sort} ${dir}`).toBeGreaterThan(100);
+			}
+		}
+	});
+
+	it('jumps to a time: the rows from that minute on, and how many it passed over', async () => {
+		const tenant = stack.lookups.tenants[2];
+		const scope: Scope = { tenantId: tenant.id, queues: 'all' };
+		for (const [sort, dir] of [
+			['created', 'desc'],
+			['created', 'asc'],
+			['closed', 'desc']
+		] as const) {
+			const filters: ViewFilters = { ...DEFAULT_FILTERS, range: 'last30', sort, dir };
+			const range = rangeBounds(filters, tenant.timezone, Date.now());
+			const all = await allPages(scope, filters, range, 1_000_000);
+			// A minute in the middle of the range, in the tenant's clock, as the control sends it.
+			const middle = new Date(range.fromMs + (range.toMs - range.fromMs) / 2);
+			const local = new Intl.DateTimeFormat('sv-SE', {
+				timeZone: tenant.timezone,
+				dateStyle: 'short',
+				timeStyle: 'short'
+			})
+				.format(middle)
+				.replace(' ', 'T');
+			const minuteMs = localTimeInstant(parseLocalTime(local)!, tenant.timezone)!;
+			const column = sort === 'created' ? 'c.created_at' : 'c.closed_at';
+			const { sql, params } = sqlFor(scope, filters, range);
+			const edge = msToSqlTime(dir === 'desc' ? minuteMs + 60_000 : minuteMs);
+			const passed = await stack.pbxRows<{ id: string }>(
+				`${sql} AND ${column} ${dir === 'desc' ? '>=' : '<'} ? ORDER BY ${column} ${dir}, c.id ${dir}`,
+				[...params, edge]
+			);
+			expect(passed.length, `${sort} ${dir}`).toBeGreaterThan(100);
+			const request = { scope, filters, range, jumpMs: minuteMs };
+			const first = await historyPage(stack.app.history, request, null, 50);
+			expect(first.skipped, `${sort} ${dir}`).toBe(passed.length);
+			const jumped = await allPages(scope, filters, range, 50, minuteMs);
+			// Exactly the rest of the view, in order: the rows before the jump plus these are all.
+			expect(jumped, `${sort} ${dir}`).toEqual(all.slice(passed.length));
+		}
 	});
 });

@@ -22,17 +22,29 @@ export class PagedRows {
 	counting = $state(false);
 	/** Live rows new to the list, kept aside until the reader asks: nothing moves under their eyes. */
 	held = $state.raw<Interaction[]>([]);
+	/** The minute (`YYYY-MM-DDTHH:MM`, tenant's clock) the list was jumped to; null from the top. */
+	jump = $state<string | null>(null);
+	/** How many rows of the view come before the first one listed (a jump passed over them). */
+	skipped = $state(0);
 
 	/** The first page is on screen (or failed): from then on a new live row is held, not inserted. */
 	#shown = false;
 
 	#cursor: string | null = null;
+	#pages = 0;
 	#controller: AbortController | null = null;
 	#countController: AbortController | null = null;
 
+	/**
+	 * `serverOrder`: the server's order is the list's (a history view sorted by any column); else
+	 * rows are kept newest first, as live rows join a person's history. `pageSizes`: the `limit`
+	 * of each page in turn, the last repeating: small first (on screen fast), then larger, so a
+	 * month of 22,000 rows is 14 loads rather than 112.
+	 */
 	constructor(
 		private readonly url: string,
-		private readonly countUrl: string | null = null
+		private readonly countUrl: string | null = null,
+		private readonly options: { serverOrder?: boolean; pageSizes?: readonly number[] } = {}
 	) {}
 
 	/** Loads the first page (and, in parallel, the total when there is a count endpoint). */
@@ -41,9 +53,30 @@ export class PagedRows {
 		this.held = [];
 		this.#shown = false;
 		this.#cursor = null;
+		this.#pages = 0;
+		this.skipped = 0;
 		this.done = false;
 		void this.more();
-		if (this.countUrl) void this.#count(this.countUrl);
+		if (this.countUrl && this.total === null) void this.#count(this.countUrl);
+	}
+
+	/** Reads the view from a minute on (null: from the top again); the total stays the view's. */
+	jumpTo(minute: string | null): void {
+		this.cancelPage();
+		this.jump = minute;
+		this.start();
+	}
+
+	#pageUrl(): string {
+		const params: string[] = [];
+		const sizes = this.options.pageSizes;
+		if (sizes && sizes.length > 0) {
+			params.push(`limit=${sizes[Math.min(this.#pages, sizes.length - 1)]}`);
+		}
+		if (this.jump) params.push(`jump=${encodeURIComponent(this.jump)}`);
+		if (this.#cursor) params.push(`cursor=${encodeURIComponent(this.#cursor)}`);
+		if (params.length === 0) return this.url;
+		return this.url + (this.url.includes('?') ? '&' : '?') + params.join('&');
 	}
 
 	async more(): Promise<void> {
@@ -54,9 +87,7 @@ export class PagedRows {
 		this.loading = true;
 		this.error = null;
 		try {
-			const separator = this.url.includes('?') ? '&' : '?';
-			const cursor = this.#cursor ? `${separator}cursor=${encodeURIComponent(this.#cursor)}` : '';
-			const response = await fetch(this.url + cursor, { signal: controller.signal });
+			const response = await fetch(this.#pageUrl(), { signal: controller.signal });
 			const body = (await response.json()) as Partial<RowsPage> & {
 				message?: string;
 				errors?: Record<string, string>;
@@ -72,8 +103,13 @@ export class PagedRows {
 			const known: Record<string, true> = {};
 			for (const row of this.rows) known[row.id] = true;
 			const page = (body.rows ?? []).filter((row) => !known[row.id]);
+			if (this.#pages === 0 && typeof body.skipped === 'number') this.skipped = body.skipped;
+			this.#pages++;
 			// Live rows that came before the first page arrive in the feed's order: put them in place.
-			this.rows = [...this.rows, ...page].sort(newestFirst);
+			// A server-ordered list (history by any column) takes the server's order as it is.
+			this.rows = this.options.serverOrder
+				? [...this.rows, ...page]
+				: [...this.rows, ...page].sort(newestFirst);
 			// A held row the server now pages in is shown where it belongs, not twice.
 			const paged: Record<string, true> = {};
 			for (const row of page) paged[row.id] = true;
@@ -93,10 +129,15 @@ export class PagedRows {
 	}
 
 	cancel(): void {
-		this.#controller?.abort();
+		this.cancelPage();
 		this.#countController?.abort();
-		this.loading = false;
 		this.counting = false;
+	}
+
+	/** Stops the page being loaded, leaving the count to finish. */
+	cancelPage(): void {
+		this.#controller?.abort();
+		this.loading = false;
 	}
 
 	/**

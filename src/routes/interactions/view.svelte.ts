@@ -26,6 +26,9 @@ import type { PageData } from './$types';
 
 type WindowParam = 'contact' | 'phone' | 'agent';
 
+/** A history range's pages: the first screenful fast, then growing (issue 26, item 9). */
+const HISTORY_PAGE_SIZES = [200, 500, 1000, 2000];
+
 /**
  * The interactions page's state: the live feed and its clock, today's rows from the feed or a
  * history range paged from the server, the open client/agent window, and navigation. The whole
@@ -184,8 +187,9 @@ export class InteractionsView {
 				return;
 			}
 			const list = new PagedRows(
-				`/api/interactions?${this.#historyQuery}&limit=200`,
-				`/api/interactions/count?${this.#historyQuery}`
+				`/api/interactions?${this.#historyQuery}`,
+				`/api/interactions/count?${this.#historyQuery}`,
+				{ serverOrder: true, pageSizes: HISTORY_PAGE_SIZES }
 			);
 			this.history = list;
 			// Loading reads the list's own state: keep that from re-running this effect.

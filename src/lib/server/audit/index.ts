@@ -12,6 +12,7 @@ export type AuditAction =
 	| 'recording_played'
 	| 'recording_downloaded'
 	| 'transcription_viewed'
+	| 'conversation_viewed'
 	| 'export'
 	| 'user_created'
 	| 'user_updated'

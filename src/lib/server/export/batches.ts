@@ -96,11 +96,17 @@ export function historyBatches(history: HistoryDeps, request: ExportRequest): Ba
 	let cursor: Cursor | null = null;
 	return async (sink) => {
 		const keys = historyWhere(scope, indexed, range, lookups);
-		const { after, orderBy, column } = keyset(filters.sort, filters.dir, cursor, keys.params);
+		const { after, orderBy, column, joins } = keyset(
+			filters.sort,
+			filters.dir,
+			cursor,
+			keys.params,
+			db
+		);
 		keys.params.push(EXPORT_BATCH);
 		const [page] = await pool.query<RowDataPacket[]>(
 			timeLimited(
-				`SELECT c.id, ${column} AS sort_value FROM ${db}.closed_interactions c
+				`SELECT c.id, ${column} AS sort_value FROM ${db}.closed_interactions c${joins}
 				  WHERE ${keys.sql}${after} ORDER BY ${orderBy} LIMIT ?`,
 				timeoutSeconds
 			),
@@ -112,7 +118,7 @@ export function historyBatches(history: HistoryDeps, request: ExportRequest): Ba
 		const where = historyWhere(scope, filters, range, lookups);
 		where.params.push(page.map((row) => String(row.id)));
 		const sql = `SELECT ${EXPORT_COLUMNS}, k.name AS contact_name
-		  FROM ${db}.closed_interactions c LEFT JOIN ${db}.crm_contacts k ON k.id = c.crm_contact_id
+		  FROM ${db}.closed_interactions c${joins} LEFT JOIN ${db}.crm_contacts k ON k.id = c.crm_contact_id
 		 WHERE ${where.sql} AND c.id IN (?) ORDER BY ${orderBy}`;
 		await eachRow(pool, timeLimited(sql, timeoutSeconds), where.params, {
 			push: (raw) => {

@@ -10,14 +10,16 @@ export interface Cursor {
 	id: string;
 }
 
-/** What the sort column holds: a DATETIME(3) as text, or a count of seconds. */
-export type CursorKind = 'time' | 'number';
+/** What the sort column holds: a DATETIME(3) as text, a count of seconds, or a name. */
+export type CursorKind = 'time' | 'number' | 'text';
 
 export class CursorError extends Error {}
 
 const SORT_VALUE = {
 	time: v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/)),
-	number: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 32))
+	number: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 32)),
+	// The longest sortable name: a CRM contact's (128) or a caller's number (32).
+	text: v.pipe(v.string(), v.maxLength(255))
 } as const;
 
 const CursorSchema = (kind: CursorKind) =>
@@ -35,7 +37,7 @@ export function encodeCursor(cursor: Cursor): string {
 export function decodeCursor(text: string | null, kind: CursorKind): Cursor | null {
 	if (!text) return null;
 	try {
-		if (text.length > 200 || !/^[A-Za-z0-9_-]+$/.test(text)) throw new Error('not base64url');
+		if (text.length > 1500 || !/^[A-Za-z0-9_-]+$/.test(text)) throw new Error('not base64url');
 		const parsed = v.parse(
 			CursorSchema(kind),
 			JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))

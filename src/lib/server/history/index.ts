@@ -1,12 +1,13 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import type { SortKey, ViewFilters } from '$lib/filters';
+import type { ViewFilters } from '$lib/filters';
 import type { RowsPage } from '$lib/interaction';
-import { escapeId, timeLimited } from '../db';
-import { CLOSED_COLUMNS } from '../interactions/map';
+import { escapeId, msToSqlTime, timeLimited } from '../db';
+import { CLOSED_COLUMNS_OF_C } from '../interactions/map';
 import type { Lookups } from '../lookups';
 import type { Scope } from '../scope';
-import { encodeCursor, type Cursor, type CursorKind } from './cursor';
+import { encodeCursor, type Cursor } from './cursor';
 import { enrichRows } from './enrich';
+import { jumpConditions, keyset } from './sort';
 import { historyWhere } from './where';
 
 /** History over closed_interactions: one keyset-paginated page, and the total count. */
@@ -24,40 +25,11 @@ export interface HistoryRequest {
 	scope: Scope;
 	filters: ViewFilters;
 	range: { fromMs: number; toMs: number };
+	/** A jump to this minute (its start, ms) of a time order; null to read from the top. */
+	jumpMs?: number | null;
 }
 
-const SORT_COLUMNS: Partial<Record<SortKey, string>> = {
-	created: 'c.created_at',
-	closed: 'c.closed_at',
-	duration: 'c.talk_seconds',
-	acw: 'c.acw_seconds'
-};
-
-/** What a cursor of a page in this order holds (see decodeCursor). */
-export function cursorKind(sort: SortKey): CursorKind {
-	return sort === 'duration' || sort === 'acw' ? 'number' : 'time';
-}
-
-/** ORDER BY and the keyset condition for "strictly after the cursor" in that order. */
-export function keyset(
-	sort: SortKey,
-	dir: 'asc' | 'desc',
-	cursor: Cursor | null,
-	params: unknown[]
-): { after: string; orderBy: string; column: string } {
-	const column = SORT_COLUMNS[sort] ?? SORT_COLUMNS.created!;
-	const op = dir === 'desc' ? '<' : '>';
-	const orderBy = `${column} ${dir.toUpperCase()}, c.id ${dir.toUpperCase()}`;
-	if (!cursor) return { after: '', orderBy, column };
-	// The leading `column <= ?` (or >=) gives MariaDB a range to seek to on the index; an OR alone
-	// makes it scan from the top of the index for every page.
-	params.push(cursor.value, cursor.value, cursor.id);
-	return {
-		after: ` AND ${column} ${op}= ? AND (${column} ${op} ? OR c.id ${op} ?)`,
-		orderBy,
-		column
-	};
-}
+export { cursorKind, jumpable, keyset } from './sort';
 
 export async function historyPage(
 	deps: HistoryDeps,
@@ -65,19 +37,23 @@ export async function historyPage(
 	cursor: Cursor | null,
 	limit: number
 ): Promise<RowsPage> {
-	const { sql, params } = historyWhere(request.scope, request.filters, request.range, deps.lookups);
-	const { after, orderBy, column } = keyset(
-		request.filters.sort,
-		request.filters.dir,
-		cursor,
-		params
-	);
+	const db = escapeId(deps.database);
+	const { filters } = request;
+	const where = historyWhere(request.scope, filters, request.range, deps.lookups);
+	const jump =
+		request.jumpMs === null || request.jumpMs === undefined
+			? null
+			: jumpConditions(filters.sort, filters.dir, request.jumpMs, msToSqlTime);
+	const params = [...where.params];
+	const from = jump ? ` AND ${jump.from}` : '';
+	if (jump) params.push(jump.param);
+	const { after, orderBy, column, joins } = keyset(filters.sort, filters.dir, cursor, params, db);
 	params.push(limit + 1);
 	const [raws] = await deps.pool.query<RowDataPacket[]>(
 		timeLimited(
-			`SELECT ${CLOSED_COLUMNS}, ${column} AS sort_value
-			   FROM ${escapeId(deps.database)}.closed_interactions c
-			  WHERE ${sql}${after}
+			`SELECT ${CLOSED_COLUMNS_OF_C}, ${column} AS sort_value
+			   FROM ${db}.closed_interactions c${joins}
+			  WHERE ${where.sql}${from}${after}
 			  ORDER BY ${orderBy} LIMIT ?`,
 			deps.timeoutSeconds
 		),
@@ -93,9 +69,22 @@ export async function historyPage(
 		deps.recordingsRoot,
 		page.map((raw) => ({ raw, source: 'closed' as const }))
 	);
+	// The rows a jump passed over, once, with its first page: the grid numbers its rows from there.
+	let skipped: number | undefined;
+	if (jump && !cursor) {
+		const [[row]] = await deps.pool.query<RowDataPacket[]>(
+			timeLimited(
+				`SELECT COUNT(*) AS n FROM ${db}.closed_interactions c WHERE ${where.sql} AND ${jump.before}`,
+				deps.timeoutSeconds
+			),
+			[...where.params, jump.param]
+		);
+		skipped = Number(row.n);
+	}
 	return {
 		rows,
-		nextCursor: more && last ? encodeCursor({ value: last.sort_value, id: String(last.id) }) : null
+		nextCursor: more && last ? encodeCursor({ value: last.sort_value, id: String(last.id) }) : null,
+		...(skipped === undefined ? {} : { skipped })
 	};
 }
 

@@ -12,7 +12,8 @@ import { isStatementTimeout } from '../db';
 import { visibleDispositions, visibleQueues, type Scope, type Viewer } from '../scope';
 import { requestScope, type ScopeDeps } from '../scope/http';
 import { CursorError, decodeCursor, type Cursor } from './cursor';
-import { cursorKind, type HistoryRequest } from './index';
+import { localTimeInstant, parseLocalTime } from '$lib/time/local-time';
+import { cursorKind, jumpable, type HistoryRequest } from './index';
 
 /**
  * The edge of every history path (page, API, export): the URL is parsed into a view, checked
@@ -49,7 +50,32 @@ export function parseView(deps: ScopeDeps, viewer: Viewer | null, url: URL): Par
 	return { scope, tenant, filters, errors, range };
 }
 
-const HISTORY_PAGING = { limit: intField(1, 500, 'limit must be between 1 and 500') };
+/** Up to 2,000 rows a page: the grid grows its pages as the reader scrolls on (see PagedRows). */
+export const MAX_HISTORY_PAGE = 2000;
+const HISTORY_PAGING = {
+	limit: intField(1, MAX_HISTORY_PAGE, `limit must be between 1 and ${MAX_HISTORY_PAGE}`)
+};
+
+/**
+ * `jump=YYYY-MM-DDTHH:MM`, a minute in the tenant's clock to read a time order from: its start
+ * (ms), or what is wrong with it.
+ */
+function parseJump(
+	text: string | null,
+	view: ParsedView
+): { jumpMs: number | null } | { error: string } {
+	if (text === null || text === '') return { jumpMs: null };
+	if (!jumpable(view.filters.sort)) {
+		return { error: 'A jump to a time needs the view sorted by Created or Closed' };
+	}
+	const local = parseLocalTime(text);
+	if (!local || local.offsetMinutes !== null) {
+		return { error: 'jump is a time as YYYY-MM-DDTHH:MM in the tenant time zone' };
+	}
+	const jumpMs = localTimeInstant(local, view.tenant.timezone);
+	if (jumpMs === null) return { error: `That time does not exist in ${view.tenant.timezone}` };
+	return { jumpMs };
+}
 
 /** For API routes: any field error is a 400 naming the fields. */
 export function historyRequestOrThrow(
@@ -73,6 +99,8 @@ export function historyRequestOrThrow(
 		if (!(e instanceof CursorError)) throw e;
 		errors.cursor = e.message;
 	}
+	const jump = parseJump(url.searchParams.get('jump'), view);
+	if ('error' in jump) errors.jump = jump.error;
 	const paging = parseFields(url.searchParams, HISTORY_PAGING);
 	if (paging.errors.limit) errors.limit = paging.errors.limit;
 	const limit = paging.values.limit ?? 100;
@@ -87,6 +115,7 @@ export function historyRequestOrThrow(
 		tenant: view.tenant,
 		filters: view.filters,
 		range: view.range,
+		jumpMs: 'jumpMs' in jump ? jump.jumpMs : null,
 		rangeDates: { from: view.range.fromDate, to: view.range.toDate },
 		span: view.range,
 		cursor,

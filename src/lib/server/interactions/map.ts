@@ -33,14 +33,20 @@ const SHARED_COLUMNS = [
 
 export const ACTIVE_COLUMNS = [...SHARED_COLUMNS, 'status'].join(', ');
 
-export const CLOSED_COLUMNS = [
+const CLOSED_LIST = [
 	...SHARED_COLUMNS,
 	'closed_at',
 	'wait_seconds',
 	'talk_seconds',
 	'acw_seconds',
 	'recording_file'
-].join(', ');
+];
+export const CLOSED_COLUMNS = CLOSED_LIST.join(', ');
+
+/** CLOSED_COLUMNS of the table aliased `c`, for a query that joins others (a history order). */
+export const CLOSED_COLUMNS_OF_C = CLOSED_LIST.map((column) =>
+	column.startsWith('LEFT(') ? column.replace('LEFT(', 'LEFT(c.') : `c.${column}`
+).join(', ');
 
 const PREVIEW_LENGTH = 80;
 const TEXT_CHANNELS: ReadonlySet<Channel> = new Set(['chat', 'sms', 'whatsapp']);
