@@ -7,8 +7,8 @@ import { Cluster } from '../../scripts/lib/cluster';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
 import { RUN_DIR_VAR } from '../../scripts/lib/leftovers';
 import { dashRows, openSocket, subscribe, whenEnded } from '../support/access';
-import type { Watcher } from '../support/cluster-check';
 import { ClusterClients } from '../support/cluster-clients';
+import { Staleness } from '../support/cluster-staleness';
 import { pacedBurst } from '../support/paced-burst';
 import { Stack } from '../support/stack';
 
@@ -73,40 +73,6 @@ function clusterFor(env: Record<string, string>, options: { sentinel?: boolean }
 		if (state.dir) rmSync(state.dir, { recursive: true, force: true });
 	});
 	return state;
-}
-
-/** What a client has received: changes applied and snapshots taken. */
-const news = (w: Watcher) => w.client.appliedLog.length + w.client.snapshots;
-
-/**
- * Samples every 100 ms how long each client has gone without news; `longest()` is the worst
- * gap per client since `start()`.
- */
-function staleness(watchers: Watcher[]) {
-	let last = watchers.map(news);
-	let movedAt = watchers.map(() => performance.now());
-	const worst = watchers.map(() => 0);
-	let worstEndedAt = 0;
-	let timer: NodeJS.Timeout | undefined;
-	return {
-		start() {
-			last = watchers.map(news);
-			movedAt = watchers.map(() => performance.now());
-			timer = setInterval(() => {
-				const now = performance.now();
-				watchers.forEach((w, i) => {
-					const n = news(w);
-					if (n !== last[i]) [last[i], movedAt[i]] = [n, now];
-					if (now - movedAt[i] > Math.max(...worst)) worstEndedAt = now;
-					worst[i] = Math.max(worst[i], now - movedAt[i]);
-				});
-			}, 100);
-		},
-		stop: () => clearInterval(timer),
-		longest: () => Math.max(...worst),
-		/** When the longest gap was last seen growing (performance.now()). */
-		longestAt: () => worstEndedAt
-	};
 }
 
 describe('Sentinel: the Redis primary is SIGKILLed at 200 commits/s', () => {
@@ -190,7 +156,7 @@ describe('Redis gone for 60 s at 50 commits/s', () => {
 			})
 		);
 		const [{ id: tokenId }] = await dashRows(stack, 'SELECT id FROM wall_tokens WHERE label = ? AND revoked_at IS NULL', ['ha-wall']); // prettier-ignore
-		const stale = staleness(watchers);
+		const stale = new Staleness(watchers);
 		let lostAt = 0;
 		let backAt = 0;
 		let outage: Promise<void> | undefined;
