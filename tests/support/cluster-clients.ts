@@ -11,6 +11,7 @@ import {
 	type Verdict,
 	type Watcher
 } from './cluster-check';
+import { whenEnded } from './access';
 import { auditStreamAt, type StreamAudit } from './cluster-stream';
 import { waitFor, type LiveClient, type Stack } from './stack';
 
@@ -52,6 +53,49 @@ export class ClusterClients {
 		const cookie = response.headers.getSetCookie().find((c) => c.startsWith('il_session='));
 		if (!cookie) throw new Error(`sign-in of ${username} failed: ${response.status}`);
 		return cookie.split(';')[0];
+	}
+
+	/**
+	 * Admin A revokes a wall link through the balancer, as the Administrators page posts it;
+	 * resolves with the action's answer type ('success' when it was revoked).
+	 */
+	async revokeWallToken(tokenId: number): Promise<string> {
+		const { url } = this.cluster;
+		const answer = await fetch(`${url}/admin?/revokeWallToken`, {
+			method: 'POST',
+			body: new URLSearchParams({ id: String(tokenId) }),
+			headers: {
+				origin: url,
+				cookie: this.cookies.admin,
+				accept: 'application/json',
+				'x-sveltekit-action': 'true',
+				'content-type': 'application/x-www-form-urlencoded'
+			}
+		});
+		return ((await answer.json()) as { type: string }).type;
+	}
+
+	/**
+	 * revokeWallToken, timed from when it was sent: when it answered (the revocation committed)
+	 * and when each of `walls` (sockets of that link) was closed by its node; NaN for one still
+	 * open after 15 s. A slow answer is the node that served the request; the closes after it
+	 * are the revocation reaching every node.
+	 */
+	async revokeTimed(
+		walls: LiveClient[],
+		tokenId: number
+	): Promise<{ answeredMs: number; closedMs: number[] }> {
+		const started = performance.now();
+		const closed = walls.map((socket) =>
+			whenEnded(socket, 15_000).then(
+				() => performance.now() - started,
+				() => NaN
+			)
+		);
+		const type = await this.revokeWallToken(tokenId);
+		if (type !== 'success') throw new Error(`the revoke answered ${type}`);
+		const answeredMs = performance.now() - started;
+		return { answeredMs, closedMs: await Promise.all(closed) };
 	}
 
 	/** A browser-like socket: WebSocket only (no sticky sessions), through HAProxy unless told. */
