@@ -23,11 +23,8 @@ export class ClusterNode {
 	readonly #stopHearing: (() => void)[];
 
 	constructor(private readonly options: ClusterNodeOptions) {
-		const { events, changeLog, standalone, tickMs } = options;
-		this.#watch = new RedisWatch({
-			answerWithinMs: Math.max(1_000, 2 * tickMs),
-			lastReadAt: () => changeLog.lastReadAt
-		});
+		const { events, changeLog, standalone } = options;
+		this.#watch = new RedisWatch({ lastReadAt: () => changeLog.lastReadAt });
 		this.#leadership = new Leadership(options, this.#state, this.#watch);
 		this.#standalone = standalone
 			? new StandaloneFallback({ ...options, standalone }, this.#state, this.#watch, this.#leadership) // prettier-ignore

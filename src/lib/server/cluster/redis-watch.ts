@@ -1,12 +1,9 @@
 /**
  * Whether Redis is lost, as the standalone fallback needs to know it: the last lease command
- * failed (or went unanswered), and nothing from Redis (a command's answer, a stream read) came
- * for the bound. Silence alone is no proof: a process that was paused (SIGSTOP, a long GC) wakes
+ * failed, and nothing from Redis (a command's answer, a stream read) came for the bound. Silence
+ * alone is no proof: a process that was paused (SIGSTOP, a long GC) wakes
  * with old timestamps and must ask Redis before it gives up on it.
  */
-
-/** A timer that fires this much late means this process was stalled, not that Redis was. */
-const STALL_MS = 250;
 
 export class RedisWatch {
 	/** When a lease command last succeeded (performance.now()). */
@@ -15,17 +12,18 @@ export class RedisWatch {
 
 	constructor(
 		private readonly options: {
-			/** A lease command unanswered this long counts as failed (a host gone, no RST). */
-			answerWithinMs: number;
 			/** When the shared log's stream last returned from a read. */
 			lastReadAt: () => number;
 		}
 	) {}
 
-	/** A lease command's answer; notes whether Redis answered in time. */
+	/**
+	 * A lease command's answer; notes whether Redis answered. A slow answer is an answer: a
+	 * loaded Redis or host is no lost one (ioredis's command timeout bounds the wait).
+	 */
 	async asked<T>(command: Promise<T>): Promise<T> {
 		try {
-			const answer = await answeredWithin(command, this.options.answerWithinMs);
+			const answer = await command;
 			this.#answeredAt = performance.now();
 			this.#failing = false;
 			return answer;
@@ -55,35 +53,4 @@ export class RedisWatch {
 		this.#failing = false;
 		this.#answeredAt = performance.now();
 	}
-}
-
-/**
- * `command`, or a rejection once it has gone `ms` unanswered. ioredis's own commandTimeout is
- * longer (a slow append is no lost Redis); this one only decides when to start counting
- * Redis as failing. A wait that ends late by more than STALL_MS is this process waking from a
- * stall, with the answer perhaps waiting in its socket: it waits once more before it fails.
- */
-function answeredWithin<T>(command: Promise<T>, ms: number): Promise<T> {
-	return new Promise<T>((resolve, reject) => {
-		let timer: NodeJS.Timeout;
-		const arm = () => {
-			const armedAt = performance.now();
-			timer = setTimeout(() => {
-				if (performance.now() - armedAt > ms + STALL_MS) arm();
-				else reject(new Error(`Redis did not answer within ${ms} ms`));
-			}, ms);
-			timer.unref();
-		};
-		arm();
-		command.then(
-			(answer) => {
-				clearTimeout(timer);
-				resolve(answer);
-			},
-			(error: unknown) => {
-				clearTimeout(timer);
-				reject(error as Error);
-			}
-		);
-	});
 }
