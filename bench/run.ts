@@ -16,6 +16,8 @@ import { clusterFanoutSuite } from './cluster-fanout';
 import { clusterLatencySuite } from './cluster-latency';
 import { exportsSuite } from './exports';
 import { failoverSuite } from './failover';
+import { redisOutageSuite } from './failover-outage';
+import { sentinelFailoverSuite } from './failover-sentinel';
 import { fanoutAndMemorySuites } from './fanout';
 import { historySuite } from './history';
 import { liveAndPollingSuites } from './live';
@@ -50,7 +52,7 @@ let build = 'not needed';
 let mariadbVersion = 'not started';
 let ctx: Context | null = null;
 try {
-	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'exports', 'screens', 'failover', 'cluster-latency', 'cluster-fanout', 'alerts', 'alert-webhooks', 'alert-toasts', 'range', 'replay', 'wall-tv']; // prettier-ignore
+	const needsBuild: Suite[] = ['live', 'polling', 'flood', 'fanout', 'memory', 'history', 'exports', 'screens', 'failover', 'failover-sentinel', 'redis-outage', 'cluster-latency', 'cluster-fanout', 'alerts', 'alert-webhooks', 'alert-toasts', 'range', 'replay', 'wall-tv']; // prettier-ignore
 	if (has(...needsBuild)) build = prepareBuild(options.build);
 	log(`suites: ${[...options.suites].join(', ')}; server: ${build}`);
 	const db = await startDb();
@@ -70,6 +72,9 @@ try {
 		['wall on a TV stick', has('wall-tv'), wallTvSuite],
 		// Several nodes on Redis: after fan-out, whose single-node figures they are set against.
 		['failover', has('failover'), failoverSuite],
+		// Redis itself fails (issue 27): its primary under Sentinels, then Redis gone for 60 s.
+		['failover, Sentinel', has('failover-sentinel'), sentinelFailoverSuite],
+		['failover, Redis gone 60 s', has('redis-outage'), redisOutageSuite],
 		['Redis latency', has('cluster-latency'), clusterLatencySuite],
 		['fan-out, 3 nodes', has('cluster-fanout'), clusterFanoutSuite],
 		['alert evaluation', has('alerts'), alertsSuite],

@@ -6,6 +6,8 @@ import * as v from 'valibot';
 import { runningMariaDb, startMariaDb, stopMariaDb, type MariaDbHandle } from './lib/mariadb';
 import { preferredOrFreePort } from './lib/ports';
 import { runningRedis, startRedis, stopRedis, type RedisHandle } from './lib/redis';
+import { sentinelGroupOn, startSentinelGroup, stopSentinelGroup } from './lib/sentinel';
+import type { SentinelGroupHandle } from './lib/sentinel';
 import { ensureCommands, readJsonFile, writeJsonFile } from './lib/system';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -14,6 +16,7 @@ const dataRoot = path.join(repoRoot, '.data');
 export const servicePaths = {
 	mariadbDataDir: path.join(dataRoot, 'mariadb'),
 	redisDataDir: path.join(dataRoot, 'redis'),
+	sentinelDir: path.join(dataRoot, 'sentinel'),
 	servicesFile: path.join(dataRoot, 'services.json')
 };
 
@@ -21,11 +24,14 @@ export const servicePaths = {
 export interface ServicesInfo {
 	mariadb: { port: number; socketPath: string; pid: number };
 	redis?: { port: number; pid: number };
+	/** With --sentinel: REDIS_SENTINELS and REDIS_MASTER_NAME for the app. */
+	sentinel?: { sentinels: string; masterName: string; serverPorts: number[] };
 }
 
 export interface StartedServices {
 	mariadb: MariaDbHandle;
 	redis?: RedisHandle;
+	sentinel?: SentinelGroupHandle;
 }
 
 const port = v.optional(
@@ -46,16 +52,21 @@ export function readServicesInfo(): ServicesInfo | null {
 	return readJsonFile<ServicesInfo>(servicePaths.servicesFile);
 }
 
-/** Starts (or adopts) the dev MariaDB and, with redis: true, Redis, under <repo>/.data. */
+/**
+ * Starts (or adopts) the dev MariaDB and, with redis: true, Redis, with sentinel: true a Redis
+ * primary, a replica and three Sentinels (the demo's group, scripts/lib/sentinel.ts), under
+ * <repo>/.data.
+ */
 export async function startServices(
-	opts: { redis?: boolean; log?: (line: string) => void } = {}
+	opts: { redis?: boolean; sentinel?: boolean; log?: (line: string) => void } = {}
 ): Promise<StartedServices> {
 	const log = opts.log ?? console.log;
 	const env = portsFromEnv();
 	await ensureCommands([
 		{ command: 'mariadbd', aptPackage: 'mariadb-server' },
 		{ command: 'mariadb-install-db', aptPackage: 'mariadb-server' },
-		...(opts.redis ? [{ command: 'redis-server', aptPackage: 'redis-server' }] : [])
+		...(opts.redis || opts.sentinel ? [{ command: 'redis-server', aptPackage: 'redis-server' }] : []), // prettier-ignore
+		...(opts.sentinel ? [{ command: 'redis-sentinel', aptPackage: 'redis-sentinel' }] : [])
 	]);
 	mkdirSync(dataRoot, { recursive: true });
 
@@ -86,8 +97,41 @@ export async function startServices(
 		log(`✓ Redis on 127.0.0.1:${redis.port}${previousRedis ? ' (already running)' : ''}`);
 		info.redis = { port: redis.port, pid: redis.pid };
 	}
+	const sentinel = opts.sentinel ? await startDevSentinels(info, log) : undefined;
 	writeJsonFile(servicePaths.servicesFile, info);
-	return { mariadb, redis };
+	return { mariadb, redis, sentinel };
+}
+
+/** The Sentinel group under .data/sentinel, on stable ports where they are free. */
+async function startDevSentinels(
+	info: ServicesInfo,
+	log: (line: string) => void
+): Promise<SentinelGroupHandle> {
+	const adopted = sentinelGroupOn(servicePaths.sentinelDir).sentinels.length === 3;
+	const sentinel = await startSentinelGroup({
+		dir: servicePaths.sentinelDir,
+		ports: async () => ({
+			servers: [await preferredOrFreePort(6391), await preferredOrFreePort(6392)],
+			sentinels: [
+				await preferredOrFreePort(26391),
+				await preferredOrFreePort(26392),
+				await preferredOrFreePort(26393)
+			]
+		})
+	});
+	const primary = await sentinel.primary();
+	const replicas = sentinel.servers.filter((s) => s.port !== primary).map((s) => s.port);
+	log(
+		`✓ Redis primary on 127.0.0.1:${primary}, replica on 127.0.0.1:${replicas.join(', ')}, ` +
+			`Sentinels on ${sentinel.sentinels}${adopted ? ' (already running)' : ''}`
+	);
+	log(`  for the app: REDIS_SENTINELS=${sentinel.sentinels} REDIS_MASTER_NAME=${sentinel.masterName}`); // prettier-ignore
+	info.sentinel = {
+		sentinels: sentinel.sentinels,
+		masterName: sentinel.masterName,
+		serverPorts: sentinel.servers.map((s) => s.port)
+	};
+	return sentinel;
 }
 
 /** Stops whatever dev services run under <repo>/.data. */
@@ -96,6 +140,8 @@ export async function stopServices(log: (line: string) => void = console.log): P
 	log(mariadbStopped ? '✓ MariaDB stopped' : '· MariaDB was not running');
 	const redisStopped = await stopRedis(servicePaths.redisDataDir);
 	log(redisStopped ? '✓ Redis stopped' : '· Redis was not running');
+	const sentinelStopped = await stopSentinelGroup(servicePaths.sentinelDir);
+	if (sentinelStopped) log('✓ Redis Sentinel group stopped');
 	rmSync(servicePaths.servicesFile, { force: true });
 }
 
@@ -108,14 +154,23 @@ export async function servicesStatus(log: (line: string) => void = console.log):
 			: '· MariaDB is not running'
 	);
 	log(redis ? `✓ Redis on 127.0.0.1:${redis.port} (pid ${redis.pid})` : '· Redis is not running');
+	const group = sentinelGroupOn(servicePaths.sentinelDir);
+	if (group.servers.length + group.sentinels.length > 0) {
+		const ports = (parts: { port: number }[]) => parts.map((p) => p.port).join(', ') || 'none';
+		log(
+			`✓ Redis Sentinel group: servers on ${ports(group.servers)}, Sentinels on ${ports(group.sentinels)}` +
+				(group.servers.length === 2 && group.sentinels.length === 3 ? '' : ' (in part: `start --sentinel` restarts it)') // prettier-ignore
+		);
+	}
 }
 
 async function main(argv: string[]): Promise<void> {
 	const [command] = argv;
-	if (command === 'start') await startServices({ redis: argv.includes('--redis') });
+	const flags = { redis: argv.includes('--redis'), sentinel: argv.includes('--sentinel') };
+	if (command === 'start') await startServices(flags);
 	else if (command === 'stop') await stopServices();
 	else if (command === 'status') await servicesStatus();
-	else throw new Error('usage: npm run services -- start|stop|status [--redis]');
+	else throw new Error('usage: npm run services -- start|stop|status [--redis] [--sentinel]');
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -13,6 +13,8 @@ export const SUITES = [
 	'exports',
 	'screens',
 	'failover',
+	'failover-sentinel',
+	'redis-outage',
 	'cluster-latency',
 	'cluster-fanout',
 	'alerts',
@@ -80,7 +82,8 @@ const HELP = `npm run bench -- [options]
                         full run, 10000000 with --suite range alone)
   --fps-seconds N       grid frame-rate run (default 20)
   --wall-seconds N      wall-tv: the 4×-throttled wall at 50 changes/s (default 30)
-  --failover-runs N     leader SIGKILLs in the failover suite (default 3)
+  --failover-runs N     leader SIGKILLs in the failover suite, Redis primary SIGKILLs in
+                        failover-sentinel (default 3)
   --cluster-seconds N   each phase of single node vs 3 nodes on Redis at 200 commits/s (default 20)
   --cluster-sockets N   Socket.IO clients in those phases (default 100)
   --build auto|always|never   npm run build first (auto: when build/ is missing or older than src/)

@@ -24,10 +24,13 @@ export interface BenchCluster {
 export async function startBenchCluster(
 	stack: Sandbox,
 	name: string,
-	nodes = 3
+	nodes = 3,
+	/** `sentinel`: a Redis primary, a replica and three Sentinels; `env`: on top of the stack's. */
+	options: { sentinel?: boolean; env?: Record<string, string> } = {}
 ): Promise<BenchCluster> {
 	const dir = path.join(WORK_DIR, `cluster-${name}`);
-	const cluster = await Cluster.start({ dir, env: stack.env, nodes, spare: 0 });
+	const env = { ...stack.env, ...options.env };
+	const cluster = await Cluster.start({ dir, env, nodes, spare: 0, sentinel: options.sentinel });
 	const stop = onCleanup(() => cluster.stop());
 	await cluster.settled(60_000);
 	return { cluster, dir, stop };

@@ -1,16 +1,19 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { processesWhere } from './leftovers';
 import { freePort } from './ports';
-import { startRedis, type RedisHandle } from './redis';
+import { runningRedis, startRedis, stopRedis, type RedisHandle } from './redis';
+import { askSentinel } from './sentinel-protocol';
 import { isProcessAlive, requireCommand, sleep, spawnDetached } from './system';
 import { terminateProcess, waitUntilReady } from './system';
 
 /**
- * A Redis Sentinel group on 127.0.0.1 for the demo's `--sentinel` and the cluster tests: a
- * primary, one replica and three Sentinels (Debian's redis-sentinel) that watch them with a
- * quorum of 2. Throw-away like the plain Redis (no persistence), everything under `dir`, so the
- * run's leftover check and reaper find each process by its command line.
+ * A Redis Sentinel group on 127.0.0.1 for the demo's `--sentinel`, `npm run services -- start
+ * --sentinel` and the cluster tests: a primary, one replica and three Sentinels (Debian's
+ * redis-sentinel) that watch them with a quorum of 2. Throw-away like the plain Redis (no
+ * persistence), everything under `dir`, so the run's leftover check and reaper, and
+ * stopSentinelGroup, find each process by its command line. A group already running on `dir`
+ * (the dev services started twice) is adopted, as startRedis adopts a server.
  *
  * The Sentinels decide quickly (down after DOWN_AFTER_MS): a killed primary is replaced in about
  * two seconds. Production Sentinels are usually slower to decide (Debian's default: 30 s); see
@@ -38,57 +41,28 @@ export interface SentinelGroupHandle {
 	stop(): Promise<void>;
 }
 
-/** One RESP command to 127.0.0.1:port (a Sentinel), its reply's bulk strings. */
-function askSentinel(port: number, command: string[], timeoutMs = 1_000): Promise<string[]> {
-	return new Promise((resolve, reject) => {
-		const socket = connect({ host: '127.0.0.1', port });
-		let reply = '';
-		const fail = (error: Error) => {
-			socket.destroy();
-			reject(error);
-		};
-		socket.setTimeout(timeoutMs, () => fail(new Error(`no reply from Sentinel ${port}`)));
-		socket.on('error', fail);
-		socket.on('connect', () => {
-			const parts = command.map((part) => `$${Buffer.byteLength(part)}\r\n${part}\r\n`);
-			socket.write(`*${command.length}\r\n${parts.join('')}`);
-		});
-		socket.on('data', (chunk: Buffer) => {
-			reply += chunk.toString();
-			try {
-				const values = parseReply(reply);
-				if (values === undefined) return; // more to come
-				socket.end();
-				resolve(values);
-			} catch (error) {
-				fail(error as Error);
-			}
-		});
-	});
-}
+/** Where the group's parts live under `dir`: two servers, three Sentinels. */
+const serverDirs = (dir: string) => [1, 2].map((i) => path.join(dir, `redis-${i}`));
+const sentinelDirs = (dir: string) => [1, 2, 3].map((i) => path.join(dir, `sentinel-${i}`));
+const configOf = (sentinelDir: string) => path.join(sentinelDir, 'sentinel.conf');
 
-/** A simple string, a nil, or an array of bulk strings; undefined while incomplete. */
-function parseReply(reply: string): string[] | undefined {
-	const lines = reply.split('\r\n');
-	if (lines.length < 2) return undefined;
-	const [first] = lines;
-	if (first.startsWith('-')) throw new Error(first.slice(1));
-	if (first.startsWith('+')) return [first.slice(1)];
-	if (first === '*-1' || first === '$-1') return [];
-	const count = Number(/^\*(\d+)$/.exec(first)?.[1] ?? NaN);
-	if (Number.isNaN(count)) throw new Error(`unexpected Sentinel reply ${first}`);
-	// Each element is "$<length>" then the value.
-	if (lines.length < 2 + 2 * count) return undefined;
-	return Array.from({ length: count }, (_, i) => lines[2 + 2 * i]);
+/** The redis-sentinel running on this directory's config file, found by its command line. */
+function runningSentinel(sentinelDir: string): { port: number; pid: number } | null {
+	const configFile = configOf(sentinelDir);
+	const [pid] = processesWhere((args) => args.includes(configFile));
+	if (pid === undefined || !existsSync(configFile)) return null;
+	// Sentinel rewrites its config with what it learns, but keeps the port line.
+	const port = Number(/^port (\d+)$/m.exec(readFileSync(configFile, 'utf8'))?.[1] ?? NaN);
+	return Number.isNaN(port) ? null : { port, pid };
 }
 
 async function startSentinel(
 	dir: string,
-	primaryPort: number
+	primaryPort: number,
+	port: number
 ): Promise<{ port: number; pid: number }> {
 	mkdirSync(dir, { recursive: true });
-	const port = await freePort();
-	const configFile = path.join(dir, 'sentinel.conf');
+	const configFile = configOf(dir);
 	const logFile = path.join(dir, 'sentinel.log');
 	// Sentinel rewrites its config file (what it learns): one of its own, in its directory.
 	writeFileSync(
@@ -113,19 +87,68 @@ async function startSentinel(
 	return { port, pid: child.pid };
 }
 
-export async function startSentinelGroup(opts: { dir: string }): Promise<SentinelGroupHandle> {
+/** What runs of the group on `dir`, whole or in part (for `npm run services status`). */
+export function sentinelGroupOn(dir: string): {
+	servers: { port: number; pid: number }[];
+	sentinels: { port: number; pid: number }[];
+} {
+	const resolved = path.resolve(dir);
+	return {
+		servers: serverDirs(resolved)
+			.map(runningRedis)
+			.filter((s) => s !== null),
+		sentinels: sentinelDirs(resolved)
+			.map(runningSentinel)
+			.filter((s) => s !== null)
+	};
+}
+
+/** Stops the group's servers and Sentinels on `dir`; false when none of them ran. */
+export async function stopSentinelGroup(dir: string): Promise<boolean> {
+	const resolved = path.resolve(dir);
+	const servers = await Promise.all(serverDirs(resolved).map((dataDir) => stopRedis(dataDir)));
+	const sentinels = sentinelDirs(resolved)
+		.map(runningSentinel)
+		.filter((s) => s !== null);
+	await Promise.all(sentinels.map(({ pid }) => terminateProcess(pid).catch(() => undefined)));
+	return servers.some(Boolean) || sentinels.length > 0;
+}
+
+export interface SentinelGroupOptions {
+	dir: string;
+	/** Ports for a group started afresh (an adopted one keeps its own); default: free ones. */
+	ports?: () => Promise<{ servers: [number, number]; sentinels: [number, number, number] }>;
+}
+
+/**
+ * Starts a group on `dir`, or adopts the one running there. A group found only in part (a
+ * server or a Sentinel killed) is stopped and started afresh: without persistence it holds
+ * nothing worth keeping, and Sentinels that watch a half-gone group would fail over on their own.
+ */
+export async function startSentinelGroup(opts: SentinelGroupOptions): Promise<SentinelGroupHandle> {
 	const dir = path.resolve(opts.dir);
-	const primary = await startRedis({ dataDir: path.join(dir, 'redis-1') });
-	const replica = await startRedis({ dataDir: path.join(dir, 'redis-2'), replicaOf: primary.port });
-	const servers = [primary, replica];
+	const running = sentinelDirs(dir).map(runningSentinel);
+	const whole = running.every(Boolean) && serverDirs(dir).every((d) => runningRedis(d) !== null);
+	if (!whole) await stopSentinelGroup(dir);
+	const ports = whole ? null : await (opts.ports?.() ?? freePorts());
+	const servers: RedisHandle[] = [];
 	const sentinels: { port: number; pid: number }[] = [];
 	const stop = async () => {
-		await Promise.all(servers.map((server) => server.stop().catch(() => undefined)));
-		await Promise.all(sentinels.map(({ pid }) => terminateProcess(pid).catch(() => undefined)));
+		await stopSentinelGroup(dir);
 	};
 	try {
-		for (let i = 1; i <= 3; i++) {
-			sentinels.push(await startSentinel(path.join(dir, `sentinel-${i}`), primary.port));
+		if (whole) {
+			// Adopted: the servers by their data dirs, whichever of them is primary now.
+			for (const dataDir of serverDirs(dir)) servers.push(await startRedis({ dataDir }));
+			sentinels.push(...running.map((sentinel) => sentinel!));
+		} else {
+			const [primaryDir, replicaDir] = serverDirs(dir);
+			const primary = await startRedis({ dataDir: primaryDir, port: ports!.servers[0] });
+			servers.push(primary);
+			servers.push(await startRedis({ dataDir: replicaDir, port: ports!.servers[1], replicaOf: primary.port })); // prettier-ignore
+			for (const [i, sentinelDir] of sentinelDirs(dir).entries()) {
+				sentinels.push(await startSentinel(sentinelDir, primary.port, ports!.sentinels[i]));
+			}
 		}
 	} catch (error) {
 		await stop();
@@ -165,9 +188,20 @@ export async function startSentinelGroup(opts: { dir: string }): Promise<Sentine
 			if (i === -1) throw new Error(`no server of this group on ${port}`);
 			const now = await primaryPort();
 			// It comes back as a replica of the new primary (the Sentinels would also tell it so).
-			servers[i] = await startRedis({ dataDir: path.join(dir, `redis-${i + 1}`), port, replicaOf: now }); // prettier-ignore
+			servers[i] = await startRedis({ dataDir: serverDirs(dir)[i], port, replicaOf: now });
 		},
 		stop
 	};
 	return handle;
+}
+
+/** Five distinct free ports (two asked in a row can be the same one: none is bound yet). */
+async function freePorts(): Promise<{
+	servers: [number, number];
+	sentinels: [number, number, number];
+}> {
+	const ports = new Set<number>();
+	while (ports.size < 5) ports.add(await freePort());
+	const [a, b, c, d, e] = ports;
+	return { servers: [a, b], sentinels: [c, d, e] };
 }

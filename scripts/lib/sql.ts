@@ -1,5 +1,3 @@
-import type { Pool, PoolConnection } from 'mysql2/promise';
-
 /**
  * Small SQL helpers shared by the seeders, the PBX writer, the tests and the benchmarks.
  * Timestamps are written with the server's msToSqlTime (src/lib/server/db/time.ts).
@@ -30,22 +28,5 @@ export function sqlString(value: string | null): string {
 
 const needsEscape = /[\\'\0]/;
 
-/** Runs `work` in one transaction on a connection of its own; rolls back when it throws. */
-export async function withTransaction<T>(
-	pool: Pool,
-	work: (conn: PoolConnection) => Promise<T>
-): Promise<T> {
-	const conn = await pool.getConnection();
-	try {
-		await conn.beginTransaction();
-		const result = await work(conn);
-		await conn.commit();
-		return result;
-	} catch (error) {
-		// The original error matters, not a rollback on a connection that may already be gone.
-		await conn.rollback().catch(() => undefined);
-		throw error;
-	} finally {
-		conn.release();
-	}
-}
+/** The server's one transaction helper (src/lib/server/db/transaction.ts). */
+export { withTransaction } from '../../src/lib/server/db/transaction';

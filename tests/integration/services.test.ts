@@ -14,6 +14,7 @@ import {
 import { freePort } from '../../scripts/lib/ports';
 import { startRedis, stopRedis, type RedisHandle } from '../../scripts/lib/redis';
 import { applyPbxSchema } from '../../scripts/lib/schema';
+import { sentinelGroupOn, startSentinelGroup, stopSentinelGroup } from '../../scripts/lib/sentinel';
 import { ensureCommands, isProcessAlive } from '../../scripts/lib/system';
 
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'il-services-'));
@@ -136,3 +137,49 @@ describe('dev Redis', () => {
 		expect(await stopRedis(dataDir)).toBe(false);
 	});
 });
+
+describe("dev Redis Sentinel group (npm run services -- start --sentinel, the demo's --sentinel)", () => {
+	const dir = path.join(workDir, 'sentinel');
+	afterAll(() => stopSentinelGroup(dir));
+
+	it('starts a primary, a replica and three Sentinels, is adopted, restarted when in part, and stops', async () => {
+		await ensureCommands([
+			{ command: 'redis-server', aptPackage: 'redis-server' },
+			{ command: 'redis-sentinel', aptPackage: 'redis-sentinel' }
+		]);
+		const group = await startSentinelGroup({ dir });
+		const primary = await group.primary();
+		expect(primary).toBe(group.servers[0].port);
+		const client = new Redis(group.servers[1].url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+		await client.connect();
+		expect(await client.info('replication')).toContain(`master_port:${primary}`);
+		client.disconnect();
+		const pids = () => {
+			const on = sentinelGroupOn(dir);
+			return [...on.servers, ...on.sentinels].map((part) => part.pid);
+		};
+		const first = pids();
+		expect(first).toHaveLength(5);
+
+		// A second start adopts the whole group: the same processes, the same addresses.
+		const again = await startSentinelGroup({ dir });
+		expect(pids()).toEqual(first);
+		expect(again.sentinels).toBe(group.sentinels);
+
+		// A group in part (a Sentinel gone) is started afresh, leaving no process of the old one.
+		process.kill(sentinelGroupOn(dir).sentinels[0].pid, 'SIGKILL');
+		await waitGone(first[2]);
+		await startSentinelGroup({ dir });
+		const fresh = pids();
+		expect(fresh).toHaveLength(5);
+		for (const pid of first) expect(fresh.includes(pid) || isProcessAlive(pid)).toBe(false);
+
+		expect(await stopSentinelGroup(dir)).toBe(true);
+		for (const pid of fresh) expect(isProcessAlive(pid)).toBe(false);
+		expect(await stopSentinelGroup(dir)).toBe(false);
+	}, 60_000);
+});
+
+async function waitGone(pid: number): Promise<void> {
+	while (isProcessAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+}

@@ -1,6 +1,5 @@
-import { Redis } from 'ioredis';
+import assert from 'node:assert/strict';
 import { io as connectSocket } from 'socket.io-client';
-import { expect } from 'vitest';
 import type { Cluster } from '../../scripts/lib/cluster';
 import type { DemoTenant } from '../../scripts/lib/demo-data';
 import { sleep } from '../../scripts/lib/system';
@@ -12,13 +11,17 @@ import {
 	type Verdict,
 	type Watcher
 } from './cluster-check';
+import { whenEnded } from './access';
+import { auditStreamAt, type StreamAudit } from './cluster-stream';
 import { waitFor, type LiveClient, type Stack } from './stack';
 
 /**
  * Clients of a cluster behind HAProxy as the fault tests use them: three sign-ins (an admin
  * and a supervisor of tenant A, an admin of B), browser-like sockets through the balancer, and
  * the checks after a fault: every client shows what SQL holds, each node directly too, and the
- * shared stream is numbered without a gap or an overlap, by one fence owner at a time.
+ * shared stream is numbered without a gap or an overlap, by one fence owner at a time. Free of
+ * vitest (node:assert), so the bench's Redis HA suites use it too: `verdicts` and `streamAudit`
+ * count, `verify` and `auditStream` fail on any count above 0.
  */
 export class ClusterClients {
 	readonly cookies = { admin: '', supervisor: '', other: '' };
@@ -50,6 +53,49 @@ export class ClusterClients {
 		const cookie = response.headers.getSetCookie().find((c) => c.startsWith('il_session='));
 		if (!cookie) throw new Error(`sign-in of ${username} failed: ${response.status}`);
 		return cookie.split(';')[0];
+	}
+
+	/**
+	 * Admin A revokes a wall link through the balancer, as the Administrators page posts it;
+	 * resolves with the action's answer type ('success' when it was revoked).
+	 */
+	async revokeWallToken(tokenId: number): Promise<string> {
+		const { url } = this.cluster;
+		const answer = await fetch(`${url}/admin?/revokeWallToken`, {
+			method: 'POST',
+			body: new URLSearchParams({ id: String(tokenId) }),
+			headers: {
+				origin: url,
+				cookie: this.cookies.admin,
+				accept: 'application/json',
+				'x-sveltekit-action': 'true',
+				'content-type': 'application/x-www-form-urlencoded'
+			}
+		});
+		return ((await answer.json()) as { type: string }).type;
+	}
+
+	/**
+	 * revokeWallToken, timed from when it was sent: when it answered (the revocation committed)
+	 * and when each of `walls` (sockets of that link) was closed by its node; NaN for one still
+	 * open after 15 s. A slow answer is the node that served the request; the closes after it
+	 * are the revocation reaching every node.
+	 */
+	async revokeTimed(
+		walls: LiveClient[],
+		tokenId: number
+	): Promise<{ answeredMs: number; closedMs: number[] }> {
+		const started = performance.now();
+		const closed = walls.map((socket) =>
+			whenEnded(socket, 15_000).then(
+				() => performance.now() - started,
+				() => NaN
+			)
+		);
+		const type = await this.revokeWallToken(tokenId);
+		if (type !== 'success') throw new Error(`the revoke answered ${type}`);
+		const answeredMs = performance.now() - started;
+		return { answeredMs, closedMs: await Promise.all(closed) };
 	}
 
 	/** A browser-like socket: WebSocket only (no sticky sessions), through HAProxy unless told. */
@@ -98,11 +144,11 @@ export class ClusterClients {
 	}
 
 	/**
-	 * Waits for every client to show what SQL holds (20 s at most), then judges each one; fails
-	 * the case with the verdicts unless every count is 0. Called once the burst is over: SQL is
-	 * final, so it is read once per scope, and only the clients are polled.
+	 * Waits for every client to show what SQL holds (20 s at most), then judges each one. Called
+	 * once the burst is over: SQL is final, so it is read once per scope, and only the clients
+	 * are polled.
 	 */
-	async verify(label: string, watchers: Watcher[]): Promise<Verdict[]> {
+	async verdicts(label: string, watchers: Watcher[]): Promise<Verdict[]> {
 		const byScope = new Map<string, Promise<Map<string, string>>>();
 		const expected = await Promise.all(
 			watchers.map((w) => {
@@ -133,9 +179,15 @@ export class ClusterClients {
 				);
 			}
 		}
+		return verdicts;
+	}
+
+	/** verdicts(), failing the case unless every count is 0. */
+	async verify(label: string, watchers: Watcher[]): Promise<Verdict[]> {
+		const verdicts = await this.verdicts(label, watchers);
 		for (const v of verdicts) {
-			expect(v.problems.slice(0, 10), `${label}: ${v.name}`).toEqual([]);
-			expect([v.lost, v.doubled, v.outOfScope]).toEqual([0, 0, 0]);
+			assert.deepEqual(v.problems.slice(0, 10), [], `${label}: ${v.name}`);
+			assert.deepEqual([v.lost, v.doubled, v.outOfScope], [0, 0, 0], `${label}: ${v.name}`);
 		}
 		return verdicts;
 	}
@@ -144,7 +196,7 @@ export class ClusterClients {
 	 * Every running node on its own, not through HAProxy: the same head, and a fresh snapshot from
 	 * it equal to SQL. An entry appended with a stale token, or one a node skipped, shows here.
 	 */
-	async verifyNodes(label: string): Promise<void> {
+	async nodeVerdicts(label: string): Promise<Verdict[]> {
 		const { cluster } = this;
 		const running = cluster.nodes.filter((node) => node.state === 'running');
 		await waitFor(
@@ -161,51 +213,28 @@ export class ClusterClients {
 			client: new TestClient(this.socket(this.cookies.admin, node.url)),
 			tenant: this.tenantA
 		}));
-		await this.verify(`${label} (each node directly)`, probes);
-		this.close(probes);
+		try {
+			return await this.verdicts(`${label} (each node directly)`, probes);
+		} finally {
+			this.close(probes);
+		}
+	}
+
+	/** nodeVerdicts() and auditStream(), failing the case on any problem. */
+	async verifyNodes(label: string): Promise<void> {
+		for (const v of await this.nodeVerdicts(label)) {
+			assert.deepEqual(v.problems.slice(0, 10), [], `${label}: ${v.name}`);
+		}
 		await this.auditStream(label);
 	}
 
-	/**
-	 * The stream of the current epoch read straight from Redis (the primary now): numbered without
-	 * a gap or an overlap, no interaction with more changes than its four commits, and appended by
-	 * one fence owner at a time: once another owner appends, an earlier one never does again, and
-	 * no two nodes append under one token number. A late append of a fenced-off leader would show.
-	 */
+	/** The current epoch's stream, audited (cluster-stream.ts), on the primary of now. */
+	async streamAudit(label: string): Promise<StreamAudit> {
+		return auditStreamAt(await this.cluster.currentRedisUrl(), label);
+	}
+
+	/** streamAudit(), failing the case on any problem. */
 	async auditStream(label: string): Promise<void> {
-		const redis = new Redis(await this.cluster.currentRedisUrl(), { maxRetriesPerRequest: 1 });
-		try {
-			const epoch = await redis.get('il:epoch');
-			expect(epoch, `${label}: an epoch in Redis`).toBeTruthy();
-			const entries = await redis.xrange(`il:log:${epoch}`, '-', '+');
-			let expectedFirst: number | null = null;
-			const perId = new Map<string, number>();
-			const owners: string[] = [];
-			for (const [id, fields] of entries) {
-				const value = (name: string) => fields[fields.indexOf(name) + 1];
-				const first = Number(value('first'));
-				const owner = value('by');
-				if (owners.at(-1) !== owner) {
-					expect(owners, `${label}: entry ${id} by an owner fenced off before`).not.toContain(owner); // prettier-ignore
-					owners.push(owner);
-				}
-				const { changes } = JSON.parse(value('entry')) as { changes: { id: string }[] };
-				if (changes.length === 0) continue;
-				if (expectedFirst !== null) {
-					expect(first, `${label}: stream entry ${id} follows the one before`).toBe(expectedFirst);
-				}
-				expectedFirst = first + changes.length;
-				for (const change of changes) perId.set(change.id, (perId.get(change.id) ?? 0) + 1);
-			}
-			// `<node>|<token>|<nonce>`: one token number is never two acquisitions.
-			const tokens = owners.map((owner) => owner.split('|')[1]);
-			expect(new Set(tokens).size, `${label}: two leaders with one token`).toBe(tokens.length);
-			const repeated = [...perId].filter(([, count]) => count > 4);
-			expect(repeated, `${label}: interactions with repeated commits in the stream`).toEqual([]);
-			const head = Number(await redis.get('il:head'));
-			if (expectedFirst !== null) expect(head).toBe(expectedFirst - 1);
-		} finally {
-			redis.disconnect();
-		}
+		assert.deepEqual((await this.streamAudit(label)).problems, []);
 	}
 }

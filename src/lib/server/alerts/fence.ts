@@ -1,4 +1,5 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { withTransaction } from '../db';
 
 /**
  * The alert fence's one check (store.ts says why it makes a breach's writes once across a
@@ -20,20 +21,11 @@ export async function fencedTransaction<T>(
 	claim: string,
 	work: (conn: PoolConnection) => Promise<T>
 ): Promise<T> {
-	const conn = await pool.getConnection();
-	try {
-		await conn.beginTransaction();
+	return withTransaction(pool, async (conn) => {
 		const [[row]] = await conn.query<RowDataPacket[]>(
 			'SELECT claim FROM alert_fence WHERE id = 1 FOR UPDATE'
 		);
 		if (row?.claim !== claim) throw new FencedError();
-		const result = await work(conn);
-		await conn.commit();
-		return result;
-	} catch (error) {
-		await conn.rollback().catch(() => undefined);
-		throw error;
-	} finally {
-		conn.release();
-	}
+		return work(conn);
+	});
 }

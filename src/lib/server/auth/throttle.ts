@@ -1,5 +1,5 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
-import { msToSqlTime } from '../db';
+import { msToSqlTime, withTransaction } from '../db';
 
 /**
  * Sign-in throttling per account and per IP, stored in the dashboard database so every node
@@ -47,16 +47,11 @@ export class LoginThrottle {
 	async reserve(keys: string[]): Promise<number> {
 		// Rows are locked in one order by everyone, so two reservations never deadlock.
 		const sorted = [...new Set(keys)].sort();
-		const conn = await this.pool.getConnection();
-		try {
-			await conn.beginTransaction();
+		return withTransaction(this.pool, async (conn) => {
 			const states = await this.#lock(conn, sorted);
 			const now = Date.now();
 			const locked = Math.max(0, ...states.map(([, s]) => (s.lockedUntil ?? 0) - now));
-			if (locked > 0) {
-				await conn.commit();
-				return locked;
-			}
+			if (locked > 0) return locked;
 			const next = states.map(([key, state]) => [key, this.#count(key, state, now)] as const);
 			const refused = next.filter(([, state]) => state.lockedUntil !== null);
 			// A refused attempt was not evaluated: only the keys it pushed over the limit record it.
@@ -72,14 +67,8 @@ export class LoginThrottle {
 					]
 				);
 			}
-			await conn.commit();
 			return refused.length > 0 ? this.policy.lockMs : 0;
-		} catch (error) {
-			await conn.rollback();
-			throw error;
-		} finally {
-			conn.release();
-		}
+		});
 	}
 
 	/** A successful sign-in: these keys start afresh. */

@@ -1,5 +1,6 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import * as v from 'valibot';
+import { withTransaction } from '../db';
 import type { Lookups } from '../lookups';
 import { ACCESS_PERMISSIONS, type Permission, type Role } from '../scope';
 import { hashPassword, type ScryptCost } from './password';
@@ -116,9 +117,7 @@ export class Users {
 	async create(input: unknown): Promise<number> {
 		const user = this.validate(input, true);
 		const hash = await hashPassword(user.password ?? '', this.passwordCost);
-		const conn = await this.pool.getConnection();
-		try {
-			await conn.beginTransaction();
+		return withTransaction(this.pool, async (conn) => {
 			const [exists] = await conn.query<RowDataPacket[]>(
 				'SELECT id FROM users WHERE username = ?',
 				[user.username]
@@ -138,14 +137,8 @@ export class Users {
 				]
 			);
 			await this.#writeQueues(conn, result.insertId, user.queueIds);
-			await conn.commit();
 			return result.insertId;
-		} catch (error) {
-			await conn.rollback();
-			throw error;
-		} finally {
-			conn.release();
-		}
+		});
 	}
 
 	/**
@@ -160,9 +153,7 @@ export class Users {
 	): Promise<void> {
 		const user = this.validate(input, false);
 		const hash = user.password ? await hashPassword(user.password, this.passwordCost) : null;
-		const conn = await this.pool.getConnection();
-		try {
-			await conn.beginTransaction();
+		await withTransaction(this.pool, async (conn) => {
 			const [clash] = await conn.query<RowDataPacket[]>(
 				'SELECT id FROM users WHERE username = ? AND id <> ?',
 				[user.username, id]
@@ -194,13 +185,7 @@ export class Users {
 					options.keepSessionId ?? ''
 				]);
 			}
-			await conn.commit();
-		} catch (error) {
-			await conn.rollback();
-			throw error;
-		} finally {
-			conn.release();
-		}
+		});
 	}
 
 	async get(id: number): Promise<UserRecord | null> {

@@ -28,6 +28,7 @@ export function createConnection(target: DatabaseTarget): Promise<mysql.Connecti
 }
 
 export { msToSqlTime, sqlTimeToIso } from './time';
+export { withTransaction } from './transaction';
 
 export function escapeId(name: string): string {
 	return mysql.escapeId(name);
