@@ -62,6 +62,11 @@ export interface RangePicture {
 	fromMs: number;
 	toMs: number;
 	interval: IntervalSize;
+	/**
+	 * Where the figures were read: the 15-minute rollups, or the rows of closed_interactions
+	 * (filters the rollups lack, a range not all rolled up yet). The same figures either way.
+	 */
+	readFrom: 'rollups' | 'rows';
 	/** The filters the figures follow, as labels for "Figures for: Queue Sales, Voice". */
 	follows: string[];
 	totals: RangeFigures;

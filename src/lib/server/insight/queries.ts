@@ -47,9 +47,9 @@ export interface RangeGroup {
 	/** A 15-minute step from the anchor, or a local date (YYYY-MM-DD) for daily intervals. */
 	bucket: unknown;
 	sums: FigureSums;
-	/** Answered waits, comma-separated (waitListSql); null when none. */
+	/** Answered waits: comma-separated (waitListSql; null when none), or read from the rollups. */
 	waits: unknown;
-	/** Local hours of the offered rows, comma-separated; null when none or not asked. */
+	/** Local hours of the offered rows, comma-separated, an item "hour:count" or one row; null when none or not asked. */
 	hours: unknown;
 }
 
