@@ -17,11 +17,12 @@ import { Stack, waitFor } from '../support/stack';
 /**
  * The range rollups (migration 8, src/lib/server/rollups) against the rows they sum: the app
  * in this process backfills them at start and follows the binlog; every picture read from the
- * rollups must equal the same picture read from closed_interactions (whose figures
- * insight.test.ts holds to an oracle in plain SQL), in Chicago across its DST change and in
- * Kolkata (+5:30), for a supervisor's scope and the queue and channel filters; and the rollups'
- * slots must equal plain SQL over the rows, also after the binlog delivered the same interval
- * twice and after a recompute ran twice.
+ * rollups (local days, 15-minute slots, agents per local day) must equal the same picture read
+ * from closed_interactions (whose figures insight.test.ts holds to an oracle in plain SQL), in
+ * Chicago across its DST change and in Kolkata (+5:30), for a supervisor's scope and the queue
+ * and channel filters, and after a queue's goal changed; and the rollups' slots must equal plain
+ * SQL over the rows, also after the binlog delivered the same interval twice and after a
+ * recompute ran twice.
  */
 
 let stack: Stack;
@@ -139,7 +140,7 @@ async function slotsBothWays(tenantId: number) {
 	const [fromRollups] = await stack.app.dashboardPool.query(
 		`SELECT TIMESTAMPDIFF(SECOND, '1970-01-01', slot_start) DIV 900 AS slot,
 		        SUM(offered) AS offered, SUM(handled) AS handled, SUM(talk_sum_seconds) AS talk
-		   FROM range_rollups WHERE tenant_id = ? GROUP BY slot ORDER BY slot`,
+		   FROM range_rollup_slots WHERE tenant_id = ? GROUP BY slot ORDER BY slot`,
 		[tenantId]
 	);
 	const shape = (rows: Record<string, unknown>[]) =>
@@ -214,8 +215,31 @@ describe('range rollups', () => {
 		const byAgent = await both({ ...range, filters: { agent: chicago.agents[0].name } });
 		expect(byAgent.rolled.readFrom).toBe('rows');
 		expect(byAgent.rolled).toEqual(byAgent.rows);
+		// Days after today are not rolled up: the rows answer them, the rollups the rest.
 		const ahead = await both({ ...range, toMs: Date.now() + 2 * DAY });
-		expect(ahead.rolled.readFrom).toBe('rows');
+		expect(ahead.rolled.readFrom).toBe('rollups and rows');
+		expectSamePicture(ahead.rolled, ahead.rows);
+		// A range that starts off a 15-minute step: its first day's part from the rows.
+		const edge = await both({ ...range, fromMs: chicagoMidnight(7) + 7 * 60_000 });
+		expect(edge.rolled.readFrom).toBe('rollups and rows');
+		expectSamePicture(edge.rolled, edge.rows);
+	});
+
+	it("follow a queue's goal changed on the thresholds page: stale agent days from the rows, then rolled again", async () => {
+		await new QueueThresholdStore(stack.app.dashboardPool).save(
+			chicago.id,
+			chicago.queues[1].id,
+			{ ...DEFAULT_THRESHOLDS, serviceLevelSeconds: 13 },
+			null
+		);
+		const range = { tenant: chicago, fromMs: chicagoMidnight(1), toMs: chicagoMidnight(21) };
+		const stale = await both(range);
+		expect(stale.rolled.readFrom).toBe('rollups and rows');
+		expectSamePicture(stale.rolled, stale.rows);
+		await stack.app.rollups.settled();
+		const fresh = await both(range);
+		expect(fresh.rolled.readFrom).toBe('rollups');
+		expectSamePicture(fresh.rolled, fresh.rows);
 	});
 
 	it('follow the binlog: a burst of closed rows, delivered twice, and a recompute run twice, equal the rows', async () => {
@@ -242,7 +266,7 @@ describe('range rollups', () => {
 			await waitFor(
 				async () => {
 					const [[row]] = await stack.app.dashboardPool.query<RowDataPacket[]>(
-						`SELECT COUNT(*) AS n FROM range_rollup_slots
+						`SELECT COUNT(*) AS n FROM range_rollup_slots_done
 						  WHERE tenant_id = ? AND slot_start >= ? AND slot_start < ? AND rolled_at >= ?`,
 						[
 							chicago.id,

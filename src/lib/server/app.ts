@@ -24,6 +24,7 @@ import { Metrics } from './metrics';
 import { scrapeAccess, type ScrapeAccess } from './metrics/access';
 import { createRealtime, type Realtime } from './realtime';
 import { socketLabels } from './realtime/meter';
+import { goalsOf } from './insight/goals';
 import { RangeRollups } from './rollups';
 import { NodeMonitor } from './status';
 
@@ -260,7 +261,8 @@ function assembleApp(parts: AppParts): App {
 				dashboard: pools.dashboardPool
 			},
 			events,
-			tenants: () => [...lookups.tenants.keys()],
+			tenants: () => [...lookups.tenants.values()],
+			goals: (tenantId) => goalsOf(pools.dashboardPool, tenantId),
 			// One node recomputes: the only one, or the leader (followers keep what they hear).
 			maintains: () => runtime.cluster === null || runtime.cluster.role === 'leader',
 			log: log.child('rollups')

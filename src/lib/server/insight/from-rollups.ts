@@ -1,48 +1,33 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { Channel } from '$lib/interaction';
-import type { WaitHistogram } from '$lib/queues/measures';
+import type { FigureSums, WaitHistogram } from '$lib/queues/measures';
 import { addWaitList, sumsFromRow } from '$lib/queues/measures-sql';
 import { msToSqlTime } from '../db';
 import type { HistoryRequest } from '../history';
-import { rolledSlots } from '../rollups/recompute';
 import { scopeSql } from '../scope';
-import { localTimeSql, slotSql, SLOT_MS } from './intervals';
+import { SLOT_MS, type OffsetSpan } from './intervals';
 import type { BucketPlan, Goals, RangeGroup } from './queries';
 
 /**
- * The range's groups from range_rollups (migration 8, src/lib/server/rollups) instead of the
- * rows: the same groups as readRange (queue, channel, agent, bucket) with the same sums, waits
- * and heat-map hours, from 15-minute UTC slots. Used only when the rollups can answer exactly:
- * - the filters are at most queue and channel: agent text, DID, disposition and status are not
- *   in the rollups, so those pictures read the rows (readRange), as before;
- * - the range starts and ends on a slot (local midnights of a zone with whole-quarter offsets);
- * - every slot of the range is rolled up (range_rollup_slots); otherwise null, and the rows
- *   answer (a first start still backfilling, a range reaching past now).
- * Scope: scopeSql over the rollups' own tenant_id and queue_id, as over the rows.
+ * Reads of the range rollups (migration 8, src/lib/server/rollups) as the groups readRange
+ * makes from the rows: the same sums, waits and heat-map hours per queue, channel and bucket.
+ * Within goal is counted here from each group's wait histogram against its queue's goal now,
+ * as the rows' SQL counts it (goalSecondsSql). Scope: scopeSql over the rollups' own tenant_id
+ * and queue_id, as over the rows; then the queue and channel filters (the only filters the
+ * rollups can answer: the caller leaves the others to the rows).
  */
 
-export async function readRollups(
-	dashboard: Pool,
-	request: HistoryRequest,
-	goals: Goals,
-	plan: BucketPlan
-): Promise<RangeGroup[] | null> {
-	const { filters, range, scope } = request;
-	if (filters.agent || filters.did || filters.disposition || filters.status) return null;
-	if (range.fromMs % SLOT_MS !== 0 || range.toMs % SLOT_MS !== 0) return null;
-	const slots = (range.toMs - range.fromMs) / SLOT_MS;
-	if ((await rolledSlots(dashboard, scope.tenantId, range.fromMs, range.toMs)) !== slots) {
-		return null;
-	}
-	const params: unknown[] = [];
-	const local = () => localTimeSql('r.slot_start', plan.spans, params);
-	const bucket =
-		plan.size === '1d' ? `DATE(${local()})` : slotSql('r.slot_start', plan.anchorMs, params);
-	const hours = plan.heatmap
-		? `GROUP_CONCAT(IF(r.offered > 0, CONCAT(HOUR(${local()}), ':', r.offered), NULL)) AS hours`
-		: 'NULL AS hours';
-	const where = [scopeSql(scope, 'r', params), 'r.slot_start >= ?', 'r.slot_start < ?'];
-	params.push(msToSqlTime(range.fromMs), msToSqlTime(range.toMs));
+const SUMS = `SUM(r.offered) AS offered, SUM(r.answered) AS answered,
+	SUM(r.abandoned) AS abandoned, SUM(r.wait_sum_seconds) AS wait_sum_seconds,
+	SUM(r.handled) AS handled, SUM(r.talk_sum_seconds) AS talk_sum_seconds,
+	SUM(r.acw_sum_seconds) AS acw_sum_seconds`;
+const COLUMNS = `r.offered, r.answered, r.abandoned, r.wait_sum_seconds, r.handled,
+	r.talk_sum_seconds, r.acw_sum_seconds`;
+
+/** The scope, then the queue and channel filters, over rollup rows `r`. */
+function rollupWhere(request: HistoryRequest, params: unknown[]): string[] {
+	const { filters, scope } = request;
+	const where = [scopeSql(scope, 'r', params)];
 	if (filters.queueId !== null) {
 		where.push('r.queue_id = ?');
 		params.push(filters.queueId);
@@ -51,35 +36,108 @@ export async function readRollups(
 		where.push('r.channel = ?');
 		params.push(filters.channel);
 	}
+	return where;
+}
+
+const idOf = (value: unknown) => (value === null ? null : Number(value));
+
+function figureGroup(r: RowDataPacket, goals: Goals, bucket: unknown, hours: unknown): RangeGroup {
+	const queueId = idOf(r.queue_id);
+	const waits: WaitHistogram = new Map();
+	addWaitList(waits, r.waits);
+	const sums = sumsFromRow(r);
+	const goal = (queueId === null ? undefined : goals.byQueue.get(queueId)) ?? goals.defaultSeconds;
+	for (const [wait, count] of waits) if (wait <= goal) sums.answeredWithinGoal += count;
+	return { queueId, channel: r.channel as Channel, agentId: null, bucket, sums, waits, hours, use: 'figures' }; // prettier-ignore
+}
+
+/** Whole local days from range_rollup_days: bucket is the date, hours the offered per local hour. */
+export async function readDays(
+	dashboard: Pool,
+	request: HistoryRequest,
+	goals: Goals,
+	dates: string[]
+): Promise<RangeGroup[]> {
+	if (dates.length === 0) return [];
+	const params: unknown[] = [];
+	const where = rollupWhere(request, params);
 	const [rows] = await dashboard.query<RowDataPacket[]>(
-		`SET STATEMENT group_concat_max_len = 1073741824 FOR
-		 SELECT r.queue_id, r.channel, r.agent_id, ${bucket} AS bucket,
-		        SUM(r.offered) AS offered, SUM(r.answered) AS answered,
-		        SUM(r.abandoned) AS abandoned, SUM(r.wait_sum_seconds) AS wait_sum_seconds,
-		        SUM(r.handled) AS handled, SUM(r.talk_sum_seconds) AS talk_sum_seconds,
-		        SUM(r.acw_sum_seconds) AS acw_sum_seconds, GROUP_CONCAT(r.waits) AS waits, ${hours}
-		   FROM range_rollups r
-		  WHERE ${where.join(' AND ')}
-		  GROUP BY r.queue_id, r.channel, r.agent_id, bucket`,
+		`SELECT r.queue_id, r.channel, DATE_FORMAT(r.day, '%Y-%m-%d') AS bucket, ${COLUMNS},
+		        r.waits, r.hours
+		   FROM range_rollup_days r
+		  WHERE ${where.join(' AND ')} AND r.day IN (?)`,
+		[...params, dates]
+	);
+	return rows.map((r) => figureGroup(r, goals, r.bucket, r.hours));
+}
+
+/** Spans of 15-minute slots from range_rollup_slots, bucketed as the plan asks. */
+export async function readSlots(
+	dashboard: Pool,
+	request: HistoryRequest,
+	goals: Goals,
+	plan: BucketPlan,
+	spans: [number, number][]
+): Promise<RangeGroup[]> {
+	if (spans.length === 0) return [];
+	const params: unknown[] = [];
+	const where = rollupWhere(request, params);
+	const within = spans.map(([from, to]) => {
+		params.push(msToSqlTime(from), msToSqlTime(to));
+		return '(r.slot_start >= ? AND r.slot_start < ?)';
+	});
+	const [rows] = await dashboard.query<RowDataPacket[]>(
+		`SELECT r.queue_id, r.channel, TIMESTAMPDIFF(SECOND, '1970-01-01', r.slot_start) AS s,
+		        ${COLUMNS}, r.waits
+		   FROM range_rollup_slots r
+		  WHERE ${where.join(' AND ')} AND (${within.join(' OR ')})`,
 		params
 	);
 	return rows.map((r) => {
-		const queueId = r.queue_id === null ? null : Number(r.queue_id);
-		const waits: WaitHistogram = new Map();
-		addWaitList(waits, r.waits);
-		const sums = sumsFromRow(r);
-		// Within goal against the queue's goal now, as the rows' SQL counts it (goalSecondsSql).
-		const goal =
-			(queueId === null ? undefined : goals.byQueue.get(queueId)) ?? goals.defaultSeconds;
-		for (const [wait, count] of waits) if (wait <= goal) sums.answeredWithinGoal += count;
-		return {
-			queueId,
-			channel: r.channel as Channel,
-			agentId: r.agent_id === null ? null : Number(r.agent_id),
-			bucket: r.bucket,
-			sums,
-			waits,
-			hours: r.hours
-		};
+		const slotMs = Number(r.s) * 1000;
+		// Local time: UTC plus the zone's offset at that instant (a slot is in one local hour).
+		const local = new Date(slotMs + offsetAt(plan.spans, slotMs) * 1000);
+		const bucket =
+			plan.size === '1d' ? local.toISOString().slice(0, 10) : (slotMs - plan.anchorMs) / SLOT_MS;
+		const offered = Number(r.offered);
+		const hours = plan.heatmap && offered > 0 ? `${local.getUTCHours()}:${offered}` : null;
+		return figureGroup(r, goals, bucket, hours);
 	});
+}
+
+function offsetAt(spans: OffsetSpan[], ms: number): number {
+	for (const span of spans) if (ms < span.untilMs) return span.offsetSeconds;
+	return spans[spans.length - 1].offsetSeconds;
+}
+
+/**
+ * Agents of whole local days from range_rollup_agents, or null when a queue's goal changed
+ * since those days were rolled up (their within-goal counts are stale: the rows answer).
+ */
+export async function readAgentDays(
+	dashboard: Pool,
+	request: HistoryRequest,
+	goals: Goals,
+	dates: string[]
+): Promise<RangeGroup[] | null> {
+	if (dates.length === 0) return [];
+	const params: unknown[] = [];
+	const where = rollupWhere(request, params);
+	const [rows] = await dashboard.query<RowDataPacket[]>(
+		`SELECT r.queue_id, r.channel, r.agent_id, r.goal_seconds, ${SUMS},
+		        SUM(r.answered_within_goal) AS answered_within_goal
+		   FROM range_rollup_agents r
+		  WHERE ${where.join(' AND ')} AND r.day IN (?)
+		  GROUP BY r.queue_id, r.channel, r.agent_id, r.goal_seconds`,
+		[...params, dates]
+	);
+	const groups: RangeGroup[] = [];
+	for (const r of rows) {
+		const queueId = idOf(r.queue_id);
+		const goal = (queueId === null ? undefined : goals.byQueue.get(queueId)) ?? goals.defaultSeconds; // prettier-ignore
+		if (Number(r.goal_seconds) !== goal) return null;
+		const sums: FigureSums = sumsFromRow(r);
+		groups.push({ queueId, channel: r.channel as Channel, agentId: Number(r.agent_id), bucket: null, sums, waits: new Map(), hours: null, use: 'agents' }); // prettier-ignore
+	}
+	return groups;
 }

@@ -23,8 +23,8 @@ import {
 	slotAnchor,
 	wantsHeatmap
 } from './intervals';
-import { readRollups } from './from-rollups';
-import { readRange, type Goals, type InsightDeps } from './queries';
+import { readGroups } from './groups';
+import type { Goals, InsightDeps } from './queries';
 
 export type { Goals, InsightDeps } from './queries';
 
@@ -62,7 +62,7 @@ class Groups<K> extends Map<K, Group> {
 export async function rangePicture(
 	deps: InsightDeps,
 	request: InsightRequest,
-	/** The dashboard pool holding range_rollups; without it, the rows answer every picture. */
+	/** The dashboard pool holding the range rollups; without it, the rows answer every picture. */
 	rollups: Pool | null = null
 ): Promise<RangePicture> {
 	const { fromMs, toMs } = request.range;
@@ -73,9 +73,7 @@ export async function rangePicture(
 	const heatmap = wantsHeatmap(fromMs, toMs) && size === '1d';
 	const spans = offsetSpans(fromMs, toMs, request.timeZone);
 	const plan = { size, anchorMs, spans, heatmap };
-	// The rollups when they can answer (whole slots, all rolled up, no filter they lack), else the rows.
-	const rolled = rollups ? await readRollups(rollups, request, request.goals, plan) : null;
-	const rows = rolled ?? (await readRange(deps, request, request.goals, plan));
+	const { groups: rows, readFrom } = await readGroups(deps, rollups, request, request.goals, plan);
 
 	const total = new Groups<'all'>();
 	const byChannel = new Groups<Channel>();
@@ -93,12 +91,15 @@ export async function rangePicture(
 	for (const row of rows) {
 		const waits: WaitHistogram = row.waits instanceof Map ? row.waits : new Map();
 		if (!(row.waits instanceof Map)) addWaitList(waits, row.waits);
-		const groups = [total.of('all'), byChannel.of(row.channel), byQueue.of(row.queueId)];
-		if (row.agentId !== null) groups.push(byAgent.of(row.agentId));
+		// A group of the rows counts toward both; the rollups' figure and agent groups apart.
+		const figures = row.use !== 'agents';
+		const groups = figures ? [total.of('all'), byChannel.of(row.channel), byQueue.of(row.queueId)] : []; // prettier-ignore
+		if (row.use !== 'figures' && row.agentId !== null) groups.push(byAgent.of(row.agentId));
 		for (const group of groups) {
 			addSums(group.sums, row.sums);
 			addHistogram(group.waits, waits);
 		}
+		if (!figures) continue;
 		const index = indexOf(row.bucket);
 		if (index >= 0) {
 			addSums(byInterval.of(index).sums, row.sums);
@@ -121,7 +122,7 @@ export async function rangePicture(
 		fromMs,
 		toMs,
 		interval: size,
-		readFrom: rolled ? 'rollups' : 'rows',
+		readFrom,
 		follows: followedFilters(filters, scope, deps.lookups),
 		totals: total.figures('all'),
 		byChannel: CHANNELS.filter((c) => !filters.channel || c === filters.channel).map((channel) => ({

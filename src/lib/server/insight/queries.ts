@@ -51,6 +51,11 @@ export interface RangeGroup {
 	waits: unknown;
 	/** Local hours of the offered rows, comma-separated, an item "hour:count" or one row; null when none or not asked. */
 	hours: unknown;
+	/**
+	 * What the group counts toward: the figures (totals, channels, queues, intervals, heat map),
+	 * the agents, or both (undefined: a group of the rows). The rollups keep the agents apart.
+	 */
+	use?: 'figures' | 'agents';
 }
 
 const idOf = (value: unknown) => (value === null ? null : Number(value));

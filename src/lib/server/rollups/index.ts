@@ -1,58 +1,80 @@
-import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { AppEventBus } from '../events';
 import type { LogEntry } from '../changelog';
-import { escapeId } from '../db';
-import { SLOT_MS } from '../insight/intervals';
+import type { Goals } from '../insight/queries';
 import type { Logger } from '../log';
-import { floorSlot, recomputeSlots, rolledSlots, type RollupDeps } from './recompute';
+import { addDays, formatZonedDate, zonedDateOf } from '$lib/time/zone';
+import {
+	floorSlot,
+	recomputeDay,
+	recomputeSlots,
+	type RollupDeps,
+	type RollupTenant
+} from './recompute';
+import { firstCreatedDay, rolledDays, staleGoalDays, unmarkDays } from './state';
 
-export type { RollupDeps } from './recompute';
+export type { RollupDeps, RollupTenant } from './recompute';
 
 /**
- * Keeps range_rollups (migration 8) equal to closed_interactions, on the node that tails the
- * binlog (the only node on its own; the leader among several):
- * - every change of a closed row touches the 15-minute slot of its creation; touched slots are
- *   recomputed from SQL after `debounceMs` (recomputeSlots: replace, never add);
- * - when this node starts maintaining (start, or elected leader), it recomputes everything from
- *   a day before the latest rollup to now (what a node that was down, or a leader killed
- *   before its debounce fired, may have missed), then rolls up in the background, one UTC day a
- *   batch, newest first, the days not rolled up yet.
- * Every node also follows the log and keeps its touched slots, so a follower elected mid-burst
- * flushes what the old leader had not. One recompute at a time per node: two overlapping ones
- * could write an older read after a newer one.
- * Not followed: a closed row deleted from closed_interactions (the log carries no created_at
- * for a removal); the PBX never deletes history, and a history reset is re-rolled at start.
+ * Keeps the range rollups (migration 8) equal to closed_interactions, on the node that tails
+ * the binlog (the only node on its own; the leader among several):
+ * - a change of a closed row touches the 15-minute slot and the local day of its creation. The
+ *   slot is recomputed from SQL within `debounceMs` and the day unmarked in the same
+ *   transaction (its day and agent rows are stale: the picture reads that day from the slots);
+ *   the day is recomputed once quiet for `dayQuietMs`, or at the latest `dayMaxMs` after its
+ *   first touch (a whole day's rows are read: not on every commit of a busy day);
+ * - when this node starts maintaining (start, or elected leader), yesterday and today are
+ *   recomputed (what a node that was down, or a leader killed before its debounce fired, may
+ *   have missed); then, in the background, the days not rolled up yet, newest first, one local
+ *   day a batch with a pause between;
+ * - every minute, days whose agent rows were counted against a goal since changed on the
+ *   thresholds page are unmarked and rolled again.
+ * Every node also follows the log and keeps its touched slots and days, so a follower elected
+ * mid-burst flushes what the old leader had not. One recompute at a time per node: two
+ * overlapping ones could write an older read after a newer one. Every write replaces
+ * (recompute.ts), never adds, so a replay or a second leader's late write cannot double a sum.
+ * Not followed: a closed row deleted from closed_interactions (the log carries no created_at for
+ * a removal); the PBX never deletes history.
  */
 
-const DAY_MS = 86_400_000;
-/** Interactions longer than this are not re-read after downtime (they are rare). */
-const CATCH_UP_MS = DAY_MS;
 /** A follower forgets touched slots the leader has long flushed. */
 const FOLLOWER_KEEP_MS = 5 * 60_000;
+const GOALS_EVERY_MS = 60_000;
 
 export interface RollupOptions {
 	deps: RollupDeps;
 	events: Pick<AppEventBus, 'on'>;
-	tenants: () => number[];
+	tenants: () => RollupTenant[];
+	goals: (tenantId: number) => Promise<Goals>;
 	/** This node maintains the rollups now (single node: always; several: the leader). */
 	maintains: () => boolean;
 	log: Logger;
 	debounceMs?: number;
+	dayQuietMs?: number;
+	dayMaxMs?: number;
 	/** Pause between two backfill days, so the live path and requests go first. */
 	backfillPauseMs?: number;
 }
 
+interface Touched {
+	first: number;
+	last: number;
+}
+
 export class RangeRollups {
 	readonly #o: RollupOptions;
-	readonly #pending = new Map<number, Map<number, number>>(); // tenant → slot → touched at
+	/** tenant → slot start → touched at */
+	readonly #slots = new Map<number, Map<number, number>>();
+	/** tenant → local date → first and last touch */
+	readonly #days = new Map<number, Map<string, Touched>>();
+	/** tenant → the local date its today and yesterday were last rolled for */
+	readonly #today = new Map<number, string>();
 	#timer: NodeJS.Timeout | null = null;
 	#unsubscribe: (() => void) | null = null;
 	#chain: Promise<unknown> = Promise.resolve();
 	#maintaining = false;
 	#stopped = false;
 	#backfill: Promise<void> | null = null;
-	/** Slots before this are rolled up or being backfilled; null until catching up started. */
-	#coveredUntil: number | null = null;
+	#goalsCheckedAt = 0;
 
 	constructor(options: RollupOptions) {
 		this.#o = options;
@@ -60,30 +82,30 @@ export class RangeRollups {
 
 	start(): void {
 		this.#unsubscribe = this.#o.events.on('log.appended', (entry) => this.touch(entry));
-		const every = this.#o.debounceMs ?? 1000;
-		this.#timer = setInterval(() => void this.#tick(), every);
+		this.#timer = setInterval(() => void this.#tick(), this.#o.debounceMs ?? 1000);
 		void this.#tick();
 	}
 
-	/** Notes the slots a log entry's closed rows were created in. */
+	/** Notes the slots and local days a log entry's closed rows were created in. */
 	touch(entry: Pick<LogEntry, 'changes'>): void {
 		const now = Date.now();
 		for (const change of entry.changes) {
 			const row = change.row;
 			if (!row || row.closedAt === null) continue;
 			const created = Date.parse(row.createdAt);
-			if (!Number.isFinite(created)) continue;
-			let slots = this.#pending.get(row.tenantId);
-			if (!slots) this.#pending.set(row.tenantId, (slots = new Map()));
-			slots.set(floorSlot(created), now);
+			const tenant = this.#tenant(row.tenantId);
+			if (!Number.isFinite(created) || !tenant) continue;
+			mapOf(this.#slots, row.tenantId).set(floorSlot(created), now);
+			this.#touchDay(tenant.id, formatZonedDate(zonedDateOf(created, tenant.timezone)), now);
 		}
 	}
 
 	/** Resolves when every recompute asked so far has been written (tests, the bench). */
 	async settled(): Promise<void> {
-		await this.#tick();
+		await this.#tick(true);
 		await this.#chain;
 		await this.#backfill;
+		await this.#chain;
 	}
 
 	async stop(): Promise<void> {
@@ -94,48 +116,94 @@ export class RangeRollups {
 		await this.#backfill?.catch(() => undefined);
 	}
 
-	async #tick(): Promise<void> {
+	#tenant(tenantId: number): RollupTenant | undefined {
+		return this.#o.tenants().find((t) => t.id === tenantId);
+	}
+
+	#touchDay(tenantId: number, date: string, at: number): void {
+		const days = mapOf(this.#days, tenantId);
+		const touched = days.get(date);
+		if (touched) touched.last = at;
+		else days.set(date, { first: at, last: at });
+	}
+
+	/** `now`: recompute touched days and check the goals without waiting (settled()). */
+	async #tick(now = false): Promise<void> {
 		if (this.#stopped) return;
 		if (!this.#o.maintains()) {
 			this.#maintaining = false;
-			this.#coveredUntil = null;
+			this.#today.clear();
 			this.#forgetOld();
 			return;
 		}
 		if (!this.#maintaining) {
 			this.#maintaining = true;
-			this.#backfill ??= this.#catchUpAndBackfill().finally(() => (this.#backfill = null));
+			this.#startBackfill();
 		}
+		this.#rollNewDays();
+		await this.#flushSlots();
+		await this.#flushDays(now);
+		if (now || Date.now() - this.#goalsCheckedAt >= GOALS_EVERY_MS) {
+			this.#goalsCheckedAt = Date.now();
+			await this.#serial(() => this.#unmarkStaleGoals());
+		}
+	}
+
+	/** Today and yesterday, whenever the local date moved on (and on taking over). */
+	#rollNewDays(): void {
+		for (const tenant of this.#o.tenants()) {
+			const today = zonedDateOf(Date.now(), tenant.timezone);
+			const date = formatZonedDate(today);
+			if (this.#today.get(tenant.id) === date) continue;
+			this.#today.set(tenant.id, date);
+			const yesterday = formatZonedDate(addDays(today, -1));
+			for (const day of [yesterday, date]) this.#touchDay(tenant.id, day, 0);
+		}
+	}
+
+	async #flushSlots(): Promise<void> {
 		const { deps } = this.#o;
-		await this.#coverNewSlots();
-		const pending = [...this.#pending];
-		this.#pending.clear();
+		const pending = [...this.#slots];
+		this.#slots.clear();
 		for (const [tenantId, slots] of pending) {
+			const tenant = this.#tenant(tenantId);
+			if (!tenant) continue;
 			for (const [from, to] of runs([...slots.keys()])) {
-				await this.#serial(() => recomputeSlots(deps.primary, deps.dashboard, tenantId, from, to));
+				const days = new Set<string>();
+				for (let slot = from; slot < to; slot += 15 * 60_000) {
+					days.add(formatZonedDate(zonedDateOf(slot, tenant.timezone)));
+				}
+				await this.#serial(() =>
+					recomputeSlots(deps.primary, deps.dashboard, tenantId, from, to, [...days])
+				);
 			}
 		}
 	}
 
-	/**
-	 * Marks the slots time has reached as rolled up (recomputed: most are empty or already
-	 * touched), so a quiet night's empty slots do not keep a later range from the rollups.
-	 */
-	async #coverNewSlots(): Promise<void> {
-		const until = floorSlot(Date.now()) + SLOT_MS;
-		const from = this.#coveredUntil;
-		if (from === null || until <= from) return;
-		this.#coveredUntil = until;
+	async #flushDays(all: boolean): Promise<void> {
 		const { deps } = this.#o;
-		for (const tenantId of this.#o.tenants()) {
-			await this.#serial(() => recomputeSlots(deps.primary, deps.dashboard, tenantId, from, until));
+		const now = Date.now();
+		const quiet = this.#o.dayQuietMs ?? 5000;
+		const max = this.#o.dayMaxMs ?? 60_000;
+		for (const [tenantId, days] of this.#days) {
+			const tenant = this.#tenant(tenantId);
+			if (!tenant) continue;
+			for (const [date, touched] of days) {
+				if (!all && now - touched.last < quiet && now - touched.first < max) continue;
+				days.delete(date);
+				const goals = await this.#o.goals(tenantId);
+				await this.#serial(() => recomputeDay(deps.primary, deps.dashboard, tenant, date, goals));
+			}
 		}
 	}
 
 	#forgetOld(): void {
 		const before = Date.now() - FOLLOWER_KEEP_MS;
-		for (const slots of this.#pending.values()) {
+		for (const slots of this.#slots.values()) {
 			for (const [slot, at] of slots) if (at < before) slots.delete(slot);
+		}
+		for (const days of this.#days.values()) {
+			for (const [date, touched] of days) if (touched.last < before) days.delete(date);
 		}
 	}
 
@@ -148,38 +216,62 @@ export class RangeRollups {
 		return next;
 	}
 
-	async #catchUpAndBackfill(): Promise<void> {
+	async #unmarkStaleGoals(): Promise<void> {
+		const { dashboard } = this.#o.deps;
+		let stale = 0;
+		for (const tenant of this.#o.tenants()) {
+			const days = await staleGoalDays(dashboard, tenant.id, await this.#o.goals(tenant.id));
+			if (days.length === 0) continue;
+			await unmarkDays(dashboard, tenant.id, days);
+			stale += days.length;
+		}
+		if (stale > 0) {
+			this.#o.log.info('range rollups: a goal changed, days to roll again', { days: stale });
+			this.#startBackfill();
+		}
+	}
+
+	#startBackfill(): void {
+		this.#backfill ??= this.#backfillDays()
+			.catch((error: unknown) => {
+				this.#o.log.warn('range rollups: backfill stopped', { error: String(error) });
+			})
+			.finally(() => (this.#backfill = null));
+	}
+
+	/** Every local day with rows and no rollup yet, newest first, from the history pool. */
+	async #backfillDays(): Promise<void> {
 		const { deps, log } = this.#o;
 		const started = Date.now();
-		const until = floorSlot(Date.now()) + SLOT_MS;
-		this.#coveredUntil = until;
-		for (const tenantId of this.#o.tenants()) {
-			if (this.#stopped || !this.#o.maintains()) return;
-			const latest = await latestRolled(deps.dashboard, tenantId);
-			if (latest !== null) {
-				const from = Math.min(latest, until) - CATCH_UP_MS;
-				await this.#serial(() =>
-					recomputeSlots(deps.primary, deps.dashboard, tenantId, from, until)
-				);
-			}
-		}
 		let days = 0;
-		for (const tenantId of this.#o.tenants()) {
-			const first = await firstCreated(deps, tenantId);
+		for (const tenant of this.#o.tenants()) {
+			const first = await firstCreatedDay(deps.history, tenant);
 			if (first === null) continue;
-			for (let day = Math.floor(until / DAY_MS) * DAY_MS; day + DAY_MS > first; day -= DAY_MS) {
+			const rolled = await rolledDays(deps.dashboard, tenant.id);
+			const today = zonedDateOf(Date.now(), tenant.timezone);
+			for (let back = 0; ; back++) {
+				const date = formatZonedDate(addDays(today, -back));
+				if (date < first) break;
 				if (this.#stopped || !this.#o.maintains()) return;
-				const end = Math.min(day + DAY_MS, until);
-				if ((await rolledSlots(deps.dashboard, tenantId, day, end)) === (end - day) / SLOT_MS) {
-					continue;
-				}
-				await this.#serial(() => recomputeSlots(deps.history, deps.dashboard, tenantId, day, end));
+				if (rolled.has(date)) continue;
+				const goals = await this.#o.goals(tenant.id);
+				const read = await this.#serial(() =>
+					recomputeDay(deps.history, deps.dashboard, tenant, date, goals)
+				);
 				days++;
-				await new Promise((resolve) => setTimeout(resolve, this.#o.backfillPauseMs ?? 50));
+				// A pause after a day with rows, so the live path and requests go first.
+				if (read)
+					await new Promise((resolve) => setTimeout(resolve, this.#o.backfillPauseMs ?? 20));
 			}
 		}
 		log.info('range rollups: up to date', { days, seconds: (Date.now() - started) / 1000 });
 	}
+}
+
+function mapOf<K, V>(maps: Map<number, Map<K, V>>, key: number): Map<K, V> {
+	let map = maps.get(key);
+	if (!map) maps.set(key, (map = new Map()));
+	return map;
 }
 
 /** Sorted slots as spans [from, to) of consecutive slots. */
@@ -187,25 +279,8 @@ function runs(slots: number[]): [number, number][] {
 	const spans: [number, number][] = [];
 	for (const slot of slots.sort((a, b) => a - b)) {
 		const last = spans[spans.length - 1];
-		if (last && last[1] === slot) last[1] = slot + SLOT_MS;
-		else spans.push([slot, slot + SLOT_MS]);
+		if (last && last[1] === slot) last[1] = slot + 15 * 60_000;
+		else spans.push([slot, slot + 15 * 60_000]);
 	}
 	return spans;
-}
-
-async function latestRolled(dashboard: Pool, tenantId: number): Promise<number | null> {
-	const [[row]] = await dashboard.query<RowDataPacket[]>(
-		'SELECT MAX(rolled_at) AS at FROM range_rollup_slots WHERE tenant_id = ?',
-		[tenantId]
-	);
-	return row.at === null ? null : Date.parse(`${String(row.at).replace(' ', 'T')}Z`);
-}
-
-async function firstCreated(deps: RollupDeps, tenantId: number): Promise<number | null> {
-	const [[row]] = await deps.history.pool.query<RowDataPacket[]>(
-		`SELECT MIN(created_at) AS at FROM ${escapeId(deps.history.database)}.closed_interactions
-		  WHERE tenant_id = ?`,
-		[tenantId]
-	);
-	return row.at === null ? null : Date.parse(`${String(row.at).replace(' ', 'T')}Z`);
 }

@@ -1,17 +1,27 @@
-import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { SUM_FIELDS, type WaitHistogram } from '$lib/queues/measures';
-import { addWaitList, sumsFromRow, sumsSql, waitListSql } from '$lib/queues/measures-sql';
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { addHistogram, addSums, emptySums, type FigureSums } from '$lib/queues/measures';
+import {
+	addWaitList,
+	goalSecondsSql,
+	sumsFromRow,
+	sumsSql,
+	waitListSql
+} from '$lib/queues/measures-sql';
+import { addDays, parseZonedDate, zonedMidnight, zoneOffsetMs } from '$lib/time/zone';
 import { escapeId, msToSqlTime, timeLimited } from '../db';
+import type { Goals } from '../insight/queries';
 import { SLOT_MS } from '../insight/intervals';
+import { packHours, packWaits, SUM_COLUMNS, sumValues } from './pack';
+
+export { packWaits } from './pack';
 
 /**
- * Recomputes a tenant's 15-minute rollups over a span of slots from closed_interactions and
- * replaces them: the rows of the span are deleted and written again in one transaction, with
- * every slot of the span marked as rolled up (an empty slot too). Never an increment: doing it
- * twice, or after a replayed binlog interval, writes the same rows. The PBX's rows and the
- * dashboard's rollups may live on different servers (a read replica, another database), so
- * the read is a SELECT on the history pool and the write a DELETE + INSERT on the dashboard's,
- * the cross-server form of `REPLACE … SELECT`.
+ * Recomputes range rollups (migration 8) from closed_interactions and replaces them: the rows of
+ * a span are deleted and written again in one transaction, the span marked as rolled up (an
+ * empty slot or day too). Never an increment: doing it twice, or after a replayed binlog
+ * interval, writes the same rows. The PBX's rows and the dashboard's rollups may live on
+ * different servers (a read replica, another database), so the read is a SELECT on the rows'
+ * pool and the write a DELETE + INSERT on the dashboard's, the cross-server `REPLACE … SELECT`.
  */
 
 /** Where closed_interactions is read. */
@@ -23,119 +33,261 @@ export interface RowSource {
 
 export interface RollupDeps {
 	/**
-	 * The PBX's own database, which wrote the binlog: a touched slot is read there, never on a
-	 * replica that may not have the change yet (a stale read would be marked rolled up).
+	 * The PBX's own database, which wrote the binlog: a touched slot or a recent day is read
+	 * there, never on a replica that may not have the change yet (a stale read marked rolled up).
 	 */
 	primary: RowSource;
 	/** The history pool (the replica when configured): the bulk of the backfill reads there. */
 	history: RowSource;
-	/** Holds range_rollups and range_rollup_slots (migration 8). */
+	/** Holds the range_rollup_* tables. */
 	dashboard: Pool;
 }
 
-const COLUMNS = [
-	'offered',
-	'answered',
-	'abandoned',
-	'wait_sum_seconds',
-	'handled',
-	'talk_sum_seconds',
-	'acw_sum_seconds'
-] as const;
+export interface RollupTenant {
+	id: number;
+	timezone: string;
+}
+
 const INSERT_CHUNK = 1000;
 
 export const floorSlot = (ms: number) => Math.floor(ms / SLOT_MS) * SLOT_MS;
 
-/** A histogram as "seconds:count" pairs, ascending (what range_rollups.waits holds). */
-export function packWaits(waits: WaitHistogram): string | null {
-	if (waits.size === 0) return null;
-	return [...waits]
-		.sort(([a], [b]) => a - b)
-		.map(([wait, count]) => `${wait}:${count}`)
-		.join(',');
+/** A tenant's local day [start, end) in UTC milliseconds. */
+export function dayBounds(date: string, timeZone: string): { startMs: number; endMs: number } {
+	const day = parseZonedDate(date);
+	if (!day) throw new Error(`not a date: ${date}`);
+	return {
+		startMs: zonedMidnight(day, timeZone),
+		endMs: zonedMidnight(addDays(day, 1), timeZone)
+	};
 }
 
-/** Replaces the rollups of [fromMs, toMs) (whole slots) for one tenant; returns rows written. */
-export async function recomputeSlots(
+const id = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+
+interface SlotGroup {
+	slotMs: number;
+	queueId: number | null;
+	channel: string;
+	sums: FigureSums;
+	waits: Map<number, number>;
+}
+
+/** Per 15-minute slot, queue and channel: the sums and answered waits of [from, to). */
+async function readSlots(
 	rows: RowSource,
-	dashboard: Pool,
 	tenantId: number,
-	fromMs: number,
-	toMs: number
-): Promise<number> {
-	const from = floorSlot(fromMs);
-	const to = Math.ceil(toMs / SLOT_MS) * SLOT_MS;
-	if (to <= from) return 0;
-	// answeredWithinGoal is not stored: it is counted from the waits against each queue's goal
-	// when read (a goal changed on the thresholds page applies to the past at once, as in SQL).
+	from: number,
+	to: number
+): Promise<SlotGroup[]> {
 	const [groups] = await rows.pool.query<RowDataPacket[]>(
 		timeLimited(
 			`SELECT FLOOR(TIMESTAMPDIFF(SECOND, ?, c.created_at) / ${SLOT_MS / 1000}) AS slot,
-			        c.queue_id, c.channel, c.agent_id, ${sumsSql('c', '0')}, ${waitListSql('c')}
+			        c.queue_id, c.channel, ${sumsSql('c', '0')}, ${waitListSql('c')}
 			   FROM ${escapeId(rows.database)}.closed_interactions c
 			  WHERE c.tenant_id = ? AND c.created_at >= ? AND c.created_at < ?
-			  GROUP BY slot, c.queue_id, c.channel, c.agent_id`,
+			  GROUP BY slot, c.queue_id, c.channel`,
 			rows.timeoutSeconds,
 			true
 		),
 		[msToSqlTime(from), tenantId, msToSqlTime(from), msToSqlTime(to)]
 	);
-	const values = groups.map((r) => {
-		const sums = sumsFromRow(r);
-		const waits: WaitHistogram = new Map();
+	return groups.map((r) => {
+		const waits = new Map<number, number>();
 		addWaitList(waits, r.waits);
-		const byColumn = SUM_FIELDS.filter((f) => f !== 'answeredWithinGoal').map((f) => sums[f]);
-		const id = (value: unknown) => (value === null ? null : Number(value));
-		return [
-			tenantId,
-			msToSqlTime(from + Number(r.slot) * SLOT_MS),
-			id(r.queue_id) ?? 0,
-			r.channel,
-			id(r.agent_id) ?? 0,
-			id(r.queue_id),
-			id(r.agent_id),
-			...byColumn,
-			packWaits(waits)
-		];
+		return {
+			slotMs: from + Number(r.slot) * SLOT_MS,
+			queueId: id(r.queue_id),
+			channel: String(r.channel),
+			sums: sumsFromRow(r),
+			waits
+		};
 	});
-	const rolledAt = msToSqlTime(Date.now());
-	const slots: unknown[][] = [];
-	for (let slot = from; slot < to; slot += SLOT_MS) {
-		slots.push([tenantId, msToSqlTime(slot), rolledAt]);
-	}
-	await writeSpan(dashboard, tenantId, from, to, values, slots);
-	return values.length;
 }
 
-async function writeSpan(
-	pool: Pool,
+const slotValues = (tenantId: number, g: SlotGroup) => [
+	tenantId,
+	msToSqlTime(g.slotMs),
+	g.queueId ?? 0,
+	g.channel,
+	g.queueId,
+	...sumValues(g.sums),
+	packWaits(g.waits)
+];
+
+const slotMarks = (tenantId: number, from: number, to: number, at: string) => {
+	const marks: unknown[][] = [];
+	for (let slot = from; slot < to; slot += SLOT_MS) marks.push([tenantId, msToSqlTime(slot), at]);
+	return marks;
+};
+
+/**
+ * Replaces a tenant's slot rollups over [fromMs, toMs) (whole slots) and unmarks `staleDays`
+ * (the local days those slots are in: their day and agent rollups are stale until re-rolled).
+ */
+export async function recomputeSlots(
+	rows: RowSource,
+	dashboard: Pool,
+	tenantId: number,
+	fromMs: number,
+	toMs: number,
+	staleDays: string[] = []
+): Promise<number> {
+	const from = floorSlot(fromMs);
+	const to = Math.ceil(toMs / SLOT_MS) * SLOT_MS;
+	if (to <= from) return 0;
+	const groups = await readSlots(rows, tenantId, from, to);
+	await inTransaction(dashboard, async (conn) => {
+		if (staleDays.length > 0) {
+			await conn.query('DELETE FROM range_rollup_days_done WHERE tenant_id = ? AND day IN (?)', [
+				tenantId,
+				staleDays
+			]);
+		}
+		await replaceSlots(conn, tenantId, from, to, groups);
+	});
+	return groups.length;
+}
+
+async function replaceSlots(
+	conn: PoolConnection,
 	tenantId: number,
 	from: number,
 	to: number,
-	values: unknown[][],
-	slots: unknown[][]
+	groups: SlotGroup[]
 ): Promise<void> {
+	await conn.query(
+		'DELETE FROM range_rollup_slots WHERE tenant_id = ? AND slot_start >= ? AND slot_start < ?',
+		[tenantId, msToSqlTime(from), msToSqlTime(to)]
+	);
+	await insertChunks(
+		conn,
+		`INSERT INTO range_rollup_slots (tenant_id, slot_start, queue_key, channel, queue_id,
+		   ${SUM_COLUMNS.join(', ')}, waits) VALUES ?`,
+		groups.map((g) => slotValues(tenantId, g))
+	);
+	await insertChunks(
+		conn,
+		`INSERT INTO range_rollup_slots_done (tenant_id, slot_start, rolled_at) VALUES ?
+		 ON DUPLICATE KEY UPDATE rolled_at = VALUES(rolled_at)`,
+		slotMarks(tenantId, from, to, msToSqlTime(Date.now()))
+	);
+}
+
+/**
+ * Replaces everything of one local day of a tenant: its slots, its day rows (per queue and
+ * channel, with the offered count per local hour for the heat map) and its agent rows (per
+ * queue, channel and agent, within goal against each queue's goal now), and marks the day.
+ * Returns the groups read (0: the day has no rows).
+ */
+export async function recomputeDay(
+	rows: RowSource,
+	dashboard: Pool,
+	tenant: RollupTenant,
+	date: string,
+	goals: Goals
+): Promise<number> {
+	const { startMs, endMs } = dayBounds(date, tenant.timezone);
+	const slots = await readSlots(rows, tenant.id, startMs, endMs);
+	const goalParams: unknown[] = [];
+	const goalSql = goalSecondsSql('c', goals.byQueue, goals.defaultSeconds, goalParams);
+	const [agents] = await rows.pool.query<RowDataPacket[]>(
+		timeLimited(
+			`SELECT c.queue_id, c.channel, c.agent_id, ${sumsSql('c', goalSql)}
+			   FROM ${escapeId(rows.database)}.closed_interactions c
+			  WHERE c.tenant_id = ? AND c.created_at >= ? AND c.created_at < ?
+			    AND c.agent_id IS NOT NULL
+			  GROUP BY c.queue_id, c.channel, c.agent_id`,
+			rows.timeoutSeconds
+		),
+		[...goalParams, tenant.id, msToSqlTime(startMs), msToSqlTime(endMs)]
+	);
+	const days = dayGroups(slots, tenant.timezone).map((g) => [
+		tenant.id,
+		date,
+		g.queueId ?? 0,
+		g.channel,
+		g.queueId,
+		...sumValues(g.sums),
+		packWaits(g.waits),
+		packHours(g.hours)
+	]);
+	const agentRows = agents.map((r) => {
+		const queueId = id(r.queue_id);
+		const sums = sumsFromRow(r);
+		const goal = (queueId === null ? undefined : goals.byQueue.get(queueId)) ?? goals.defaultSeconds; // prettier-ignore
+		return [
+			tenant.id,
+			date,
+			queueId ?? 0,
+			r.channel,
+			Number(r.agent_id),
+			queueId,
+			...sumValues(sums),
+			sums.answeredWithinGoal,
+			goal
+		];
+	});
+	await inTransaction(dashboard, async (conn) => {
+		await replaceSlots(conn, tenant.id, startMs, endMs, slots);
+		for (const table of ['range_rollup_days', 'range_rollup_agents']) {
+			await conn.query(`DELETE FROM ${table} WHERE tenant_id = ? AND day = ?`, [tenant.id, date]);
+		}
+		await insertChunks(
+			conn,
+			`INSERT INTO range_rollup_days (tenant_id, day, queue_key, channel, queue_id,
+			   ${SUM_COLUMNS.join(', ')}, waits, hours) VALUES ?`,
+			days
+		);
+		await insertChunks(
+			conn,
+			`INSERT INTO range_rollup_agents (tenant_id, day, queue_key, channel, agent_id, queue_id,
+			   ${SUM_COLUMNS.join(', ')}, answered_within_goal, goal_seconds) VALUES ?`,
+			agentRows
+		);
+		await conn.query(
+			`INSERT INTO range_rollup_days_done (tenant_id, day, rolled_at) VALUES (?, ?, ?)
+			 ON DUPLICATE KEY UPDATE rolled_at = VALUES(rolled_at)`,
+			[tenant.id, date, msToSqlTime(Date.now())]
+		);
+	});
+	return slots.length + agents.length;
+}
+
+/** A day's slot groups summed per queue and channel, with offered per local hour. */
+function dayGroups(slots: SlotGroup[], timeZone: string) {
+	const byKey = new Map<
+		string,
+		{ queueId: number | null; channel: string; sums: FigureSums; waits: Map<number, number>; hours: Map<number, number> } // prettier-ignore
+	>();
+	for (const slot of slots) {
+		const key = `${slot.queueId}|${slot.channel}`;
+		let group = byKey.get(key);
+		if (!group) {
+			group = { queueId: slot.queueId, channel: slot.channel, sums: emptySums(), waits: new Map(), hours: new Map() }; // prettier-ignore
+			byKey.set(key, group);
+		}
+		addSums(group.sums, slot.sums);
+		addHistogram(group.waits, slot.waits);
+		if (slot.sums.offered > 0) {
+			// Every zone's offset is a whole number of quarters: a slot lies in one local hour.
+			const hour = new Date(slot.slotMs + zoneOffsetMs(slot.slotMs, timeZone)).getUTCHours();
+			group.hours.set(hour, (group.hours.get(hour) ?? 0) + slot.sums.offered);
+		}
+	}
+	return [...byKey.values()];
+}
+
+async function insertChunks(conn: PoolConnection, sql: string, values: unknown[][]) {
+	for (let i = 0; i < values.length; i += INSERT_CHUNK) {
+		await conn.query(sql, [values.slice(i, i + INSERT_CHUNK)]);
+	}
+}
+
+async function inTransaction(pool: Pool, work: (conn: PoolConnection) => Promise<void>) {
 	const conn = await pool.getConnection();
 	try {
 		await conn.beginTransaction();
-		await conn.query(
-			'DELETE FROM range_rollups WHERE tenant_id = ? AND slot_start >= ? AND slot_start < ?',
-			[tenantId, msToSqlTime(from), msToSqlTime(to)]
-		);
-		for (let i = 0; i < values.length; i += INSERT_CHUNK) {
-			await conn.query(
-				`INSERT INTO range_rollups (tenant_id, slot_start, queue_key, channel, agent_key,
-				   queue_id, agent_id, ${COLUMNS.join(', ')}, waits) VALUES ?`,
-				[values.slice(i, i + INSERT_CHUNK)]
-			);
-		}
-		for (let i = 0; i < slots.length; i += INSERT_CHUNK) {
-			await conn.query(
-				`INSERT INTO range_rollup_slots (tenant_id, slot_start, rolled_at) VALUES ?
-				 ON DUPLICATE KEY UPDATE rolled_at = VALUES(rolled_at)`,
-				[slots.slice(i, i + INSERT_CHUNK)]
-			);
-		}
+		await work(conn);
 		await conn.commit();
 	} catch (error) {
 		await conn.rollback().catch(() => undefined);
@@ -143,19 +295,4 @@ async function writeSpan(
 	} finally {
 		conn.release();
 	}
-}
-
-/** How many of the slots of [fromMs, toMs) are rolled up (all of them: the rollups may answer). */
-export async function rolledSlots(
-	dashboard: Pool,
-	tenantId: number,
-	fromMs: number,
-	toMs: number
-): Promise<number> {
-	const [[row]] = await dashboard.query<RowDataPacket[]>(
-		`SELECT COUNT(*) AS n FROM range_rollup_slots
-		  WHERE tenant_id = ? AND slot_start >= ? AND slot_start < ?`,
-		[tenantId, msToSqlTime(fromMs), msToSqlTime(toMs)]
-	);
-	return Number(row.n);
 }
