@@ -4,13 +4,21 @@ import type { Goals } from '../insight/queries';
 import type { Logger } from '../log';
 import { addDays, formatZonedDate, zonedDateOf } from '$lib/time/zone';
 import {
+	dayBounds,
 	floorSlot,
+	markEmptyDays,
 	recomputeDay,
 	recomputeSlots,
 	type RollupDeps,
 	type RollupTenant
 } from './recompute';
-import { firstCreatedDay, rolledDays, staleGoalDays, unmarkDays } from './state';
+import {
+	firstCreatedDay,
+	latestCreatedBefore,
+	rolledDays,
+	staleGoalDays,
+	unmarkDays
+} from './state';
 
 export type { RollupDeps, RollupTenant } from './recompute';
 
@@ -26,8 +34,9 @@ export type { RollupDeps, RollupTenant } from './recompute';
  *   recomputed (what a node that was down, or a leader killed before its debounce fired, may
  *   have missed); then, in the background, the days not rolled up yet, newest first, one local
  *   day a batch with a pause between;
- * - every minute, days whose agent rows were counted against a goal since changed on the
- *   thresholds page are unmarked and rolled again.
+ * - every 5 s the queues' goals are read; when a tenant's changed (the thresholds page, on any
+ *   node), the days whose agent rows counted within goal against another goal are unmarked
+ *   and rolled again (the picture reads those days' agents from the rows meanwhile).
  * Every node also follows the log and keeps its touched slots and days, so a follower elected
  * mid-burst flushes what the old leader had not. One recompute at a time per node: two
  * overlapping ones could write an older read after a newer one. Every write replaces
@@ -38,7 +47,8 @@ export type { RollupDeps, RollupTenant } from './recompute';
 
 /** A follower forgets touched slots the leader has long flushed. */
 const FOLLOWER_KEEP_MS = 5 * 60_000;
-const GOALS_EVERY_MS = 60_000;
+/** How often the queues' goals are read (a few rows): a change is seen within this. */
+const GOALS_EVERY_MS = 5000;
 
 export interface RollupOptions {
 	deps: RollupDeps;
@@ -74,7 +84,10 @@ export class RangeRollups {
 	#maintaining = false;
 	#stopped = false;
 	#backfill: Promise<void> | null = null;
+	#backfillAgain = false;
 	#goalsCheckedAt = 0;
+	/** tenant → its goals as last checked against the agent rollups */
+	readonly #goalsSeen = new Map<number, string>();
 
 	constructor(options: RollupOptions) {
 		this.#o = options;
@@ -104,7 +117,7 @@ export class RangeRollups {
 	async settled(): Promise<void> {
 		await this.#tick(true);
 		await this.#chain;
-		await this.#backfill;
+		while (this.#backfill) await this.#backfill;
 		await this.#chain;
 	}
 
@@ -133,6 +146,7 @@ export class RangeRollups {
 		if (!this.#o.maintains()) {
 			this.#maintaining = false;
 			this.#today.clear();
+			this.#goalsSeen.clear();
 			this.#forgetOld();
 			return;
 		}
@@ -220,7 +234,11 @@ export class RangeRollups {
 		const { dashboard } = this.#o.deps;
 		let stale = 0;
 		for (const tenant of this.#o.tenants()) {
-			const days = await staleGoalDays(dashboard, tenant.id, await this.#o.goals(tenant.id));
+			const goals = await this.#o.goals(tenant.id);
+			const seen = JSON.stringify([goals.defaultSeconds, ...[...goals.byQueue].sort()]);
+			if (this.#goalsSeen.get(tenant.id) === seen) continue;
+			this.#goalsSeen.set(tenant.id, seen);
+			const days = await staleGoalDays(dashboard, tenant.id, goals);
 			if (days.length === 0) continue;
 			await unmarkDays(dashboard, tenant.id, days);
 			stale += days.length;
@@ -231,12 +249,22 @@ export class RangeRollups {
 		}
 	}
 
+	/** Runs the backfill, or once more after the one running (which may have listed its days). */
 	#startBackfill(): void {
-		this.#backfill ??= this.#backfillDays()
+		if (this.#backfill) {
+			this.#backfillAgain = true;
+			return;
+		}
+		this.#backfill = this.#backfillDays()
 			.catch((error: unknown) => {
 				this.#o.log.warn('range rollups: backfill stopped', { error: String(error) });
 			})
-			.finally(() => (this.#backfill = null));
+			.finally(() => {
+				this.#backfill = null;
+				if (!this.#backfillAgain || this.#stopped) return;
+				this.#backfillAgain = false;
+				this.#startBackfill();
+			});
 	}
 
 	/** Every local day with rows and no rollup yet, newest first, from the history pool. */
@@ -248,20 +276,29 @@ export class RangeRollups {
 			const first = await firstCreatedDay(deps.history, tenant);
 			if (first === null) continue;
 			const rolled = await rolledDays(deps.dashboard, tenant.id);
-			const today = zonedDateOf(Date.now(), tenant.timezone);
-			for (let back = 0; ; back++) {
-				const date = formatZonedDate(addDays(today, -back));
-				if (date < first) break;
+			let date = zonedDateOf(Date.now(), tenant.timezone);
+			for (let day = formatZonedDate(date); day >= first; day = formatZonedDate(date)) {
 				if (this.#stopped || !this.#o.maintains()) return;
-				if (rolled.has(date)) continue;
+				if (rolled.has(day)) {
+					date = addDays(date, -1);
+					continue;
+				}
+				// Days without rows (nights of a quiet tenant, weeks before its history) in one write.
+				const { endMs } = dayBounds(day, tenant.timezone);
+				const latest = await latestCreatedBefore(deps.history, tenant.id, endMs);
+				const latestDay = latest === null ? '' : formatZonedDate(zonedDateOf(latest, tenant.timezone)); // prettier-ignore
+				if (latestDay < day) {
+					const empty: string[] = [];
+					for (; formatZonedDate(date) > latestDay && formatZonedDate(date) >= first; date = addDays(date, -1)) empty.push(formatZonedDate(date)); // prettier-ignore
+					await this.#serial(() => markEmptyDays(deps.dashboard, tenant, empty));
+					continue;
+				}
 				const goals = await this.#o.goals(tenant.id);
-				const read = await this.#serial(() =>
-					recomputeDay(deps.history, deps.dashboard, tenant, date, goals)
-				);
+				await this.#serial(() => recomputeDay(deps.history, deps.dashboard, tenant, day, goals));
 				days++;
-				// A pause after a day with rows, so the live path and requests go first.
-				if (read)
-					await new Promise((resolve) => setTimeout(resolve, this.#o.backfillPauseMs ?? 20));
+				// A pause after each day of rows, so the live path and requests go first.
+				await new Promise((resolve) => setTimeout(resolve, this.#o.backfillPauseMs ?? 20));
+				date = addDays(date, -1);
 			}
 		}
 		log.info('range rollups: up to date', { days, seconds: (Date.now() - started) / 1000 });

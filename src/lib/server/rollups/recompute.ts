@@ -1,4 +1,4 @@
-import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { addHistogram, addSums, emptySums, type FigureSums } from '$lib/queues/measures';
 import {
 	addWaitList,
@@ -11,7 +11,8 @@ import { addDays, parseZonedDate, zonedMidnight, zoneOffsetMs } from '$lib/time/
 import { escapeId, msToSqlTime, timeLimited } from '../db';
 import type { Goals } from '../insight/queries';
 import { SLOT_MS } from '../insight/intervals';
-import { packHours, packWaits, SUM_COLUMNS, sumValues } from './pack';
+import { packHours, packWaits, sumValues } from './pack';
+import { writeDays, writeSlots } from './write';
 
 export { packWaits } from './pack';
 
@@ -47,8 +48,6 @@ export interface RollupTenant {
 	id: number;
 	timezone: string;
 }
-
-const INSERT_CHUNK = 1000;
 
 export const floorSlot = (ms: number) => Math.floor(ms / SLOT_MS) * SLOT_MS;
 
@@ -114,12 +113,6 @@ const slotValues = (tenantId: number, g: SlotGroup) => [
 	packWaits(g.waits)
 ];
 
-const slotMarks = (tenantId: number, from: number, to: number, at: string) => {
-	const marks: unknown[][] = [];
-	for (let slot = from; slot < to; slot += SLOT_MS) marks.push([tenantId, msToSqlTime(slot), at]);
-	return marks;
-};
-
 /**
  * Replaces a tenant's slot rollups over [fromMs, toMs) (whole slots) and unmarks `staleDays`
  * (the local days those slots are in: their day and agent rollups are stale until re-rolled).
@@ -136,41 +129,9 @@ export async function recomputeSlots(
 	const to = Math.ceil(toMs / SLOT_MS) * SLOT_MS;
 	if (to <= from) return 0;
 	const groups = await readSlots(rows, tenantId, from, to);
-	await inTransaction(dashboard, async (conn) => {
-		if (staleDays.length > 0) {
-			await conn.query('DELETE FROM range_rollup_days_done WHERE tenant_id = ? AND day IN (?)', [
-				tenantId,
-				staleDays
-			]);
-		}
-		await replaceSlots(conn, tenantId, from, to, groups);
-	});
+	const slots = groups.map((g) => slotValues(tenantId, g));
+	await writeSlots(dashboard, tenantId, from, to, slots, staleDays);
 	return groups.length;
-}
-
-async function replaceSlots(
-	conn: PoolConnection,
-	tenantId: number,
-	from: number,
-	to: number,
-	groups: SlotGroup[]
-): Promise<void> {
-	await conn.query(
-		'DELETE FROM range_rollup_slots WHERE tenant_id = ? AND slot_start >= ? AND slot_start < ?',
-		[tenantId, msToSqlTime(from), msToSqlTime(to)]
-	);
-	await insertChunks(
-		conn,
-		`INSERT INTO range_rollup_slots (tenant_id, slot_start, queue_key, channel, queue_id,
-		   ${SUM_COLUMNS.join(', ')}, waits) VALUES ?`,
-		groups.map((g) => slotValues(tenantId, g))
-	);
-	await insertChunks(
-		conn,
-		`INSERT INTO range_rollup_slots_done (tenant_id, slot_start, rolled_at) VALUES ?
-		 ON DUPLICATE KEY UPDATE rolled_at = VALUES(rolled_at)`,
-		slotMarks(tenantId, from, to, msToSqlTime(Date.now()))
-	);
 }
 
 /**
@@ -227,28 +188,14 @@ export async function recomputeDay(
 			goal
 		];
 	});
-	await inTransaction(dashboard, async (conn) => {
-		await replaceSlots(conn, tenant.id, startMs, endMs, slots);
-		for (const table of ['range_rollup_days', 'range_rollup_agents']) {
-			await conn.query(`DELETE FROM ${table} WHERE tenant_id = ? AND day = ?`, [tenant.id, date]);
-		}
-		await insertChunks(
-			conn,
-			`INSERT INTO range_rollup_days (tenant_id, day, queue_key, channel, queue_id,
-			   ${SUM_COLUMNS.join(', ')}, waits, hours) VALUES ?`,
-			days
-		);
-		await insertChunks(
-			conn,
-			`INSERT INTO range_rollup_agents (tenant_id, day, queue_key, channel, agent_id, queue_id,
-			   ${SUM_COLUMNS.join(', ')}, answered_within_goal, goal_seconds) VALUES ?`,
-			agentRows
-		);
-		await conn.query(
-			`INSERT INTO range_rollup_days_done (tenant_id, day, rolled_at) VALUES (?, ?, ?)
-			 ON DUPLICATE KEY UPDATE rolled_at = VALUES(rolled_at)`,
-			[tenant.id, date, msToSqlTime(Date.now())]
-		);
+	await writeDays(dashboard, {
+		tenantId: tenant.id,
+		dates: [date],
+		startMs,
+		endMs,
+		slots: slots.map((g) => slotValues(tenant.id, g)),
+		days,
+		agents: agentRows
 	});
 	return slots.length + agents.length;
 }
@@ -277,22 +224,15 @@ function dayGroups(slots: SlotGroup[], timeZone: string) {
 	return [...byKey.values()];
 }
 
-async function insertChunks(conn: PoolConnection, sql: string, values: unknown[][]) {
-	for (let i = 0; i < values.length; i += INSERT_CHUNK) {
-		await conn.query(sql, [values.slice(i, i + INSERT_CHUNK)]);
-	}
-}
-
-async function inTransaction(pool: Pool, work: (conn: PoolConnection) => Promise<void>) {
-	const conn = await pool.getConnection();
-	try {
-		await conn.beginTransaction();
-		await work(conn);
-		await conn.commit();
-	} catch (error) {
-		await conn.rollback().catch(() => undefined);
-		throw error;
-	} finally {
-		conn.release();
-	}
+/** Marks consecutive local days that have no rows as rolled up (nothing to sum), in one go. */
+export async function markEmptyDays(
+	dashboard: Pool,
+	tenant: RollupTenant,
+	dates: string[]
+): Promise<void> {
+	if (dates.length === 0) return;
+	const sorted = [...dates].sort();
+	const startMs = dayBounds(sorted[0], tenant.timezone).startMs;
+	const endMs = dayBounds(sorted[sorted.length - 1], tenant.timezone).endMs;
+	await writeDays(dashboard, { tenantId: tenant.id, dates: sorted, startMs, endMs, slots: [], days: [], agents: [] }); // prettier-ignore
 }

@@ -1,6 +1,6 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { formatZonedDate, zonedDateOf } from '$lib/time/zone';
-import { escapeId } from '../db';
+import { escapeId, msToSqlTime } from '../db';
 import type { Goals } from '../insight/queries';
 import type { RollupTenant, RowSource } from './recompute';
 
@@ -61,4 +61,19 @@ export async function unmarkDays(dashboard: Pool, tenantId: number, days: string
 		tenantId,
 		days
 	]);
+}
+
+/** The latest created_at of a tenant's rows before `beforeMs`, or null when none. */
+export async function latestCreatedBefore(
+	rows: RowSource,
+	tenantId: number,
+	beforeMs: number
+): Promise<number | null> {
+	const [[row]] = await rows.pool.query<RowDataPacket[]>(
+		`SELECT MAX(created_at) AS at FROM ${escapeId(rows.database)}.closed_interactions
+		  WHERE tenant_id = ? AND created_at < ?`,
+		[tenantId, msToSqlTime(beforeMs)]
+	);
+	if (row.at === null) return null;
+	return row.at instanceof Date ? row.at.getTime() : utcMs(row.at);
 }
