@@ -3,22 +3,15 @@ import type { LogEntry } from '../changelog';
 import type { Goals } from '../insight/queries';
 import type { Logger } from '../log';
 import { addDays, formatZonedDate, zonedDateOf } from '$lib/time/zone';
+import { backfillTenant } from './backfill';
 import {
-	dayBounds,
 	floorSlot,
-	markEmptyDays,
 	recomputeDay,
 	recomputeSlots,
 	type RollupDeps,
 	type RollupTenant
 } from './recompute';
-import {
-	firstCreatedDay,
-	latestCreatedBefore,
-	rolledDays,
-	staleGoalDays,
-	unmarkDays
-} from './state';
+import { staleGoalDays, unmarkDays } from './state';
 
 export type { RollupDeps, RollupTenant } from './recompute';
 
@@ -269,39 +262,20 @@ export class RangeRollups {
 
 	/** Every local day with rows and no rollup yet, newest first, from the history pool. */
 	async #backfillDays(): Promise<void> {
-		const { deps, log } = this.#o;
 		const started = Date.now();
 		let days = 0;
 		for (const tenant of this.#o.tenants()) {
-			const first = await firstCreatedDay(deps.history, tenant);
-			if (first === null) continue;
-			const rolled = await rolledDays(deps.dashboard, tenant.id);
-			let date = zonedDateOf(Date.now(), tenant.timezone);
-			for (let day = formatZonedDate(date); day >= first; day = formatZonedDate(date)) {
-				if (this.#stopped || !this.#o.maintains()) return;
-				if (rolled.has(day)) {
-					date = addDays(date, -1);
-					continue;
-				}
-				// Days without rows (nights of a quiet tenant, weeks before its history) in one write.
-				const { endMs } = dayBounds(day, tenant.timezone);
-				const latest = await latestCreatedBefore(deps.history, tenant.id, endMs);
-				const latestDay = latest === null ? '' : formatZonedDate(zonedDateOf(latest, tenant.timezone)); // prettier-ignore
-				if (latestDay < day) {
-					const empty: string[] = [];
-					for (; formatZonedDate(date) > latestDay && formatZonedDate(date) >= first; date = addDays(date, -1)) empty.push(formatZonedDate(date)); // prettier-ignore
-					await this.#serial(() => markEmptyDays(deps.dashboard, tenant, empty));
-					continue;
-				}
-				const goals = await this.#o.goals(tenant.id);
-				await this.#serial(() => recomputeDay(deps.history, deps.dashboard, tenant, day, goals));
-				days++;
-				// A pause after each day of rows, so the live path and requests go first.
-				await new Promise((resolve) => setTimeout(resolve, this.#o.backfillPauseMs ?? 20));
-				date = addDays(date, -1);
-			}
+			days += await backfillTenant(tenant, {
+				deps: this.#o.deps,
+				goals: () => this.#o.goals(tenant.id),
+				serial: (work) => this.#serial(work),
+				going: () => !this.#stopped && this.#o.maintains(),
+				pauseMs: this.#o.backfillPauseMs ?? 20
+			});
+			if (this.#stopped || !this.#o.maintains()) return;
 		}
-		log.info('range rollups: up to date', { days, seconds: (Date.now() - started) / 1000 });
+		const seconds = (Date.now() - started) / 1000;
+		this.#o.log.info('range rollups: up to date', { days, seconds });
 	}
 }
 
