@@ -48,22 +48,18 @@ export async function readGroups(
 		}
 		return groups;
 	};
-	const groups = [
-		...(await readDays(
-			dashboard,
-			request,
-			goals,
-			dates((d) => d.figures === 'day')
-		)),
-		...(await readSlots(dashboard, request, goals, plan, spansOf(days, (d) => d.figures === 'slots'))), // prettier-ignore
-		...(await fromRows(spansOf(days, (d) => d.figures === 'rows')))
-	];
-	const agentDays = await readAgentDays(
-		dashboard,
-		request,
-		goals,
-		dates((d) => d.agents === 'day')
-	);
+	const dayDates = dates((d) => d.figures === 'day');
+	const slotSpans = spansOf(days, (d) => d.figures === 'slots');
+	const rowSpans = spansOf(days, (d) => d.figures === 'rows');
+	const agentDates = dates((d) => d.agents === 'day');
+	// The sources are independent reads: one round trip's wait, not four in a row.
+	const [dayGroups, slots, rowGroups, agentDays] = await Promise.all([
+		readDays(dashboard, request, goals, dayDates),
+		readSlots(dashboard, request, goals, plan, slotSpans),
+		fromRows(rowSpans),
+		readAgentDays(dashboard, request, goals, agentDates)
+	]);
+	const groups = [...dayGroups, ...slots, ...rowGroups];
 	// A goal changed since those days were rolled up: their agents from the rows until re-rolled.
 	groups.push(...(agentDays ?? []));
 	const agentRows = agentDays ? (d: DayPlan) => d.agents === 'rows' : (d: DayPlan) => d.agents !== 'with-figures'; // prettier-ignore
