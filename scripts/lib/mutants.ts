@@ -453,7 +453,7 @@ export const MUTANTS: Mutant[] = [
 		find: 'const where = historyWhere(request.scope, request.filters, request.range, deps.lookups);',
 		replace:
 			"const where = historyWhere({ tenantId: request.scope.tenantId, queues: 'all' }, request.filters, request.range, deps.lookups);",
-		tests: ['tests/integration/insight.test.ts']
+		tests: ['tests/integration/insight.test.ts', 'tests/integration/rollups.test.ts']
 	},
 	{
 		id: 'insight-queue-names',
@@ -539,6 +539,17 @@ export const MUTANTS: Mutant[] = [
 		find: "const inScope = scopeSql(scope, 'c', params);",
 		replace: "const inScope = '1 = 1';",
 		tests: ['tests/integration/conversations.test.ts']
+	},
+	// Issue 24, the range rollups (src/lib/server/insight/from-rollups.ts): one WHERE for the day,
+	// slot and agent rollups, scope first. A supervisor's picture from rollups holding every queue
+	// differs from its picture from the rows (rollups.test.ts) and from the SQL oracle (insight.test.ts).
+	{
+		id: 'insight-rollups-scope',
+		what: "the viewer's scope over the range rollups (a supervisor's figures and agents from its queues only)",
+		file: 'src/lib/server/insight/from-rollups.ts',
+		find: "const where = [scopeSql(scope, 'r', params)];",
+		replace: "const where = [scopeSql({ tenantId: scope.tenantId, queues: 'all' }, 'r', params)];",
+		tests: ['tests/integration/rollups.test.ts', 'tests/integration/insight.test.ts']
 	}
 ];
 

@@ -83,6 +83,6 @@ describe('the utf8mb4 migration', () => {
 		const [versions] = await pool.query<mysql.RowDataPacket[]>(
 			'SELECT version FROM schema_migrations ORDER BY version'
 		);
-		expect(versions.map((v) => Number(v.version))).toEqual([1, 2, 3, 4, 5, 6, 7, 14]);
+		expect(versions.map((v) => Number(v.version))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 14]);
 	});
 });

@@ -83,11 +83,16 @@ export function waitListSql(alias: string): string {
 	return `GROUP_CONCAT(IF(${answeredInboundSql(alias)}, ${alias}.wait_seconds, NULL)) AS waits`;
 }
 
-/** Adds a waitListSql list into a histogram. */
+/**
+ * Adds a waitListSql list ("12,0,31") into a histogram; an item may carry its count ("12:3",
+ * as the range rollups store a histogram).
+ */
 export function addWaitList(into: WaitHistogram, list: unknown): void {
 	if (list === null || list === undefined || list === '') return;
 	for (const item of String(list).split(',')) {
-		const wait = Number(item);
-		into.set(wait, (into.get(wait) ?? 0) + 1);
+		const colon = item.indexOf(':');
+		const wait = Number(colon < 0 ? item : item.slice(0, colon));
+		const count = colon < 0 ? 1 : Number(item.slice(colon + 1));
+		into.set(wait, (into.get(wait) ?? 0) + count);
 	}
 }

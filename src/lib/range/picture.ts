@@ -62,6 +62,15 @@ export interface RangePicture {
 	fromMs: number;
 	toMs: number;
 	interval: IntervalSize;
+	/**
+	 * Where the figures were read. 'rollups': the range rollups only (local days, 15-minute
+	 * slots, agents per local day). 'rows': closed_interactions only — an agent, DID,
+	 * disposition or status filter (not in the rollups), or no day of the range rolled up yet.
+	 * 'rollups and rows': the rollups, and the rows for the days they lack (a first start still
+	 * backfilling, days touched moments ago, a range edge off a 15-minute step). The same
+	 * figures either way.
+	 */
+	readFrom: 'rollups' | 'rows' | 'rollups and rows';
 	/** The filters the figures follow, as labels for "Figures for: Queue Sales, Voice". */
 	follows: string[];
 	totals: RangeFigures;

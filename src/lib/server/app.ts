@@ -24,6 +24,8 @@ import { Metrics } from './metrics';
 import { scrapeAccess, type ScrapeAccess } from './metrics/access';
 import { createRealtime, type Realtime } from './realtime';
 import { socketLabels } from './realtime/meter';
+import { goalsOf } from './insight/goals';
+import { RangeRollups } from './rollups';
 import { NodeMonitor } from './status';
 
 /**
@@ -58,6 +60,8 @@ export interface App {
 	history: HistoryDeps;
 	/** Exports streaming now, per user and in all (a cap, not a queue). */
 	exports: ExportSlots;
+	/** The range picture's 15-minute rollups, kept by the node that tails the binlog. */
+	rollups: RangeRollups;
 	realtime: Realtime | null;
 	/** Prometheus metrics (/metrics), and who may scrape them. */
 	metrics: Metrics;
@@ -169,6 +173,7 @@ export async function createApp(env: Record<string, string | undefined>): Promis
 		sockets: () => (app.realtime ? socketLabels(app.realtime.io) : [])
 	});
 	events.on('log.resync', () => metrics.resynced());
+	app.rollups.start();
 	await monitor.start();
 	log.info('Interactions Live started', {
 		pbx: `${config.pbx.host}:${config.pbx.port}/${config.pbx.database}`,
@@ -241,6 +246,27 @@ function assembleApp(parts: AppParts): App {
 			timeoutSeconds: config.historyQueryTimeoutSeconds
 		},
 		exports: new ExportSlots(config.exportLimits),
+		rollups: new RangeRollups({
+			deps: {
+				primary: {
+					pool: pools.pbxPool,
+					database: config.pbx.database,
+					timeoutSeconds: config.historyQueryTimeoutSeconds
+				},
+				history: {
+					pool: pools.historyPool,
+					database: config.history.database,
+					timeoutSeconds: config.historyQueryTimeoutSeconds
+				},
+				dashboard: pools.dashboardPool
+			},
+			events,
+			tenants: () => [...lookups.tenants.values()],
+			goals: (tenantId) => goalsOf(pools.dashboardPool, tenantId),
+			// One node recomputes: the only one, or the leader (followers keep what they hear).
+			maintains: () => runtime.cluster === null || runtime.cluster.role === 'leader',
+			log: log.child('rollups')
+		}),
 		realtime: null,
 		metrics,
 		scrapeAccess: scrapeAccess(config.metrics),
@@ -267,6 +293,7 @@ function assembleApp(parts: AppParts): App {
 		accessChanged: (change) => events.emit('access.changed', change, 'action'),
 		async stop() {
 			await monitor.stop();
+			await app.rollups.stop();
 			await app.realtime?.close();
 			await alerts.stop();
 			await runtime.stop();

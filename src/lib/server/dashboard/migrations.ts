@@ -242,6 +242,86 @@ const MIGRATIONS: { version: number; name: string; sql: string[] }[] = [
 		sql: ['ALTER TABLE wall_tokens ADD COLUMN chime TINYINT(1) NOT NULL DEFAULT 0 AFTER queue_ids']
 	},
 	{
+		version: 8,
+		name: 'range rollups: 15-minute slots, local days, agents per local day',
+		// Issue 24: a past range's picture reads these instead of closed_interactions' rows (see
+		// src/lib/server/rollups/). No agent in the first two: at most queues × channels rows a slot
+		// or a day, whatever the volume. Sums are those of $lib/queues/measures; `waits` is the
+		// answered waits' histogram as "seconds:count" pairs (exact p90, and within goal counted
+		// against each queue's goal when read); `hours` the offered count per local hour ("h:n").
+		// Days are the tenant's local dates (23 or 25 hours on DST days). The agents' within-goal
+		// count is against `goal_seconds`, the queue's goal when rolled up: a changed goal makes
+		// those days stale (re-rolled; read from the rows meanwhile). queue_key is queue_id with 0
+		// for none (a key cannot hold NULL); queue_id keeps the NULL for scopeSql. The *_done
+		// tables list the slots and days rolled up (an empty one too): what is not listed is read
+		// from the rows.
+		sql: [
+			`CREATE TABLE IF NOT EXISTS range_rollup_slots (
+				tenant_id INT UNSIGNED NOT NULL,
+				slot_start DATETIME NOT NULL,
+				queue_key INT UNSIGNED NOT NULL,
+				channel VARCHAR(16) NOT NULL,
+				queue_id INT UNSIGNED NULL,
+				offered INT UNSIGNED NOT NULL,
+				answered INT UNSIGNED NOT NULL,
+				abandoned INT UNSIGNED NOT NULL,
+				wait_sum_seconds BIGINT UNSIGNED NOT NULL,
+				handled INT UNSIGNED NOT NULL,
+				talk_sum_seconds BIGINT UNSIGNED NOT NULL,
+				acw_sum_seconds BIGINT UNSIGNED NOT NULL,
+				waits MEDIUMTEXT NULL,
+				PRIMARY KEY (tenant_id, slot_start, queue_key, channel)
+			) ENGINE=InnoDB`,
+			`CREATE TABLE IF NOT EXISTS range_rollup_days (
+				tenant_id INT UNSIGNED NOT NULL,
+				day DATE NOT NULL,
+				queue_key INT UNSIGNED NOT NULL,
+				channel VARCHAR(16) NOT NULL,
+				queue_id INT UNSIGNED NULL,
+				offered INT UNSIGNED NOT NULL,
+				answered INT UNSIGNED NOT NULL,
+				abandoned INT UNSIGNED NOT NULL,
+				wait_sum_seconds BIGINT UNSIGNED NOT NULL,
+				handled INT UNSIGNED NOT NULL,
+				talk_sum_seconds BIGINT UNSIGNED NOT NULL,
+				acw_sum_seconds BIGINT UNSIGNED NOT NULL,
+				waits MEDIUMTEXT NULL,
+				hours VARCHAR(512) NULL,
+				PRIMARY KEY (tenant_id, day, queue_key, channel)
+			) ENGINE=InnoDB`,
+			`CREATE TABLE IF NOT EXISTS range_rollup_agents (
+				tenant_id INT UNSIGNED NOT NULL,
+				day DATE NOT NULL,
+				queue_key INT UNSIGNED NOT NULL,
+				channel VARCHAR(16) NOT NULL,
+				agent_id INT UNSIGNED NOT NULL,
+				queue_id INT UNSIGNED NULL,
+				offered INT UNSIGNED NOT NULL,
+				answered INT UNSIGNED NOT NULL,
+				abandoned INT UNSIGNED NOT NULL,
+				wait_sum_seconds BIGINT UNSIGNED NOT NULL,
+				handled INT UNSIGNED NOT NULL,
+				talk_sum_seconds BIGINT UNSIGNED NOT NULL,
+				acw_sum_seconds BIGINT UNSIGNED NOT NULL,
+				answered_within_goal INT UNSIGNED NOT NULL,
+				goal_seconds INT UNSIGNED NOT NULL,
+				PRIMARY KEY (tenant_id, day, queue_key, channel, agent_id)
+			) ENGINE=InnoDB`,
+			`CREATE TABLE IF NOT EXISTS range_rollup_slots_done (
+				tenant_id INT UNSIGNED NOT NULL,
+				slot_start DATETIME NOT NULL,
+				rolled_at DATETIME(3) NOT NULL,
+				PRIMARY KEY (tenant_id, slot_start)
+			) ENGINE=InnoDB`,
+			`CREATE TABLE IF NOT EXISTS range_rollup_days_done (
+				tenant_id INT UNSIGNED NOT NULL,
+				day DATE NOT NULL,
+				rolled_at DATETIME(3) NOT NULL,
+				PRIMARY KEY (tenant_id, day)
+			) ENGINE=InnoDB`
+		]
+	},
+	{
 		version: 14,
 		name: 'sessions: the tenant a platform admin last chose',
 		// Issue 26: a platform admin's tenant follows it from page to page (and to a new tab),

@@ -1,3 +1,4 @@
+import type { Pool } from 'mysql2/promise';
 import { CHANNELS, type Channel } from '$lib/interaction';
 import {
 	addHistogram,
@@ -22,7 +23,8 @@ import {
 	slotAnchor,
 	wantsHeatmap
 } from './intervals';
-import { readRange, type Goals, type InsightDeps } from './queries';
+import { readGroups } from './groups';
+import type { Goals, InsightDeps } from './queries';
 
 export type { Goals, InsightDeps } from './queries';
 
@@ -59,7 +61,9 @@ class Groups<K> extends Map<K, Group> {
 
 export async function rangePicture(
 	deps: InsightDeps,
-	request: InsightRequest
+	request: InsightRequest,
+	/** The dashboard pool holding the range rollups; without it, the rows answer every picture. */
+	rollups: Pool | null = null
 ): Promise<RangePicture> {
 	const { fromMs, toMs } = request.range;
 	const size = intervalSizeFor(fromMs, toMs);
@@ -68,7 +72,8 @@ export async function rangePicture(
 	// Two weeks or more are daily intervals: a group's bucket is its local date, hence its weekday.
 	const heatmap = wantsHeatmap(fromMs, toMs) && size === '1d';
 	const spans = offsetSpans(fromMs, toMs, request.timeZone);
-	const rows = await readRange(deps, request, request.goals, { size, anchorMs, spans, heatmap });
+	const plan = { size, anchorMs, spans, heatmap };
+	const { groups: rows, readFrom } = await readGroups(deps, rollups, request, request.goals, plan);
 
 	const total = new Groups<'all'>();
 	const byChannel = new Groups<Channel>();
@@ -84,14 +89,17 @@ export async function rangePicture(
 	const heat = heatmap ? Array.from({ length: 7 }, () => new Array<number>(24).fill(0)) : null;
 	const indexOf = bucketIndex(intervals, size, anchorMs);
 	for (const row of rows) {
-		const waits: WaitHistogram = new Map();
-		addWaitList(waits, row.waits);
-		const groups = [total.of('all'), byChannel.of(row.channel), byQueue.of(row.queueId)];
-		if (row.agentId !== null) groups.push(byAgent.of(row.agentId));
+		const waits: WaitHistogram = row.waits instanceof Map ? row.waits : new Map();
+		if (!(row.waits instanceof Map)) addWaitList(waits, row.waits);
+		// A group of the rows counts toward both; the rollups' figure and agent groups apart.
+		const figures = row.use !== 'agents';
+		const groups = figures ? [total.of('all'), byChannel.of(row.channel), byQueue.of(row.queueId)] : []; // prettier-ignore
+		if (row.use !== 'figures' && row.agentId !== null) groups.push(byAgent.of(row.agentId));
 		for (const group of groups) {
 			addSums(group.sums, row.sums);
 			addHistogram(group.waits, waits);
 		}
+		if (!figures) continue;
 		const index = indexOf(row.bucket);
 		if (index >= 0) {
 			addSums(byInterval.of(index).sums, row.sums);
@@ -114,6 +122,7 @@ export async function rangePicture(
 		fromMs,
 		toMs,
 		interval: size,
+		readFrom,
 		follows: followedFilters(filters, scope, deps.lookups),
 		totals: total.figures('all'),
 		byChannel: CHANNELS.filter((c) => !filters.channel || c === filters.channel).map((channel) => ({
@@ -149,5 +158,8 @@ function agentRows(byAgent: Groups<number>, deps: InsightDeps): RangePicture['by
 function addHours(heat: number[][], date: string, hours: unknown): void {
 	if (hours === null || hours === undefined || hours === '') return;
 	const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
-	for (const hour of String(hours).split(',')) heat[weekday][Number(hour)]++;
+	for (const item of String(hours).split(',')) {
+		const [hour, count = '1'] = item.split(':');
+		heat[weekday][Number(hour)] += Number(count);
+	}
 }

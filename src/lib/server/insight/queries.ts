@@ -47,10 +47,15 @@ export interface RangeGroup {
 	/** A 15-minute step from the anchor, or a local date (YYYY-MM-DD) for daily intervals. */
 	bucket: unknown;
 	sums: FigureSums;
-	/** Answered waits, comma-separated (waitListSql); null when none. */
+	/** Answered waits: comma-separated (waitListSql; null when none), or read from the rollups. */
 	waits: unknown;
-	/** Local hours of the offered rows, comma-separated; null when none or not asked. */
+	/** Local hours of the offered rows, comma-separated, an item "hour:count" or one row; null when none or not asked. */
 	hours: unknown;
+	/**
+	 * What the group counts toward: the figures (totals, channels, queues, intervals, heat map),
+	 * the agents, or both (undefined: a group of the rows). The rollups keep the agents apart.
+	 */
+	use?: 'figures' | 'agents';
 }
 
 const idOf = (value: unknown) => (value === null ? null : Number(value));

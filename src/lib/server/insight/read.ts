@@ -19,13 +19,18 @@ export async function readPicture(
 	const goals = await goalsOf(deps.dashboardPool, request.tenant.id);
 	return deps.metrics.timeHistory('insight', () =>
 		withinTimeLimit(() =>
-			rangePicture(deps.history, {
-				...request,
-				timeZone: request.tenant.timezone,
-				goals,
-				fromDate: request.rangeDates.from,
-				toDate: request.rangeDates.to
-			})
+			rangePicture(
+				deps.history,
+				{
+					...request,
+					timeZone: request.tenant.timezone,
+					goals,
+					fromDate: request.rangeDates.from,
+					toDate: request.rangeDates.to
+				},
+				// The range rollups where they answer (src/lib/server/rollups), the rows elsewhere.
+				deps.dashboardPool
+			)
 		)
 	);
 }
