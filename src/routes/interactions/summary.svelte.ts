@@ -51,6 +51,7 @@ export class LiveSummary {
 	readonly #days = $derived.by(() => {
 		// The live feed, or a replayed day at its time (then `now` is that time).
 		const feed = this.#view.source;
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- an empty value, never changed
 		if (!feed) return new Map<number, QueueDay>();
 		void feed.version;
 		return this.#tally.update(
