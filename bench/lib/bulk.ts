@@ -90,16 +90,19 @@ export async function insertClosedToday(
 }
 
 /**
- * A contact center at mid-day in the tenant's zone: 150 calls in progress and 3,000 closed
- * today (spread over the last hour, or what there is of the day). Returns the day's start.
+ * The big tenant of issue 26 at mid-day in the tenant's zone: 1,600 interactions in progress (a
+ * 1,600-seat contact center) and 50,000 closed today (spread over the last hour, or what there
+ * is of the day). The screens and live suites measure against it. Returns the day's start.
  */
+export const MID_DAY = { inProgress: 1_600, closedToday: 50_000 } as const;
+
 export async function seedMidDay(
 	pool: Pool,
 	o: { targets: Target[]; timezone: string; idBase: number }
 ): Promise<number> {
 	const todayStartMs = startOfZonedDay(Date.now(), o.timezone);
-	await insertActive(pool, { idBase: o.idBase, count: 150, targets: o.targets });
+	await insertActive(pool, { idBase: o.idBase, count: MID_DAY.inProgress, targets: o.targets });
 	const spanMs = Math.max(60_000, Math.min(3_600_000, Date.now() - todayStartMs - 300_000));
-	await insertClosedToday(pool, { idBase: o.idBase + 1e8, count: 3000, targets: o.targets, spanMs }); // prettier-ignore
+	await insertClosedToday(pool, { idBase: o.idBase + 1e8, count: MID_DAY.closedToday, targets: o.targets, spanMs }); // prettier-ignore
 	return todayStartMs;
 }

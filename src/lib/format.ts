@@ -39,3 +39,8 @@ const COUNT = new Intl.NumberFormat('en');
 export function formatCount(n: number): string {
 	return COUNT.format(n);
 }
+
+/** A count with its noun, singular for one: "1 interaction", "2,053 interactions". */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+	return `${formatCount(n)} ${n === 1 ? singular : plural}`;
+}

@@ -22,6 +22,6 @@ for (const [width, height] of [
 				count: headers.length
 			};
 		});
-		expect(layout).toEqual({ sideways: false, offScreen: [], count: 13 });
+		expect(layout).toEqual({ sideways: false, offScreen: [], count: 14 });
 	});
 }

@@ -77,6 +77,16 @@ describe('waitSeconds', () => {
 		expect(waitSeconds(fresh, at(-5))).toBe(0);
 	});
 
+	it('stops when an unanswered contact leaves (abandoned), without the PBX figure', () => {
+		const abandoned = interaction({
+			status: 'closed',
+			createdAt: CREATED,
+			closedAt: '2026-03-10T10:01:15.000Z',
+			waitSeconds: null
+		});
+		expect(waitSeconds(abandoned, at(10_000))).toBe(75);
+	});
+
 	it('stops at the answer', () => {
 		expect(waitSeconds(talking, at(1000))).toBe(30);
 		expect(waitSeconds(wrapping, at(1000))).toBe(30);

@@ -15,10 +15,12 @@ export function acwSeconds(row: Interaction, nowMs: number): number | null {
 	return Math.max(0, Math.floor((nowMs - Date.parse(row.acwStartedAt)) / 1000));
 }
 
-/** Time waiting in queue: ticking while New, fixed once answered or closed. */
+/** Time waiting in queue: ticking while New, fixed once answered, or closed unanswered (abandoned). */
 export function waitSeconds(row: Interaction, nowMs: number): number {
 	if (row.status === 'closed' && row.waitSeconds !== null) return row.waitSeconds;
-	const end = row.answeredAt ? Date.parse(row.answeredAt) : nowMs;
+	// Abandoned: the wait ended when the contact left, not now.
+	const left = row.status === 'closed' && row.closedAt ? Date.parse(row.closedAt) : nowMs;
+	const end = row.answeredAt ? Date.parse(row.answeredAt) : left;
 	return Math.max(0, Math.floor((end - Date.parse(row.createdAt)) / 1000));
 }
 

@@ -17,6 +17,7 @@ import { LiveFeed } from '$lib/live/feed.svelte';
 import { compareRows } from '$lib/live/sort';
 import { SortedRows } from '$lib/live/sorted-rows';
 import { thresholdsLookup } from '$lib/queues/thresholds';
+import { formatZonedDate, zonedDateOf } from '$lib/time/zone';
 import { intervalFilters } from '$lib/range/narrow';
 import type { IntervalSize, VolumeInterval } from '$lib/range/picture';
 import { ReplayAddress } from '$lib/replay/address';
@@ -57,6 +58,12 @@ export class InteractionsView {
 	/** Signed out or access ended: final, and nothing of the tenant may stay on screen. */
 	readonly ended = $derived(this.feed?.status === 'ended');
 	readonly thresholdsOf = $derived.by(() => thresholdsLookup(this.#data().queues));
+	/** The one day the grid's rows are of (today, the replayed day, a one-day range), or null. */
+	readonly day = $derived.by((): string | null => {
+		const { span, tenant } = this.#data();
+		if (this.source) return formatZonedDate(zonedDateOf(this.now, tenant.timezone));
+		return span.fromDate === span.toDate ? span.fromDate : null;
+	});
 	readonly #tenantParam = $derived.by(() =>
 		this.#data().tenantQuery ? String(this.tenantId) : ''
 	);
@@ -86,9 +93,36 @@ export class InteractionsView {
 	readonly #historyQuery = $derived.by(() =>
 		viewSearchParams(this.#data().filters, { tenant: this.#tenantParam }).toString()
 	);
+	// A field in error shows nothing, as the status line says (a queue out of scope in a link
+	// used to leave every other queue's rows on screen under "Nothing is shown").
 	readonly rows = $derived(
-		this.ended ? [] : this.source ? this.#liveRows : (this.history?.rows ?? [])
+		this.ended || this.hasErrors ? [] : this.source ? this.#liveRows : (this.history?.rows ?? [])
 	);
+	/** The live rows (or the replayed day) have come at least once. */
+	readonly liveReady = $derived(this.player ? !this.player.loading : this.feed?.tenant != null);
+	/** A view that found nothing, settled: no rows, no error, nothing still loading. */
+	readonly emptied = $derived(
+		!this.ended &&
+			!this.hasErrors &&
+			this.rows.length === 0 &&
+			(this.source
+				? this.liveReady
+				: this.history !== null && this.history.done && !this.history.error)
+	);
+	/** Any filter besides the range is set (what "Clear filters" clears). */
+	readonly filtered = $derived.by(() => {
+		const { agent, did, queueId, channel, disposition, status } = this.#data().filters;
+		return Boolean(agent || did || queueId !== null || channel || disposition || status);
+	});
+	readonly clearFilters = () =>
+		this.change({
+			agent: '',
+			did: '',
+			queueId: null,
+			channel: null,
+			disposition: '',
+			status: null
+		});
 	/**
 	 * How many live rows the grid holds, for the status line: it follows the figures' pace, not
 	 * every frame, so the text around the grid does not re-lay out the page at each change.

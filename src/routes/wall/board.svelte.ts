@@ -12,7 +12,7 @@ import { freshness } from '$lib/wall/freshness';
 import { liveIn, liveOrder, liveRows } from '$lib/wall/live-list';
 import { SortedRows } from '$lib/live/sorted-rows';
 import { emptyQueueDay, queueFigures } from '$lib/queues/figures';
-import { DayTally } from '$lib/wall/day-tally';
+import { DayTally } from '$lib/queues/tally';
 import { thresholdsLookup, type QueueThresholds } from '$lib/queues/thresholds';
 import { startOfZonedDay } from '$lib/time/zone';
 import type { ReplayPlayer } from '$lib/replay/player.svelte';
@@ -107,7 +107,7 @@ export class WallBoard {
 				thresholdsOf
 			});
 		}
-		return untrack(() => this.#tally.days(this.feed, queueIds, frame, thresholdsOf));
+		return untrack(() => this.#tally.update(this.feed, queueIds, frame, thresholdsOf, everyRow));
 	});
 	readonly #tally = new DayTally();
 
@@ -116,7 +116,10 @@ export class WallBoard {
 		// A replay's figures come from its checkpoints (days above), not from the tally.
 		if (this.replay) return;
 		void this.feed.version;
-		untrack(() => this.#tally.follow(this.feed));
+		const queueIds = this.config.queues.map((q) => q.id);
+		const { frame } = this;
+		const thresholdsOf = this.#thresholds;
+		untrack(() => this.#tally.update(this.feed, queueIds, frame, thresholdsOf, everyRow));
 	}
 
 	readonly tiles = $derived(
@@ -202,3 +205,6 @@ export class WallBoard {
 		};
 	}
 }
+
+/** The wall counts every row of its queues (one function object: DayTally keeps its counts). */
+const everyRow = (): boolean => true;
