@@ -88,8 +88,15 @@ export class RangeRollups {
 
 	start(): void {
 		this.#unsubscribe = this.#o.events.on('log.appended', (entry) => this.touch(entry));
-		this.#timer = setInterval(() => void this.#tick(), this.#o.debounceMs ?? 1000);
-		void this.#tick();
+		this.#timer = setInterval(() => this.#tickQuietly(), this.#o.debounceMs ?? 1000);
+		this.#tickQuietly();
+	}
+
+	/** A timer's tick: a failure (the database gone, the node stopping) is logged, never thrown. */
+	#tickQuietly(): void {
+		this.#tick().catch((error: unknown) => {
+			if (!this.#stopped) this.#o.log.warn('range rollups: tick failed', { error: String(error) });
+		});
 	}
 
 	/** Notes the slots and local days a log entry's closed rows were created in. */
@@ -198,8 +205,9 @@ export class RangeRollups {
 			for (const [date, touched] of days) {
 				if (!all && now - touched.last < quiet && now - touched.first < max) continue;
 				days.delete(date);
-				const goals = await this.#o.goals(tenantId);
-				await this.#serial(() => recomputeDay(deps.primary, deps.dashboard, tenant, date, goals));
+				await this.#serial(async () =>
+					recomputeDay(deps.primary, deps.dashboard, tenant, date, await this.#o.goals(tenantId))
+				);
 			}
 		}
 	}
