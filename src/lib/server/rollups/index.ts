@@ -224,7 +224,9 @@ export class RangeRollups {
 
 	#serial<T>(work: () => Promise<T>): Promise<T | undefined> {
 		const next = this.#chain.then(work).catch((error: unknown) => {
-			this.#o.log.warn('range rollups: recompute failed', { error: String(error) });
+			// Once stopping, the pools close under the last writes: nothing to tell an operator.
+			if (!this.#stopped)
+				this.#o.log.warn('range rollups: recompute failed', { error: String(error) });
 			return undefined;
 		});
 		this.#chain = next;
