@@ -50,3 +50,21 @@ export const test = base.extend<{ pbx: TestPbx }>({
 });
 
 export { expect };
+
+/**
+ * A file's own interactions (ids first..last): a pool opened for the file, its rows deleted after
+ * each test so no test or file sees another's, and the pool closed at the end. Returns the pool.
+ */
+export function ownRows(first: number, last: number): () => mysql.Pool {
+	let db: mysql.Pool;
+	test.beforeAll(() => {
+		db = pbxPool();
+	});
+	test.afterEach(async () => {
+		await deleteRows(db, first, last);
+	});
+	test.afterAll(async () => {
+		await db.end();
+	});
+	return () => db;
+}

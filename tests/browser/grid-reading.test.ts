@@ -1,7 +1,6 @@
-import type mysql from 'mysql2/promise';
 import type { Page } from '@playwright/test';
 import { newRow } from '../support/pbx';
-import { deleteRows, expect, pbxPool, signIn, tenants, test } from './fixtures';
+import { expect, ownRows, signIn, tenants, test } from './fixtures';
 
 /**
  * Reading the live grid (issue 26): rows read with the mouse wheel stay still while new ones
@@ -12,19 +11,7 @@ import { deleteRows, expect, pbxPool, signIn, tenants, test } from './fixtures';
 
 const tenant = tenants[0];
 const queue = tenant.queues[0];
-let db: mysql.Pool;
-
-test.beforeAll(() => {
-	db = pbxPool();
-});
-
-test.afterEach(async () => {
-	await deleteRows(db, 7_600_000, 7_699_999);
-});
-
-test.afterAll(async () => {
-	await db.end();
-});
+ownRows(7_600_000, 7_699_999);
 
 /** The id of the row at the top edge of the grid's body, and where that row's top is. */
 function topRow(page: Page) {

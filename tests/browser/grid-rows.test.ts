@@ -1,8 +1,7 @@
-import type mysql from 'mysql2/promise';
 import type { Page } from '@playwright/test';
 import { msToSqlTime } from '../../src/lib/server/db/time';
 import { newRow } from '../support/pbx';
-import { deleteRows, expect, pbxPool, signIn, tenants, test } from './fixtures';
+import { expect, ownRows, signIn, tenants, test } from './fixtures';
 
 /**
  * What the live grid's rows say beyond their columns: the wait of a waiting row coloured by the
@@ -12,19 +11,7 @@ import { deleteRows, expect, pbxPool, signIn, tenants, test } from './fixtures';
  */
 
 const tenant = tenants[0];
-let db: mysql.Pool;
-
-test.beforeAll(() => {
-	db = pbxPool();
-});
-
-test.afterEach(async () => {
-	await deleteRows(db, 7_200_000, 7_299_999);
-});
-
-test.afterAll(async () => {
-	await db.end();
-});
+const db = ownRows(7_200_000, 7_299_999);
 
 /** Sets (or with null, resets) the Waiting thresholds of a queue on the admin page. */
 async function waitThresholds(page: Page, queueId: number, limits: [number, number] | null) {
@@ -127,7 +114,7 @@ test('counts read the same live and in history: 1,050, never 1050', async ({ pag
 	// Closed a week ago, and (all but the page's first minute of a day) in no other test's range.
 	const weekAgo = Date.now() - 6 * 24 * 3_600_000;
 	const closed = ids.map((id) => [id + 10_000, `c-${id}`, other.id, queue, 'chat', msToSqlTime(weekAgo), msToSqlTime(weekAgo + 60_000)]); // prettier-ignore
-	await db.query(
+	await db().query(
 		`INSERT INTO closed_interactions (id, uniqueid, tenant_id, queue_id, channel, created_at, closed_at) VALUES ?`,
 		[closed]
 	);

@@ -1,5 +1,4 @@
-import type mysql from 'mysql2/promise';
-import { deleteRows, expect, pbxPool, signIn, tenants, test } from './fixtures';
+import { expect, ownRows, signIn, tenants, test } from './fixtures';
 
 /**
  * The live page's strip and messages agree with its grid (issue 26): the strip changes in the
@@ -11,19 +10,7 @@ import { deleteRows, expect, pbxPool, signIn, tenants, test } from './fixtures';
 
 const tenant = tenants[0];
 const queue = tenant.queues[0];
-let db: mysql.Pool;
-
-test.beforeAll(() => {
-	db = pbxPool();
-});
-
-test.afterEach(async () => {
-	await deleteRows(db, 7_610_000, 7_619_999);
-});
-
-test.afterAll(async () => {
-	await db.end();
-});
+ownRows(7_610_000, 7_619_999);
 
 test('the strip changes in the same frame as the grid, never a sample out of step', async ({
 	page,

@@ -1,6 +1,5 @@
-import type mysql from 'mysql2/promise';
 import type { Page } from '@playwright/test';
-import { deleteRows, expect, pbxPool, signIn, tenants, test } from './fixtures';
+import { expect, ownRows, signIn, tenants, test } from './fixtures';
 
 /**
  * The Status filter of the grid: it narrows the live rows to one status, follows a row that
@@ -11,19 +10,7 @@ import { deleteRows, expect, pbxPool, signIn, tenants, test } from './fixtures';
 
 const tenant = tenants[0];
 const queue = tenant.queues[4];
-let db: mysql.Pool;
-
-test.beforeAll(() => {
-	db = pbxPool();
-});
-
-test.afterEach(async () => {
-	await deleteRows(db, 7_400_000, 7_499_999);
-});
-
-test.afterAll(async () => {
-	await db.end();
-});
+ownRows(7_400_000, 7_499_999);
 
 /** Ids of this file's rows on screen, sorted. */
 async function shown(page: Page): Promise<string[]> {

@@ -1,6 +1,5 @@
-import type mysql from 'mysql2/promise';
 import type { Locator, Page } from '@playwright/test';
-import { deleteRows, expect, pbxPool, signIn, tenants, test } from './fixtures';
+import { expect, ownRows, signIn, tenants, test } from './fixtures';
 
 /**
  * The summary strip above the live grid: per queue, the wall's figures over the live rows
@@ -13,19 +12,7 @@ import { deleteRows, expect, pbxPool, signIn, tenants, test } from './fixtures';
 const tenant = tenants[0];
 const [queueA, queueB] = [tenant.queues[2], tenant.queues[3]];
 const MINUTE = 60_000;
-let db: mysql.Pool;
-
-test.beforeAll(() => {
-	db = pbxPool();
-});
-
-test.afterEach(async () => {
-	await deleteRows(db, 7_500_000, 7_599_999);
-});
-
-test.afterAll(async () => {
-	await db.end();
-});
+ownRows(7_500_000, 7_599_999);
 
 const tile = (page: Page, queueId: number) =>
 	page.getByTestId('summary-strip').locator(`li[data-queue="${queueId}"]`);
