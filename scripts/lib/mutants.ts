@@ -550,6 +550,16 @@ export const MUTANTS: Mutant[] = [
 		find: "const where = [scopeSql(scope, 'r', params)];",
 		replace: "const where = [scopeSql({ tenantId: scope.tenantId, queues: 'all' }, 'r', params)];",
 		tests: ['tests/integration/rollups.test.ts', 'tests/integration/insight.test.ts']
+	},
+	// Issue 26, item 9: history's name orders rank names from the lookup caches, the viewer's
+	// tenant's only; with every tenant's, a page's cursor could carry another tenant's spelling.
+	{
+		id: 'history-name-rank-tenant',
+		what: "another tenant's names in the rank of a Queue, Agent or Disposition order (and its cursors)",
+		file: 'src/lib/server/history/sort.ts',
+		find: '[...map.values()].filter((e) => e.tenantId === tenantId);',
+		replace: '[...map.values()].filter(() => tenantId > 0);',
+		tests: ['tests/integration/history-name-order.test.ts']
 	}
 ];
 

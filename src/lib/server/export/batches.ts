@@ -96,12 +96,13 @@ export function historyBatches(history: HistoryDeps, request: ExportRequest): Ba
 	let cursor: Cursor | null = null;
 	return async (sink) => {
 		const keys = historyWhere(scope, indexed, range, lookups);
-		const { after, orderBy, column, joins } = keyset(
+		const { after, orderBy, column, joins, cursorOf } = keyset(
 			filters.sort,
 			filters.dir,
 			cursor,
 			keys.params,
-			db
+			db,
+			{ lookups, tenantId: scope.tenantId }
 		);
 		keys.params.push(EXPORT_BATCH);
 		const [page] = await pool.query<RowDataPacket[]>(
@@ -114,7 +115,7 @@ export function historyBatches(history: HistoryDeps, request: ExportRequest): Ba
 		);
 		const last = page[page.length - 1];
 		if (!last) return false;
-		cursor = { value: last.sort_value as Cursor['value'], id: String(last.id) };
+		cursor = cursorOf({ sort_value: last.sort_value, id: last.id });
 		const where = historyWhere(scope, filters, range, lookups);
 		where.params.push(page.map((row) => String(row.id)));
 		const sql = `SELECT ${EXPORT_COLUMNS}, k.name AS contact_name

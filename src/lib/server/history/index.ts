@@ -47,7 +47,14 @@ export async function historyPage(
 	const params = [...where.params];
 	const from = jump ? ` AND ${jump.from}` : '';
 	if (jump) params.push(jump.param);
-	const { after, orderBy, column, joins } = keyset(filters.sort, filters.dir, cursor, params, db);
+	const { after, orderBy, column, joins, cursorOf } = keyset(
+		filters.sort,
+		filters.dir,
+		cursor,
+		params,
+		db,
+		{ lookups: deps.lookups, tenantId: request.scope.tenantId }
+	);
 	params.push(limit + 1);
 	const [raws] = await deps.pool.query<RowDataPacket[]>(
 		timeLimited(
@@ -83,7 +90,8 @@ export async function historyPage(
 	}
 	return {
 		rows,
-		nextCursor: more && last ? encodeCursor({ value: last.sort_value, id: String(last.id) }) : null,
+		nextCursor:
+			more && last ? encodeCursor(cursorOf({ sort_value: last.sort_value, id: last.id })) : null,
 		...(skipped === undefined ? {} : { skipped })
 	};
 }

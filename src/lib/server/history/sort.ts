@@ -1,5 +1,7 @@
 import type { SortKey } from '$lib/filters';
+import type { Lookups } from '../lookups';
 import type { Cursor, CursorKind } from './cursor';
+import { nameRank, type NameRank, type Named } from './rank';
 
 /**
  * How a history view over closed_interactions `c` is ordered: every grid column but Status
@@ -9,21 +11,31 @@ import type { Cursor, CursorKind } from './cursor';
  * ((tenant_id, created_at) and its queue/agent/… siblings). Every other order is bounded: the
  * WHERE keeps to the view's date range on that index, MariaDB sorts those rows (a filesort over
  * the range, not the table), and each statement has the history time limit, past which the
- * reader is told to narrow the range instead of waiting. Names come from their own tables by
- * primary key, within the row's tenant, so the order is the one the grid shows.
+ * reader is told to narrow the range instead of waiting.
+ *
+ * Queue, Agent and Disposition order by their name's rank in the lookup caches (rank.ts), a
+ * number computed from the row alone: no join, so no temporary table of the range's rows. Client
+ * joins its contact's name (the caches hold only the contacts seen, not millions), within the
+ * row's tenant.
  */
 
 interface SortSpec {
 	/** The SQL value ordered by; never NULL, so the keyset comparisons hold for every row. */
 	expression: string;
 	kind: CursorKind;
-	/** LEFT JOINs the expression needs (aliases q, a, d, cc). */
+	/** LEFT JOINs the expression needs (alias cc). */
 	joins: (db: string) => string;
+	/** Ordered by the rank of this id column's name instead (the expression is unused). */
+	ranked?: { column: string; names: (lookups: Lookups, tenantId: number) => Named[] };
 }
 
 const none = () => '';
 const within = (table: string, alias: string, column: string) => (db: string) =>
 	` LEFT JOIN ${db}.${table} ${alias} ON ${alias}.id = c.${column} AND ${alias}.tenant_id = c.tenant_id`;
+
+/** The viewer's tenant's entries only: a rank never holds another tenant's names. */
+const ofTenant = <T extends { tenantId: number }>(map: Map<number, T>, tenantId: number) =>
+	[...map.values()].filter((e) => e.tenantId === tenantId);
 
 const SORTS: Partial<Record<SortKey, SortSpec>> = {
 	created: { expression: 'c.created_at', kind: 'time', joins: none },
@@ -34,19 +46,32 @@ const SORTS: Partial<Record<SortKey, SortSpec>> = {
 	channel: { expression: 'CAST(c.channel AS CHAR)', kind: 'text', joins: none },
 	did: { expression: "COALESCE(c.did, '')", kind: 'text', joins: none },
 	queue: {
-		expression: "COALESCE(q.name, '')",
+		expression: '',
 		kind: 'text',
-		joins: within('queues', 'q', 'queue_id')
+		joins: none,
+		ranked: {
+			column: 'c.queue_id',
+			names: (lookups, tenantId) => ofTenant(lookups.queues, tenantId)
+		}
 	},
 	agent: {
-		expression: "COALESCE(a.name, '')",
+		expression: '',
 		kind: 'text',
-		joins: within('agents', 'a', 'agent_id')
+		joins: none,
+		ranked: {
+			column: 'c.agent_id',
+			names: (lookups, tenantId) => ofTenant(lookups.agents, tenantId)
+		}
 	},
 	disposition: {
-		expression: "COALESCE(d.code, '')",
+		expression: '',
 		kind: 'text',
-		joins: within('dispositions', 'd', 'disposition_id')
+		joins: none,
+		ranked: {
+			column: 'c.disposition_id',
+			names: (lookups, tenantId) =>
+				ofTenant(lookups.dispositions, tenantId).map((d) => ({ id: d.id, name: d.code }))
+		}
 	},
 	// The grid's Client: the CRM contact's name, else the caller's number, else the DID.
 	client: {
@@ -55,6 +80,28 @@ const SORTS: Partial<Record<SortKey, SortSpec>> = {
 		joins: within('crm_contacts', 'cc', 'crm_contact_id')
 	}
 };
+
+/** Ranks by (lookups, sort, tenant), rebuilt when the caches change (Lookups.revision). */
+const rankCache = new WeakMap<Lookups, Map<string, { revision: number; rank: NameRank }>>();
+
+function rankFor(spec: SortSpec, sort: SortKey, names: SortNames): NameRank | null {
+	if (!spec.ranked) return null;
+	const { lookups, tenantId } = names;
+	let byKey = rankCache.get(lookups);
+	if (!byKey) rankCache.set(lookups, (byKey = new Map()));
+	const key = `${sort}:${tenantId}`;
+	const cached = byKey.get(key);
+	if (cached && cached.revision === lookups.revision) return cached.rank;
+	const rank = nameRank(spec.ranked.names(lookups, tenantId), spec.ranked.column);
+	byKey.set(key, { revision: lookups.revision, rank });
+	return rank;
+}
+
+/** Where a name order finds its names: the lookup caches, for the viewer's tenant only. */
+export interface SortNames {
+	lookups: Lookups;
+	tenantId: number;
+}
 
 function specOf(sort: SortKey): SortSpec {
 	return SORTS[sort] ?? SORTS.created!;
@@ -78,6 +125,8 @@ export interface Keyset {
 	column: string;
 	/** Joins the column needs, after `FROM closed_interactions c`. */
 	joins: string;
+	/** The cursor after a row selected with `column AS sort_value` (a name order: its name). */
+	cursorOf(row: { sort_value: unknown; id: unknown }): Cursor;
 }
 
 /** ORDER BY and the keyset condition for "strictly after the cursor" in that order. */
@@ -86,14 +135,26 @@ export function keyset(
 	dir: 'asc' | 'desc',
 	cursor: Cursor | null,
 	params: unknown[],
-	db: string
+	db: string,
+	names: SortNames
 ): Keyset {
 	const spec = specOf(sort);
-	const column = spec.expression;
+	const rank = rankFor(spec, sort, names);
+	const column = rank ? rank.sql : spec.expression;
 	const op = dir === 'desc' ? '<' : '>';
 	const orderBy = `${column} ${dir.toUpperCase()}, c.id ${dir.toUpperCase()}`;
 	const joins = spec.joins(db);
-	if (!cursor) return { after: '', orderBy, column, joins };
+	const cursorOf = (row: { sort_value: unknown; id: unknown }): Cursor => ({
+		value: rank ? rank.nameOfRank(Number(row.sort_value)) : (row.sort_value as Cursor['value']),
+		id: String(row.id)
+	});
+	if (!cursor) return { after: '', orderBy, column, joins, cursorOf };
+	if (rank) {
+		// No index serves a rank: one row comparison, the rank written once.
+		params.push(rank.rankOfName(String(cursor.value ?? '')), cursor.id);
+		const after = ` AND (${column}, c.id) ${op} (?, CAST(? AS UNSIGNED))`;
+		return { after, orderBy, column, joins, cursorOf };
+	}
 	// The leading `column <= ?` (or >=) gives MariaDB a range to seek to on the index; an OR alone
 	// makes it scan from the top of the index for every page.
 	params.push(cursor.value, cursor.value, cursor.id);
@@ -101,7 +162,8 @@ export function keyset(
 		after: ` AND ${column} ${op}= ? AND (${column} ${op} ? OR c.id ${op} CAST(? AS UNSIGNED))`,
 		orderBy,
 		column,
-		joins
+		joins,
+		cursorOf
 	};
 }
 

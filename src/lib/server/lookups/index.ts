@@ -49,6 +49,8 @@ export class Lookups {
 	readonly agents = new Map<number, AgentInfo>();
 	readonly dispositions = new Map<number, DispositionInfo>();
 	readonly contacts = new Map<string, ContactInfo>();
+	/** Counts changes to tenants, queues, agents and dispositions (what caches built on them check). */
+	revision = 0;
 
 	async load(db: Queryable): Promise<void> {
 		const select = async (sql: string) => (await db.query<RowDataPacket[]>(sql))[0] as Row[];
@@ -62,6 +64,7 @@ export class Lookups {
 		this.queues.clear();
 		this.agents.clear();
 		this.dispositions.clear();
+		this.revision++;
 		for (const row of tenants) this.applyChange('tenants', row);
 		for (const row of queues) this.applyChange('queues', row);
 		for (const row of agents) this.applyChange('agents', row);
@@ -90,6 +93,7 @@ export class Lookups {
 	applyChange(table: LookupTable, row: Row | null, before?: Row): void {
 		const key = row ?? before;
 		if (!key) return;
+		if (table !== 'crm_contacts') this.revision++;
 		const id = Number(key.id);
 		switch (table) {
 			case 'tenants': {
