@@ -49,7 +49,12 @@ function filesFor(dataDir: string) {
 		pidFile: path.join(dataDir, 'mariadbd.pid'),
 		errorLog: path.join(dataDir, 'mariadbd.err'),
 		// A sibling, not inside: each directory in a datadir shows up as a database.
-		stateFile: `${dataDir}.json`
+		stateFile: `${dataDir}.json`,
+		// The server's own temporary files (on-disk sort and temporary tables), beside its data
+		// (a run's directory for tests and benches), not in the shared /tmp, where another
+		// process's cleanup once removed one under a sort ("Error on delete of
+		// '/tmp/#sql-temptable-…MAI' (Errcode: 2)").
+		tmpDir: `${dataDir}-tmp`
 	};
 }
 
@@ -110,7 +115,8 @@ class MariaDbServer implements MariaDbHandle {
 
 	async launch(): Promise<void> {
 		const mariadbd = requireCommand('mariadbd', 'mariadb-server');
-		const { pidFile, errorLog, stateFile } = this.files;
+		const { pidFile, errorLog, stateFile, tmpDir } = this.files;
+		mkdirSync(tmpDir, { recursive: true });
 		// --no-defaults must come first: it keeps /etc/mysql and ~/.my.cnf out.
 		const args = [
 			'--no-defaults',
@@ -119,7 +125,7 @@ class MariaDbServer implements MariaDbHandle {
 			`--port=${this.port}`,
 			`--pid-file=${pidFile}`,
 			`--log-error=${errorLog}`,
-			`--tmpdir=${os.tmpdir()}`,
+			`--tmpdir=${tmpDir}`,
 			`--log-bin=${path.join(this.dataDir, 'binlog')}`,
 			...userFlag,
 			...fixedFlags

@@ -29,6 +29,7 @@ export function createConnection(target: DatabaseTarget): Promise<mysql.Connecti
 
 export { msToSqlTime, sqlTimeToIso } from './time';
 export { withTransaction } from './transaction';
+export { databaseTrouble, isStatementTimeout, TOO_SLOW, type DatabaseTrouble } from './errors';
 
 export function escapeId(name: string): string {
 	return mysql.escapeId(name);
@@ -42,10 +43,4 @@ export function timeLimited(sql: string, seconds: number, longLists = false): st
 	// longLists: GROUP_CONCAT lists up to 1 GiB, never cut short at the default 1 MiB.
 	const lists = longLists ? ', group_concat_max_len = 1073741824' : '';
 	return `SET STATEMENT max_statement_time = ${Number(seconds)}${lists} FOR ${sql}`;
-}
-
-/** ER_STATEMENT_TIMEOUT (1969): the statement ran past max_statement_time. */
-export function isStatementTimeout(error: unknown): boolean {
-	const { errno, code } = (error ?? {}) as { errno?: unknown; code?: unknown };
-	return errno === 1969 || code === 'ER_STATEMENT_TIMEOUT';
 }

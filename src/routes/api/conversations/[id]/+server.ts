@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { findConversation } from '$lib/server/history/conversation';
+import { withinTimeLimit } from '$lib/server/history/request';
 import { interactionRequest } from '$lib/server/recordings/request';
 import type { RequestHandler } from './$types';
 
@@ -16,7 +17,8 @@ export const GET: RequestHandler = async (event) => {
 	const asked = interactionRequest(locals, locals.viewer, url, params.id, NO_STORE);
 	if (asked instanceof Response) return asked;
 	const { scope, id } = asked;
-	const conversation = await findConversation(locals.history, scope, id);
+	// Database trouble (a lock wait, no connection left, …) is a 503 with a message.
+	const conversation = await withinTimeLimit(() => findConversation(locals.history, scope, id));
 	if (!conversation) {
 		return json({ message: 'Conversation unavailable' }, { status: 404, headers: NO_STORE });
 	}
