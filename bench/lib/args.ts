@@ -26,6 +26,10 @@ export const SUITES = [
 ] as const;
 export type Suite = (typeof SUITES)[number];
 
+/** The history suite's parts: first pages and people, sorts and paging, export, grid frame rate. */
+export const HISTORY_PARTS = ['pages', 'sorts', 'export', 'fps'] as const;
+export type HistoryPart = (typeof HISTORY_PARTS)[number];
+
 export interface BenchOptions {
 	suites: Set<Suite>;
 	/** Seconds of 200 commits/s with Chromium + 500 sockets watching. */
@@ -45,6 +49,8 @@ export interface BenchOptions {
 	memoryRows: number;
 	steadyMinutes: number;
 	historyRows: number;
+	/** Parts of the history suite to run (default all of HISTORY_PARTS). */
+	historyParts: Set<HistoryPart>;
 	/** Closed rows over 180 days for the range-picture suite. */
 	rangeRows: number;
 	/** Seconds of the grid frame-rate measurement. */
@@ -78,6 +84,8 @@ const HELP = `npm run bench -- [options]
   --steady-minutes N    steady run sampled every 10 s (default 3; the issue's figure is 10)
   --history-rows N      closed rows for the history suite (default 1000000 in the full run,
                         10000000 with --suite history alone)
+  --history-parts LIST  comma list of ${HISTORY_PARTS.join(', ')} (default: all); e.g. sorts
+                        alone measures the sorts and paging (bench/history-sort.ts)
   --range-rows N        closed rows over 180 days for the range suite (default 2000000 in the
                         full run, 10000000 with --suite range alone)
   --fps-seconds N       grid frame-rate run (default 20)
@@ -106,6 +114,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 			'memory-rows': { type: 'string' },
 			'steady-minutes': { type: 'string' },
 			'history-rows': { type: 'string' },
+			'history-parts': { type: 'string' },
 			'range-rows': { type: 'string' },
 			'fps-seconds': { type: 'string' },
 			'wall-seconds': { type: 'string' },
@@ -137,6 +146,16 @@ export function parseOptions(argv: string[]): BenchOptions {
 		return value;
 	};
 	const historyOnly = suites.size === 1 && suites.has('history');
+	const parts = (values['history-parts'] ?? HISTORY_PARTS.join(','))
+		.split(',')
+		.map((s) => s.trim());
+	for (const part of parts) {
+		if (!(HISTORY_PARTS as readonly string[]).includes(part)) {
+			throw new Error(
+				`--history-parts: unknown part "${part}" (one of ${HISTORY_PARTS.join(', ')})`
+			);
+		}
+	}
 	const rangeOnly = suites.size === 1 && suites.has('range');
 	const build = values.build ?? 'auto';
 	if (!['auto', 'always', 'never'].includes(build))
@@ -161,6 +180,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 			historyOnly ? 10_000_000 : 1_000_000,
 			100_000
 		),
+		historyParts: new Set(parts as HistoryPart[]),
 		rangeRows: num('range-rows', values['range-rows'], rangeOnly ? 10_000_000 : 2_000_000, 200_000),
 		fpsSeconds: num('fps-seconds', values['fps-seconds'], 20, 6),
 		wallSeconds: num('wall-seconds', values['wall-seconds'], 30, 10),
