@@ -559,7 +559,7 @@ export const MUTANTS: Mutant[] = [
 		file: 'src/lib/server/history/sort.ts',
 		find: '[...map.values()].filter((e) => e.tenantId === tenantId);',
 		replace: '[...map.values()].filter(() => tenantId > 0);',
-		tests: ['tests/integration/history-name-order.test.ts']
+		tests: ['tests/unit/history-rank.test.ts', 'tests/integration/history-name-order.test.ts']
 	}
 ];
 
