@@ -13,7 +13,16 @@ import {
 	restoreIndexesSql,
 	type DeferredIndex
 } from './history-bulk';
-import { historyTuples, TRANSCRIPTION_COLUMNS, writeRecordingPool } from './history-rows';
+import { Worker } from 'node:worker_threads';
+import type { DemoTenant } from './demo-data';
+import { hourBuckets, type HourBucket } from './history-shape';
+import {
+	historyTuples,
+	TRANSCRIPTION_COLUMNS,
+	writeRecordingPool,
+	type PooledRecording
+} from './history-rows';
+import type { HistoryBatch, HistoryShare } from './history-worker';
 import { tableRef } from './sql';
 
 /**
@@ -51,6 +60,12 @@ export interface HistoryOptions {
 	 * (see deferIndexes). Default: for loads of DEFER_INDEXES_FROM rows or more.
 	 */
 	deferIndexes?: boolean;
+	/**
+	 * Worker threads generating the rows (generation is most of a load's CPU). Default: 3 for
+	 * loads of DEFER_INDEXES_FROM rows or more, else none (generated inline). The rows differ
+	 * with the number of workers (each share has its own random stream), not from run to run.
+	 */
+	workers?: number;
 	/** Told the indexes are dropped (with the statement that puts them back) and rebuilding. */
 	onIndexes?: (event: { phase: 'dropped' | 'rebuilding'; restoreSql: string }) => void;
 }
@@ -124,44 +139,35 @@ export async function generateHistory(options: HistoryOptions): Promise<HistoryR
 				transcriptions: transcribed,
 				elapsedMs: Date.now() - started
 			});
-		let closedBatch: string[] = [];
-		let transcriptionBatch: string[] = [];
-		const flush = async (force: boolean) => {
-			if (closedBatch.length >= batchRows || (force && closedBatch.length > 0)) {
-				const count = closedBatch.length;
-				const sql = closedSql + closedBatch.join(',');
-				closedBatch = [];
-				await writer.send(sql, () => {
-					written += count;
-					report();
-				});
-			}
-			if (transcriptionBatch.length >= batchRows || (force && transcriptionBatch.length > 0)) {
-				const count = transcriptionBatch.length;
-				const sql = transcriptionSql + transcriptionBatch.join(',');
-				transcriptionBatch = [];
-				await writer.send(sql, () => (transcribed += count));
-			}
-		};
 		// Ten minutes of margin: the longest planned interaction then still closes before now.
 		const toMs = Date.now() - 600_000;
-		const rows = historyTuples({
+		const plan = {
 			tenants,
 			total,
 			fromMs: toMs - options.days * 86_400_000,
 			toMs,
-			rng: new Rng(options.seed ?? 1),
+			seed: options.seed ?? 1,
 			recordings,
 			transcribedShare: options.transcribedShare ?? 0.7
-		});
-		for (const { closed, transcription } of rows) {
-			closedBatch.push(closed);
-			if (transcription !== null) transcriptionBatch.push(transcription);
-			if (closedBatch.length >= batchRows || transcriptionBatch.length >= batchRows) {
-				await flush(false);
+		};
+		const workers = options.workers ?? (total >= DEFER_INDEXES_FROM ? 3 : 0);
+		const batches = workers > 0 ? workerBatches(plan, workers) : inlineBatches(plan);
+		for await (const batch of batches) {
+			if (batch.closed.length > 0) {
+				const count = batch.closed.length;
+				await writer.send(closedSql + batch.closed.join(','), () => {
+					written += count;
+					report();
+				});
+			}
+			if (batch.transcriptions.length > 0) {
+				const count = batch.transcriptions.length;
+				await writer.send(
+					transcriptionSql + batch.transcriptions.join(','),
+					() => (transcribed += count)
+				);
 			}
 		}
-		await flush(true);
 		await writer.drain();
 		const indexesFrom = Date.now();
 		if (deferred.length > 0) {
@@ -197,5 +203,102 @@ export async function generateHistory(options: HistoryOptions): Promise<HistoryR
 			);
 		}
 		await releaseBulkConnections(conns, failed);
+	}
+}
+
+interface LoadPlan {
+	tenants: DemoTenant[];
+	total: number;
+	fromMs: number;
+	toMs: number;
+	seed: number;
+	recordings: PooledRecording[];
+	transcribedShare: number;
+}
+
+type Batch = Omit<HistoryBatch, 'done'>;
+
+// The worker is TypeScript, like this script: tsx registered in the thread, then the module.
+const WORKER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+	.then(({ register }) => { register(); return import(${JSON.stringify(
+		new URL('./history-worker.ts', import.meta.url).href
+	)}); })`;
+
+/** The rows in batches, generated here. */
+async function* inlineBatches(plan: LoadPlan): AsyncGenerator<Batch> {
+	let batch: Batch = { closed: [], transcriptions: [] };
+	for (const { closed, transcription } of historyTuples({ ...plan, rng: new Rng(plan.seed) })) {
+		batch.closed.push(closed);
+		if (transcription !== null) batch.transcriptions.push(transcription);
+		if (batch.closed.length >= batchRows) {
+			yield batch;
+			batch = { closed: [], transcriptions: [] };
+		}
+	}
+	yield batch;
+}
+
+/**
+ * The rows in batches from `count` worker threads, each generating a run of hourly buckets with
+ * its own ids (ids still grow with time within each run: the primary key fills at a few points).
+ */
+async function* workerBatches(plan: LoadPlan, count: number): AsyncGenerator<Batch> {
+	const buckets = hourBuckets(plan.tenants, plan.total, plan.fromMs, plan.toMs);
+	const shares: { buckets: HourBucket[]; firstId: number }[] = [];
+	let rows = 0;
+	for (const bucket of buckets) {
+		const share = Math.min(count - 1, Math.floor((rows * count) / Math.max(plan.total, 1)));
+		if (shares.length <= share) shares.push({ buckets: [], firstId: rows + 1 });
+		shares[shares.length - 1].buckets.push(bucket);
+		rows += bucket.counts.reduce((a, b) => a + b, 0);
+	}
+	const queue: { worker: Worker; batch: HistoryBatch }[] = [];
+	let failure: Error | null = null;
+	let wake: (() => void) | null = null;
+	const notify = () => {
+		wake?.();
+		wake = null;
+	};
+	const threads = shares.map((share, k) => {
+		const data: HistoryShare = {
+			tenants: plan.tenants,
+			buckets: share.buckets,
+			firstId: share.firstId,
+			seed: plan.seed + k * 1_000_003,
+			recordings: plan.recordings,
+			transcribedShare: plan.transcribedShare,
+			batchRows,
+			ahead: 4
+		};
+		const worker = new Worker(WORKER_BOOT, { eval: true, workerData: data });
+		worker.on('message', (batch: HistoryBatch) => {
+			queue.push({ worker, batch });
+			notify();
+		});
+		worker.on('error', (error) => {
+			failure ??= error;
+			notify();
+		});
+		worker.on('exit', (code) => {
+			if (code !== 0) failure ??= new Error(`history worker ${k} exited with code ${code}`);
+			notify();
+		});
+		return worker;
+	});
+	let running = threads.length;
+	try {
+		while (running > 0) {
+			if (failure) throw failure;
+			const next = queue.shift();
+			if (!next) {
+				await new Promise<void>((resolve) => (wake = resolve));
+				continue;
+			}
+			yield next.batch;
+			if (next.batch.done) running--;
+			else next.worker.postMessage('ack');
+		}
+	} finally {
+		await Promise.all(threads.map((t) => t.terminate()));
 	}
 }
