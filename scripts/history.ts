@@ -47,7 +47,15 @@ async function main(): Promise<void> {
 			reset: values.reset ?? false,
 			allowBinlog: values['allow-binlog'] ?? false,
 			seed,
-			onProgress: progressBar()
+			onProgress: progressBar(),
+			onIndexes: ({ phase, restoreSql }) => {
+				if (phase === 'dropped') {
+					console.error(
+						'history: secondary indexes dropped for the load, rebuilt at its end; ' +
+							`should it be killed, restore them with:\n  ${restoreSql}`
+					);
+				} else console.error('history: rebuilding the secondary indexes');
+			}
 		});
 		if (result.skipped) {
 			console.error(
@@ -63,9 +71,13 @@ async function main(): Promise<void> {
 			);
 		}
 		const rate = Math.round(result.rows / Math.max(result.seconds, 0.001));
+		const indexes =
+			result.indexSeconds > 0
+				? `, of which ${result.indexSeconds.toFixed(1)} s rebuilding indexes`
+				: '';
 		console.error(
 			`history: ${count.format(result.rows)} rows and ${count.format(result.transcriptions)} ` +
-				`transcriptions in ${result.seconds.toFixed(1)} s (${count.format(rate)} rows/s)`
+				`transcriptions in ${result.seconds.toFixed(1)} s (${count.format(rate)} rows/s${indexes})`
 		);
 	} finally {
 		await pool.end();

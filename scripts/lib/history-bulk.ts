@@ -1,6 +1,6 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { SIMULATOR_ID_FLOOR } from './interaction-plan';
-import { tableRef } from './sql';
+import { quoteId, tableRef } from './sql';
 
 /**
  * Bulk-load plumbing for the history generator: sessions that skip the binlog and per-row
@@ -153,4 +153,68 @@ export async function resetHistory(
 	} finally {
 		await conn.query('UNLOCK TABLES');
 	}
+}
+
+/** A secondary index dropped for a bulk load, and the clause that puts it back as it was. */
+export interface DeferredIndex {
+	name: string;
+	clause: string;
+}
+
+/**
+ * Drops the plain (non-unique, B-tree, ascending, whole-column) secondary indexes of `table` for
+ * a bulk load, returning what puts them back. Rows inserted in primary-key order fill the table
+ * by appending, but each secondary index with a random leading order (phone, contact, DID) is
+ * a random write per row: once the indexes outgrow the buffer pool every row waits for pages to
+ * be read and flushed, and millions of rows take an hour. Rebuilt afterwards, each index is one
+ * sorted pass (restoreIndexes). Any index of another kind is kept (and maintained row by row).
+ */
+export async function deferIndexes(
+	conn: PoolConnection,
+	database: string,
+	table: string
+): Promise<DeferredIndex[]> {
+	const [rows] = await conn.query<RowDataPacket[]>(
+		`SELECT INDEX_NAME AS name,
+		        GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX SEPARATOR '\\n') AS columns,
+		        MAX(NON_UNIQUE = 0 OR INDEX_TYPE <> 'BTREE' OR SUB_PART IS NOT NULL
+		            OR COALESCE(COLLATION, 'A') <> 'A' OR INDEX_COMMENT <> '') AS special
+		   FROM information_schema.STATISTICS
+		  WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME <> 'PRIMARY'
+		  GROUP BY INDEX_NAME`,
+		[database, table]
+	);
+	const deferred = rows
+		.filter((r) => Number(r.special) === 0)
+		.map((r) => ({
+			name: String(r.name),
+			clause: `ADD INDEX ${quoteId(String(r.name))} (${String(r.columns)
+				.split('\n')
+				.map(quoteId)
+				.join(', ')})`
+		}));
+	if (deferred.length === 0) return [];
+	await conn.query(
+		`ALTER TABLE ${tableRef(database, table)} ${deferred.map((d) => `DROP INDEX ${quoteId(d.name)}`).join(', ')}`
+	);
+	return deferred;
+}
+
+/** Puts deferred indexes back: one ALTER, one scan of the table, each index built by sorting. */
+export async function restoreIndexes(
+	conn: PoolConnection,
+	database: string,
+	table: string,
+	deferred: DeferredIndex[]
+): Promise<void> {
+	if (deferred.length === 0) return;
+	await conn.query(restoreIndexesSql(database, table, deferred));
+}
+
+export function restoreIndexesSql(
+	database: string,
+	table: string,
+	deferred: DeferredIndex[]
+): string {
+	return `ALTER TABLE ${tableRef(database, table)} ${deferred.map((d) => d.clause).join(', ')}`;
 }

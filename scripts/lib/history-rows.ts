@@ -3,7 +3,7 @@ import type { DemoTenant } from './demo-data';
 import { segmentsFor } from './conversation';
 import { closedValues } from './pbx-sql';
 import { closedRowOf, plannedMoments } from './plan-rows';
-import { hourBuckets } from './history-shape';
+import { hourBuckets, type HourBucket } from './history-shape';
 import { planInteraction, uniqueIdFor, type InteractionPlan } from './interaction-plan';
 import type { Rng } from './random';
 import { msToSqlTime } from '../../src/lib/server/db/time';
@@ -34,16 +34,29 @@ export interface TupleSource {
  * Every history row as SQL tuples, oldest first with ids 1, 2, 3…: ids grow with time as a PBX's
  * do, and the (tenant, …, created_at) indexes then fill in order, which keeps the load fast.
  */
-export function* historyTuples(source: TupleSource): Generator<{
+export function historyTuples(source: TupleSource): Generator<HistoryTuple> {
+	const buckets = hourBuckets(source.tenants, source.total, source.fromMs, source.toMs);
+	return bucketTuples({ ...source, buckets, firstId: 1 });
+}
+
+export interface HistoryTuple {
 	closed: string;
 	transcription: string | null;
-}> {
+}
+
+/** The tuples of some hourly buckets, ids from `firstId` (a share of a load, in a worker). */
+export function* bucketTuples(
+	source: Pick<TupleSource, 'tenants' | 'rng' | 'recordings' | 'transcribedShare'> & {
+		buckets: HourBucket[];
+		firstId: number;
+	}
+): Generator<HistoryTuple> {
 	const { tenants, rng, recordings } = source;
 	const byTurns = new Map<number, PooledRecording[]>();
 	for (const r of recordings)
 		byTurns.set(r.turns.length, [...(byTurns.get(r.turns.length) ?? []), r]);
-	let id = 0;
-	for (const bucket of hourBuckets(tenants, source.total, source.fromMs, source.toMs)) {
+	let id = source.firstId - 1;
+	for (const bucket of source.buckets) {
 		const hour: { createdMs: number; plan: InteractionPlan }[] = [];
 		bucket.counts.forEach((count, i) => {
 			for (let n = 0; n < count; n++) {

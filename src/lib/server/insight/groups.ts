@@ -1,7 +1,7 @@
 import type { Pool } from 'mysql2/promise';
 import type { RangePicture } from '$lib/range/picture';
 import type { HistoryRequest } from '../history';
-import { readAgentDays, readDays, readSlots } from './from-rollups';
+import { agentGroups, figureGroup, readRolledUp, readSlots, slotGroup } from './from-rollups';
 import {
 	readRange,
 	type BucketPlan,
@@ -9,7 +9,7 @@ import {
 	type InsightDeps,
 	type RangeGroup
 } from './queries';
-import { planSources, spansOf, type DayPlan } from './sources';
+import { localDays, planSources, spansOf, type DayPlan } from './sources';
 
 /**
  * A range's groups from the range rollups where they can answer and from the rows of
@@ -19,27 +19,47 @@ import { planSources, spansOf, type DayPlan } from './sources';
  * - otherwise whole rolled-up days from the day rollups (daily intervals) or the 15-minute
  *   slots, agents from the agents' day rollup; the days the rollups lack — a range's partial
  *   edge, a day touched moments ago, a first start still backfilling — from the rows.
+ * A range of whole days rolled up is one statement on the dashboard database (readRolledUp),
+ * with the goals read beside it: one round trip.
  */
 export async function readGroups(
 	deps: InsightDeps,
 	dashboard: Pool | null,
 	request: HistoryRequest & { timeZone: string },
-	goals: Goals,
+	goalsOrPending: Goals | Promise<Goals>,
 	plan: BucketPlan
 ): Promise<{ groups: RangeGroup[]; readFrom: RangePicture['readFrom'] }> {
 	const { filters } = request;
 	const rowsOnly = filters.agent || filters.did || filters.disposition || filters.status;
 	if (!dashboard || rowsOnly) {
+		const goals = await goalsOrPending;
 		return { groups: await readRange(deps, request, goals, plan), readFrom: 'rows' };
 	}
+	const local = localDays(request.range.fromMs, request.range.toMs, request.timeZone);
+	if (local.length === 0) return { groups: [], readFrom: 'rollups' };
+	// One statement: the marks, and the rollups they may vouch for (a day or slot not marked is
+	// read from the rows below). A range of whole days rolled up needs nothing else.
+	const rolled = await readRolledUp(
+		dashboard,
+		request,
+		plan,
+		{
+			fromMs: local[0].startMs,
+			toMs: local[local.length - 1].endMs,
+			firstDate: local[0].date,
+			lastDate: local[local.length - 1].date
+		},
+		local.filter((d) => d.whole).map((d) => d.date)
+	);
+	const goals = await goalsOrPending;
 	const days = await planSources(
 		dashboard,
 		request.scope.tenantId,
-		request.range,
-		request.timeZone,
-		plan
+		local,
+		plan,
+		rolled.days,
+		rolled.slots
 	);
-	const dates = (take: (day: DayPlan) => boolean) => days.filter(take).map((d) => d.date);
 	const fromRows = async (spans: [number, number][], use?: 'agents') => {
 		const groups: RangeGroup[] = [];
 		for (const [fromMs, toMs] of spans) {
@@ -48,19 +68,30 @@ export async function readGroups(
 		}
 		return groups;
 	};
-	const dayDates = dates((d) => d.figures === 'day');
-	const slotSpans = spansOf(days, (d) => d.figures === 'slots');
+	const dayDates = new Set(days.filter((d) => d.figures === 'day').map((d) => d.date));
+	const slotDays = days.filter((d) => d.figures === 'slots');
+	const inSlotDays = (ms: number) => slotDays.some((d) => ms >= d.startMs && ms < d.endMs);
+	const groups: RangeGroup[] = [];
+	for (const r of rolled.dayRows) {
+		if (dayDates.has(String(r.b))) groups.push(figureGroup(r, goals, r.b, r.hours));
+	}
+	// Slots read with the marks (finer intervals); for daily ones, a day not rolled up whole.
+	if (rolled.slots !== null) {
+		for (const r of rolled.slotRows) {
+			const ms = Number(r.s) * 1000;
+			if (inSlotDays(ms)) groups.push(slotGroup(r, ms, goals, plan));
+		}
+	}
+	const slotSpans = rolled.slots === null ? spansOf(days, (d) => d.figures === 'slots') : [];
 	const rowSpans = spansOf(days, (d) => d.figures === 'rows');
-	const agentDates = dates((d) => d.agents === 'day');
-	// The sources are independent reads: one round trip's wait, not four in a row.
-	const [dayGroups, slots, rowGroups, agentDays] = await Promise.all([
-		readDays(dashboard, request, goals, dayDates),
+	const [slots, rowGroups] = await Promise.all([
 		readSlots(dashboard, request, goals, plan, slotSpans),
-		fromRows(rowSpans),
-		readAgentDays(dashboard, request, goals, agentDates)
+		fromRows(rowSpans)
 	]);
-	const groups = [...dayGroups, ...slots, ...rowGroups];
-	// A goal changed since those days were rolled up: their agents from the rows until re-rolled.
+	groups.push(...slots, ...rowGroups);
+	// Agents of the whole days rolled up (the statement summed those the marks vouch for), unless
+	// a goal changed since those days were rolled up: their agents from the rows until re-rolled.
+	const agentDays = agentGroups(rolled.agentRows, goals);
 	groups.push(...(agentDays ?? []));
 	const agentRows = agentDays ? (d: DayPlan) => d.agents === 'rows' : (d: DayPlan) => d.agents !== 'with-figures'; // prettier-ignore
 	groups.push(...(await fromRows(spansOf(days, agentRows), 'agents')));
@@ -68,7 +99,6 @@ export async function readGroups(
 	const rollups = days.some((d) => d.figures !== 'rows');
 	return {
 		groups,
-		readFrom:
-			rollups && rows ? 'rollups and rows' : rollups || days.length === 0 ? 'rollups' : 'rows'
+		readFrom: rollups && rows ? 'rollups and rows' : rollups ? 'rollups' : 'rows'
 	};
 }

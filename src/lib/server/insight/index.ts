@@ -36,7 +36,8 @@ export type { Goals, InsightDeps } from './queries';
  */
 export interface InsightRequest extends HistoryRequest {
 	timeZone: string;
-	goals: Goals;
+	/** Pending while the rollups are read (both in one round trip's wait). */
+	goals: Goals | Promise<Goals>;
 	/** The range as local dates, for the picture's labels. */
 	fromDate: string;
 	toDate: string;

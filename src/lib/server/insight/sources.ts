@@ -27,24 +27,22 @@ export interface DayPlan {
 	agents: AgentSource;
 }
 
+/**
+ * Each day's sources from the marks: `rolled` the rolled-up dates, `slots` the rolled-up slot
+ * starts (null when not read yet: then read here for the days that need them, which daily
+ * intervals do only for a day not rolled up whole).
+ */
 export async function planSources(
 	dashboard: Pool,
 	tenantId: number,
-	range: { fromMs: number; toMs: number },
-	timeZone: string,
-	plan: Pick<BucketPlan, 'size'>
+	days: LocalDay[],
+	plan: Pick<BucketPlan, 'size'>,
+	rolled: Set<string>,
+	slotMarks: Set<number> | null
 ): Promise<DayPlan[]> {
-	const days = localDays(range.fromMs, range.toMs, timeZone);
-	if (days.length === 0) return [];
-	const [marked] = await dashboard.query<RowDataPacket[]>(
-		`SELECT DATE_FORMAT(day, '%Y-%m-%d') AS day FROM range_rollup_days_done
-		  WHERE tenant_id = ? AND day >= ? AND day <= ?`,
-		[tenantId, days[0].date, days[days.length - 1].date]
-	);
-	const rolled = new Set(marked.map((r) => String(r.day)));
 	const wholeRolled = (d: LocalDay) => d.whole && rolled.has(d.date);
 	const needSlots = days.filter((d) => !(plan.size === '1d' && wholeRolled(d)));
-	const slots = await rolledSlots(dashboard, tenantId, needSlots);
+	const slots = slotMarks ?? (await rolledSlots(dashboard, tenantId, needSlots));
 	return days.map((d) => {
 		const figures: FigureSource =
 			plan.size === '1d' && wholeRolled(d) ? 'day' : allRolled(d, slots) ? 'slots' : 'rows';
@@ -57,7 +55,7 @@ export async function planSources(
 	});
 }
 
-interface LocalDay {
+export interface LocalDay {
 	date: string;
 	startMs: number;
 	endMs: number;
@@ -65,7 +63,8 @@ interface LocalDay {
 	whole: boolean;
 }
 
-function localDays(fromMs: number, toMs: number, timeZone: string): LocalDay[] {
+/** The local days of a range in a zone, each with its part of the range. */
+export function localDays(fromMs: number, toMs: number, timeZone: string): LocalDay[] {
 	const days: LocalDay[] = [];
 	let day = zonedDateOf(fromMs, timeZone);
 	for (let start = zonedMidnight(day, timeZone); start < toMs;) {
