@@ -223,7 +223,7 @@ export async function replaySuite(ctx: Context): Promise<void> {
 		);
 		const page = opened.page;
 		ctx.report.add({ suite: S, name: 'open ?at= → slider shown (the day loaded and derived), Chromium', unit: 'ms', value: opened.ms }); // prettier-ignore
-		const keySteps = await phase('minute steps in Chromium', 240, () => paintedSteps(page, 'key', quick ? 15 : 40)); // prettier-ignore
+		const keySteps = await phase('minute steps in Chromium', 240, () => profiled(page, 'key', () => paintedSteps(page, 'key', quick ? 15 : 40))); // prettier-ignore
 		const jumpSteps = await phase('jumps in Chromium', 240, () => profiled(page, 'jump', () => paintedSteps(page, 'jump', quick ? 15 : 40))); // prettier-ignore
 		ctx.report.dist(S, 'scrub a minute (arrow key → painted), Chromium', 'ms', keySteps.summary, 'p95 ≤ 100', keySteps.summary.p95 <= 100); // prettier-ignore
 		ctx.report.dist(S, 'scrub to any T (slider → painted), Chromium', 'ms', jumpSteps.summary, 'p95 ≤ 100', jumpSteps.summary.p95 <= 100); // prettier-ignore

@@ -550,6 +550,23 @@ export const MUTANTS: Mutant[] = [
 		find: "const where = [scopeSql(scope, 'r', params)];",
 		replace: "const where = [scopeSql({ tenantId: scope.tenantId, queues: 'all' }, 'r', params)];",
 		tests: ['tests/integration/rollups.test.ts', 'tests/integration/insight.test.ts']
+	},
+	// Replay (issue 25): a day that is over is cached by the whole request that made it.
+	{
+		id: 'replay-cache-scope',
+		what: "a cached replayed day keyed without the scope's queues (a supervisor gets the admin's day)",
+		file: 'src/lib/server/replay/cache.ts',
+		find: 'return JSON.stringify([key.scope.tenantId, queues, key.view, key.date]);',
+		replace: 'return JSON.stringify([key.scope.tenantId, key.view, key.date]);',
+		tests: ['tests/security/replay.test.ts']
+	},
+	{
+		id: 'replay-cache-view',
+		what: "a cached replayed day keyed without the view (a wall token gets a person's fields)",
+		file: 'src/lib/server/replay/cache.ts',
+		find: 'return JSON.stringify([key.scope.tenantId, queues, key.view, key.date]);',
+		replace: 'return JSON.stringify([key.scope.tenantId, queues, key.date]);',
+		tests: ['tests/security/replay.test.ts']
 	}
 ];
 
