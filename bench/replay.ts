@@ -248,21 +248,6 @@ export async function replaySuite(ctx: Context): Promise<void> {
 		ctx.report.add({ suite: S, name: 'play at 60×, frames/s (median second), Chromium', unit: 'fps', value: fps.median, target: '≥ 30', met: fps.median >= 30 }); // prettier-ignore
 		ctx.report.add({ suite: S, name: 'play at 60×, worst second', unit: 'fps', value: fps.min });
 		ctx.report.ratio(`replay: frames/s playing at 60× / paused, side by side: ${fmt(fps.median / Math.max(1, idle.median))} ×`); // prettier-ignore
-		// Side by side in one page: the same 6 s of play with the time control as its own layer
-		// (as shipped), without it (its containment overridden), and with it again.
-		const layered: number[] = [];
-		let flat = 0;
-		await phase('play at 60×, layer or not', 120, async () => {
-			layered.push((await playFps(page, atT - 600_000, 6000)).median);
-			const style = await page.addStyleTag({ content: '.replay { contain: none !important; will-change: auto !important; }' }); // prettier-ignore
-			flat = (await playFps(page, atT - 600_000, 6000)).median;
-			await style.evaluate((element) => (element as Element).remove());
-			layered.push((await playFps(page, atT - 600_000, 6000)).median);
-		});
-		const withLayer = (layered[0] + layered[1]) / 2;
-		ctx.report.add({ suite: S, name: 'play at 60×, 6 s: the time control its own layer (mean of two runs around the next)', unit: 'fps', value: withLayer }); // prettier-ignore
-		ctx.report.add({ suite: S, name: 'play at 60×, 6 s: the time control painted with the page', unit: 'fps', value: flat }); // prettier-ignore
-		ctx.report.ratio(`replay: play at 60×, the time control its own layer / painted with the page: ${fmt(withLayer / Math.max(1, flat))} × (${layered.join(' and ')} / ${flat} fps)`); // prettier-ignore
 		// A second viewer opening the same day: the server's payload of a closed day is cached.
 		const again = await phase('opening ?at= again', 240, () =>
 			openReplay(browser, server.url, cookie, at, 'open-again')
