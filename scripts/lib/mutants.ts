@@ -560,6 +560,23 @@ export const MUTANTS: Mutant[] = [
 		find: '[...map.values()].filter((e) => e.tenantId === tenantId);',
 		replace: '[...map.values()].filter(() => tenantId > 0);',
 		tests: ['tests/unit/history-rank.test.ts', 'tests/integration/history-name-order.test.ts']
+	},
+	// Replay (issue 25): a day that is over is cached by the whole request that made it.
+	{
+		id: 'replay-cache-scope',
+		what: "a cached replayed day keyed without the scope's queues (a supervisor gets the admin's day)",
+		file: 'src/lib/server/replay/cache.ts',
+		find: 'return JSON.stringify([key.scope.tenantId, queues, key.view, key.date]);',
+		replace: 'return JSON.stringify([key.scope.tenantId, key.view, key.date]);',
+		tests: ['tests/security/replay.test.ts']
+	},
+	{
+		id: 'replay-cache-view',
+		what: "a cached replayed day keyed without the view (a wall token gets a person's fields)",
+		file: 'src/lib/server/replay/cache.ts',
+		find: 'return JSON.stringify([key.scope.tenantId, queues, key.view, key.date]);',
+		replace: 'return JSON.stringify([key.scope.tenantId, queues, key.date]);',
+		tests: ['tests/security/replay.test.ts']
 	}
 ];
 

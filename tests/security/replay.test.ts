@@ -5,7 +5,7 @@ import type { Interaction } from '../../src/lib/interaction';
 import type { AlertView } from '../../src/lib/alerts';
 import { decodeDay, type ReplayDayWire } from '../../src/lib/replay/wire';
 import { msToSqlTime } from '../../src/lib/server/db/time';
-import { addDays, formatZonedDate, zonedDateOf } from '../../src/lib/time/zone';
+import { addDays, formatZonedDate, zonedDateOf, zonedMidnight } from '../../src/lib/time/zone';
 import { TestPbx } from '../support/pbx';
 import { Stack } from '../support/stack';
 
@@ -27,6 +27,9 @@ let wallCookie = '';
 
 /** Closed today in queues 0, 1, 2 of A and in B; in progress in queues 0 and 3 of A. */
 const CLOSED = { q0: 95_001, q1: 95_002, q2: 95_003, tenantB: 95_004 } as const;
+/** Closed yesterday (a day that is over: its payload is cached) in queues 0, 1, 2 of A. */
+const YESTERDAY = { q0: 95_201, q1: 95_202, q2: 95_203 } as const;
+let yesterday = '';
 const ACTIVE = { q0: 95_101, q3: 95_102 } as const;
 /** Alert breaches (alerts rows) of the day, and one of the day before. */
 const BREACH = { q0: 801, q2: 802, screensOnly: 803, tenantB: 804, dayBefore: 805 } as const;
@@ -58,6 +61,12 @@ beforeAll(async () => {
 		closed(CLOSED.q2, a, 2),
 		closed(CLOSED.tenantB, b, 0)
 	]);
+	// Noon yesterday in A's zone (a day back from a minute ago, then its day's middle).
+	const dayBefore = addDays(zonedDateOf(createdMs, a.timezone), -1);
+	yesterday = formatZonedDate(dayBefore);
+	const noon = zonedMidnight(dayBefore, a.timezone) + 12 * 3_600_000;
+	const atNoon = (id: number, queue: number) => ({ ...closed(id, a, queue), createdMs: noon, answeredMs: noon + 1000, acwMs: noon + 2000, closedMs: noon + 3000 }); // prettier-ignore
+	await pbx.insertClosed([atNoon(YESTERDAY.q0, 0), atNoon(YESTERDAY.q1, 1), atNoon(YESTERDAY.q2, 2)]); // prettier-ignore
 	await pbx.insertNew({ id: ACTIVE.q0, tenantId: a.id, queueId: a.queues[0].id, phone: '+15550177' }); // prettier-ignore
 	await pbx.insertNew({ id: ACTIVE.q3, tenantId: a.id, queueId: a.queues[3].id });
 	await stack.createUser({ username: 'rp.platform', role: 'platform_admin' });
@@ -68,8 +77,15 @@ beforeAll(async () => {
 		tenantId: a.id,
 		queueIds: [a.queues[0].id, a.queues[1].id]
 	});
+	// The wall token's queue, as a person: the same scope, another view (every field).
+	await stack.createUser({
+		username: 'rp.sup0',
+		role: 'cc_supervisor',
+		tenantId: a.id,
+		queueIds: [a.queues[0].id]
+	});
 	await stack.startServer();
-	for (const name of ['rp.platform', 'rp.admin', 'rp.sup'])
+	for (const name of ['rp.platform', 'rp.admin', 'rp.sup', 'rp.sup0'])
 		cookies[name] = await stack.signIn(name);
 	const token = await mintWallToken(stack.env, {
 		label: 'replay wall',
@@ -177,6 +193,26 @@ describe('/api/replay keeps to the scope', () => {
 			const { status, body } = await day(query, cookies['rp.admin']);
 			expect(status, query).toBe(400);
 			expect(body, query).toContain(message);
+		}
+	});
+});
+
+describe('a day that is over is cached by the whole request, scope and view included', () => {
+	it('after the admin’s day, a supervisor still gets its queues only, and a wall the board’s fields', async () => {
+		// Each asked twice: the second answer is the cached payload.
+		for (let i = 0; i < 2; i++) {
+			const admin = await day(`date=${yesterday}`, cookies['rp.admin']);
+			expect(ids(admin.rows)).toEqual([YESTERDAY.q0, YESTERDAY.q1, YESTERDAY.q2]);
+			const sup = await day(`date=${yesterday}`, cookies['rp.sup']);
+			expect(ids(sup.rows)).toEqual([YESTERDAY.q0, YESTERDAY.q1]);
+			// The wall token's queues, as a person first: every field of its rows.
+			const person = await day(`date=${yesterday}`, cookies['rp.sup0']);
+			expect(ids(person.rows)).toEqual([YESTERDAY.q0]);
+			expect(person.body).toContain('+15550142');
+			const wall = await day(`date=${yesterday}`, wallCookie);
+			expect(ids(wall.rows)).toEqual([YESTERDAY.q0]);
+			expect(wall.rows[0]).toMatchObject({ phoneNumber: null, crmContactId: null, did: null });
+			expect(wall.body).not.toContain('+15550142');
 		}
 	});
 });

@@ -4,26 +4,44 @@ import { formatAt } from './at';
 
 /**
  * Keeps `?at=` in the address as the replayed time moves, without a navigation (the day is
- * already loaded): at once when the time settles (a key, a slider release, a pause), at most
- * once a second while it plays.
+ * already loaded): a quarter of a second after the time settles (a key, a slider release, a
+ * pause), at most once a second while it plays.
  */
 export class ReplayAddress {
 	#lastWrite = 0;
+	#timer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(private readonly timeZone: () => string) {}
 
+	/**
+	 * A settled time is written once it has been still for SETTLE_MS: a held arrow key steps a
+	 * minute at a time, and each history write (and every reader of the page's URL after it)
+	 * was part of that step's frame.
+	 */
 	readonly moved = (atMs: number, settled: boolean) => {
-		const now = Date.now();
-		if (!settled && now - this.#lastWrite < 1000) return;
-		this.#lastWrite = now;
+		clearTimeout(this.#timer);
+		if (settled) {
+			this.#timer = setTimeout(() => this.#write(atMs), SETTLE_MS);
+			return;
+		}
+		if (Date.now() - this.#lastWrite >= 1000) this.#write(atMs);
+	};
+
+	#write(atMs: number): void {
+		this.#lastWrite = Date.now();
 		const url = new URL(page.url);
 		const at = formatAt(atMs, this.timeZone());
-		if (url.searchParams.get('at') === at) return;
+		const shown = url.searchParams.get('at');
+		// Left meanwhile (back to live, another day): this time is no longer the page's.
+		if (shown === null || shown === at || shown.slice(0, 10) !== at.slice(0, 10)) return;
 		url.searchParams.set('at', at);
 		// eslint-disable-next-line svelte/no-navigation-without-resolve -- this page's own address
 		replaceState(url, page.state);
-	};
+	}
 }
+
+/** How long a settled time stays before the address takes it. */
+const SETTLE_MS = 250;
 
 /** The same address without `?at=`: the live screen with everything else kept. */
 export function liveHref(url: URL): string {

@@ -69,6 +69,17 @@ export function encodeDay(
 	rows: readonly Interaction[],
 	transcribedAt: Record<string, number>
 ): ReplayDayWire {
+	return { ...body, ...encodeRows(body.dayStartMs, rows, transcribedAt) };
+}
+
+/** The wire's row part alone (the server caches it for a day that is over). */
+export type WireRows = Pick<ReplayDayWire, 'count' | 'strings' | 'columns' | 'transcribed'>;
+
+export function encodeRows(
+	dayStartMs: number,
+	rows: readonly Interaction[],
+	transcribedAt: Record<string, number>
+): WireRows {
 	const strings: string[] = [];
 	const indexOf = new Map<string, number>();
 	const text = (value: string) => {
@@ -84,15 +95,15 @@ export function encodeDay(
 			if (kind === 'flag') return value ? 1 : 0;
 			if (value === null) return kind === 'text' ? -1 : null;
 			if (kind === 'text') return text(value as string);
-			if (kind === 'time') return Date.parse(value as string) - body.dayStartMs;
+			if (kind === 'time') return Date.parse(value as string) - dayStartMs;
 			return value as string | number;
 		});
 	}
 	const transcribed = rows.map((row) => {
 		const at = transcribedAt[row.id];
-		return at === undefined ? null : at - body.dayStartMs;
+		return at === undefined ? null : at - dayStartMs;
 	});
-	return { ...body, count: rows.length, strings, columns, transcribed };
+	return { count: rows.length, strings, columns, transcribed };
 }
 
 export function decodeDay(wire: ReplayDayWire): DayRows {
