@@ -1,11 +1,14 @@
 import { untrack } from 'svelte';
 import type { AlertView } from '$lib/alerts';
-import type { Interaction } from '$lib/interaction';
+import type { Interaction, InteractionChange } from '$lib/interaction';
+import type { DaySumsRequest } from '$lib/realtime';
+import { DayBase, withBase, type DaySums } from '$lib/queues/day-sums';
+import type { DayFrame } from '$lib/queues/day';
 import { AlertChime, CHIME_REPEAT_MS } from '$lib/alerts/chime';
 import { ScreenAlerts } from '$lib/alerts/screen-alerts.svelte';
 import { dataTime } from '$lib/live/data-time';
 import { LiveFeed } from '$lib/live/feed.svelte';
-import type { Board } from '$lib/wall/board';
+import type { Board, BoardQueue } from '$lib/wall/board';
 import { groupAt, queueGroups } from '$lib/wall/board-options';
 import { dayFrame, hourIndex } from '$lib/queues/day';
 import { freshness } from '$lib/wall/freshness';
@@ -40,9 +43,13 @@ export class WallBoard {
 	constructor(config: Board, replay: ReplayPlayer | null = null) {
 		this.config = config;
 		this.replay = replay;
+		this.#goals = { serviceLevelSeconds: goalsOf(config.queues) };
 		this.feed = new LiveFeed({
 			tenantId: config.tenant.id,
-			queueIds: config.narrowedTo ?? undefined
+			queueIds: config.narrowedTo ?? undefined,
+			// The closed rows of the day come summed, not one by one ($lib/queues/day-sums).
+			daySums: this.#goals,
+			onChange: (change) => this.#touched.push(change)
 		});
 		this.alerts = new ScreenAlerts(this.feed.socket);
 		this.alerts.onFired((alert) => this.#ring(alert));
@@ -107,9 +114,52 @@ export class WallBoard {
 				thresholdsOf
 			});
 		}
-		return untrack(() => this.#tally.update(this.feed, queueIds, frame, thresholdsOf, everyRow));
+		const base = this.#base();
+		const held = untrack(() =>
+			this.#tally.update(this.feed, queueIds, frame, thresholdsOf, base?.counts ?? everyRow)
+		);
+		// Yesterday's sums (or tomorrow's, a moment before this screen sees midnight) add nothing.
+		if (!base || base.sums.startMs !== frame.startMs) return held;
+		return withBase(held, base.days, frame.hourLabels.length);
 	});
 	readonly #tally = new DayTally();
+
+	/** What the feed's subscribes ask to be summed: mutated, then resubscribed, when goals change. */
+	readonly #goals: DaySumsRequest;
+	/** Changes applied since the last frame, for checking against the sums. */
+	#touched: InteractionChange[] = [];
+	#baseOf: DaySums | null = null;
+	#baseNow: DayBase | null = null;
+	/** The sums a fresh snapshot was asked for because they no longer held (asked once). */
+	#refused: DaySums | null = null;
+
+	/** The last snapshot's sums of the closed rows, indexed once. */
+	#base(): DayBase | null {
+		const day = this.feed.day;
+		if (day !== this.#baseOf) {
+			this.#baseOf = day;
+			this.#baseNow = day ? new DayBase(day) : null;
+		}
+		return this.#baseNow;
+	}
+
+	/**
+	 * Asks for fresh sums when the ones held no longer add up: a summed row changed what it
+	 * contributes, or the board's queues or service-level goals changed.
+	 */
+	#checkBase(frame: DayFrame): void {
+		const touched = this.#touched;
+		this.#touched = [];
+		const base = this.#base();
+		if (!base || this.#refused === base.sums) return;
+		if (base.sums.startMs !== frame.startMs) return;
+		const goals = goalsOf(this.config.queues);
+		const stale = !base.fits(frame, goals) || touched.some((change) => base.invalidatedBy(change));
+		if (!stale) return;
+		this.#refused = base.sums;
+		this.#goals.serviceLevelSeconds = goals;
+		this.feed.resubscribe();
+	}
 
 	/** Call on every version of the rows (an effect): the tally follows them change by change. */
 	followRows(): void {
@@ -119,7 +169,11 @@ export class WallBoard {
 		const queueIds = this.config.queues.map((q) => q.id);
 		const { frame } = this;
 		const thresholdsOf = this.#thresholds;
-		untrack(() => this.#tally.update(this.feed, queueIds, frame, thresholdsOf, everyRow));
+		untrack(() => {
+			this.#checkBase(frame);
+			const base = this.#base();
+			this.#tally.update(this.feed, queueIds, frame, thresholdsOf, base?.counts ?? everyRow);
+		});
 	}
 
 	readonly tiles = $derived(
@@ -204,6 +258,11 @@ export class WallBoard {
 			this.replay?.close();
 		};
 	}
+}
+
+/** Each queue of the board with its service-level goal, as the day's sums are asked for. */
+function goalsOf(queues: readonly BoardQueue[]): [number, number][] {
+	return queues.map((q) => [q.id, q.thresholds.serviceLevelSeconds]);
 }
 
 /** The wall counts every row of its queues (one function object: DayTally keeps its counts). */
