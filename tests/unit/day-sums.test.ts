@@ -46,11 +46,15 @@ class FakeSource implements RowSource {
 	}
 }
 
+/** mulberry32: a small seeded generator; next(n) is an integer in [0, n). */
 function random(seed: number) {
-	let state = seed;
+	let state = seed >>> 0;
 	return (n: number) => {
-		state = (state * 1103515245 + 12345) % 2 ** 31;
-		return state % n;
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n) | 0;
 	};
 }
 

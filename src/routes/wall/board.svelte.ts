@@ -173,6 +173,9 @@ export class WallBoard {
 			this.#checkBase(frame);
 			const base = this.#base();
 			this.#tally.update(this.feed, queueIds, frame, thresholdsOf, base?.counts ?? everyRow);
+			// The list is kept in order at every version (cheap, change by change) and drawn at its pace.
+			this.#list.update(this.feed, this.#inList, liveOrder);
+			this.#paceList();
 		});
 	}
 
@@ -190,7 +193,8 @@ export class WallBoard {
 	 */
 	readonly rows = $derived.by((): readonly Interaction[] => {
 		const source = this.replay ?? this.feed;
-		void source.version;
+		if (this.replay) void this.replay.version;
+		else void this.listVersion;
 		if (this.feed.status === 'ended') return [];
 		// A replay's list: its rows in progress at T, not the day's 50,000.
 		if (this.replay)
@@ -198,8 +202,28 @@ export class WallBoard {
 				this.replay.inProgress.values(),
 				this.visibleQueues.map((q) => q.id)
 			);
-		return this.#list.update(source, this.#inList, liveOrder);
+		// The feed's version is followed by followRows, not here: the list keeps its own pace.
+		const inList = this.#inList;
+		return untrack(() => this.#list.update(source, inList, liveOrder));
 	});
+	/**
+	 * Bumped at most every LIST_INTERVAL_MS while rows change (followRows): the list re-renders
+	 * at that pace, not at every frame with a change. On a TV stick at 50 changes/s each render
+	 * (style, layout, paint of the list) cost more than the frames had.
+	 */
+	listVersion = $state(0);
+	#listTimer: ReturnType<typeof setTimeout> | undefined;
+	#listAt = 0;
+
+	#paceList(): void {
+		if (this.#listTimer !== undefined) return;
+		const wait = Math.max(0, this.#listAt + LIST_INTERVAL_MS - performance.now());
+		this.#listTimer = setTimeout(() => {
+			this.#listTimer = undefined;
+			this.#listAt = performance.now();
+			this.listVersion++;
+		}, wait);
+	}
 	/**
 	 * Kept in order change by change: sorting a big tenant's 1,600 contacts in progress out of
 	 * its whole day's rows every frame was most of a TV stick's frame at 50 changes a second.
@@ -249,6 +273,7 @@ export class WallBoard {
 		tick();
 		return () => {
 			clearTimeout(timer);
+			clearTimeout(this.#listTimer);
 			document.removeEventListener('visibilitychange', onVisibility);
 			document.removeEventListener('pointerdown', unlock);
 			document.removeEventListener('keydown', unlock);
@@ -259,6 +284,9 @@ export class WallBoard {
 		};
 	}
 }
+
+/** How often at most the list of contacts in progress is drawn again while rows change. */
+export const LIST_INTERVAL_MS = 100;
 
 /** Each queue of the board with its service-level goal, as the day's sums are asked for. */
 function goalsOf(queues: readonly BoardQueue[]): [number, number][] {
