@@ -32,7 +32,7 @@ export interface DaySums {
 	serviceLevelSeconds: [number, number][];
 	/** Per queue in scope and asked for. */
 	queues: [number, QueueDay][];
-	/** The rows summed, and each one's `figureKey`. */
+	/** The rows summed, in code-unit order of their ids (binary search), and each one's `figureKey`. */
 	ids: string[];
 	keys: number[];
 }
@@ -65,13 +65,15 @@ export function sumDay(
 ): DaySums {
 	const queueIds = serviceLevelSeconds.map(([id]) => id);
 	const days = aggregateDay(closed, queueIds, frame, goalsOf(serviceLevelSeconds));
+	// Sorted here, so a browser finds a row among 50,000 without building an index of them.
+	const sorted = closed.slice().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 	return {
 		startMs: frame.startMs,
 		seq,
 		serviceLevelSeconds,
 		queues: [...days],
-		ids: closed.map((row) => row.id),
-		keys: closed.map(figureKey)
+		ids: sorted.map((row) => row.id),
+		keys: sorted.map(figureKey)
 	};
 }
 
@@ -100,20 +102,31 @@ function hash53(text: string): number {
 /** A snapshot's sums as the browser uses them: the rows summed, by id. */
 export class DayBase {
 	readonly days: ReadonlyMap<number, QueueDay>;
-	readonly #keys = new Map<string, number>();
 
 	constructor(readonly sums: DaySums) {
 		this.days = new Map(sums.queues);
-		sums.ids.forEach((id, i) => this.#keys.set(id, sums.keys[i]));
+	}
+
+	/** The figure key of a summed row, or undefined when the row is not in the sums. */
+	#keyOf(id: string): number | undefined {
+		const { ids, keys } = this.sums;
+		let low = 0;
+		let high = ids.length;
+		while (low < high) {
+			const mid = (low + high) >>> 1;
+			if (ids[mid] < id) low = mid + 1;
+			else high = mid;
+		}
+		return ids[low] === id ? keys[low] : undefined;
 	}
 
 	/** Whether the row of this id is in the sums (the tally must not count it again). */
 	has(id: string): boolean {
-		return this.#keys.has(id);
+		return this.#keyOf(id) !== undefined;
 	}
 
-	/** The rows the tally counts: those not summed here. */
-	readonly counts = (row: Interaction): boolean => !this.#keys.has(row.id);
+	/** The rows the tally counts: those not summed here (only closed rows ever are). */
+	readonly counts = (row: Interaction): boolean => row.status !== 'closed' || !this.has(row.id);
 
 	/**
 	 * Whether a change after the sums were taken makes them wrong: it touches a summed row and
@@ -127,7 +140,7 @@ export class DayBase {
 		removedFrom?: string;
 	}): boolean {
 		if (change.seq <= this.sums.seq) return false;
-		const key = this.#keys.get(change.id);
+		const key = this.#keyOf(change.id);
 		if (key === undefined) return false;
 		if (change.row === null) return change.removedFrom !== 'active';
 		return figureKey(change.row) !== key;
