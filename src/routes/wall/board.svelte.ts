@@ -49,7 +49,7 @@ export class WallBoard {
 			queueIds: config.narrowedTo ?? undefined,
 			// The closed rows of the day come summed, not one by one ($lib/queues/day-sums).
 			daySums: this.#goals,
-			onChange: (change) => this.#touch(change)
+			onChange: (change) => this.#touched.push(change)
 		});
 		this.alerts = new ScreenAlerts(this.feed.socket);
 		this.alerts.onFired((alert) => this.#ring(alert));
@@ -128,17 +128,6 @@ export class WallBoard {
 	readonly #goals: DaySumsRequest;
 	/** Changes applied since the last frame, for checking against the sums. */
 	#touched: InteractionChange[] = [];
-	/** More changes than TOUCHED_MAX went unchecked (no frames: a hidden tab): fresh sums. */
-	#overflowed = false;
-
-	#touch(change: InteractionChange): void {
-		if (this.replay) return;
-		if (this.#touched.length >= TOUCHED_MAX) {
-			this.#overflowed = true;
-			this.#touched = [];
-		}
-		this.#touched.push(change);
-	}
 	#baseOf: DaySums | null = null;
 	#baseNow: DayBase | null = null;
 	/** The sums a fresh snapshot was asked for because they no longer held (asked once). */
@@ -160,17 +149,12 @@ export class WallBoard {
 	 */
 	#checkBase(frame: DayFrame): void {
 		const touched = this.#touched;
-		const overflowed = this.#overflowed;
 		this.#touched = [];
-		this.#overflowed = false;
 		const base = this.#base();
 		if (!base || this.#refused === base.sums) return;
 		if (base.sums.startMs !== frame.startMs) return;
 		const goals = goalsOf(this.config.queues);
-		const stale =
-			overflowed ||
-			!base.fits(frame, goals) ||
-			touched.some((change) => base.invalidatedBy(change));
+		const stale = !base.fits(frame, goals) || touched.some((change) => base.invalidatedBy(change));
 		if (!stale) return;
 		this.#refused = base.sums;
 		this.#goals.serviceLevelSeconds = goals;
@@ -300,9 +284,6 @@ export class WallBoard {
 		};
 	}
 }
-
-/** Changes kept for checking against the day's sums between two frames, at most. */
-const TOUCHED_MAX = 20_000;
 
 /** How often at most the list of contacts in progress is drawn again while rows change. */
 export const LIST_INTERVAL_MS = 100;
