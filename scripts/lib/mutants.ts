@@ -577,6 +577,24 @@ export const MUTANTS: Mutant[] = [
 		find: 'return JSON.stringify([key.scope.tenantId, queues, key.view, key.date]);',
 		replace: 'return JSON.stringify([key.scope.tenantId, queues, key.date]);',
 		tests: ['tests/security/replay.test.ts']
+	},
+	// Issue 26, the wall's day sums (src/lib/server/live/day-sums.ts): the closed rows summed per
+	// queue for the queues of the socket's scope only, and the rows in progress in its view.
+	{
+		id: 'wall-day-sums-scope',
+		what: "a wall's day sums for every queue it asks for (an empty tile of a queue outside its scope)",
+		file: 'src/lib/server/live/day-sums.ts',
+		find: 'const goals = request.serviceLevelSeconds.filter(([queueId]) => canSeeQueue(scope, queueId));',
+		replace: 'const goals = request.serviceLevelSeconds;',
+		tests: ['tests/unit/day-sums.test.ts', 'tests/integration/wall-day-sums.test.ts']
+	},
+	{
+		id: 'wall-day-sums-fields',
+		what: "a day-sums snapshot's rows in progress sent whole (numbers, CRM ids) to a wall",
+		file: 'src/lib/server/live/day-sums.ts',
+		find: 'else held.push(viewRow(row, view));',
+		replace: 'else held.push(row);',
+		tests: ['tests/unit/day-sums.test.ts']
 	}
 ];
 

@@ -1,3 +1,5 @@
+import type { DaySums } from './queues/day-sums';
+
 /** Shapes the browser and the server share: one interaction row, one change, one snapshot. */
 
 export const CHANNELS = ['voice', 'chat', 'sms', 'whatsapp'] as const;
@@ -76,6 +78,8 @@ export interface LiveSnapshot extends LogPosition {
 	/** Server clock when the snapshot was taken, so the browser can correct its own. */
 	serverTime: number;
 	rows: Interaction[];
+	/** Asked with `daySums`: the closed rows' sums, which `rows` then leaves out. */
+	day?: DaySums;
 }
 
 /** One page of a keyset-paged list (history, person history): pass `nextCursor` for the next. */

@@ -11,6 +11,24 @@ export const SubscribeRequestSchema = v.strictObject({
 	queueIds: v.optional(
 		v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1))), v.maxLength(500))
 	),
+	/**
+	 * A screen that only sums the day (the wall): its snapshot carries the rows in progress and
+	 * the closed rows' sums per queue ($lib/queues/day-sums), not the closed rows themselves.
+	 */
+	daySums: v.optional(
+		v.strictObject({
+			/** The queues to sum, each with its service-level goal in seconds. */
+			serviceLevelSeconds: v.pipe(
+				v.array(
+					v.tuple([
+						v.pipe(v.number(), v.integer(), v.minValue(1)),
+						v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400))
+					])
+				),
+				v.maxLength(500)
+			)
+		})
+	),
 	/** Where this client left off, to receive only what it missed. */
 	resume: v.optional(
 		v.strictObject({
@@ -20,6 +38,7 @@ export const SubscribeRequestSchema = v.strictObject({
 	)
 });
 export type SubscribeRequest = v.InferOutput<typeof SubscribeRequestSchema>;
+export type DaySumsRequest = NonNullable<SubscribeRequest['daySums']>;
 
 /** How a subscriber is brought up to date: a fresh snapshot, or the changes it missed. */
 export type CatchUp =

@@ -1,9 +1,11 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Interaction, TenantInfo } from '$lib/interaction';
+import type { Interaction, InteractionChange, TenantInfo } from '$lib/interaction';
+import type { DaySums } from '$lib/queues/day-sums';
 import {
 	ACCESS_CHANGED_REASON,
 	TOO_MANY_SOCKETS,
 	type ClientToServerEvents,
+	type DaySumsRequest,
 	type RefusedHandshakeData,
 	type ServerToClientEvents
 } from '$lib/realtime';
@@ -21,6 +23,13 @@ export interface FeedOptions {
 	tenantId?: number;
 	queueIds?: number[];
 	wallToken?: string;
+	/**
+	 * Ask for the day's closed rows summed ($lib/queues/day-sums; the wall). Read at every
+	 * subscribe, so a change to it applies from the next (`resubscribe`).
+	 */
+	daySums?: DaySumsRequest;
+	/** Each change as it is applied (a snapshot's and a replay's too). */
+	onChange?: (change: InteractionChange) => void;
 }
 
 /**
@@ -61,6 +70,8 @@ export class LiveFeed {
 	/** When each row last changed status (browser ms), for a brief highlight in the grid. */
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	readonly statusChangedAt = new Map<string, number>();
+	/** The last snapshot's sums of the closed rows, when asked for (FeedOptions.daySums). */
+	day: DaySums | null = null;
 
 	#socket: Socket<ServerToClientEvents, ClientToServerEvents>;
 	#sync: LiveSync;
@@ -101,7 +112,11 @@ export class LiveFeed {
 			this.error = reason;
 		});
 		this.#sync = new LiveSync(this.#socket, {
-			request: { tenantId: options.tenantId, queueIds: options.queueIds },
+			request: {
+				tenantId: options.tenantId,
+				queueIds: options.queueIds,
+				...(options.daySums && { daySums: options.daySums })
+			},
 			rows: this.rows,
 			hooks: {
 				heard: (serverTime) => {
@@ -120,6 +135,7 @@ export class LiveFeed {
 				},
 				snapshot: (snapshot) => {
 					this.tenant = snapshot.tenant;
+					this.day = snapshot.day ?? null;
 					this.statusChangedAt.clear();
 					this.subscriptions++;
 					this.#renderAll();
@@ -133,6 +149,7 @@ export class LiveFeed {
 					const after = this.rows.get(change.id)?.status;
 					if (after && after !== before?.status) this.statusChangedAt.set(change.id, Date.now());
 					else if (!after) this.statusChangedAt.delete(change.id);
+					options.onChange?.(change);
 					this.#changes.touched(change.id);
 					this.#render();
 				}
@@ -146,6 +163,11 @@ export class LiveFeed {
 	 */
 	get socket(): Socket<ServerToClientEvents, ClientToServerEvents> {
 		return this.#socket;
+	}
+
+	/** Subscribes afresh for a snapshot (e.g. a screen's day sums no longer hold). */
+	resubscribe(): void {
+		this.#sync.subscribe(false);
 	}
 
 	/** Server time now, as well as the browser can tell. */

@@ -81,7 +81,7 @@ export class DayTally {
 	}
 }
 
-function cloneDay(day: QueueDay): QueueDay {
+export function cloneDay(day: QueueDay): QueueDay {
 	return {
 		...day,
 		hourlyAnswered: day.hourlyAnswered.slice(),
@@ -91,7 +91,7 @@ function cloneDay(day: QueueDay): QueueDay {
 }
 
 /** Adds (or with -1 takes away) one row's contribution; waitingSince stays sorted. */
-function addDay(into: QueueDay, part: QueueDay, sign: 1 | -1): void {
+export function addDay(into: QueueDay, part: QueueDay, sign: 1 | -1): void {
 	for (const field of Object.keys(part) as (keyof QueueDay)[]) {
 		const value = part[field];
 		if (typeof value === 'number') into[field as Counts] += sign * value;

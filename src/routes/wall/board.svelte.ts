@@ -1,11 +1,14 @@
 import { untrack } from 'svelte';
 import type { AlertView } from '$lib/alerts';
-import type { Interaction } from '$lib/interaction';
+import type { Interaction, InteractionChange } from '$lib/interaction';
+import type { DaySumsRequest } from '$lib/realtime';
+import { DayBase, withBase, type DaySums } from '$lib/queues/day-sums';
+import type { DayFrame } from '$lib/queues/day';
 import { AlertChime, CHIME_REPEAT_MS } from '$lib/alerts/chime';
 import { ScreenAlerts } from '$lib/alerts/screen-alerts.svelte';
 import { dataTime } from '$lib/live/data-time';
 import { LiveFeed } from '$lib/live/feed.svelte';
-import type { Board } from '$lib/wall/board';
+import type { Board, BoardQueue } from '$lib/wall/board';
 import { groupAt, queueGroups } from '$lib/wall/board-options';
 import { dayFrame, hourIndex } from '$lib/queues/day';
 import { freshness } from '$lib/wall/freshness';
@@ -40,9 +43,13 @@ export class WallBoard {
 	constructor(config: Board, replay: ReplayPlayer | null = null) {
 		this.config = config;
 		this.replay = replay;
+		this.#goals = { serviceLevelSeconds: goalsOf(config.queues) };
 		this.feed = new LiveFeed({
 			tenantId: config.tenant.id,
-			queueIds: config.narrowedTo ?? undefined
+			queueIds: config.narrowedTo ?? undefined,
+			// The closed rows of the day come summed, not one by one ($lib/queues/day-sums).
+			daySums: this.#goals,
+			onChange: (change) => this.#touched.push(change)
 		});
 		this.alerts = new ScreenAlerts(this.feed.socket);
 		this.alerts.onFired((alert) => this.#ring(alert));
@@ -107,9 +114,52 @@ export class WallBoard {
 				thresholdsOf
 			});
 		}
-		return untrack(() => this.#tally.update(this.feed, queueIds, frame, thresholdsOf, everyRow));
+		const base = this.#base();
+		const held = untrack(() =>
+			this.#tally.update(this.feed, queueIds, frame, thresholdsOf, base?.counts ?? everyRow)
+		);
+		// Yesterday's sums (or tomorrow's, a moment before this screen sees midnight) add nothing.
+		if (!base || base.sums.startMs !== frame.startMs) return held;
+		return withBase(held, base.days, frame.hourLabels.length);
 	});
 	readonly #tally = new DayTally();
+
+	/** What the feed's subscribes ask to be summed: mutated, then resubscribed, when goals change. */
+	readonly #goals: DaySumsRequest;
+	/** Changes applied since the last frame, for checking against the sums. */
+	#touched: InteractionChange[] = [];
+	#baseOf: DaySums | null = null;
+	#baseNow: DayBase | null = null;
+	/** The sums a fresh snapshot was asked for because they no longer held (asked once). */
+	#refused: DaySums | null = null;
+
+	/** The last snapshot's sums of the closed rows, indexed once. */
+	#base(): DayBase | null {
+		const day = this.feed.day;
+		if (day !== this.#baseOf) {
+			this.#baseOf = day;
+			this.#baseNow = day ? new DayBase(day) : null;
+		}
+		return this.#baseNow;
+	}
+
+	/**
+	 * Asks for fresh sums when the ones held no longer add up: a summed row changed what it
+	 * contributes, or the board's queues or service-level goals changed.
+	 */
+	#checkBase(frame: DayFrame): void {
+		const touched = this.#touched;
+		this.#touched = [];
+		const base = this.#base();
+		if (!base || this.#refused === base.sums) return;
+		if (base.sums.startMs !== frame.startMs) return;
+		const goals = goalsOf(this.config.queues);
+		const stale = !base.fits(frame, goals) || touched.some((change) => base.invalidatedBy(change));
+		if (!stale) return;
+		this.#refused = base.sums;
+		this.#goals.serviceLevelSeconds = goals;
+		this.feed.resubscribe();
+	}
 
 	/** Call on every version of the rows (an effect): the tally follows them change by change. */
 	followRows(): void {
@@ -119,7 +169,14 @@ export class WallBoard {
 		const queueIds = this.config.queues.map((q) => q.id);
 		const { frame } = this;
 		const thresholdsOf = this.#thresholds;
-		untrack(() => this.#tally.update(this.feed, queueIds, frame, thresholdsOf, everyRow));
+		untrack(() => {
+			this.#checkBase(frame);
+			const base = this.#base();
+			this.#tally.update(this.feed, queueIds, frame, thresholdsOf, base?.counts ?? everyRow);
+			// The list is kept in order at every version (cheap, change by change) and drawn at its pace.
+			this.#list.update(this.feed, this.#inList, liveOrder);
+			this.#paceList();
+		});
 	}
 
 	readonly tiles = $derived(
@@ -136,7 +193,8 @@ export class WallBoard {
 	 */
 	readonly rows = $derived.by((): readonly Interaction[] => {
 		const source = this.replay ?? this.feed;
-		void source.version;
+		if (this.replay) void this.replay.version;
+		else void this.listVersion;
 		if (this.feed.status === 'ended') return [];
 		// A replay's list: its rows in progress at T, not the day's 50,000.
 		if (this.replay)
@@ -144,8 +202,28 @@ export class WallBoard {
 				this.replay.inProgress.values(),
 				this.visibleQueues.map((q) => q.id)
 			);
-		return this.#list.update(source, this.#inList, liveOrder);
+		// The feed's version is followed by followRows, not here: the list keeps its own pace.
+		const inList = this.#inList;
+		return untrack(() => this.#list.update(source, inList, liveOrder));
 	});
+	/**
+	 * Bumped at most every LIST_INTERVAL_MS while rows change (followRows): the list re-renders
+	 * at that pace, not at every frame with a change. On a TV stick at 50 changes/s each render
+	 * (style, layout, paint of the list) cost more than the frames had.
+	 */
+	listVersion = $state(0);
+	#listTimer: ReturnType<typeof setTimeout> | undefined;
+	#listAt = 0;
+
+	#paceList(): void {
+		if (this.#listTimer !== undefined) return;
+		const wait = Math.max(0, this.#listAt + LIST_INTERVAL_MS - performance.now());
+		this.#listTimer = setTimeout(() => {
+			this.#listTimer = undefined;
+			this.#listAt = performance.now();
+			this.listVersion++;
+		}, wait);
+	}
 	/**
 	 * Kept in order change by change: sorting a big tenant's 1,600 contacts in progress out of
 	 * its whole day's rows every frame was most of a TV stick's frame at 50 changes a second.
@@ -195,6 +273,7 @@ export class WallBoard {
 		tick();
 		return () => {
 			clearTimeout(timer);
+			clearTimeout(this.#listTimer);
 			document.removeEventListener('visibilitychange', onVisibility);
 			document.removeEventListener('pointerdown', unlock);
 			document.removeEventListener('keydown', unlock);
@@ -204,6 +283,14 @@ export class WallBoard {
 			this.replay?.close();
 		};
 	}
+}
+
+/** How often at most the list of contacts in progress is drawn again while rows change. */
+export const LIST_INTERVAL_MS = 100;
+
+/** Each queue of the board with its service-level goal, as the day's sums are asked for. */
+function goalsOf(queues: readonly BoardQueue[]): [number, number][] {
+	return queues.map((q) => [q.id, q.thresholds.serviceLevelSeconds]);
 }
 
 /** The wall counts every row of its queues (one function object: DayTally keeps its counts). */

@@ -1,6 +1,6 @@
 import type { Pool } from 'mysql2/promise';
 import type { LogPosition } from '$lib/interaction';
-import type { CatchUp } from '$lib/realtime';
+import type { CatchUp, DaySumsRequest } from '$lib/realtime';
 import { BinlogSupervisor } from '../binlog/supervisor';
 import { PBX_TABLES } from '../binlog/preflight';
 import type { Commit } from '../binlog/tailer';
@@ -25,6 +25,7 @@ import {
 	type Scope,
 	type TenantScope
 } from '../scope';
+import { daySnapshot } from './day-sums';
 import { ACCESS_TABLES, ALERT_TABLES, accessChangesOf } from './access';
 import { applyLookupChanges, contactIdsOf, draftCommit, lookupRowsOf } from './commits';
 import { PendingRows } from './pending';
@@ -202,7 +203,9 @@ export class LiveService {
 		 * then answered as that one plus the changes since (`changes`, rows left empty for the
 		 * caller to fill), as long as the log keeps them and they are fewer than the rows.
 		 */
-		held?: LogPosition
+		held?: LogPosition,
+		/** A screen that only sums the day: its snapshot's closed rows summed (./day-sums). */
+		daySums?: DaySumsRequest
 	): Promise<CatchUp> {
 		if (resume && resume.epoch === this.changeLog.epoch && resume.seq > this.changeLog.head) {
 			// With several nodes a screen can be ahead of this one: its last node read the shared
@@ -227,9 +230,13 @@ export class LiveService {
 			}
 		}
 		const { epoch, seq } = this.position();
-		const rows = this.state
-			.rows(scope.tenantId, (row) => canSee(scope, row))
-			.map((row) => viewRow(row, view));
+		const inScope = this.state.rows(scope.tenantId, (row) => canSee(scope, row));
+		if (daySums) {
+			const today = this.state.todayStartMs(scope.tenantId);
+			const snapshot = daySnapshot(inScope, scope, view, daySums, tenant, today, { epoch, seq });
+			return { kind: 'snapshot', snapshot };
+		}
+		const rows = inScope.map((row) => viewRow(row, view));
 		return { kind: 'snapshot', snapshot: { epoch, seq, tenant, serverTime: Date.now(), rows } };
 	}
 

@@ -1,6 +1,7 @@
 import type { LogPosition } from '$lib/interaction';
-import type { SubscribeReply } from '$lib/realtime';
+import type { DaySumsRequest, SubscribeReply } from '$lib/realtime';
 import type { RowView, TenantScope } from '../scope';
+import { SharedDaySnapshots } from './day-snapshots';
 import { sentAs } from './raw-json';
 import { SharedReplays, SharedSnapshots } from './snapshots';
 import type { LiveSocket, RealtimeDeps } from './types';
@@ -31,12 +32,15 @@ export interface CatchUpRequest {
 	resume?: LogPosition;
 	/** Whether the socket subscribed again, lost its access or went away meanwhile. */
 	superseded: () => boolean;
+	/** A screen that only sums the day (the wall): see $lib/queues/day-sums. */
+	daySums?: DaySumsRequest;
 }
 
 export function createCatchUp(live: RealtimeDeps['live']) {
 	const queue = new WorkQueue(CATCH_UP_CONCURRENCY);
 	const snapshots = new SharedSnapshots();
 	const replays = new SharedReplays();
+	const days = new SharedDaySnapshots();
 
 	return async function catchUp(request: CatchUpRequest): Promise<SubscribeReply> {
 		const { resolved, view, room, resume, superseded } = request;
@@ -49,13 +53,19 @@ export function createCatchUp(live: RealtimeDeps['live']) {
 			const shared = resume && roomReplays.find(resume, live.position());
 			if (shared) return { ok: true, ...shared };
 			// The room's snapshot encoded a moment ago serves again, with the changes since.
-			const held = snapshots.held(room);
-			const caughtUp = await live.catchUp(resolved, resume, view, held);
+			const dayKey = request.daySums && days.key(room, request.daySums);
+			const held = dayKey ? undefined : snapshots.held(room);
+			const heldDay = dayKey ? days.held(dayKey) : undefined;
+			const caughtUp = await live.catchUp(resolved, resume, view, held ?? heldDay, request.daySums); // prettier-ignore
 			if (superseded()) return SUPERSEDED;
 			if (caughtUp.kind === 'replay') {
 				return { ok: true, ...roomReplays.keep(resume?.seq ?? caughtUp.seq, caughtUp) };
 			}
 			const { snapshot, changes } = caughtUp;
+			if (dayKey) {
+				const sent = days.encode(dayKey, snapshot, Boolean(heldDay && changes));
+				return { ok: true, kind: 'snapshot', snapshot: sent, changes };
+			}
 			const rows =
 				held && changes
 					? held.rows

@@ -15,7 +15,7 @@ export const SNAPSHOT_SHARE_MS = 2000;
  * The room names the whole scope and the fields sent (scopeRoom), so two sockets share an
  * encoding only when they may see exactly the same rows and changes.
  */
-class RoomEncodings<T extends { at: number }> {
+export class RoomEncodings<T extends { at: number }> {
 	readonly #byRoom = new Map<string, T>();
 
 	constructor(

@@ -50,7 +50,8 @@ export function createSubscribeHandlers(deps: SubscribeDeps) {
 		socket.data.scope = scope;
 		void socket.join([room, LIVE_ROOM]);
 		const superseded = () => socket.data.scope !== scope || socket.disconnected;
-		return deps.catchUp({ socket, resolved, view, room, resume: parsed.resume, superseded });
+		const { resume, daySums } = parsed;
+		return deps.catchUp({ socket, resolved, view, room, resume, superseded, daySums });
 	}
 
 	return {

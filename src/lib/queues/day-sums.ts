@@ -1,0 +1,171 @@
+import type { Interaction } from '$lib/interaction';
+import type { DaySumsRequest } from '$lib/realtime';
+import type { DayFrame } from './day';
+import { factsOf } from './facts';
+import { aggregateDay, emptyQueueDay, type QueueDay } from './figures';
+import { addDay, cloneDay } from './tally';
+
+export type { DaySumsRequest };
+import { DEFAULT_THRESHOLDS, type QueueThresholds } from './thresholds';
+
+/**
+ * A screen that only sums the day (the wall) need not hold the day's closed rows: a big
+ * tenant's 50,000 were most of the wall's first payload and of a TV stick's first seconds
+ * (issue 26). With `daySums` in its subscribe, the snapshot carries the rows in progress and,
+ * for the closed rows, `aggregateDay`'s sums per queue taken at the same log position, so
+ * base + the tally of the rows held = `aggregateDay` over every row (QueueDay is additive
+ * over disjoint rows, and every row at that position is either held or summed).
+ *
+ * A closed row that is summed may still change later (a transcription, a correction). The
+ * snapshot lists each summed row's id and the key of what it contributes (`figureKey`); a
+ * change to one whose contribution is unchanged changes nothing, any other change to one asks
+ * for a fresh snapshot (`baseInvalidatedBy`), since the old contribution cannot be taken away.
+ */
+
+/** The closed part of the day, summed, as a snapshot carries it. */
+export interface DaySums {
+	/** The day the sums are of: its start (the tenant's local midnight, server time). */
+	startMs: number;
+	/** The log position the sums were taken at (the snapshot's). */
+	seq: number;
+	/** The goals they were summed with (the request's, for the queues in scope). */
+	serviceLevelSeconds: [number, number][];
+	/** Per queue in scope and asked for. */
+	queues: [number, QueueDay][];
+	/** The rows summed, in code-unit order of their ids (binary search), and each one's `figureKey`. */
+	ids: string[];
+	keys: number[];
+}
+
+/** Whether a row goes into the sums rather than to the screen. */
+export function isSummed(row: Interaction): boolean {
+	return row.status === 'closed';
+}
+
+/** The goals as the thresholds `aggregateDay` reads (only the service level matters to it). */
+export function goalsOf(serviceLevelSeconds: readonly (readonly [number, number])[]) {
+	const byQueue = new Map<number, QueueThresholds>(
+		serviceLevelSeconds.map(([id, seconds]) => [
+			id,
+			{ ...DEFAULT_THRESHOLDS, serviceLevelSeconds: seconds }
+		])
+	);
+	return (queueId: number): QueueThresholds => byQueue.get(queueId) ?? DEFAULT_THRESHOLDS;
+}
+
+/**
+ * The sums of `closed` (rows for which isSummed holds, already in the screen's scope) for the
+ * queues of `serviceLevelSeconds`, by `aggregateDay` itself.
+ */
+export function sumDay(
+	closed: readonly Interaction[],
+	serviceLevelSeconds: [number, number][],
+	frame: DayFrame,
+	seq: number
+): DaySums {
+	const queueIds = serviceLevelSeconds.map(([id]) => id);
+	const days = aggregateDay(closed, queueIds, frame, goalsOf(serviceLevelSeconds));
+	// Sorted here, so a browser finds a row among 50,000 without building an index of them.
+	const sorted = closed.slice().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+	return {
+		startMs: frame.startMs,
+		seq,
+		serviceLevelSeconds,
+		queues: [...days],
+		ids: sorted.map((row) => row.id),
+		keys: sorted.map(figureKey)
+	};
+}
+
+/**
+ * What a row contributes to the figures, as a number: its queue, its status and the facts
+ * `aggregateDay` reads (factsOf). Two rows with the same key contribute the same.
+ */
+export function figureKey(row: Interaction): number {
+	return hash53(JSON.stringify([row.queueId, row.status, factsOf(row)]));
+}
+
+/** cyrb53: a 53-bit string hash (a collision is about 1 in 2^53). */
+function hash53(text: string): number {
+	let h1 = 0xdeadbeef;
+	let h2 = 0x41c6ce57;
+	for (let i = 0; i < text.length; i++) {
+		const ch = text.charCodeAt(i);
+		h1 = Math.imul(h1 ^ ch, 2654435761);
+		h2 = Math.imul(h2 ^ ch, 1597334677);
+	}
+	h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+	h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+	return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** A snapshot's sums as the browser uses them: the rows summed, by id. */
+export class DayBase {
+	readonly days: ReadonlyMap<number, QueueDay>;
+
+	constructor(readonly sums: DaySums) {
+		this.days = new Map(sums.queues);
+	}
+
+	/** The figure key of a summed row, or undefined when the row is not in the sums. */
+	#keyOf(id: string): number | undefined {
+		const { ids, keys } = this.sums;
+		let low = 0;
+		let high = ids.length;
+		while (low < high) {
+			const mid = (low + high) >>> 1;
+			if (ids[mid] < id) low = mid + 1;
+			else high = mid;
+		}
+		return ids[low] === id ? keys[low] : undefined;
+	}
+
+	/** Whether the row of this id is in the sums (the tally must not count it again). */
+	has(id: string): boolean {
+		return this.#keyOf(id) !== undefined;
+	}
+
+	/** The rows the tally counts: those not summed here (only closed rows ever are). */
+	readonly counts = (row: Interaction): boolean => row.status !== 'closed' || !this.has(row.id);
+
+	/**
+	 * Whether a change after the sums were taken makes them wrong: it touches a summed row and
+	 * is not one that leaves its contribution as it was (the same figures, or a removal from the
+	 * active table, which never erases a closed row: $lib/live/apply).
+	 */
+	invalidatedBy(change: {
+		seq: number;
+		id: string;
+		row: Interaction | null;
+		removedFrom?: string;
+	}): boolean {
+		if (change.seq <= this.sums.seq) return false;
+		const key = this.#keyOf(change.id);
+		if (key === undefined) return false;
+		if (change.row === null) return change.removedFrom !== 'active';
+		return figureKey(change.row) !== key;
+	}
+
+	/** Whether the sums are of this day, summed with these goals. */
+	fits(frame: DayFrame, serviceLevelSeconds: readonly (readonly [number, number])[]): boolean {
+		if (this.sums.startMs !== frame.startMs) return false;
+		const asked = new Map(serviceLevelSeconds.map(([id, s]) => [id, s]));
+		const summed = this.sums.serviceLevelSeconds;
+		return summed.length === asked.size && summed.every(([id, s]) => asked.get(id) === s);
+	}
+}
+
+/** The tally's days plus the base's: the figures of every row. A new map; inputs untouched. */
+export function withBase(
+	tally: ReadonlyMap<number, QueueDay>,
+	base: ReadonlyMap<number, QueueDay>,
+	hours: number
+): Map<number, QueueDay> {
+	const days = new Map(tally);
+	for (const [queueId, part] of base) {
+		const day = cloneDay(days.get(queueId) ?? emptyQueueDay(hours));
+		addDay(day, part, 1);
+		days.set(queueId, day);
+	}
+	return days;
+}
