@@ -21,6 +21,8 @@ export interface FeedOptions {
 	tenantId?: number;
 	queueIds?: number[];
 	wallToken?: string;
+	/** `false`: the position, heartbeats and alerts only, no rows (a replay's screen). */
+	rows?: boolean;
 }
 
 /**
@@ -34,6 +36,11 @@ export class LiveFeed {
 	tenant = $state<TenantInfo | null>(null);
 	/** Bumped once per frame in which rows changed; read it to re-derive views. */
 	version = $state(0);
+	/**
+	 * The rows are a whole snapshot's, kept current. False while a snapshot's parts come in:
+	 * the rows are then a part of the day, and figures of them must not read as the day's.
+	 */
+	whole = $state(false);
 	/**
 	 * Bumped at most every FIGURES_INTERVAL_MS while rows change, always after the last change:
 	 * figures people read rather than watch move (counts, tiles) re-derive from it, so a busy
@@ -101,7 +108,11 @@ export class LiveFeed {
 			this.error = reason;
 		});
 		this.#sync = new LiveSync(this.#socket, {
-			request: { tenantId: options.tenantId, queueIds: options.queueIds },
+			request: {
+				tenantId: options.tenantId,
+				queueIds: options.queueIds,
+				...(options.rows === false && { rows: false })
+			},
 			rows: this.rows,
 			hooks: {
 				heard: (serverTime) => {
@@ -118,14 +129,26 @@ export class LiveFeed {
 				resync: (reason) => {
 					if (reason === ACCESS_CHANGED_REASON) this.accessChanges++;
 				},
+				part: (rows, first) => {
+					// The first part replaces every row; each later one adds its rows, so the sorted
+					// grid and the strip's tally take them in part by part, not all in one task.
+					if (first) {
+						this.whole = false;
+						this.statusChangedAt.clear();
+						this.#changes.touchedAll();
+					} else for (const row of rows) this.#changes.touched(row.id);
+					this.#render();
+				},
 				snapshot: (snapshot) => {
 					this.tenant = snapshot.tenant;
-					this.statusChangedAt.clear();
+					this.whole = true;
 					this.subscriptions++;
-					this.#renderAll();
+					this.#figuresNow = true;
+					this.#render();
 				},
 				replay: (reply) => {
 					this.tenant = reply.tenant;
+					this.whole = true;
 					this.subscriptions++;
 					this.#renderAll();
 				},
@@ -146,6 +169,16 @@ export class LiveFeed {
 	 */
 	get socket(): Socket<ServerToClientEvents, ClientToServerEvents> {
 		return this.#socket;
+	}
+
+	/** Whether rows are followed, or only the position and alerts (a replay's screen). */
+	get followsRows(): boolean {
+		return this.#sync.followsRows;
+	}
+
+	/** Follows the rows again (back to live), or stops (into a replay): subscribes afresh. */
+	followRows(follow: boolean): void {
+		this.#sync.followRows(follow);
 	}
 
 	/** Server time now, as well as the browser can tell. */
