@@ -138,15 +138,17 @@ export class SortedRows {
 		}
 		added.sort(order);
 		const kept = gone.size === 0 ? this.#rows : this.#rows.filter((row) => !gone.has(row));
-		const rows: Interaction[] = new Array(kept.length + added.length);
+		// Each added row's place found by binary search from the last one's: the kept rows in
+		// between are copied without a comparison. A part in the grid's own order (the newest
+		// first, as the server sends them) goes after every kept row: copies only.
+		const rows: Interaction[] = [];
 		let i = 0;
-		let j = 0;
-		let k = 0;
-		while (i < kept.length && j < added.length) {
-			rows[k++] = order(added[j], kept[i]) < 0 ? added[j++] : kept[i++];
+		for (const row of added) {
+			const at = lowerBound(kept, row, order, i);
+			while (i < at) rows.push(kept[i++]);
+			rows.push(row);
 		}
-		while (i < kept.length) rows[k++] = kept[i++];
-		while (j < added.length) rows[k++] = added[j++];
+		while (i < kept.length) rows.push(kept[i++]);
 		this.#rows = rows;
 	}
 }
@@ -158,8 +160,13 @@ export class SortedRows {
 const BULK_CHANGES = 64;
 
 /** The first index whose row does not come before `row`. */
-function lowerBound(rows: readonly Interaction[], row: Interaction, order: RowOrder): number {
-	let low = 0;
+function lowerBound(
+	rows: readonly Interaction[],
+	row: Interaction,
+	order: RowOrder,
+	from = 0
+): number {
+	let low = from;
 	let high = rows.length;
 	while (low < high) {
 		const mid = (low + high) >>> 1;

@@ -85,10 +85,11 @@ export class InteractionsView {
 			const { sort, dir } = this.#data().filters;
 			return this.player.sortedRows(this.#matches, this.#order, `${sort} ${dir}`);
 		}
-		if (!this.source) return [];
-		// Until the socket's first part is in, the first screenful the page came with.
+		// Until the socket's first part is in (and on the server, where there is no feed), the
+		// first screenful the page came with.
 		const first = this.#data().first;
-		if (first && this.feed && this.source === this.feed && this.feed.version === 0) return first;
+		if (this.live && first && (!this.feed || this.feed.version === 0)) return first;
+		if (!this.source) return [];
 		return this.#sorted.update(this.source, this.#matches, this.#order);
 	});
 
@@ -99,7 +100,11 @@ export class InteractionsView {
 	// A field in error shows nothing, as the status line says (a queue out of scope in a link
 	// used to leave every other queue's rows on screen under "Nothing is shown").
 	readonly rows = $derived(
-		this.ended || this.hasErrors ? [] : this.source ? this.#liveRows : (this.history?.rows ?? [])
+		this.ended || this.hasErrors
+			? []
+			: this.source || this.live
+				? this.#liveRows
+				: (this.history?.rows ?? [])
 	);
 	/**
 	 * The live rows (or the replayed day) have come whole at least once: while a snapshot's
