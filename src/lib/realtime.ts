@@ -84,10 +84,11 @@ export interface SnapshotPart {
 
 /**
  * Rows per part of a snapshot. A part is parsed by Socket.IO in one task of the browser and
- * applied in the next: about 1,000 rows (some 450 kB) parse in 5–10 ms on a laptop, well
- * under the 50 ms of a long task at a TV stick's 4× slower CPU.
+ * applied in the next: 1,000 rows (some 450 kB) took about 10 ms to parse and 10 ms to apply
+ * at 4× CPU throttle on the bench machine; 500 keep each task well under a long task's 50 ms
+ * when the machine is busy too.
  */
-export const SNAPSHOT_PART_ROWS = 1000;
+export const SNAPSHOT_PART_ROWS = 500;
 
 export interface HeartbeatMessage extends LogPosition {
 	serverTime: number;

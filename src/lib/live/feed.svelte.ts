@@ -14,6 +14,13 @@ import { LiveSync, type SyncStatus } from './sync';
 /** How often at most counts and tiles follow the rows (see LiveFeed.figuresVersion). */
 export const FIGURES_INTERVAL_MS = 250;
 
+/**
+ * While a snapshot's parts come in, the grid and the strip follow at most this often: each
+ * frame of them costs a merge over the day and a layout, and the parts of a big day come in a
+ * few seconds on a slow screen. The first part and the whole day show at once.
+ */
+export const PARTS_RENDER_MS = 400;
+
 /** LiveSync's status, and `ended`: signed out or revoked, final. */
 export type FeedStatus = SyncStatus | 'ended';
 
@@ -76,6 +83,8 @@ export class LiveFeed {
 	#figuresTimer: ReturnType<typeof setTimeout> | undefined;
 	#figuresNow = false;
 	#redial: ReturnType<typeof setTimeout> | undefined;
+	/** A render held back while a snapshot's parts come in (PARTS_RENDER_MS). */
+	#partsTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(options: FeedOptions = {}) {
 		this.#socket = io({
@@ -136,10 +145,18 @@ export class LiveFeed {
 						this.whole = false;
 						this.statusChangedAt.clear();
 						this.#changes.touchedAll();
-					} else for (const row of rows) this.#changes.touched(row.id);
-					this.#render();
+						this.#render();
+						return;
+					}
+					for (const row of rows) this.#changes.touched(row.id);
+					this.#partsTimer ??= setTimeout(() => {
+						this.#partsTimer = undefined;
+						this.#render();
+					}, PARTS_RENDER_MS);
 				},
 				snapshot: (snapshot) => {
+					clearTimeout(this.#partsTimer);
+					this.#partsTimer = undefined;
 					this.tenant = snapshot.tenant;
 					this.whole = true;
 					this.subscriptions++;
@@ -205,6 +222,7 @@ export class LiveFeed {
 		cancelAnimationFrame(this.#frame);
 		clearTimeout(this.#figuresTimer);
 		clearTimeout(this.#redial);
+		clearTimeout(this.#partsTimer);
 		this.#sync.detach();
 		this.#socket.disconnect();
 	}
