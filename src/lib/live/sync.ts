@@ -171,8 +171,10 @@ export class LiveSync {
 	 */
 	followRows(follow: boolean): void {
 		if (follow === this.followsRows) return;
-		const { rows: _rows, ...request } = this.#request;
-		this.#request = follow ? request : { ...request, rows: false };
+		const request = { ...this.#request };
+		if (follow) delete request.rows;
+		else request.rows = false;
+		this.#request = request;
 		this.subscribe(false);
 	}
 
