@@ -595,6 +595,15 @@ export const MUTANTS: Mutant[] = [
 		find: 'else held.push(viewRow(row, view));',
 		replace: 'else held.push(row);',
 		tests: ['tests/unit/day-sums.test.ts']
+	},
+	// Issue 26 (grid): the live grid's first screenful, in the page itself.
+	{
+		id: 'first-screen-scope',
+		what: "canSee on the live grid's first screenful in the page (a supervisor's page holds every queue's newest rows)",
+		file: 'src/lib/server/live/first-screen.ts',
+		find: 'const inScope = (row: Interaction) => canSee(scope, row);',
+		replace: 'const inScope = (row: Interaction) => row.tenantId > 0;',
+		tests: ['tests/browser/grid-first-screen.test.ts']
 	}
 ];
 

@@ -90,6 +90,25 @@ describe('DayTally', () => {
 		}
 	});
 
+	it("equals a full aggregateDay after frames of many changes (a snapshot's parts)", () => {
+		const next = random(27);
+		const source = new FakeSource();
+		source.frame();
+		const tally = new DayTally();
+		const matches = () => true;
+		tally.update(source, QUEUES, frame, thresholds, matches);
+		for (let frameNo = 0; frameNo < 12; frameNo++) {
+			for (let k = 100 + next(150); k > 0; k--) {
+				const id = `r${next(1500)}`;
+				if (next(8) === 0) source.delete(id);
+				else source.set(randomRow(next, id));
+			}
+			source.frame();
+			const got = tally.update(source, QUEUES, frame, thresholds, matches);
+			expect(got).toEqual(aggregateDay([...source.rows.values()], QUEUES, frame, thresholds));
+		}
+	});
+
 	it('hands out a new map when rows changed, the same one when nothing did', () => {
 		const source = new FakeSource();
 		source.set(interaction({ id: 'a', queueId: 1, status: 'new', createdAt: new Date(NOW).toISOString() })); // prettier-ignore

@@ -52,22 +52,22 @@ describe('SharedSnapshots', () => {
 	it('serialises once per room and position, and again after the position or the time moves', () => {
 		let now = 0;
 		const shared = new SharedSnapshots(2000, () => now);
-		const first = shared.rows('tenant:1', 'e1', 10, rows);
-		expect(JSON.parse(first.json)).toEqual(rows);
-		expect(shared.rows('tenant:1', 'e1', 10, [])).toBe(first);
-		expect(shared.rows('tenant:1', 'e1', 11, rows)).not.toBe(first);
-		expect(shared.rows('tenant:1', 'e2', 11, rows)).not.toBe(first);
-		const later = shared.rows('tenant:1', 'e2', 11, rows);
+		const first = shared.parts('tenant:1', 'e1', 10, rows);
+		expect(first.map((part) => JSON.parse(part.json))).toEqual([rows]);
+		expect(shared.parts('tenant:1', 'e1', 10, [])).toBe(first);
+		expect(shared.parts('tenant:1', 'e1', 11, rows)).not.toBe(first);
+		expect(shared.parts('tenant:1', 'e2', 11, rows)).not.toBe(first);
+		const later = shared.parts('tenant:1', 'e2', 11, rows);
 		now = 2001;
-		expect(shared.rows('tenant:1', 'e2', 11, rows)).not.toBe(later);
+		expect(shared.parts('tenant:1', 'e2', 11, rows)).not.toBe(later);
 	});
 
 	it('lets go of each encoding once its time is up, so snapshots are not kept in memory', () => {
 		vi.useFakeTimers();
 		try {
 			const shared = new SharedSnapshots(2000);
-			shared.rows('tenant:1', 'e1', 10, rows);
-			shared.rows('tenant:2', 'e1', 10, rows);
+			shared.parts('tenant:1', 'e1', 10, rows);
+			shared.parts('tenant:2', 'e1', 10, rows);
 			expect(shared.size).toBe(2);
 			vi.advanceTimersByTime(2001);
 			expect(shared.size).toBe(0);
@@ -76,13 +76,26 @@ describe('SharedSnapshots', () => {
 		}
 	});
 
+	it('cuts a big snapshot into parts of at most partRows rows, in order, and no rows into one part', () => {
+		const shared = new SharedSnapshots(2000, Date.now, 2);
+		const five = [1, 2, 3, 4, 5].map((id) => ({ id: String(id) }));
+		const parts = shared.parts('tenant:1', 'e1', 10, five);
+		expect(parts.map((part) => JSON.parse(part.json))).toEqual([
+			five.slice(0, 2),
+			five.slice(2, 4),
+			five.slice(4)
+		]);
+		expect(shared.parts('tenant:1', 'e1', 10, [])).toBe(parts);
+		expect(shared.parts('tenant:2', 'e1', 10, []).map((part) => part.json)).toEqual(['[]']);
+	});
+
 	it('never gives one room the rows of another at the same position', () => {
 		const shared = new SharedSnapshots();
-		const admin = shared.rows('tenant:1', 'e1', 10, rows);
-		const supervisor = shared.rows('tenant:1:queues:3', 'e1', 10, [rows[0]]);
-		const wall = shared.rows('wall:tenant:1', 'e1', 10, [{ id: '1' }]);
-		expect(JSON.parse(supervisor.json)).toEqual([rows[0]]);
-		expect(JSON.parse(wall.json)).toEqual([{ id: '1' }]);
-		expect(shared.rows('tenant:1', 'e1', 10, [])).toBe(admin);
+		const admin = shared.parts('tenant:1', 'e1', 10, rows);
+		const supervisor = shared.parts('tenant:1:queues:3', 'e1', 10, [rows[0]]);
+		const wall = shared.parts('wall:tenant:1', 'e1', 10, [{ id: '1' }]);
+		expect(JSON.parse(supervisor[0].json)).toEqual([rows[0]]);
+		expect(JSON.parse(wall[0].json)).toEqual([{ id: '1' }]);
+		expect(shared.parts('tenant:1', 'e1', 10, [])).toBe(admin);
 	});
 });

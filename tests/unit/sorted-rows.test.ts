@@ -94,6 +94,30 @@ describe('SortedRows', () => {
 		});
 	}
 
+	for (const patch of cases) {
+		it(`merges frames of many changes (a snapshot's parts) as a full sort would (${JSON.stringify(patch)})`, () => {
+			const filters = { ...DEFAULT_FILTERS, ...patch };
+			const next = random(11);
+			const source = new FakeSource();
+			const sorted = new SortedRows();
+			const matches = (row: Interaction) => matchesFilters(row, filters);
+			const order = compareRows(filters.sort, filters.dir, 0);
+			source.replaceAll([]);
+			source.frame();
+			sorted.update(source, matches, order);
+			for (let frame = 0; frame < 20; frame++) {
+				// 100–299 changes a frame: rows added (a part), some changed or gone again.
+				for (let k = 100 + next(200); k > 0; k--) {
+					const id = String(next(3000));
+					if (next(8) === 0) source.delete(id);
+					else source.set(randomRow(next, id));
+				}
+				source.frame();
+				expect(sorted.update(source, matches, order)).toEqual(expected(source, filters));
+			}
+		});
+	}
+
 	it('patches only from the frame before, and sorts again after a snapshot or a skipped frame', () => {
 		const filters = { ...DEFAULT_FILTERS };
 		const matches = (row: Interaction) => matchesFilters(row, filters);

@@ -91,7 +91,7 @@ function row(id: string, status: Interaction['status'] = 'new'): Interaction {
 }
 
 /** A client with a row map that records what it applied, as TestClient does. */
-function setup(hooks: SyncHooks = {}) {
+function setup(hooks: SyncHooks = {}, defer?: (task: () => void) => void) {
 	const socket = new FakeSocket();
 	const clock = new ManualClock();
 	const rows = new Map<string, Interaction>();
@@ -101,6 +101,7 @@ function setup(hooks: SyncHooks = {}) {
 		request: { queueIds: [3] },
 		rows,
 		clock,
+		defer,
 		hooks: {
 			change: (change) => applied.push(change.seq),
 			snapshot: (s) => events.push(`snapshot ${s.epoch}@${s.seq}`),
@@ -112,6 +113,118 @@ function setup(hooks: SyncHooks = {}) {
 	});
 	return { socket, clock, rows, applied, events, sync };
 }
+
+/** A snapshot's reply in parts: `first` in the reply, `count - 1` parts to follow. */
+function inParts(
+	epoch: string,
+	seq: number,
+	first: Interaction[],
+	count: number,
+	id = 'p1',
+	changes?: InteractionChange[]
+): SubscribeReply {
+	const reply = snapshot(epoch, seq, first);
+	if (!reply.ok || reply.kind !== 'snapshot') throw new Error('not a snapshot');
+	return { ...reply, parts: { id, count }, ...(changes && { changes }) };
+}
+
+/** Deferred tasks the test runs by hand, one at a time, as the browser's event loop would. */
+class Tasks {
+	readonly queue: (() => void)[] = [];
+	readonly defer = (task: () => void) => void this.queue.push(task);
+	/** Runs the tasks queued now (not those they queue); returns how many ran. */
+	runOne(): boolean {
+		const task = this.queue.shift();
+		task?.();
+		return task !== undefined;
+	}
+	runAll(): number {
+		let ran = 0;
+		while (this.runOne()) ran++;
+		return ran;
+	}
+}
+
+describe('LiveSync, a snapshot in parts', () => {
+	it('applies each part in a task of its own, and the changes that came meanwhile once all are in', () => {
+		const tasks = new Tasks();
+		const parts: string[] = [];
+		const { socket, rows, applied, events, sync } = setup(
+			{ part: (partRows, first) => parts.push(`${first ? 'first' : 'part'} ${partRows.length}`) },
+			tasks.defer
+		);
+		socket.connect();
+		socket.answer(inParts('e1', 10, [row('1'), row('2')], 3));
+		expect([...rows.keys()]).toEqual(['1', '2']);
+		expect(sync.ready).toBe(false);
+		// A change after the snapshot's position, to a row of a later part, and one before it.
+		socket.changes('e1', upsert(row('4', 'active'), 11), upsert(row('3', 'active'), 9));
+		socket.fire('live:snapshot', { id: 'p1', part: 1, rows: [row('3')] });
+		socket.fire('live:snapshot', { id: 'p1', part: 2, rows: [row('4')] });
+		expect(rows.size).toBe(2);
+		expect(tasks.runOne()).toBe(true);
+		expect([...rows.keys()]).toEqual(['1', '2', '3']);
+		expect(applied).toEqual([]);
+		expect(events).toEqual([]);
+		expect(tasks.runAll()).toBe(1);
+		expect(parts).toEqual(['first 2', 'part 1', 'part 1']);
+		expect(events).toEqual(['snapshot e1@10', 'live']);
+		expect(sync.ready).toBe(true);
+		expect(applied).toEqual([11]);
+		expect(rows.get('4')?.status).toBe('active');
+		expect(rows.get('3')?.status).toBe('new');
+	});
+
+	it("ignores another subscribe's parts, and hands the whole snapshot's rows to the hook", () => {
+		const tasks = new Tasks();
+		const snapshots: LiveSnapshot[] = [];
+		const { socket, rows } = setup({ snapshot: (s) => snapshots.push(s) }, tasks.defer);
+		socket.connect();
+		socket.answer(inParts('e1', 10, [row('1')], 2, 'p7', [upsert(row('1', 'acw'), 12)]));
+		socket.fire('live:snapshot', { id: 'p6', part: 1, rows: [row('9')] });
+		tasks.runAll();
+		expect(rows.has('9')).toBe(false);
+		socket.fire('live:snapshot', { id: 'p7', part: 1, rows: [row('2')] });
+		tasks.runAll();
+		expect(snapshots.map((s) => s.rows.map((r) => r.id))).toEqual([['1', '2']]);
+		// The reply's own changes since the snapshot apply after its last part.
+		expect(rows.get('1')?.status).toBe('acw');
+	});
+
+	it('asks for a fresh snapshot, not a resume, when the link drops before the last part', () => {
+		const tasks = new Tasks();
+		const { socket, rows, sync } = setup({}, tasks.defer);
+		socket.connect();
+		socket.answer(snapshot('e1', 5, [row('0')]));
+		expect(sync.ready).toBe(true);
+		socket.fire('live:resync', { reason: 'log restarted' });
+		socket.answer(inParts('e2', 10, [row('1')], 2));
+		socket.disconnect();
+		socket.connect();
+		expect(socket.lastRequest).toEqual({ queueIds: [3] });
+		// A part of the abandoned snapshot arriving late changes nothing.
+		socket.fire('live:snapshot', { id: 'p1', part: 1, rows: [row('2')] });
+		expect(tasks.runAll()).toBe(0);
+		expect([...rows.keys()]).toEqual(['1']);
+	});
+
+	it('follows the position only when asked (a replay), and the rows again after', () => {
+		const { socket, rows, sync } = setup();
+		socket.connect();
+		socket.answer(snapshot('e1', 10, [row('1')]));
+		sync.followRows(false);
+		expect(socket.lastRequest).toEqual({ queueIds: [3], rows: false });
+		socket.answer(snapshot('e1', 12));
+		expect(rows.size).toBe(0);
+		socket.disconnect();
+		socket.connect();
+		// Nothing to resume: no rows were kept.
+		expect(socket.lastRequest).toEqual({ queueIds: [3], rows: false });
+		socket.answer(snapshot('e1', 13));
+		sync.followRows(true);
+		expect(socket.lastRequest).toEqual({ queueIds: [3] });
+	});
+});
 
 describe('LiveSync', () => {
 	it('subscribes on connect, takes the snapshot and applies later changes in order', () => {

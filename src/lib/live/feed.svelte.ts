@@ -16,6 +16,13 @@ import { LiveSync, type SyncStatus } from './sync';
 /** How often at most counts and tiles follow the rows (see LiveFeed.figuresVersion). */
 export const FIGURES_INTERVAL_MS = 250;
 
+/**
+ * While a snapshot's parts come in, the grid and the strip follow at most this often: each
+ * frame of them costs a merge over the day and a layout, and the parts of a big day come in a
+ * few seconds on a slow screen. The first part and the whole day show at once.
+ */
+export const PARTS_RENDER_MS = 400;
+
 /** LiveSync's status, and `ended`: signed out or revoked, final. */
 export type FeedStatus = SyncStatus | 'ended';
 
@@ -30,6 +37,8 @@ export interface FeedOptions {
 	daySums?: DaySumsRequest;
 	/** Each change as it is applied (a snapshot's and a replay's too). */
 	onChange?: (change: InteractionChange) => void;
+	/** `false`: the position, heartbeats and alerts only, no rows (a replay's screen). */
+	rows?: boolean;
 }
 
 /**
@@ -43,6 +52,11 @@ export class LiveFeed {
 	tenant = $state<TenantInfo | null>(null);
 	/** Bumped once per frame in which rows changed; read it to re-derive views. */
 	version = $state(0);
+	/**
+	 * The rows are a whole snapshot's, kept current. False while a snapshot's parts come in:
+	 * the rows are then a part of the day, and figures of them must not read as the day's.
+	 */
+	whole = $state(false);
 	/**
 	 * Bumped at most every FIGURES_INTERVAL_MS while rows change, always after the last change:
 	 * figures people read rather than watch move (counts, tiles) re-derive from it, so a busy
@@ -80,6 +94,8 @@ export class LiveFeed {
 	#figuresTimer: ReturnType<typeof setTimeout> | undefined;
 	#figuresNow = false;
 	#redial: ReturnType<typeof setTimeout> | undefined;
+	/** A render held back while a snapshot's parts come in (PARTS_RENDER_MS). */
+	#partsTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(options: FeedOptions = {}) {
 		this.#socket = io({
@@ -115,7 +131,8 @@ export class LiveFeed {
 			request: {
 				tenantId: options.tenantId,
 				queueIds: options.queueIds,
-				...(options.daySums && { daySums: options.daySums })
+				...(options.daySums && { daySums: options.daySums }),
+				...(options.rows === false && { rows: false })
 			},
 			rows: this.rows,
 			hooks: {
@@ -133,15 +150,35 @@ export class LiveFeed {
 				resync: (reason) => {
 					if (reason === ACCESS_CHANGED_REASON) this.accessChanges++;
 				},
+				part: (rows, first) => {
+					// The first part replaces every row; each later one adds its rows, so the sorted
+					// grid and the strip's tally take them in part by part, not all in one task.
+					if (first) {
+						this.whole = false;
+						this.statusChangedAt.clear();
+						this.#changes.touchedAll();
+						this.#render();
+						return;
+					}
+					for (const row of rows) this.#changes.touched(row.id);
+					this.#partsTimer ??= setTimeout(() => {
+						this.#partsTimer = undefined;
+						this.#render();
+					}, PARTS_RENDER_MS);
+				},
 				snapshot: (snapshot) => {
+					clearTimeout(this.#partsTimer);
+					this.#partsTimer = undefined;
 					this.tenant = snapshot.tenant;
 					this.day = snapshot.day ?? null;
-					this.statusChangedAt.clear();
+					this.whole = true;
 					this.subscriptions++;
-					this.#renderAll();
+					this.#figuresNow = true;
+					this.#render();
 				},
 				replay: (reply) => {
 					this.tenant = reply.tenant;
+					this.whole = true;
 					this.subscriptions++;
 					this.#renderAll();
 				},
@@ -170,6 +207,16 @@ export class LiveFeed {
 		this.#sync.subscribe(false);
 	}
 
+	/** Whether rows are followed, or only the position and alerts (a replay's screen). */
+	get followsRows(): boolean {
+		return this.#sync.followsRows;
+	}
+
+	/** Follows the rows again (back to live), or stops (into a replay): subscribes afresh. */
+	followRows(follow: boolean): void {
+		this.#sync.followRows(follow);
+	}
+
 	/** Server time now, as well as the browser can tell. */
 	serverNow(): number {
 		return Date.now() - this.clockSkewMs;
@@ -194,6 +241,7 @@ export class LiveFeed {
 		cancelAnimationFrame(this.#frame);
 		clearTimeout(this.#figuresTimer);
 		clearTimeout(this.#redial);
+		clearTimeout(this.#partsTimer);
 		this.#sync.detach();
 		this.#socket.disconnect();
 	}

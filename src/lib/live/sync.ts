@@ -3,6 +3,7 @@ import type {
 	ChangesMessage,
 	HeartbeatMessage,
 	ResyncMessage,
+	SnapshotPart,
 	SubscribeReply,
 	SubscribeRequest
 } from '$lib/realtime';
@@ -17,7 +18,9 @@ import { LinkWatch, type WatchClock } from './link-watch';
  * integration tests (TestClient) and the bench's socket fleet, so the tests run the code users
  * run. Subscribe, take the snapshot or the replay, drop every change at or below the position
  * reached, apply the rest in order; on reconnect resume from {epoch, seq}; when the log changes
- * epoch, start over with a snapshot. A server silent past the deadline makes the view stale,
+ * epoch, start over with a snapshot. A big snapshot comes in parts (CatchUp's `parts`): each is
+ * applied in a task of its own, and the snapshot counts (position, changes, `ready`) once the
+ * last is in; changes that arrive meanwhile wait. A server silent past the deadline makes the view stale,
  * and a link that does not answer either is dropped and dialled again (LinkWatch). No runes and
  * no socket of its own: the caller injects one.
  */
@@ -29,6 +32,7 @@ import { LinkWatch, type WatchClock } from './link-watch';
 export type SyncStatus = 'connecting' | 'live' | 'stale' | 'reconnecting' | 'error';
 
 export type ReplayReply = Extract<SubscribeReply, { kind: 'replay' }>;
+type SnapshotReply = Extract<SubscribeReply, { kind: 'snapshot' }>;
 
 /**
  * The part of a socket.io-client Socket used here, so tests can hand in a fake. Overloads, not
@@ -40,10 +44,12 @@ export interface SyncSocket {
 	on(event: 'live:resync', listener: (message: ResyncMessage) => void): unknown;
 	on(event: 'live:changes', listener: (message: ChangesMessage) => void): unknown;
 	on(event: 'live:heartbeat', listener: (message: HeartbeatMessage) => void): unknown;
+	on(event: 'live:snapshot', listener: (message: SnapshotPart) => void): unknown;
 	off(event: 'connect' | 'disconnect', listener: () => void): unknown;
 	off(event: 'live:resync', listener: (message: ResyncMessage) => void): unknown;
 	off(event: 'live:changes', listener: (message: ChangesMessage) => void): unknown;
 	off(event: 'live:heartbeat', listener: (message: HeartbeatMessage) => void): unknown;
+	off(event: 'live:snapshot', listener: (message: SnapshotPart) => void): unknown;
 	emit(
 		event: 'live:subscribe',
 		request: SubscribeRequest,
@@ -56,7 +62,12 @@ export interface SyncSocket {
 
 /** Ways to watch the protocol; every hook runs after the state it reports is in place. */
 export interface SyncHooks {
-	/** A snapshot replaced the rows (when owned) and set the position. */
+	/**
+	 * Rows of a snapshot were put in place: `first`, the reply's, replaced every row (when
+	 * owned); the others were added. The snapshot is not whole until `snapshot`.
+	 */
+	part?(rows: readonly Interaction[], first: boolean): void;
+	/** A snapshot is whole (every part in, `rows` all of them) and set the position. */
 	snapshot?(snapshot: LiveSnapshot): void;
 	/** A resume was answered with the missed changes; `applied` of them were new. */
 	replay?(reply: ReplayReply, applied: number): void;
@@ -79,11 +90,28 @@ export interface SyncOptions {
 	hooks?: SyncHooks;
 	/** The deadline's clock and timers (tests drive them by hand). */
 	clock?: WatchClock;
+	/**
+	 * Runs `task` in a later task of the event loop, after what is queued (input, frames): how
+	 * the parts of a snapshot are applied one task each. Default: nextTask.
+	 */
+	defer?: (task: () => void) => void;
+}
+
+/** A snapshot whose parts are still coming: its reply, and the parts not yet applied. */
+interface PartsInFlight {
+	reply: SnapshotReply;
+	id: string;
+	count: number;
+	/** The next part to apply. */
+	next: number;
+	received: Map<number, Interaction[]>;
+	rows: Interaction[][];
+	scheduled: boolean;
 }
 
 export class LiveSync {
 	#socket: SyncSocket | null = null;
-	readonly #request: Omit<SubscribeRequest, 'resume'>;
+	#request: Omit<SubscribeRequest, 'resume'>;
 	readonly #rows: Map<string, Interaction> | undefined;
 	readonly #hooks: SyncHooks;
 	#epoch: string | null = null;
@@ -97,11 +125,17 @@ export class LiveSync {
 	#todayStartMs = 0;
 	#status: SyncStatus = 'connecting';
 	readonly #watch: LinkWatch;
+	readonly #defer: (task: () => void) => void;
+	/** A snapshot whose parts are coming; the rows are partial until they are all in. */
+	#parts: PartsInFlight | null = null;
+	/** The rows are a whole snapshot's (or none yet): a resume from the position is sound. */
+	#whole = true;
 
 	constructor(socket: SyncSocket | null, options: SyncOptions = {}) {
 		this.#request = options.request ?? {};
 		this.#rows = options.rows;
 		this.#hooks = options.hooks ?? {};
+		this.#defer = options.defer ?? nextTask;
 		this.#watch = new LinkWatch(
 			{ stale: this.#onStale, probe: this.#probe, hung: this.#onHung },
 			options.clock
@@ -126,6 +160,23 @@ export class LiveSync {
 	get status(): SyncStatus {
 		return this.#status;
 	}
+	/** Whether rows are asked for (SubscribeRequest.rows), or only the position. */
+	get followsRows(): boolean {
+		return this.#request.rows !== false;
+	}
+
+	/**
+	 * Asks for the rows again, or stops (`false`: the position and heartbeats only, as a
+	 * replay's screen needs): a fresh subscribe when that changes.
+	 */
+	followRows(follow: boolean): void {
+		if (follow === this.followsRows) return;
+		const request = { ...this.#request };
+		if (follow) delete request.rows;
+		else request.rows = false;
+		this.#request = request;
+		this.subscribe(false);
+	}
 
 	/** Follows this socket from now on (e.g. a restarted server's), keeping the position. */
 	attach(socket: SyncSocket): void {
@@ -136,6 +187,7 @@ export class LiveSync {
 		socket.on('live:changes', this.#onChanges);
 		socket.on('live:resync', this.#onResync);
 		socket.on('live:heartbeat', this.#onHeartbeat);
+		socket.on('live:snapshot', this.#onPart);
 		// From now, not from the connection: a first dial that hangs must read as stale too.
 		this.#watch.start();
 		if (socket.connected) this.subscribe(true);
@@ -149,7 +201,9 @@ export class LiveSync {
 		socket.off('live:changes', this.#onChanges);
 		socket.off('live:resync', this.#onResync);
 		socket.off('live:heartbeat', this.#onHeartbeat);
+		socket.off('live:snapshot', this.#onPart);
 		this.#socket = null;
+		this.#parts = null;
 		this.#ready = false;
 		this.#watch.stop();
 	}
@@ -160,9 +214,14 @@ export class LiveSync {
 		if (!socket) return;
 		this.#ready = false;
 		this.#pending = [];
+		this.#parts = null;
 		const generation = ++this.#generation;
 		const request: SubscribeRequest = { ...this.#request };
-		if (resume && this.#epoch !== null) request.resume = { epoch: this.#epoch, seq: this.#seq };
+		// Rows cut short by a lost link or a new subscribe start over: a resume would add the
+		// changes since to a part of a snapshot. Without rows there is nothing to resume.
+		if (resume && this.#epoch !== null && this.#whole && this.followsRows) {
+			request.resume = { epoch: this.#epoch, seq: this.#seq };
+		}
 		socket.emit('live:subscribe', request, (reply) => {
 			if (generation === this.#generation) this.#onReply(reply);
 		});
@@ -250,27 +309,79 @@ export class LiveSync {
 		}
 		if (reply.kind === 'snapshot') {
 			const { snapshot } = reply;
+			this.#whole = false;
 			if (this.#rows) {
 				this.#rows.clear();
 				for (const row of snapshot.rows) this.#rows.set(row.id, row);
 			}
-			this.#epoch = snapshot.epoch;
-			this.#seq = snapshot.seq;
-			this.#tenant = snapshot.tenant;
-			this.#todayStartMs = startOfZonedDay(snapshot.serverTime, snapshot.tenant.timezone);
-			// What changed since the snapshot was taken (it may be one taken a moment ago).
-			if (reply.changes) this.#apply(reply.changes);
-			this.#hooks.snapshot?.(snapshot);
-		} else {
-			this.#epoch = reply.epoch;
-			this.#tenant = reply.tenant;
-			this.rollover(reply.serverTime);
-			const applied = this.#apply(reply.changes);
-			// The replay holds only what this scope may see: the log may have moved further with
-			// changes for others, and the next resume must start after those too.
-			this.#seq = Math.max(this.#seq, reply.seq);
-			this.#hooks.replay?.(reply, applied);
+			this.#hooks.part?.(snapshot.rows, true);
+			if (reply.parts && reply.parts.count > 1) {
+				const { id, count } = reply.parts;
+				const received = new Map<number, Interaction[]>();
+				this.#parts = { reply, id, count, next: 1, received, rows: [snapshot.rows], scheduled: false }; // prettier-ignore
+				return;
+			}
+			this.#snapshotWhole(reply, snapshot.rows);
+			return;
 		}
+		this.#epoch = reply.epoch;
+		this.#tenant = reply.tenant;
+		this.rollover(reply.serverTime);
+		const applied = this.#apply(reply.changes);
+		// The replay holds only what this scope may see: the log may have moved further with
+		// changes for others, and the next resume must start after those too.
+		this.#seq = Math.max(this.#seq, reply.seq);
+		this.#hooks.replay?.(reply, applied);
+		this.#goLive();
+	}
+
+	/** A part after the first: kept, and applied in a task of its own (#applyParts). */
+	#onPart = (message: SnapshotPart): void => {
+		this.#heard();
+		const parts = this.#parts;
+		if (!parts || message.id !== parts.id) return;
+		parts.received.set(message.part, message.rows);
+		this.#scheduleParts(parts);
+	};
+
+	#scheduleParts(parts: PartsInFlight): void {
+		if (parts.scheduled || !parts.received.has(parts.next)) return;
+		parts.scheduled = true;
+		this.#defer(() => {
+			parts.scheduled = false;
+			if (this.#parts === parts) this.#applyPart(parts);
+		});
+	}
+
+	/** Applies the next part only, then yields: the page stays responsive while the day comes in. */
+	#applyPart(parts: PartsInFlight): void {
+		const rows = parts.received.get(parts.next);
+		if (!rows) return;
+		parts.received.delete(parts.next);
+		parts.next++;
+		parts.rows.push(rows);
+		if (this.#rows) for (const row of rows) this.#rows.set(row.id, row);
+		this.#hooks.part?.(rows, false);
+		if (parts.next < parts.count) return this.#scheduleParts(parts);
+		this.#parts = null;
+		this.#snapshotWhole(parts.reply, parts.rows.flat());
+	}
+
+	/** Every row of a snapshot is in: its position, the changes since it, then live. */
+	#snapshotWhole(reply: SnapshotReply, rows: Interaction[]): void {
+		const { snapshot } = reply;
+		this.#whole = true;
+		this.#epoch = snapshot.epoch;
+		this.#seq = snapshot.seq;
+		this.#tenant = snapshot.tenant;
+		this.#todayStartMs = startOfZonedDay(snapshot.serverTime, snapshot.tenant.timezone);
+		// What changed since the snapshot was taken (it may be one taken a moment ago).
+		if (reply.changes) this.#apply(reply.changes);
+		this.#hooks.snapshot?.(rows === snapshot.rows ? snapshot : { ...snapshot, rows });
+		this.#goLive();
+	}
+
+	#goLive(): void {
 		this.#ready = true;
 		this.#setStatus('live');
 		const pending = this.#pending;
@@ -301,6 +412,30 @@ export class LiveSync {
 		return applied;
 	}
 }
+
+/**
+ * Runs `task` in a task of its own, after what the browser has queued (input, a frame): a
+ * MessageChannel's message is not clamped as nested timers are. setImmediate in Node.
+ */
+export function nextTask(task: () => void): void {
+	if (typeof MessageChannel === 'undefined' || typeof window === 'undefined') {
+		if (typeof setImmediate === 'function') setImmediate(task);
+		else setTimeout(task, 0);
+		return;
+	}
+	taskQueue.push(task);
+	if (taskQueue.length > 1) return;
+	channel ??= new MessageChannel();
+	channel.port1.onmessage = () => {
+		const next = taskQueue.shift();
+		if (taskQueue.length > 0) channel?.port2.postMessage(null);
+		next?.();
+	};
+	channel.port2.postMessage(null);
+}
+
+let channel: MessageChannel | undefined;
+const taskQueue: (() => void)[] = [];
 
 function serverTimeOf(reply: SubscribeReply): number | undefined {
 	if (!reply.ok) return undefined;

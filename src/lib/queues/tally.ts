@@ -49,6 +49,9 @@ export class DayTally {
 			return this.#days;
 		}
 		if (changed.size === 0) return this.#days;
+		if (changed.size > BULK_CHANGES) {
+			return (this.#days = this.#bulk(source, changed, queueIds, frame, thresholdsOf, matches));
+		}
 		// A new map and new days for the queues touched: what derives from them sees a change.
 		const days = new Map(this.#days);
 		const copied = new Set<number>();
@@ -79,7 +82,56 @@ export class DayTally {
 		this.#days = days;
 		return days;
 	}
+
+	/**
+	 * Many changes at once (a snapshot's part): the rows they replace summed by one
+	 * `aggregateDay` and taken away, the new ones summed by another and added, rather than a
+	 * call of it per row.
+	 */
+	#bulk(
+		source: RowSource,
+		changed: ReadonlySet<string>,
+		queueIds: readonly number[],
+		frame: DayFrame,
+		thresholdsOf: (queueId: number) => QueueThresholds,
+		matches: (row: Interaction) => boolean
+	): Map<number, QueueDay> {
+		const before: Interaction[] = [];
+		const after: Interaction[] = [];
+		for (const id of changed) {
+			const counted = this.#counted.get(id);
+			if (counted) {
+				before.push(counted);
+				this.#counted.delete(id);
+			}
+			const row = source.rows.get(id);
+			if (row && row.queueId !== null && matches(row)) {
+				after.push(row);
+				this.#counted.set(id, row);
+			}
+		}
+		const days = new Map(this.#days);
+		const copied = new Set<number>();
+		const apply = (rows: Interaction[], sign: 1 | -1) => {
+			if (rows.length === 0) return;
+			for (const [queueId, part] of aggregateDay(rows, queueIds, frame, thresholdsOf)) {
+				const day = days.get(queueId);
+				if (!day) continue;
+				if (!copied.has(queueId)) {
+					copied.add(queueId);
+					days.set(queueId, cloneDay(day));
+				}
+				addDay(days.get(queueId)!, part, sign);
+			}
+		};
+		apply(before, -1);
+		apply(after, 1);
+		return days;
+	}
 }
+
+/** Changes in one update past which they are summed together (#bulk), not row by row. */
+const BULK_CHANGES = 64;
 
 export function cloneDay(day: QueueDay): QueueDay {
 	return {

@@ -1,8 +1,10 @@
 import { error, redirect } from '@sveltejs/kit';
 import { parseWindowParam, type HistoryWindowKey, type PersonKey } from '$lib/history/person';
 import { parseView, withinTimeLimit } from '$lib/server/history/request';
+import { firstScreen } from '$lib/server/live/first-screen';
 import {
 	defaultTenant,
+	rowViewOf,
 	personInScope,
 	visibleDispositions,
 	visibleQueues,
@@ -37,7 +39,7 @@ async function windowFromUrl(deps: PersonDeps, scope: Scope, win: string | null)
 	return { window };
 }
 
-export const load: PageServerLoad = async ({ locals, url }) => {
+export const load: PageServerLoad = async ({ locals, url, isDataRequest }) => {
 	const { viewer, lookups } = locals;
 	if (!viewer || viewer.kind !== 'user') error(404, 'Not found');
 	const platformAdmin = viewer.role === 'platform_admin';
@@ -56,6 +58,14 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const { sort: sortProblem, ...errors } = view.errors;
 	const filters = sortProblem ? { ...view.filters, sort: 'created' as const } : view.filters;
 	const { window, windowError } = await windowFromUrl(locals, scope, url.searchParams.get('win'));
+	const replay = replayParam(url.searchParams, tenant.timezone);
+	// Today's first screenful, in the page so the grid paints at once; the day follows on the
+	// socket in parts. Only when the page is opened: a navigation in it has the feed's rows.
+	const live = filters.range === 'today' && !replay.replay && !replay.error;
+	const first =
+		live && !isDataRequest && Object.keys(errors).length === 0
+			? firstScreen(locals.live.state, scope, filters, rowViewOf(viewer))
+			: null;
 	return {
 		tenant,
 		tenants: platformAdmin ? visibleTenants(viewer, lookups) : [],
@@ -77,6 +87,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		},
 		window,
 		// `?at=`: the screen as it was at that moment (issue 25).
-		replay: replayParam(url.searchParams, tenant.timezone)
+		replay,
+		first
 	};
 };

@@ -92,8 +92,9 @@ export class LiveSummary {
 		})
 	);
 
-	/** The feed has brought rows at least once: until then the figures would be false zeros. */
-	readonly ready = $derived.by(() =>
-		this.#view.player ? !this.#view.player.loading : this.#view.feed?.tenant != null
-	);
+	/**
+	 * The feed has brought the whole day at least once (or the replay its day): until then the
+	 * figures would be false zeros, or a part of the day's read as the day's.
+	 */
+	readonly ready = $derived.by(() => this.#view.liveReady);
 }

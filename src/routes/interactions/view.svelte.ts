@@ -85,6 +85,10 @@ export class InteractionsView {
 			const { sort, dir } = this.#data().filters;
 			return this.player.sortedRows(this.#matches, this.#order, `${sort} ${dir}`);
 		}
+		// Until the socket's first part is in (and on the server, where there is no feed), the
+		// first screenful the page came with.
+		const first = this.#data().first;
+		if (this.live && first && (!this.feed || this.feed.version === 0)) return first;
 		if (!this.source) return [];
 		return this.#sorted.update(this.source, this.#matches, this.#order);
 	});
@@ -96,10 +100,20 @@ export class InteractionsView {
 	// A field in error shows nothing, as the status line says (a queue out of scope in a link
 	// used to leave every other queue's rows on screen under "Nothing is shown").
 	readonly rows = $derived(
-		this.ended || this.hasErrors ? [] : this.source ? this.#liveRows : (this.history?.rows ?? [])
+		this.ended || this.hasErrors
+			? []
+			: this.source || this.live
+				? this.#liveRows
+				: (this.history?.rows ?? [])
 	);
-	/** The live rows (or the replayed day) have come at least once. */
-	readonly liveReady = $derived(this.player ? !this.player.loading : this.feed?.tenant != null);
+	/**
+	 * The live rows (or the replayed day) have come whole at least once: while a snapshot's
+	 * parts come in, the rows are part of the day, and neither their count nor figures of them
+	 * are the day's.
+	 */
+	readonly liveReady = $derived(
+		this.player ? !this.player.loading : this.feed?.tenant != null && this.feed.whole
+	);
 	/** A view that found nothing, settled: no rows, no error, nothing still loading. */
 	readonly emptied = $derived(
 		!this.ended &&
@@ -165,10 +179,18 @@ export class InteractionsView {
 		this.#data = data;
 
 		// One socket for the page, kept across filter and range changes (only a tenant switch renews it).
+		// A replay follows the position and alerts only: the live day's rows (all of a big
+		// tenant's day) it never shows are not sent (issue 25).
 		$effect(() => {
-			const current = new LiveFeed({ tenantId: this.tenantId });
+			const rows = untrack(() => !this.replaying);
+			const current = new LiveFeed({ tenantId: this.tenantId, rows });
 			this.feed = current;
 			return () => current.close();
+		});
+		// Into a replay and back to live: the same socket, its rows dropped or asked for afresh.
+		$effect(() => {
+			const rows = !this.replaying;
+			untrack(() => this.feed?.followRows(rows));
 		});
 
 		// Queues re-assigned while the page is open: the feed already resubscribed to the new

@@ -1,8 +1,8 @@
-import type { LogPosition } from '$lib/interaction';
-import type { DaySumsRequest, SubscribeReply } from '$lib/realtime';
+import type { Interaction, LogPosition } from '$lib/interaction';
+import type { DaySumsRequest, SnapshotPart, SubscribeReply } from '$lib/realtime';
 import type { RowView, TenantScope } from '../scope';
 import { SharedDaySnapshots } from './day-snapshots';
-import { sentAs } from './raw-json';
+import { sentAs, type RawJson } from './raw-json';
 import { SharedReplays, SharedSnapshots } from './snapshots';
 import type { LiveSocket, RealtimeDeps } from './types';
 import { WorkQueue } from './work-queue';
@@ -30,6 +30,11 @@ export interface CatchUpRequest {
 	/** The scope room the socket joined: replays and snapshots are shared within it only. */
 	room: string;
 	resume?: LogPosition;
+	/**
+	 * `false` (SubscribeRequest.rows): the position only, never rows or changes; the socket
+	 * joined no scope room.
+	 */
+	rows?: boolean;
 	/** Whether the socket subscribed again, lost its access or went away meanwhile. */
 	superseded: () => boolean;
 	/** A screen that only sums the day (the wall): see $lib/queues/day-sums. */
@@ -44,6 +49,10 @@ export function createCatchUp(live: RealtimeDeps['live']) {
 
 	return async function catchUp(request: CatchUpRequest): Promise<SubscribeReply> {
 		const { resolved, view, room, resume, superseded } = request;
+		if (request.rows === false) {
+			const snapshot = { ...live.position(), tenant: resolved.tenant, serverTime: Date.now(), rows: [] }; // prettier-ignore
+			return { ok: true, kind: 'snapshot', snapshot };
+		}
 		await written(request.socket);
 		return queue.run(async () => {
 			// The viewer's access changed, it subscribed again or went away while this waited its
@@ -66,13 +75,58 @@ export function createCatchUp(live: RealtimeDeps['live']) {
 				const sent = days.encode(dayKey, snapshot, Boolean(heldDay && changes));
 				return { ok: true, kind: 'snapshot', snapshot: sent, changes };
 			}
-			const rows =
+			const parts =
 				held && changes
-					? held.rows
-					: snapshots.rows(room, snapshot.epoch, snapshot.seq, snapshot.rows);
-			return { ok: true, kind: 'snapshot', snapshot: { ...snapshot, rows: sentAs(rows) }, changes };
+					? held.parts
+					: snapshots.parts(room, snapshot.epoch, snapshot.seq, newestFirst(snapshot.rows));
+			const [first, ...rest] = parts;
+			const reply: SubscribeReply = {
+				ok: true,
+				kind: 'snapshot',
+				snapshot: { ...snapshot, rows: sentAs(first) },
+				changes
+			};
+			if (rest.length === 0) return reply;
+			const id = `${++lastPartsId}`;
+			reply.parts = { id, count: parts.length };
+			partsAfter.set(reply, () => sendParts(request, id, rest));
+			return reply;
 		});
 	};
+}
+
+/** Ids of snapshots sent in parts, unique in this process (a socket lives on one process). */
+let lastPartsId = 0;
+
+/** What a reply in parts still has to send once the reply itself is out (afterReply). */
+const partsAfter = new WeakMap<SubscribeReply, () => void>();
+
+/**
+ * Sends what must follow `reply` on its socket: the parts after the first of a snapshot sent
+ * in parts. Call it right after the reply's ack, so the parts come after it, in order.
+ */
+export function afterReply(reply: SubscribeReply): void {
+	const send = partsAfter.get(reply);
+	partsAfter.delete(reply);
+	send?.();
+}
+
+/** The rest of a snapshot's parts, unless the socket subscribed again or left meanwhile. */
+function sendParts({ socket, superseded }: CatchUpRequest, id: string, rest: RawJson[]): void {
+	if (superseded()) return;
+	rest.forEach((rows, i) => {
+		const message: SnapshotPart = { id, part: i + 1, rows: sentAs(rows) };
+		socket.emit('live:snapshot', message);
+	});
+}
+
+/**
+ * The grid's default order (Created, newest first), so a snapshot's first part is the top of
+ * the grid a screen opens on, and the rest fills below it. Sorted once per room's encoding.
+ */
+function newestFirst(rows: Interaction[]): Interaction[] {
+	if (rows.length <= 1) return rows;
+	return rows.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { LogPosition, TenantInfo } from '$lib/interaction';
-import type { CatchUp } from '$lib/realtime';
+import { SNAPSHOT_PART_ROWS, type CatchUp } from '$lib/realtime';
 import { RawJson, sentAs } from './raw-json';
 
 /** How long one encoding of a room's snapshot or replay serves the sockets that ask for it. */
@@ -45,24 +45,40 @@ export class RoomEncodings<T extends { at: number }> {
 	}
 }
 
-/** Snapshot rows, per scope room and log position. */
+/**
+ * Snapshot rows, per scope room and log position, encoded in parts of `partRows` rows: a big
+ * tenant's day (51,600 rows) in one message was one JSON.parse of some 20 MB in the browser,
+ * seconds of a TV stick's main thread in one task. Each part is encoded once for the room, as
+ * the whole snapshot was.
+ */
 export class SharedSnapshots {
-	readonly #rooms: RoomEncodings<{ epoch: string; seq: number; at: number; rows: RawJson }>;
+	readonly #rooms: RoomEncodings<{ epoch: string; seq: number; at: number; parts: RawJson[] }>;
 
-	constructor(keepMs = SNAPSHOT_SHARE_MS, clock: () => number = Date.now) {
+	constructor(
+		keepMs = SNAPSHOT_SHARE_MS,
+		clock: () => number = Date.now,
+		private readonly partRows = SNAPSHOT_PART_ROWS
+	) {
 		this.#rooms = new RoomEncodings(keepMs, clock);
 	}
 
-	/** `rows` (this socket's snapshot at epoch/seq) as JSON, serialised once per room and position. */
-	rows(room: string, epoch: string, seq: number, rows: readonly unknown[]): RawJson {
+	/**
+	 * `rows` (this socket's snapshot at epoch/seq) as JSON parts of at most `partRows` rows, in
+	 * the order given, serialised once per room and position. Never empty: no rows is one part.
+	 */
+	parts(room: string, epoch: string, seq: number, rows: readonly unknown[]): RawJson[] {
 		const shared = this.#rooms.get(room);
-		if (shared && shared.epoch === epoch && shared.seq === seq) return shared.rows;
+		if (shared && shared.epoch === epoch && shared.seq === seq) return shared.parts;
+		const parts: RawJson[] = [];
+		for (let start = 0; start === 0 || start < rows.length; start += this.partRows) {
+			parts.push(new RawJson(JSON.stringify(rows.slice(start, start + this.partRows))));
+		}
 		const at = this.#rooms.clock();
-		return this.#rooms.set(room, { epoch, seq, at, rows: new RawJson(JSON.stringify(rows)) }).rows;
+		return this.#rooms.set(room, { epoch, seq, at, parts }).parts;
 	}
 
-	/** The room's encoding while it is fresh: where it was taken, and its rows. */
-	held(room: string): { epoch: string; seq: number; rows: RawJson } | undefined {
+	/** The room's encoding while it is fresh: where it was taken, and its parts. */
+	held(room: string): { epoch: string; seq: number; parts: RawJson[] } | undefined {
 		return this.#rooms.get(room);
 	}
 

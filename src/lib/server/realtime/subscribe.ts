@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { SubscribeRequestSchema, type SubscribeReply, type SubscribeRequest } from '$lib/realtime';
 import { withLogContext } from '../log';
 import { resolveScope, rowViewOf, ScopeError, type TenantScope } from '../scope';
-import type { CatchUpRequest } from './catch-up';
+import { afterReply, type CatchUpRequest } from './catch-up';
 import { SUBSCRIBE_BURST, SUBSCRIBE_REFILL_MS } from './limits';
 import type { RealtimeMeter } from './types';
 import { principalOf, RateLimits } from './principals';
@@ -48,10 +48,12 @@ export function createSubscribeHandlers(deps: SubscribeDeps) {
 		const room = deps.fanout.roomFor(scope, view);
 		leaveLiveRooms(socket);
 		socket.data.scope = scope;
-		void socket.join([room, LIVE_ROOM]);
+		// The position only (a replay's screen): the heartbeats, never the scope room's changes.
+		const rows = parsed.rows !== false;
+		void socket.join(rows ? [room, LIVE_ROOM] : [LIVE_ROOM]);
 		const superseded = () => socket.data.scope !== scope || socket.disconnected;
 		const { resume, daySums } = parsed;
-		return deps.catchUp({ socket, resolved, view, room, resume, superseded, daySums });
+		return deps.catchUp({ socket, resolved, view, room, resume, rows, superseded, daySums });
 	}
 
 	return {
@@ -64,6 +66,8 @@ export function createSubscribeHandlers(deps: SubscribeDeps) {
 						meter.subscribed(answer);
 						log.debug('subscribe answered', { answer });
 						if (typeof reply === 'function') reply(result);
+						// A snapshot in parts: the rest after the reply, in order.
+						afterReply(result);
 					},
 					(error: unknown) => {
 						meter.subscribed('failed');
