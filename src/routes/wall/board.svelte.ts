@@ -49,6 +49,9 @@ export class WallBoard {
 			queueIds: config.narrowedTo ?? undefined,
 			// The closed rows of the day come summed, not one by one ($lib/queues/day-sums).
 			daySums: this.#goals,
+			// A replayed board shows none of today's rows: its socket is kept for the alerts and
+			// the connection only, so no change arrives to pile up unchecked (followRows returns).
+			...(replay && { rows: false }),
 			onChange: (change) => this.#touched.push(change)
 		});
 		this.alerts = new ScreenAlerts(this.feed.socket);
