@@ -1,5 +1,3 @@
-import type { DaySums } from './queues/day-sums';
-
 /** Shapes the browser and the server share: one interaction row, one change, one snapshot. */
 
 export const CHANNELS = ['voice', 'chat', 'sms', 'whatsapp'] as const;
@@ -78,8 +76,6 @@ export interface LiveSnapshot extends LogPosition {
 	/** Server clock when the snapshot was taken, so the browser can correct its own. */
 	serverTime: number;
 	rows: Interaction[];
-	/** Asked with `daySums`: the closed rows' sums, which `rows` then leaves out. */
-	day?: DaySums;
 }
 
 /** One page of a keyset-paged list (history, person history): pass `nextCursor` for the next. */

@@ -1,12 +1,8 @@
 import * as v from 'valibot';
 import type { AlertClientEvents, AlertServerEvents } from './alerts';
-import type {
-	Interaction,
-	InteractionChange,
-	LiveSnapshot,
-	LogPosition,
-	TenantInfo
-} from './interaction';
+import type { Interaction, InteractionChange, LogPosition, TenantInfo } from './interaction';
+
+import { DaySumsRequestSchema, type SummedSnapshot } from './queues/day-sums';
 
 /** The Socket.IO contract, defined once for the server and the browser. */
 
@@ -21,20 +17,7 @@ export const SubscribeRequestSchema = v.strictObject({
 	 * A screen that only sums the day (the wall): its snapshot carries the rows in progress and
 	 * the closed rows' sums per queue ($lib/queues/day-sums), not the closed rows themselves.
 	 */
-	daySums: v.optional(
-		v.strictObject({
-			/** The queues to sum, each with its service-level goal in seconds. */
-			serviceLevelSeconds: v.pipe(
-				v.array(
-					v.tuple([
-						v.pipe(v.number(), v.integer(), v.minValue(1)),
-						v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400))
-					])
-				),
-				v.maxLength(500)
-			)
-		})
-	),
+	daySums: v.optional(DaySumsRequestSchema),
 	/**
 	 * `false`: the position and the heartbeats, never rows or changes. A replay of a past
 	 * moment (`?at=`) keeps the socket for its alerts and its connection state, and would
@@ -50,13 +33,12 @@ export const SubscribeRequestSchema = v.strictObject({
 	)
 });
 export type SubscribeRequest = v.InferOutput<typeof SubscribeRequestSchema>;
-export type DaySumsRequest = NonNullable<SubscribeRequest['daySums']>;
 
 /** How a subscriber is brought up to date: a fresh snapshot, or the changes it missed. */
 export type CatchUp =
 	| {
 			kind: 'snapshot';
-			snapshot: LiveSnapshot;
+			snapshot: SummedSnapshot;
 			/**
 			 * Changes after the snapshot's seq, in order: apply them after its rows. A snapshot
 			 * encoded a moment ago for the same scope is sent again with what changed since,

@@ -1,11 +1,10 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Interaction, InteractionChange, TenantInfo } from '$lib/interaction';
-import type { DaySums } from '$lib/queues/day-sums';
+import type { DaySums, DaySumsRequest } from '$lib/queues/day-sums';
 import {
 	ACCESS_CHANGED_REASON,
 	TOO_MANY_SOCKETS,
 	type ClientToServerEvents,
-	type DaySumsRequest,
 	type RefusedHandshakeData,
 	type ServerToClientEvents
 } from '$lib/realtime';

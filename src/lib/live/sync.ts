@@ -1,4 +1,5 @@
-import type { Interaction, InteractionChange, LiveSnapshot, TenantInfo } from '$lib/interaction';
+import type { Interaction, InteractionChange, TenantInfo } from '$lib/interaction';
+import type { SummedSnapshot } from '$lib/queues/day-sums';
 import type {
 	ChangesMessage,
 	HeartbeatMessage,
@@ -68,7 +69,7 @@ export interface SyncHooks {
 	 */
 	part?(rows: readonly Interaction[], first: boolean): void;
 	/** A snapshot is whole (every part in, `rows` all of them) and set the position. */
-	snapshot?(snapshot: LiveSnapshot): void;
+	snapshot?(snapshot: SummedSnapshot): void;
 	/** A resume was answered with the missed changes; `applied` of them were new. */
 	replay?(reply: ReplayReply, applied: number): void;
 	/** One change was applied; `before` is its row until then (undefined without a row map). */

@@ -1,11 +1,10 @@
-import type { Interaction } from '$lib/interaction';
-import type { DaySumsRequest } from '$lib/realtime';
+import * as v from 'valibot';
+import type { Interaction, LiveSnapshot } from '$lib/interaction';
 import type { DayFrame } from './day';
 import { factsOf } from './facts';
 import { aggregateDay, emptyQueueDay, type QueueDay } from './figures';
 import { addDay, cloneDay } from './tally';
 
-export type { DaySumsRequest };
 import { DEFAULT_THRESHOLDS, type QueueThresholds } from './thresholds';
 
 /**
@@ -21,6 +20,26 @@ import { DEFAULT_THRESHOLDS, type QueueThresholds } from './thresholds';
  * change to one whose contribution is unchanged changes nothing, any other change to one asks
  * for a fresh snapshot (`baseInvalidatedBy`), since the old contribution cannot be taken away.
  */
+
+/** A subscribe's `daySums` ($lib/realtime): what a screen that only sums the day asks for. */
+export const DaySumsRequestSchema = v.strictObject({
+	/** The queues to sum, each with its service-level goal in seconds. */
+	serviceLevelSeconds: v.pipe(
+		v.array(
+			v.tuple([
+				v.pipe(v.number(), v.integer(), v.minValue(1)),
+				v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400))
+			])
+		),
+		v.maxLength(500)
+	)
+});
+export type DaySumsRequest = v.InferOutput<typeof DaySumsRequestSchema>;
+
+/** A snapshot; asked with `daySums`, also the closed rows' sums, which `rows` then leaves out. */
+export interface SummedSnapshot extends LiveSnapshot {
+	day?: DaySums;
+}
 
 /** The closed part of the day, summed, as a snapshot carries it. */
 export interface DaySums {

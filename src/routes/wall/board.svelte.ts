@@ -1,8 +1,7 @@
 import { untrack } from 'svelte';
 import type { AlertView } from '$lib/alerts';
 import type { Interaction, InteractionChange } from '$lib/interaction';
-import type { DaySumsRequest } from '$lib/realtime';
-import { DayBase, withBase, type DaySums } from '$lib/queues/day-sums';
+import { DayBase, withBase, type DaySums, type DaySumsRequest } from '$lib/queues/day-sums';
 import type { DayFrame } from '$lib/queues/day';
 import { AlertChime, CHIME_REPEAT_MS } from '$lib/alerts/chime';
 import { ScreenAlerts } from '$lib/alerts/screen-alerts.svelte';

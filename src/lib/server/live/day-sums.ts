@@ -1,5 +1,5 @@
-import type { Interaction, LiveSnapshot, LogPosition, TenantInfo } from '$lib/interaction';
-import type { DaySumsRequest } from '$lib/realtime';
+import type { Interaction, LogPosition, TenantInfo } from '$lib/interaction';
+import type { DaySumsRequest, SummedSnapshot } from '$lib/queues/day-sums';
 import { dayFrame } from '$lib/queues/day';
 import { isSummed, sumDay } from '$lib/queues/day-sums';
 import { canSeeQueue, viewRow, type RowView, type Scope } from '../scope';
@@ -17,7 +17,7 @@ export function daySnapshot(
 	tenant: TenantInfo,
 	todayStartMs: number,
 	{ epoch, seq }: LogPosition
-): LiveSnapshot {
+): SummedSnapshot {
 	// Only the queues of the screen's scope are summed: a wall asking for others' gets none.
 	const goals = request.serviceLevelSeconds.filter(([queueId]) => canSeeQueue(scope, queueId));
 	const held: Interaction[] = [];

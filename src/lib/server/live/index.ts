@@ -1,6 +1,7 @@
 import type { Pool } from 'mysql2/promise';
 import type { LogPosition } from '$lib/interaction';
-import type { CatchUp, DaySumsRequest } from '$lib/realtime';
+import type { DaySumsRequest } from '$lib/queues/day-sums';
+import type { CatchUp } from '$lib/realtime';
 import { BinlogSupervisor } from '../binlog/supervisor';
 import { PBX_TABLES } from '../binlog/preflight';
 import type { Commit } from '../binlog/tailer';

@@ -1,5 +1,6 @@
 import type { Interaction, LogPosition } from '$lib/interaction';
-import type { DaySumsRequest, SnapshotPart, SubscribeReply } from '$lib/realtime';
+import type { DaySumsRequest } from '$lib/queues/day-sums';
+import type { SnapshotPart, SubscribeReply } from '$lib/realtime';
 import type { RowView, TenantScope } from '../scope';
 import { SharedDaySnapshots } from './day-snapshots';
 import { sentAs, type RawJson } from './raw-json';

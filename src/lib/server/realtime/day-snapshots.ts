@@ -1,5 +1,5 @@
-import type { LiveSnapshot, LogPosition } from '$lib/interaction';
-import type { DaySumsRequest } from '$lib/realtime';
+import type { LogPosition } from '$lib/interaction';
+import type { DaySumsRequest, SummedSnapshot } from '$lib/queues/day-sums';
 import { RawJson, sentAs } from './raw-json';
 import { RoomEncodings, SNAPSHOT_SHARE_MS } from './snapshots';
 
@@ -38,7 +38,7 @@ export class SharedDaySnapshots {
 	 * one's position with its rows left empty (LiveService.catchUp's answer to `held`), the
 	 * held encoding.
 	 */
-	encode(key: string, snapshot: LiveSnapshot, fromHeld: boolean): LiveSnapshot {
+	encode(key: string, snapshot: SummedSnapshot, fromHeld: boolean): SummedSnapshot {
 		const held = this.#rooms.get(key);
 		let encoded: Encoded | undefined =
 			fromHeld && held && held.epoch === snapshot.epoch && held.seq === snapshot.seq
