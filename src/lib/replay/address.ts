@@ -21,19 +21,25 @@ export class ReplayAddress {
 	readonly moved = (atMs: number, settled: boolean) => {
 		clearTimeout(this.#timer);
 		if (settled) {
-			this.#timer = setTimeout(() => this.#write(atMs), SETTLE_MS);
+			const shown = new URL(page.url).searchParams.get('at');
+			this.#timer = setTimeout(() => this.#write(atMs, shown), SETTLE_MS);
 			return;
 		}
-		if (Date.now() - this.#lastWrite >= 1000) this.#write(atMs);
+		if (Date.now() - this.#lastWrite >= 1000) this.#write(atMs, null);
 	};
 
-	#write(atMs: number): void {
+	/**
+	 * Writes `atMs` into the address, unless the address moved on while a settled time waited
+	 * (`shownThen`, the `at` it held then): back to live, or another day picked, made this time
+	 * no longer the page's. A step of the player's own across midnight is still written.
+	 */
+	#write(atMs: number, shownThen: string | null): void {
 		this.#lastWrite = Date.now();
 		const url = new URL(page.url);
 		const at = formatAt(atMs, this.timeZone());
 		const shown = url.searchParams.get('at');
-		// Left meanwhile (back to live, another day): this time is no longer the page's.
-		if (shown === null || shown === at || shown.slice(0, 10) !== at.slice(0, 10)) return;
+		if (shown === null || shown === at) return;
+		if (shownThen !== null && shown !== shownThen) return;
 		url.searchParams.set('at', at);
 		// eslint-disable-next-line svelte/no-navigation-without-resolve -- this page's own address
 		replaceState(url, page.state);
