@@ -2,6 +2,7 @@ import type mysql from 'mysql2/promise';
 import type { Page } from '@playwright/test';
 import { clockInZone } from '../../src/lib/format';
 import { formatAt } from '../../src/lib/replay/at';
+import { startOfZonedDay } from '../../src/lib/time/zone';
 import { adminPool } from '../../scripts/lib/sandbox';
 import { msToSqlTime } from '../../src/lib/server/db/time';
 import { deleteRows, expect, pbxPool, signIn, tenants, test } from './fixtures';
@@ -213,7 +214,10 @@ test('the time control: minute and hour keys, play, a refused time, and back to 
 	page,
 	pbx
 }) => {
-	const createdMs = Date.now() - 3 * 3_600_000;
+	// Yesterday, late morning: an hour either side of it is the same day at whatever hour the
+	// test runs (three hours back from now crossed midnight when run just after it, and the slider
+	// stops at the day's start).
+	const createdMs = startOfZonedDay(Date.now(), tenant.timezone) - 13 * 3_600_000;
 	await pbx.insertClosed([
 		{
 			id: BASE + 21,
