@@ -3,7 +3,7 @@ import type { Interaction, LiveSnapshot } from '$lib/interaction';
 import type { DayFrame } from './day';
 import { factsOf } from './facts';
 import { aggregateDay, emptyQueueDay, type QueueDay } from './figures';
-import { addDay, cloneDay } from './tally';
+import { addDay, cloneDay, lowerBound } from './tally';
 
 import { DEFAULT_THRESHOLDS, type QueueThresholds } from './thresholds';
 
@@ -129,13 +129,7 @@ export class DayBase {
 	/** The figure key of a summed row, or undefined when the row is not in the sums. */
 	#keyOf(id: string): number | undefined {
 		const { ids, keys } = this.sums;
-		let low = 0;
-		let high = ids.length;
-		while (low < high) {
-			const mid = (low + high) >>> 1;
-			if (ids[mid] < id) low = mid + 1;
-			else high = mid;
-		}
+		const low = lowerBound(ids, id);
 		return ids[low] === id ? keys[low] : undefined;
 	}
 

@@ -157,7 +157,8 @@ export function addDay(into: QueueDay, part: QueueDay, sign: 1 | -1): void {
 	}
 }
 
-function lowerBound(sorted: readonly number[], value: number): number {
+/** Where `value` goes in `sorted` (ascending): the first index whose entry is not below it. */
+export function lowerBound<T extends number | string>(sorted: readonly T[], value: T): number {
 	let low = 0;
 	let high = sorted.length;
 	while (low < high) {

@@ -4,6 +4,7 @@ import type { FigureSums, WaitHistogram } from '$lib/queues/measures';
 import { addWaitList, sumsFromRow } from '$lib/queues/measures-sql';
 import { msToSqlTime } from '../db';
 import type { HistoryRequest } from '../history';
+import { SUM_COLUMNS } from '../rollups/pack';
 import { scopeSql } from '../scope';
 import { SLOT_MS, type OffsetSpan } from './intervals';
 import type { BucketPlan, Goals, RangeGroup } from './queries';
@@ -17,17 +18,8 @@ import type { BucketPlan, Goals, RangeGroup } from './queries';
  * rollups can answer: the caller leaves the others to the rows).
  */
 
-const SUM_NAMES = [
-	'offered',
-	'answered',
-	'abandoned',
-	'wait_sum_seconds',
-	'handled',
-	'talk_sum_seconds',
-	'acw_sum_seconds'
-];
-const SUMS = SUM_NAMES.map((name) => `SUM(r.${name}) AS ${name}`).join(', ');
-const COLUMNS = SUM_NAMES.map((name) => `r.${name}`).join(', ');
+const SUMS = SUM_COLUMNS.map((name) => `SUM(r.${name}) AS ${name}`).join(', ');
+const COLUMNS = SUM_COLUMNS.map((name) => `r.${name}`).join(', ');
 
 /** The scope, then the queue and channel filters, over rollup rows `r`. */
 function rollupWhere(request: HistoryRequest, params: unknown[]): string[] {
@@ -140,7 +132,7 @@ export interface RolledUp {
 }
 
 type Part = 'day-done' | 'slot-done' | 'day' | 'slot' | 'agent';
-const NO_SUMS = SUM_NAMES.map((name) => `NULL AS ${name}`).join(', ');
+const NO_SUMS = SUM_COLUMNS.map((name) => `NULL AS ${name}`).join(', ');
 
 export async function readRolledUp(
 	dashboard: Pool,
