@@ -117,7 +117,14 @@ export class ReplayDayCache {
 			this.misses++;
 			return null;
 		}
-		if ((await this.#transcriptionsOf(entry.idRange)) !== entry.transcriptions) {
+		const transcriptions = await this.#transcriptionsOf(entry.idRange);
+		// A change that arrived during the count may have dropped the entry: putting it back
+		// (below) would serve the day as it was before that change until the next one.
+		if (this.#entries.get(name) !== entry) {
+			this.misses++;
+			return null;
+		}
+		if (transcriptions !== entry.transcriptions) {
 			this.#entries.delete(name);
 			this.misses++;
 			return null;
