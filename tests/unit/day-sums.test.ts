@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Interaction, InteractionChange } from '$lib/interaction';
 import { applyChange } from '$lib/live/apply';
-import { FrameChanges, type RowSource } from '$lib/live/sorted-rows';
 import { dayFrame } from '$lib/queues/day';
 import { DayBase, goalsOf, withBase } from '$lib/queues/day-sums';
 import { aggregateDay } from '$lib/queues/figures';
@@ -9,6 +8,7 @@ import { DayTally } from '$lib/queues/tally';
 import { daySnapshot } from '$lib/server/live/day-sums';
 import { startOfZonedDay } from '$lib/time/zone';
 import { interaction } from './fixtures';
+import { FakeRowSource, randomRow, seededRandom } from './random-rows';
 
 /**
  * The wall's day sums: the closed rows summed on the server at the snapshot's position, plus the
@@ -29,59 +29,6 @@ const slOf = goalsOf(GOALS);
 const tenant = { id: 1, name: 'Acme', timezone: TZ };
 const everything = { tenantId: 1, queues: 'all' as const };
 
-class FakeSource implements RowSource {
-	readonly rows = new Map<string, Interaction>();
-	version = 0;
-	readonly #changes = new FrameChanges();
-	apply(change: InteractionChange): void {
-		applyChange(this.rows, change, frame.startMs);
-		this.#changes.touched(change.id);
-	}
-	frame(): void {
-		this.#changes.endFrame();
-		this.version++;
-	}
-	changedSince(version: number): ReadonlySet<string> | null {
-		return this.#changes.since(version, this.version);
-	}
-}
-
-/** mulberry32: a small seeded generator; next(n) is an integer in [0, n). */
-function random(seed: number) {
-	let state = seed >>> 0;
-	return (n: number) => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n) | 0;
-	};
-}
-
-/** A row at some stage of its life, created within the last 10 hours (some yesterday's). */
-function randomRow(next: (n: number) => number, id: string): Interaction {
-	const created = NOW - next(36_000) * 1000;
-	const iso = (ms: number) => new Date(ms).toISOString();
-	const wait = next(200);
-	const status = (['new', 'active', 'acw', 'closed'] as const)[next(4)];
-	const answered = status !== 'new' && (status !== 'closed' || next(3) > 0);
-	return interaction({
-		id,
-		queueId: next(5) === 0 ? null : QUEUES[next(3)],
-		channel: next(4) === 0 ? 'chat' : 'voice',
-		direction: next(6) === 0 ? 'outbound' : 'inbound',
-		status,
-		createdAt: iso(created),
-		answeredAt: answered ? iso(created + wait * 1000) : null,
-		acwStartedAt: status === 'acw' || (status === 'closed' && answered) ? iso(created + (wait + 60) * 1000) : null, // prettier-ignore
-		closedAt: status === 'closed' ? iso(created + (wait + 90) * 1000) : null,
-		agentId: answered ? 7 : null,
-		waitSeconds: status === 'closed' ? wait : null,
-		talkSeconds: status === 'closed' ? (answered ? 60 + next(300) : 0) : null,
-		acwSeconds: status === 'closed' ? (answered ? next(60) : 0) : null
-	});
-}
-
 const upsert = (seq: number, row: Interaction): InteractionChange => ({
 	seq,
 	id: row.id,
@@ -93,16 +40,16 @@ const upsert = (seq: number, row: Interaction): InteractionChange => ({
 describe('day sums', () => {
 	it('base + the tally of the rows held = aggregateDay over every row, change after change', () => {
 		for (const seed of [1, 26, 2026]) {
-			const next = random(seed);
+			const next = seededRandom(seed);
 			const truth = new Map<string, Interaction>();
-			for (let i = 0; i < 400; i++) truth.set(`r${i}`, randomRow(next, `r${i}`));
+			for (let i = 0; i < 400; i++) truth.set(`r${i}`, randomRow(next, `r${i}`, NOW, QUEUES));
 			let seq = 1000;
 			const snapshot = daySnapshot([...truth.values()], everything, 'full', { serviceLevelSeconds: GOALS }, tenant, frame.startMs, { epoch: 'e', seq }); // prettier-ignore
 			expect(snapshot.rows.some((row) => row.status === 'closed')).toBe(false);
 			expect(snapshot.rows.length + snapshot.day!.ids.length).toBe(truth.size);
 			expect(snapshot.day!.ids.length).toBeGreaterThan(50);
 			const base = new DayBase(snapshot.day!);
-			const source = new FakeSource();
+			const source = new FakeRowSource(frame.startMs);
 			for (const row of snapshot.rows) source.apply(upsert(0, row));
 			source.frame();
 			const tally = new DayTally();
@@ -122,7 +69,7 @@ describe('day sums', () => {
 					} else if (current && next(8) === 0) {
 						change = { seq: ++seq, id, tenantId: 1, queueIds: [current.queueId], row: null };
 					} else {
-						change = upsert(++seq, randomRow(next, id));
+						change = upsert(++seq, randomRow(next, id, NOW, QUEUES));
 					}
 					applyChange(truth, change, frame.startMs);
 					source.apply(change);
@@ -136,7 +83,7 @@ describe('day sums', () => {
 	});
 
 	it('tells the changes that leave a summed row as it was from those that do not', () => {
-		const closed = randomRowWith('c1', 'closed');
+		const closed = rowWithStatus('c1', 'closed');
 		const snapshot = daySnapshot([closed], everything, 'full', { serviceLevelSeconds: GOALS }, tenant, frame.startMs, { epoch: 'e', seq: 10 }); // prettier-ignore
 		const base = new DayBase(snapshot.day!);
 		const removal = (removedFrom?: 'active' | 'closed'): InteractionChange => ({
@@ -165,7 +112,7 @@ describe('day sums', () => {
 	});
 
 	it("sums only the queues of the screen's scope, whatever it asks for", () => {
-		const rows = [randomRowWith('a', 'closed', 1), randomRowWith('b', 'new', 1)];
+		const rows = [rowWithStatus('a', 'closed', 1), rowWithStatus('b', 'new', 1)];
 		const scope = { tenantId: 1, queues: new Set([1]) };
 		const snapshot = daySnapshot(rows, scope, 'wall', { serviceLevelSeconds: GOALS }, tenant, frame.startMs, { epoch: 'e', seq: 1 }); // prettier-ignore
 		expect(snapshot.day!.queues.map(([queueId]) => queueId)).toEqual([1]);
@@ -176,7 +123,7 @@ describe('day sums', () => {
 	});
 });
 
-function randomRowWith(id: string, status: Interaction['status'], queueId = 1): Interaction {
+function rowWithStatus(id: string, status: Interaction['status'], queueId = 1): Interaction {
 	const iso = (ms: number) => new Date(ms).toISOString();
 	const created = NOW - 3_600_000;
 	const closed = status === 'closed';
