@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { CDPSession, Page } from '@playwright/test';
 import {
 	drainProbe,
 	gridRowCount,
@@ -115,7 +115,9 @@ export async function measure(env: LiveEnv, phase: Phase): Promise<Summary> {
 	await sleep(300);
 	const cpu = new CpuSplit({ server: phase.serverPid, MariaDB: ctx.db.pid, ...(listening && { 'socket clients': sockets.pid }) }).start(); // prettier-ignore
 	ctx.log(`${S} (${label}): ${seconds} s at ${rate} commits/s`);
+	const mainThread = await MainThread.start(page);
 	await writer.run();
+	const busy = await mainThread.read();
 	const cpuUse = cpu.read();
 	// Whatever is still queued (a backlog under load) must arrive before it is counted.
 	if (listening) await settleFleet(sockets, 120_000);
@@ -161,8 +163,41 @@ export async function measure(env: LiveEnv, phase: Phase): Promise<Summary> {
 	report.dist(S, `${label}: commit ack → bare zongji decoded`, 'ms', summarize(decoded));
 	report.detail(S, `${label}: ${writer.commits} commits (${writer.failures} failed) of single interaction changes at ${rate}/s in ${((writer.endedAt - writer.startedAt) / 1000).toFixed(1)} s, lifecycle steps 200 ms apart, schedule lag max ${writer.maxLagMs.toFixed(1)} ms; ${toPaint.length} states seen painted in Chromium (others scrolled out of the rendered rows, or were superseded within one frame); ${gridRows} rows at the start (${VIEWPORT.width}×${VIEWPORT.height}); page frames/s median ${fps.median.toFixed(0)}, worst second ${fps.min.toFixed(0)}; page clock offset ${pageOffset.toFixed(2)} ms.`); // prettier-ignore
 	if (fleet && phase.fleet) report.detail(S, `${label}: ${fleet.clients} socket clients got ${fleet.delivered} of ${fleet.expected} expected deliveries (${fleet.duplicates} duplicates, ${fleet.disconnects} disconnects ${JSON.stringify(fleet.disconnectReasons)}, resumed as the browser does) = ${Math.round(fleet.delivered / seconds)} socket messages/s.`); // prettier-ignore
+	report.detail(S, `${label}: the page's main thread was busy ${busy}.`);
 	report.detail(S, `${label}: CPU: ${cpuUse.text}; bare zongji matched ${decoded.length} changes${floor.error ? `, error ${floor.error}` : ''}.`); // prettier-ignore
 	return paint;
+}
+
+/**
+ * How much of the page's main thread the phase took (Chrome's own task accounting): a change
+ * that reaches the page's WebSocket waits for the main thread, so a busy page delays it before
+ * the page's code sees it at all.
+ */
+class MainThread {
+	private constructor(
+		private readonly cdp: CDPSession,
+		private readonly before: Record<string, number>
+	) {}
+
+	static async start(page: Page): Promise<MainThread> {
+		const cdp = await page.context().newCDPSession(page);
+		await cdp.send('Performance.enable');
+		return new MainThread(cdp, await metricsOf(cdp));
+	}
+
+	/** E.g. "64% of the time (script 15%, style 9%, layout 6%)". */
+	async read(): Promise<string> {
+		const after = await metricsOf(this.cdp);
+		await this.cdp.detach();
+		const span = after.Timestamp - this.before.Timestamp;
+		const share = (name: string) => `${(((after[name] - this.before[name]) / span) * 100).toFixed(0)}%`; // prettier-ignore
+		return `${share('TaskDuration')} of the time (script ${share('ScriptDuration')}, style ${share('RecalcStyleDuration')}, layout ${share('LayoutDuration')})`; // prettier-ignore
+	}
+}
+
+async function metricsOf(cdp: CDPSession): Promise<Record<string, number>> {
+	const { metrics } = await cdp.send('Performance.getMetrics');
+	return Object.fromEntries(metrics.map(({ name, value }) => [name, value]));
 }
 
 /** Waits until a growing count stops growing (two checks 500 ms apart), at most maxMs. */
