@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { CDPSession, Page } from '@playwright/test';
 import {
 	drainProbe,
 	gridRowCount,
@@ -24,7 +24,9 @@ import type { FleetResult, LiveEnv } from './live';
  * table, no scope and no state), alternating in one run: floor then product at 50 commits/s,
  * floor then product at 200. Each runs alone: the other's page is closed and its server idle or
  * stopped. Then the product at 200 commits/s with 500 more Socket.IO clients of the same
- * tenant. A bare zongji listener on the same binlog is the server-side floor in every phase.
+ * tenant (not with --live-sockets 0). A bare zongji listener on the same binlog is the
+ * server-side floor in every phase; in the product's own phases one Node Socket.IO client
+ * beside the page gives the server's share (commit → a socket, no browser in the way).
  */
 
 const S = 'commit-to-screen';
@@ -43,6 +45,8 @@ export interface Phase {
 	idBase: number;
 	/** Whether the load process's socket clients take part. */
 	fleet: boolean;
+	/** Whether the load process holds one socket client (the server's share, without a browser). */
+	probe?: boolean;
 }
 
 export async function latencySuite(env: LiveEnv): Promise<void> {
@@ -62,13 +66,19 @@ export async function latencySuite(env: LiveEnv): Promise<void> {
 		await floor.stop();
 		idBase += 1e7;
 		env.page = await openGrid(env.browser, server.url, env.cookie);
-		const paint = await measure(env, { label: `product at ${rate}/s`, page: env.page, serverPid: server.pid, rate, seconds, idBase, fleet: false }); // prettier-ignore
+		// One Node Socket.IO client of the same tenant beside the page: the commit's way to a
+		// socket without a browser's main thread in it, so the page's share can be told apart.
+		const [probe] = await tenantCrowd(env.stack, 'bench.admin', env.tenantId, 1);
+		await sockets.call('openSockets', { url: server.url, clients: [probe], concurrency: 1 });
+		const paint = await measure(env, { label: `product at ${rate}/s`, page: env.page, serverPid: server.pid, rate, seconds, idBase, fleet: false, probe: true }); // prettier-ignore
+		await sockets.call('closeSockets');
 		idBase += 1e7;
 		compare(env, rate, paint, floorPaint);
 	}
 	await stopFloor();
 
 	const count = ctx.options.liveSockets;
+	if (count === 0) return;
 	const clients = await tenantCrowd(env.stack, 'bench.admin', env.tenantId, count);
 	const opened = await sockets.call<{ opened: number; seconds: number; firstError: string | null }>('openSockets', { url: server.url, clients, concurrency: 25 }); // prettier-ignore
 	ctx.report.detail(S, `${opened.opened} extra sockets subscribed (snapshot each) in ${opened.seconds.toFixed(1)} s${opened.firstError ? `; first error: ${opened.firstError}` : ''}.`); // prettier-ignore
@@ -99,20 +109,23 @@ export async function measure(env: LiveEnv, phase: Phase): Promise<Summary> {
 	await installProbe(page);
 	const gridRows = await gridRowCount(page);
 	const pageOffset = await pageClockOffset(page);
-	const loadOffset = phase.fleet ? await sockets.clockOffset() : 0;
-	if (phase.fleet) await sockets.call('record', { space });
+	const listening = phase.fleet || phase.probe === true;
+	const loadOffset = listening ? await sockets.clockOffset() : 0;
+	if (listening) await sockets.call('record', { space });
 	await sleep(300);
-	const cpu = new CpuSplit({ server: phase.serverPid, MariaDB: ctx.db.pid, ...(phase.fleet && { 'socket clients': sockets.pid }) }).start(); // prettier-ignore
+	const cpu = new CpuSplit({ server: phase.serverPid, MariaDB: ctx.db.pid, ...(listening && { 'socket clients': sockets.pid }) }).start(); // prettier-ignore
 	ctx.log(`${S} (${label}): ${seconds} s at ${rate} commits/s`);
+	const mainThread = await MainThread.start(page);
 	await writer.run();
+	const busy = await mainThread.read();
 	const cpuUse = cpu.read();
 	// Whatever is still queued (a backlog under load) must arrive before it is counted.
-	if (phase.fleet) await settleFleet(sockets, 120_000);
+	if (listening) await settleFleet(sockets, 120_000);
 	await settle(() => page.evaluate(() => (window as unknown as { __bench: { paints: unknown[] } }).__bench.paints.length), 30_000); // prettier-ignore
 	const { paints, frames, received } = await drainProbe(page);
 	await floor.stop();
 	let fleet: FleetResult | null = null;
-	if (phase.fleet) {
+	if (listening) {
 		await sockets.call('stopRecording');
 		fleet = await sockets.call<FleetResult>('fleetResults', { table: writer.table, offsetMs: loadOffset }); // prettier-ignore
 	}
@@ -145,12 +158,46 @@ export async function measure(env: LiveEnv, phase: Phase): Promise<Summary> {
 	report.dist(S, `${label}: commit ack → page's WebSocket received`, 'ms', summarize(toSocket));
 	report.dist(S, `${label}: commit ack → DOM updated`, 'ms', summarize(toDom));
 	report.dist(S, `${label}: commit ack → next frame (upper bound)`, 'ms', summarize(toNext));
-	if (fleet) report.dist(S, `${label}: commit ack → socket clients received`, 'ms', fleet.latency); // prettier-ignore
+	if (fleet && phase.fleet) report.dist(S, `${label}: commit ack → socket clients received`, 'ms', fleet.latency); // prettier-ignore
+	if (fleet && !phase.fleet) report.dist(S, `${label}: commit ack → a Node socket client received (no browser)`, 'ms', fleet.latency); // prettier-ignore
 	report.dist(S, `${label}: commit ack → bare zongji decoded`, 'ms', summarize(decoded));
 	report.detail(S, `${label}: ${writer.commits} commits (${writer.failures} failed) of single interaction changes at ${rate}/s in ${((writer.endedAt - writer.startedAt) / 1000).toFixed(1)} s, lifecycle steps 200 ms apart, schedule lag max ${writer.maxLagMs.toFixed(1)} ms; ${toPaint.length} states seen painted in Chromium (others scrolled out of the rendered rows, or were superseded within one frame); ${gridRows} rows at the start (${VIEWPORT.width}×${VIEWPORT.height}); page frames/s median ${fps.median.toFixed(0)}, worst second ${fps.min.toFixed(0)}; page clock offset ${pageOffset.toFixed(2)} ms.`); // prettier-ignore
-	if (fleet) report.detail(S, `${label}: ${fleet.clients} socket clients got ${fleet.delivered} of ${fleet.expected} expected deliveries (${fleet.duplicates} duplicates, ${fleet.disconnects} disconnects ${JSON.stringify(fleet.disconnectReasons)}, resumed as the browser does) = ${Math.round(fleet.delivered / seconds)} socket messages/s.`); // prettier-ignore
+	if (fleet && phase.fleet) report.detail(S, `${label}: ${fleet.clients} socket clients got ${fleet.delivered} of ${fleet.expected} expected deliveries (${fleet.duplicates} duplicates, ${fleet.disconnects} disconnects ${JSON.stringify(fleet.disconnectReasons)}, resumed as the browser does) = ${Math.round(fleet.delivered / seconds)} socket messages/s.`); // prettier-ignore
+	report.detail(S, `${label}: the page's main thread was busy ${busy}.`);
 	report.detail(S, `${label}: CPU: ${cpuUse.text}; bare zongji matched ${decoded.length} changes${floor.error ? `, error ${floor.error}` : ''}.`); // prettier-ignore
 	return paint;
+}
+
+/**
+ * How much of the page's main thread the phase took (Chrome's own task accounting): a change
+ * that reaches the page's WebSocket waits for the main thread, so a busy page delays it before
+ * the page's code sees it at all.
+ */
+class MainThread {
+	private constructor(
+		private readonly cdp: CDPSession,
+		private readonly before: Record<string, number>
+	) {}
+
+	static async start(page: Page): Promise<MainThread> {
+		const cdp = await page.context().newCDPSession(page);
+		await cdp.send('Performance.enable');
+		return new MainThread(cdp, await metricsOf(cdp));
+	}
+
+	/** E.g. "64% of the time (script 15%, style 9%, layout 6%)". */
+	async read(): Promise<string> {
+		const after = await metricsOf(this.cdp);
+		await this.cdp.detach();
+		const span = after.Timestamp - this.before.Timestamp;
+		const share = (name: string) => `${(((after[name] - this.before[name]) / span) * 100).toFixed(0)}%`; // prettier-ignore
+		return `${share('TaskDuration')} of the time (script ${share('ScriptDuration')}, style ${share('RecalcStyleDuration')}, layout ${share('LayoutDuration')})`; // prettier-ignore
+	}
+}
+
+async function metricsOf(cdp: CDPSession): Promise<Record<string, number>> {
+	const { metrics } = await cdp.send('Performance.getMetrics');
+	return Object.fromEntries(metrics.map(({ name, value }) => [name, value]));
 }
 
 /** Waits until a growing count stops growing (two checks 500 ms apart), at most maxMs. */

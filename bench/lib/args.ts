@@ -73,7 +73,7 @@ const HELP = `npm run bench -- [options]
   --suite LIST          comma list of ${SUITES.join(', ')} (default: all)
   --latency-seconds N   commit-to-screen: each phase (floor and product at 50 and 200 commits/s,
                         then the product with the extra sockets) runs N/2 s (default 40)
- --live-sockets N     extra Socket.IO clients during it (default 500)
+  --live-sockets N      extra Socket.IO clients during it (default 500; 0 skips that phase)
   --poll-seconds N      each polling-peer phase (default 30)
   --flood-seconds N     each subscribe-flood phase, without and with the flood (default 20)
   --catchup-changes N   changes committed while the tailer is stopped (default 100000)
