@@ -10,6 +10,7 @@ import {
 	repeatedParam,
 	signInRedirect
 } from '$lib/server/http';
+import { compressPage } from '$lib/server/http/compress';
 import { NOT_A_FORM } from '$lib/server/http/form';
 import { observeRequest } from '$lib/server/http/observe';
 
@@ -75,8 +76,12 @@ const guard: Handle = async ({ event, resolve }) => {
 	return addSecurityHeaders(response, https);
 };
 
+/** Pages go out gzipped (http/compress): outermost, so it sends what every other hook made. */
+const compress: Handle = async ({ event, resolve }) =>
+	compressPage(event.request, await resolve(event));
+
 // Every request gets an id and one log line; /metrics checks its own scrape credentials.
-export const handle = sequence(provideServices, observeRequest, guard);
+export const handle = sequence(compress, provideServices, observeRequest, guard);
 
 export const handleError: HandleServerError = async ({ error, status, message }) => {
 	if (status >= 500) {

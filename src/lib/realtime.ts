@@ -86,10 +86,13 @@ export interface SnapshotPart {
 /**
  * Rows per part of a snapshot. A part is parsed by Socket.IO in one task of the browser and
  * applied in the next: 1,000 rows (some 450 kB) took about 10 ms to parse and 10 ms to apply
- * at 4× CPU throttle on the bench machine; 500 keep each task well under a long task's 50 ms
- * when the machine is busy too.
+ * at 4× CPU throttle on the bench machine. Applying a part now also merges it into the grid's
+ * order and the strip's tally (LiveFeed), and a busy machine stretches each task two to five
+ * times while the day streams in (Lighthouse counts the stretched time): 250 rows keep both
+ * tasks near 1.5 ms of the main thread unthrottled (500: near 3 ms), under a long task at 4×
+ * even stretched threefold.
  */
-export const SNAPSHOT_PART_ROWS = 500;
+export const SNAPSHOT_PART_ROWS = 250;
 
 export interface HeartbeatMessage extends LogPosition {
 	serverTime: number;

@@ -15,13 +15,6 @@ import { LiveSync, type SyncStatus } from './sync';
 /** How often at most counts and tiles follow the rows (see LiveFeed.figuresVersion). */
 export const FIGURES_INTERVAL_MS = 250;
 
-/**
- * While a snapshot's parts come in, the grid and the strip follow at most this often: each
- * frame of them costs a merge over the day and a layout, and the parts of a big day come in a
- * few seconds on a slow screen. The first part and the whole day show at once.
- */
-export const PARTS_RENDER_MS = 400;
-
 /** LiveSync's status, and `ended`: signed out or revoked, final. */
 export type FeedStatus = SyncStatus | 'ended';
 
@@ -93,8 +86,6 @@ export class LiveFeed {
 	#figuresTimer: ReturnType<typeof setTimeout> | undefined;
 	#figuresNow = false;
 	#redial: ReturnType<typeof setTimeout> | undefined;
-	/** A render held back while a snapshot's parts come in (PARTS_RENDER_MS). */
-	#partsTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(options: FeedOptions = {}) {
 		this.#socket = io({
@@ -159,15 +150,14 @@ export class LiveFeed {
 						this.#render();
 						return;
 					}
+					// Counted in now, in the part's own task (LiveSync applies one part a task): the
+					// grid's merge and the strip's tally then take one part's rows at a time, however
+					// many parts a slow screen's frame would have gathered (issue 26: a frame of
+					// twenty parts was a task of 70–200 ms on a 4× slower CPU).
 					for (const row of rows) this.#changes.touched(row.id);
-					this.#partsTimer ??= setTimeout(() => {
-						this.#partsTimer = undefined;
-						this.#render();
-					}, PARTS_RENDER_MS);
+					this.#renderNow();
 				},
 				snapshot: (snapshot) => {
-					clearTimeout(this.#partsTimer);
-					this.#partsTimer = undefined;
 					this.tenant = snapshot.tenant;
 					this.day = snapshot.day ?? null;
 					this.whole = true;
@@ -240,7 +230,6 @@ export class LiveFeed {
 		cancelAnimationFrame(this.#frame);
 		clearTimeout(this.#figuresTimer);
 		clearTimeout(this.#redial);
-		clearTimeout(this.#partsTimer);
 		this.#sync.detach();
 		this.#socket.disconnect();
 	}
@@ -271,27 +260,38 @@ export class LiveFeed {
 		this.#render();
 	}
 
+	/** Views follow in the next frame, with whatever else changed until then. */
 	#render(): void {
 		if (this.#frame) return;
-		const flush = () => {
-			this.#frame = 0;
-			this.#changes.endFrame();
-			this.version++;
-			if (this.#figuresNow) {
-				this.#figuresNow = false;
-				clearTimeout(this.#figuresTimer);
-				this.#figuresTimer = undefined;
-				this.figuresVersion++;
-			} else {
-				this.#figuresTimer ??= setTimeout(() => {
-					this.#figuresTimer = undefined;
-					this.figuresVersion++;
-				}, FIGURES_INTERVAL_MS);
-			}
-		};
 		this.#frame =
 			typeof requestAnimationFrame === 'function'
-				? requestAnimationFrame(flush)
-				: (setTimeout(flush, 16) as unknown as number);
+				? requestAnimationFrame(this.#flush)
+				: (setTimeout(this.#flush, 16) as unknown as number);
 	}
+
+	/** Views follow in this task (a frame already asked for is not needed any more). */
+	#renderNow(): void {
+		if (this.#frame) {
+			if (typeof cancelAnimationFrame === 'function') cancelAnimationFrame(this.#frame);
+			else clearTimeout(this.#frame);
+		}
+		this.#flush();
+	}
+
+	#flush = (): void => {
+		this.#frame = 0;
+		this.#changes.endFrame();
+		this.version++;
+		if (this.#figuresNow) {
+			this.#figuresNow = false;
+			clearTimeout(this.#figuresTimer);
+			this.#figuresTimer = undefined;
+			this.figuresVersion++;
+		} else {
+			this.#figuresTimer ??= setTimeout(() => {
+				this.#figuresTimer = undefined;
+				this.figuresVersion++;
+			}, FIGURES_INTERVAL_MS);
+		}
+	};
 }
