@@ -7,9 +7,12 @@ const PAGE = `<!doctype html><table>${'<tr><td>16:05:59</td><td>Sales</td></tr>'
 function page(headers: Record<string, string> = {}): Response {
 	return new Response(PAGE, { headers: { 'content-type': 'text/html', ...headers } });
 }
-const asking = (encoding: string | null) =>
+const asking = (encoding: string | null, site = 'same-origin') =>
 	new Request('http://localhost/interactions', {
-		headers: encoding === null ? {} : { 'accept-encoding': encoding }
+		headers: {
+			'sec-fetch-site': site,
+			...(encoding === null ? {} : { 'accept-encoding': encoding })
+		}
 	});
 
 describe('compressPage', () => {
@@ -29,6 +32,17 @@ describe('compressPage', () => {
 			expect(response.headers.get('content-encoding')).toBeNull();
 			expect(response.headers.get('vary')).toMatch(/Accept-Encoding/);
 			expect(await response.text()).toBe(PAGE);
+		}
+	});
+
+	it('sends a page another site asked for as it is (no compressed sizes to read: BREACH)', async () => {
+		const response = compressPage(asking('gzip', 'cross-site'), page());
+		expect(response.headers.get('content-encoding')).toBeNull();
+		expect(await response.text()).toBe(PAGE);
+		for (const site of ['none', 'same-site']) {
+			expect(compressPage(asking('gzip', site), page()).headers.get('content-encoding')).toBe(
+				'gzip'
+			);
 		}
 	});
 

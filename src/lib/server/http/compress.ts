@@ -4,6 +4,11 @@
  * its first screenful is some 75 KB of HTML that gzips to about 6 KB, and on a slow mobile link
  * those 69 KB were several round trips before the first paint (issue 26). Only HTML: API
  * answers, exports and recordings (ranges, streams) go out untouched.
+ *
+ * Never for a request another site started (Sec-Fetch-Site: cross-site): a page holds the
+ * viewer's rows, and a site that could make the browser fetch a page many times with words of
+ * its choosing in the address could read those rows from the compressed sizes (BREACH). A
+ * person opening the dashboard (typed, bookmarked, or from its own pages) is not affected.
  */
 export function compressPage(request: Request, response: Response): Response {
 	if (!response.body || response.headers.has('content-encoding')) return response;
@@ -11,7 +16,8 @@ export function compressPage(request: Request, response: Response): Response {
 	const headers = new Headers(response.headers);
 	// Caches must not hand the gzipped page to a client that did not ask for it, nor the reverse.
 	headers.append('vary', 'Accept-Encoding');
-	if (!acceptsGzip(request.headers.get('accept-encoding'))) {
+	const crossSite = request.headers.get('sec-fetch-site') === 'cross-site';
+	if (crossSite || !acceptsGzip(request.headers.get('accept-encoding'))) {
 		return new Response(response.body, { status: response.status, statusText: response.statusText, headers }); // prettier-ignore
 	}
 	headers.set('content-encoding', 'gzip');
