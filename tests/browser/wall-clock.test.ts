@@ -67,8 +67,17 @@ test.describe('wall display', () => {
 		await expect(tile(relaxed.id)).toHaveAttribute('data-level', 'ok');
 		await expect(tile(strict.id).getByText('over 0:30')).toBeVisible();
 
+		// Just over 90 s: the strict queue's row crosses into red and flashes, a second at a time
+		// with the board's clock (three steps), then holds still; nothing on the list animates.
+		await server.setClock(start + 90_000);
+		await expect(row(strict.id)).toHaveClass(/\bflash\b/, { timeout: 10_000 });
+		await expect(row(strict.id)).toHaveAttribute('data-level', 'red');
+		const list = page.locator('section.list');
+		expect(await list.evaluate((el) => el.getAnimations({ subtree: true }).length)).toBe(0);
+		await expect(row(strict.id)).not.toHaveClass(/\bflash\b/, { timeout: 10_000 });
+
 		// 95 s: red for the strict queue (over 90 s), amber for the default one (over 60 s).
-		await server.setClock(start + 95_000);
+		await server.setClock(Math.max(start + 95_000, server.now()));
 		await expect(tile(strict.id)).toHaveAttribute('data-level', 'red', { timeout: 10_000 });
 		await expect(row(strict.id)).toHaveAttribute('data-level', 'red');
 		await expect(tile(relaxed.id)).toHaveAttribute('data-level', 'amber');

@@ -7,7 +7,8 @@ import {
 	wallLayout
 } from '$lib/wall/board-options';
 import { freshness } from '$lib/wall/freshness';
-import { fitRows, liveRows, secondsSince } from '$lib/wall/live-list';
+import { fitRows, liveRows, redFlash, secondsSince } from '$lib/wall/live-list';
+import { DEFAULT_THRESHOLDS, rowLevel } from '$lib/queues/thresholds';
 import { interaction } from './fixtures';
 
 describe('liveRows', () => {
@@ -42,6 +43,26 @@ describe('fitRows', () => {
 		expect(fitRows(5, 5)).toEqual({ shown: 5, more: 0 });
 		expect(fitRows(6, 5)).toEqual({ shown: 4, more: 2 });
 		expect(fitRows(3, 0)).toEqual({ shown: 0, more: 3 });
+	});
+});
+
+describe('redFlash', () => {
+	const t = DEFAULT_THRESHOLDS; // waiting red over 120 s, talking over 900 s
+
+	it('lights a row three times, a second each, as it crosses into red, then holds still', () => {
+		const lit = (status: 'new' | 'active' | 'acw', from: number, to: number) =>
+			Array.from({ length: to - from + 1 }, (_, i) => from + i).filter((s) =>
+				redFlash(status, s, t)
+			);
+		expect(lit('new', 100, 140)).toEqual([121, 123, 125]);
+		expect(lit('active', 890, 920)).toEqual([901, 903, 905]);
+		// Every lit second is a red one: the flash marks the crossing rowLevel colours.
+		for (const s of lit('acw', 100, 140)) expect(rowLevel('acw', s, t)).toBe('red');
+	});
+
+	it('leaves a row that has long been red, and closed rows, alone', () => {
+		expect(redFlash('new', 3 * 3600, t)).toBe(false);
+		expect(redFlash('closed', 121, t)).toBe(false);
 	});
 });
 

@@ -1,5 +1,6 @@
 import type { Interaction } from '$lib/interaction';
 import { factsOf } from '$lib/queues/facts';
+import type { QueueThresholds } from '$lib/queues/thresholds';
 
 /**
  * The wall's list of interactions in progress: waiting first (what needs an agent), then talking,
@@ -34,6 +35,34 @@ export function liveOrder(a: Interaction, b: Interaction): number {
 /** Seconds a row has been in its current status at `nowMs`. */
 export function secondsSince(row: Interaction, nowMs: number): number {
 	return Math.max(0, Math.floor((nowMs - factsOf(row).sinceMs) / 1000));
+}
+
+/** Seconds of a status after which its row is red (rowLevel's red limit); null: never red. */
+function redLimit(status: Interaction['status'], t: QueueThresholds): number | null {
+	if (status === 'new') return t.waitRedSeconds;
+	if (status === 'active') return t.talkRedSeconds;
+	if (status === 'acw') return t.acwRedSeconds;
+	return null;
+}
+
+/** Whole seconds a row has been red (strictly over the red limit): the flash's steps. */
+const FLASH_STEPS = 5;
+
+/**
+ * Whether a row that crossed into red is lit: three one-second flashes (its first, third and
+ * fifth second over the limit), stepped by the board's once-a-second clock. A CSS pulse ran
+ * every frame for each red row it was on, restarted whenever a row was drawn or moved, and at
+ * 50 changes a second kept a TV stick restyling the list at every frame.
+ */
+export function redFlash(
+	status: Interaction['status'],
+	secondsInStatus: number,
+	t: QueueThresholds
+): boolean {
+	const limit = redLimit(status, t);
+	if (limit === null) return false;
+	const over = secondsInStatus - limit - 1;
+	return over >= 0 && over < FLASH_STEPS && over % 2 === 0;
 }
 
 /**

@@ -66,10 +66,20 @@ export class WallBoard {
 
 	// Arrow bodies: `feed` is only assigned in the constructor, after these fields are declared.
 	readonly serverNow = $derived.by(() => this.now - this.feed.clockSkewMs);
+	/**
+	 * Read when the clock ticks or the feed's status changes, not at every message: a busy
+	 * tenant's 50 messages a second each re-derived the board's freshness and time chain, which
+	 * only the tick (ages in whole seconds) and a change of status can change.
+	 */
+	readonly #lastHeardAt = $derived.by(() => {
+		void this.now;
+		void this.feed.status;
+		return untrack(() => this.feed.lastHeardAt);
+	});
 	readonly freshness = $derived.by(() =>
 		freshness({
 			status: this.feed.status,
-			lastHeardAt: this.feed.lastHeardAt,
+			lastHeardAt: this.#lastHeardAt,
 			openedAt: this.openedAt,
 			now: this.now
 		})
@@ -83,7 +93,7 @@ export class WallBoard {
 			? this.replay.clockMs
 			: dataTime({
 					current: !this.stale,
-					lastHeardAt: this.feed.lastHeardAt,
+					lastHeardAt: this.#lastHeardAt,
 					clockSkewMs: this.feed.clockSkewMs,
 					serverNow: this.serverNow
 				})
