@@ -31,6 +31,11 @@ export interface FeedOptions {
 	onChange?: (change: InteractionChange) => void;
 	/** `false`: the position, heartbeats and alerts only, no rows (a replay's screen). */
 	rows?: boolean;
+	/**
+	 * Render at most this often (a timer) instead of once per animation frame: a screen drawn
+	 * at its own slower pace (the wall's list, every 100 ms) need not wake every frame.
+	 */
+	renderEveryMs?: number;
 }
 
 /**
@@ -82,12 +87,14 @@ export class LiveFeed {
 	#socket: Socket<ServerToClientEvents, ClientToServerEvents>;
 	#sync: LiveSync;
 	#frame = 0;
+	readonly #renderEveryMs: number | undefined;
 	readonly #changes = new FrameChanges();
 	#figuresTimer: ReturnType<typeof setTimeout> | undefined;
 	#figuresNow = false;
 	#redial: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(options: FeedOptions = {}) {
+		this.#renderEveryMs = options.renderEveryMs;
 		this.#socket = io({
 			transports: ['websocket'],
 			auth: options.wallToken ? { wallToken: options.wallToken } : {},
@@ -227,7 +234,7 @@ export class LiveFeed {
 	}
 
 	close(): void {
-		cancelAnimationFrame(this.#frame);
+		this.#cancelFrame();
 		clearTimeout(this.#figuresTimer);
 		clearTimeout(this.#redial);
 		this.#sync.detach();
@@ -264,18 +271,22 @@ export class LiveFeed {
 	#render(): void {
 		if (this.#frame) return;
 		this.#frame =
-			typeof requestAnimationFrame === 'function'
+			typeof requestAnimationFrame === 'function' && !this.#renderEveryMs
 				? requestAnimationFrame(this.#flush)
-				: (setTimeout(this.#flush, 16) as unknown as number);
+				: (setTimeout(this.#flush, this.#renderEveryMs ?? 16) as unknown as number);
 	}
 
 	/** Views follow in this task (a frame already asked for is not needed any more). */
 	#renderNow(): void {
-		if (this.#frame) {
-			if (typeof cancelAnimationFrame === 'function') cancelAnimationFrame(this.#frame);
-			else clearTimeout(this.#frame);
-		}
+		if (this.#frame) this.#cancelFrame();
 		this.#flush();
+	}
+
+	/** Drops the render asked for (an animation frame, or a timer: renderEveryMs, no frames). */
+	#cancelFrame(): void {
+		if (typeof cancelAnimationFrame === 'function' && !this.#renderEveryMs) {
+			cancelAnimationFrame(this.#frame);
+		} else clearTimeout(this.#frame);
 	}
 
 	#flush = (): void => {

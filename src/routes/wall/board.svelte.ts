@@ -58,6 +58,10 @@ export class WallBoard {
 			// A replayed board shows none of today's rows: its socket is kept for the alerts and
 			// the connection only, so no change arrives to pile up unchecked (followRows returns).
 			...(replay && { rows: false }),
+			// The list is drawn every LIST_INTERVAL_MS at most and the tiles less often: the rows
+			// are followed at that pace too, not at every frame a change comes in (at 50 changes/s
+			// a TV stick ran a frame, the board's effects and the tally for each).
+			renderEveryMs: LIST_INTERVAL_MS,
 			onChange: (change) => this.#touched.push(change)
 		});
 		this.alerts = new ScreenAlerts(this.feed.socket);
@@ -201,9 +205,10 @@ export class WallBoard {
 			this.#checkBase(frame);
 			const base = this.#base();
 			this.#tally.update(this.feed, queueIds, frame, thresholdsOf, base?.counts ?? everyRow);
-			// The list is kept in order at every version (cheap, change by change) and drawn at its pace.
+			// The list is kept in order at every version (change by change), which the feed bumps
+			// at the list's pace (renderEveryMs): each is drawn.
 			this.#list.update(this.feed, this.#inList, liveOrder);
-			this.#paceList();
+			this.listVersion++;
 		});
 	}
 
@@ -235,23 +240,12 @@ export class WallBoard {
 		return untrack(() => this.#list.update(source, inList, liveOrder));
 	});
 	/**
-	 * Bumped at most every LIST_INTERVAL_MS while rows change (followRows): the list re-renders
-	 * at that pace, not at every frame with a change. On a TV stick at 50 changes/s each render
-	 * (style, layout, paint of the list) cost more than the frames had.
+	 * Bumped at each version of the rows (followRows), which comes at most every
+	 * LIST_INTERVAL_MS while rows change: the list re-renders at that pace, not at every frame
+	 * with a change. On a TV stick at 50 changes/s each render (style, layout, paint of the
+	 * list) cost more than the frames had.
 	 */
 	listVersion = $state(0);
-	#listTimer: ReturnType<typeof setTimeout> | undefined;
-	#listAt = 0;
-
-	#paceList(): void {
-		if (this.#listTimer !== undefined) return;
-		const wait = Math.max(0, this.#listAt + LIST_INTERVAL_MS - performance.now());
-		this.#listTimer = setTimeout(() => {
-			this.#listTimer = undefined;
-			this.#listAt = performance.now();
-			this.listVersion++;
-		}, wait);
-	}
 	/**
 	 * Kept in order change by change: sorting a big tenant's 1,600 contacts in progress out of
 	 * its whole day's rows every frame was most of a TV stick's frame at 50 changes a second.
@@ -301,7 +295,6 @@ export class WallBoard {
 		tick();
 		return () => {
 			clearTimeout(timer);
-			clearTimeout(this.#listTimer);
 			document.removeEventListener('visibilitychange', onVisibility);
 			document.removeEventListener('pointerdown', unlock);
 			document.removeEventListener('keydown', unlock);
