@@ -41,6 +41,9 @@ test.describe('wall from across a room', () => {
 			expect(near(list.width, tiles[4].width), `${name}: list as wide as a tile`).toBe(true);
 
 			// The morning has 11 waiting: at least five of them are named, longest wait first.
+			// (Waited for: the board is live before its list is first drawn, and settle has no
+			// animation left to wait on.)
+			await expect(page.locator('section.list li.row[data-status="new"]').nth(4)).toBeVisible();
 			const waits = await page
 				.locator('section.list li.row[data-status="new"] [data-testid="time-in-status"]')
 				.allTextContents();
