@@ -94,6 +94,55 @@ describe('SortedRows', () => {
 		});
 	}
 
+	it('reusing its arrays, keeps the rows of a full sort, in a new array at every frame that changed them', () => {
+		const filters = { ...DEFAULT_FILTERS, sort: 'agent' as const, dir: 'asc' as const };
+		const next = random(5);
+		const source = new FakeSource();
+		const sorted = new SortedRows({ reuse: true });
+		const matches = (row: Interaction) => matchesFilters(row, filters);
+		const order = compareRows(filters.sort, filters.dir, 0);
+		for (let i = 0; i < 50; i++) source.set(randomRow(next, String(i)));
+		source.frame();
+		let last = sorted.update(source, matches, order);
+		for (let frame = 0; frame < 300; frame++) {
+			for (let k = next(5); k > 0; k--) {
+				const id = String(next(80));
+				if (next(6) === 0) source.delete(id);
+				else source.set(randomRow(next, id));
+			}
+			// Now and then a snapshot or a frame of many changes, after which the arrays start over.
+			if (frame % 97 === 96) source.replaceAll([...source.rows.values()]);
+			if (frame % 61 === 60) {
+				for (let k = 0; k < 100; k++) source.set(randomRow(next, String(100 + next(200))));
+			}
+			source.frame();
+			const rows = sorted.update(source, matches, order);
+			expect(rows).toEqual(expected(source, filters));
+			expect(rows === last).toBe(source.changedSince(source.version - 1)?.size === 0);
+			last = rows;
+		}
+	});
+
+	it('reusing its arrays, patches the one of the frame before last rather than copying the day', () => {
+		const order = compareRows('created', 'desc', 0);
+		const all = () => true;
+		const source = new FakeSource();
+		const sorted = new SortedRows({ reuse: true });
+		const at = (minute: number) => `2026-03-10T10:${String(minute).padStart(2, '0')}:00.000Z`;
+		source.set(interaction({ id: 'a', createdAt: at(0) }));
+		source.frame();
+		const arrays = [sorted.update(source, all, order)];
+		for (let minute = 1; minute <= 4; minute++) {
+			source.set(interaction({ id: `r${minute}`, createdAt: at(minute) }));
+			source.frame();
+			arrays.push(sorted.update(source, all, order));
+		}
+		expect(arrays[4].map((r) => r.id)).toEqual(['r4', 'r3', 'r2', 'r1', 'a']);
+		expect(arrays[3]).not.toBe(arrays[4]);
+		expect(arrays[4]).toBe(arrays[2]);
+		expect(arrays[3]).toBe(arrays[1]);
+	});
+
 	for (const patch of cases) {
 		it(`merges frames of many changes (a snapshot's parts) as a full sort would (${JSON.stringify(patch)})`, () => {
 			const filters = { ...DEFAULT_FILTERS, ...patch };

@@ -78,7 +78,9 @@ export class InteractionsView {
 		// Durations order by the clock: a new order each second; others never read it.
 		return compareRows(sort, dir, sort === 'duration' || sort === 'acw' ? this.now : 0);
 	});
-	readonly #sorted = new SortedRows();
+	// The grid re-reads the rows at every frame: they are patched in place of the frame before
+	// last's rather than copied whole (SortedRows `reuse`).
+	readonly #sorted = new SortedRows({ reuse: true });
 	readonly #liveRows = $derived.by((): readonly Interaction[] => {
 		// A replay sorts the day once and merges the rows in progress at T (SortedAt).
 		if (this.player) {
