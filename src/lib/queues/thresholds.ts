@@ -55,10 +55,19 @@ export function rowLevel(
 	secondsInStatus: number,
 	t: QueueThresholds
 ): Level {
-	if (status === 'new') return levelOf(secondsInStatus, t.waitAmberSeconds, t.waitRedSeconds);
-	if (status === 'active') return levelOf(secondsInStatus, t.talkAmberSeconds, t.talkRedSeconds);
-	if (status === 'acw') return levelOf(secondsInStatus, t.acwAmberSeconds, t.acwRedSeconds);
-	return 'ok';
+	const limits = statusLimits(status, t);
+	return limits ? levelOf(secondsInStatus, ...limits) : 'ok';
+}
+
+/** A status's amber and red limits in seconds (wait, talk or ACW); null for a closed row. */
+export function statusLimits(
+	status: Interaction['status'],
+	t: QueueThresholds
+): [amber: number, red: number] | null {
+	if (status === 'new') return [t.waitAmberSeconds, t.waitRedSeconds];
+	if (status === 'active') return [t.talkAmberSeconds, t.talkRedSeconds];
+	if (status === 'acw') return [t.acwAmberSeconds, t.acwRedSeconds];
+	return null;
 }
 
 const seconds = v.pipe(

@@ -1,6 +1,6 @@
 import type { Interaction } from '$lib/interaction';
 import { factsOf } from '$lib/queues/facts';
-import type { QueueThresholds } from '$lib/queues/thresholds';
+import { statusLimits, type QueueThresholds } from '$lib/queues/thresholds';
 
 /**
  * The wall's list of interactions in progress: waiting first (what needs an agent), then talking,
@@ -37,14 +37,6 @@ export function secondsSince(row: Interaction, nowMs: number): number {
 	return Math.max(0, Math.floor((nowMs - factsOf(row).sinceMs) / 1000));
 }
 
-/** Seconds of a status after which its row is red (rowLevel's red limit); null: never red. */
-function redLimit(status: Interaction['status'], t: QueueThresholds): number | null {
-	if (status === 'new') return t.waitRedSeconds;
-	if (status === 'active') return t.talkRedSeconds;
-	if (status === 'acw') return t.acwRedSeconds;
-	return null;
-}
-
 /** Whole seconds a row has been red (strictly over the red limit): the flash's steps. */
 const FLASH_STEPS = 5;
 
@@ -59,9 +51,9 @@ export function redFlash(
 	secondsInStatus: number,
 	t: QueueThresholds
 ): boolean {
-	const limit = redLimit(status, t);
-	if (limit === null) return false;
-	const over = secondsInStatus - limit - 1;
+	const limits = statusLimits(status, t);
+	if (limits === null) return false;
+	const over = secondsInStatus - limits[1] - 1;
 	return over >= 0 && over < FLASH_STEPS && over % 2 === 0;
 }
 
