@@ -1,4 +1,32 @@
 import type { Interaction } from '$lib/interaction';
+import { lowerBound } from '$lib/sorted';
+
+/**
+ * Brings `held` (the rows a view holds, by id) up to a frame's changes. For each changed id in
+ * turn, `leave` gets the row held before, and `enter` the row `source` has now when `admits`
+ * takes it; `held` follows. SortedRows and the day's tally keep their rows so.
+ */
+export function followChanges(
+	changed: ReadonlySet<string>,
+	held: Map<string, Interaction>,
+	source: RowSource,
+	admits: (row: Interaction) => boolean,
+	leave: (row: Interaction) => void,
+	enter: (row: Interaction) => void
+): void {
+	for (const id of changed) {
+		const before = held.get(id);
+		if (before) {
+			leave(before);
+			held.delete(id);
+		}
+		const row = source.rows.get(id);
+		if (row && admits(row)) {
+			enter(row);
+			held.set(id, row);
+		}
+	}
+}
 
 /** Live rows and what changed in them, frame by frame (LiveFeed is one). */
 export interface RowSource {
@@ -129,26 +157,21 @@ export class SortedRows {
 		if (changed.size > BULK_CHANGES) return this.#merge(source, changed, matches, order);
 		const rows = this.#nextArray();
 		const steps: (number | [number, Interaction])[] = [];
-		for (const id of changed) {
-			const placed = this.#placed.get(id);
-			if (placed) {
-				let at = lowerBound(rows, placed, order);
-				// Found by its old values; the fallback only guards against an order that is not total.
-				if (rows[at] !== placed) at = rows.indexOf(placed);
-				if (at >= 0) {
-					rows.splice(at, 1);
-					steps.push(at);
-				}
-				this.#placed.delete(id);
+		const leave = (placed: Interaction) => {
+			let at = lowerBound(rows, placed, order);
+			// Found by its old values; the fallback only guards against an order that is not total.
+			if (rows[at] !== placed) at = rows.indexOf(placed);
+			if (at >= 0) {
+				rows.splice(at, 1);
+				steps.push(at);
 			}
-			const row = source.rows.get(id);
-			if (row && matches(row)) {
-				const at = lowerBound(rows, row, order);
-				rows.splice(at, 0, row);
-				steps.push([at, row]);
-				this.#placed.set(id, row);
-			}
-		}
+		};
+		const enter = (row: Interaction) => {
+			const at = lowerBound(rows, row, order);
+			rows.splice(at, 0, row);
+			steps.push([at, row]);
+		};
+		followChanges(changed, this.#placed, source, matches, leave, enter);
 		this.#spare = this.#rows;
 		this.#spareSteps = steps;
 		this.#rows = rows;
@@ -163,18 +186,9 @@ export class SortedRows {
 	): void {
 		const gone = new Set<Interaction>();
 		const added: Interaction[] = [];
-		for (const id of changed) {
-			const placed = this.#placed.get(id);
-			if (placed) {
-				gone.add(placed);
-				this.#placed.delete(id);
-			}
-			const row = source.rows.get(id);
-			if (row && matches(row)) {
-				added.push(row);
-				this.#placed.set(id, row);
-			}
-		}
+		const leave = (row: Interaction) => gone.add(row);
+		const enter = (row: Interaction) => added.push(row);
+		followChanges(changed, this.#placed, source, matches, leave, enter);
 		added.sort(order);
 		const kept = gone.size === 0 ? this.#rows : this.#rows.filter((row) => !gone.has(row));
 		// Each added row's place found by binary search from the last one's: the kept rows in
@@ -201,20 +215,3 @@ export class SortedRows {
  * part (1,000 rows) spliced row by row into a day of 50,000 moves the array a thousand times.
  */
 const BULK_CHANGES = 64;
-
-/** The first index whose row does not come before `row`. */
-function lowerBound(
-	rows: readonly Interaction[],
-	row: Interaction,
-	order: RowOrder,
-	from = 0
-): number {
-	let low = from;
-	let high = rows.length;
-	while (low < high) {
-		const mid = (low + high) >>> 1;
-		if (order(rows[mid], row) < 0) low = mid + 1;
-		else high = mid;
-	}
-	return low;
-}

@@ -1,9 +1,10 @@
 import * as v from 'valibot';
 import type { Interaction, LiveSnapshot } from '$lib/interaction';
+import { lowerBound } from '$lib/sorted';
 import type { DayFrame } from './day';
 import { factsOf } from './facts';
 import { aggregateDay, emptyQueueDay, type QueueDay } from './figures';
-import { addDay, cloneDay, lowerBound } from './tally';
+import { addDay, cloneDay } from './tally';
 
 import { DEFAULT_THRESHOLDS, type QueueThresholds } from './thresholds';
 

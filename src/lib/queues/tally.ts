@@ -1,5 +1,6 @@
 import type { Interaction } from '$lib/interaction';
-import type { RowSource } from '$lib/live/sorted-rows';
+import { lowerBound } from '$lib/sorted';
+import { followChanges, type RowSource } from '$lib/live/sorted-rows';
 import type { DayFrame } from './day';
 import { aggregateDay, type QueueDay } from './figures';
 import type { QueueThresholds } from './thresholds';
@@ -39,8 +40,9 @@ export class DayTally {
 		if (changed === null) {
 			this.#counted = new Map();
 			const rows: Interaction[] = [];
+			const counted = counts(matches);
 			for (const row of source.rows.values()) {
-				if (row.queueId !== null && matches(row)) {
+				if (counted(row)) {
 					rows.push(row);
 					this.#counted.set(row.id, row);
 				}
@@ -67,18 +69,9 @@ export class DayTally {
 			}
 			addDay(days.get(queueId)!, part, sign);
 		};
-		for (const id of changed) {
-			const before = this.#counted.get(id);
-			if (before) {
-				apply(before, -1);
-				this.#counted.delete(id);
-			}
-			const row = source.rows.get(id);
-			if (row && row.queueId !== null && matches(row)) {
-				apply(row, 1);
-				this.#counted.set(id, row);
-			}
-		}
+		const leave = (row: Interaction) => apply(row, -1);
+		const enter = (row: Interaction) => apply(row, 1);
+		followChanges(changed, this.#counted, source, counts(matches), leave, enter);
 		this.#days = days;
 		return days;
 	}
@@ -98,18 +91,9 @@ export class DayTally {
 	): Map<number, QueueDay> {
 		const before: Interaction[] = [];
 		const after: Interaction[] = [];
-		for (const id of changed) {
-			const counted = this.#counted.get(id);
-			if (counted) {
-				before.push(counted);
-				this.#counted.delete(id);
-			}
-			const row = source.rows.get(id);
-			if (row && row.queueId !== null && matches(row)) {
-				after.push(row);
-				this.#counted.set(id, row);
-			}
-		}
+		const leave = (row: Interaction) => before.push(row);
+		const enter = (row: Interaction) => after.push(row);
+		followChanges(changed, this.#counted, source, counts(matches), leave, enter);
 		const days = new Map(this.#days);
 		const copied = new Set<number>();
 		const apply = (rows: Interaction[], sign: 1 | -1) => {
@@ -157,14 +141,7 @@ export function addDay(into: QueueDay, part: QueueDay, sign: 1 | -1): void {
 	}
 }
 
-/** Where `value` goes in `sorted` (ascending): the first index whose entry is not below it. */
-export function lowerBound<T extends number | string>(sorted: readonly T[], value: T): number {
-	let low = 0;
-	let high = sorted.length;
-	while (low < high) {
-		const mid = (low + high) >>> 1;
-		if (sorted[mid] < value) low = mid + 1;
-		else high = mid;
-	}
-	return low;
+/** The rows the tally counts: those of a queue that `matches` takes. */
+function counts(matches: (row: Interaction) => boolean): (row: Interaction) => boolean {
+	return (row) => row.queueId !== null && matches(row);
 }

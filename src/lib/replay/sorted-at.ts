@@ -1,5 +1,6 @@
 import type { Interaction } from '$lib/interaction';
 import type { RowOrder } from '$lib/live/sorted-rows';
+import { lowerBound } from '$lib/sorted';
 import type { DayTimeline } from './timeline';
 
 /**
@@ -107,18 +108,6 @@ export class SortedAt {
 		}
 		return rows;
 	}
-}
-
-/** The first index whose row does not come before `row`. */
-function lowerBound(rows: readonly Interaction[], row: Interaction, order: RowOrder): number {
-	let low = 0;
-	let high = rows.length;
-	while (low < high) {
-		const mid = (low + high) >>> 1;
-		if (order(rows[mid], row) < 0) low = mid + 1;
-		else high = mid;
-	}
-	return low;
 }
 
 /** Indices of the rows that close on the day (created on it) and match, in `order`. */
