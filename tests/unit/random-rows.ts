@@ -4,8 +4,8 @@ import { FrameChanges, type RowSource } from '$lib/live/sorted-rows';
 import { interaction } from './fixtures';
 
 /**
- * Seeded random rows and a hand-driven row source, for the tests that hold an incremental
- * figure (DayTally, the wall's day sums) against aggregateDay over every row.
+ * Seeded random rows and a hand-driven row source, for the tests that hold what is kept change
+ * by change (SortedRows, DayTally, the wall's day sums) against the same computed afresh.
  */
 
 /** mulberry32: a small seeded generator, so a failure replays; next(n) is an integer in [0, n). */
@@ -74,6 +74,12 @@ export class FakeRowSource implements RowSource {
 	delete(id: string): void {
 		this.rows.delete(id);
 		this.#changes.touched(id);
+	}
+	/** A snapshot: every row may have changed. */
+	replaceAll(rows: readonly Interaction[]): void {
+		this.rows.clear();
+		for (const row of rows) this.rows.set(row.id, row);
+		this.#changes.touchedAll();
 	}
 	frame(): void {
 		this.#changes.endFrame();

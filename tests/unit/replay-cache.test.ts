@@ -49,19 +49,21 @@ function touchingChange(): LogEntry {
 	return { changes: [upsert(row)], lookups: [], access: [] };
 }
 
-async function cachedDay(cache: ReplayDayCache, db: ReturnType<typeof manualPool>) {
+/** A cache over a hand-answered pool, holding the day of `key`. */
+async function cacheHoldingTheDay() {
+	const db = manualPool();
+	const cache = new ReplayDayCache(() => 'e1', db.pool, 'pbxlogs');
 	const stamp = cache.stamp(1);
 	const put = cache.put(key, stamp, { rowsJson: '"count":1', loadedAtMs: NOW }, ['7'], NOW);
 	await settle();
 	db.answer();
 	expect(await put).not.toBeNull();
+	return { db, cache };
 }
 
 describe('ReplayDayCache', () => {
 	it('serves a kept day until a change touches it', async () => {
-		const db = manualPool();
-		const cache = new ReplayDayCache(() => 'e1', db.pool, 'pbxlogs');
-		await cachedDay(cache, db);
+		const { db, cache } = await cacheHoldingTheDay();
 		const hit = cache.get(key, NOW);
 		await settle();
 		db.answer();
@@ -71,9 +73,7 @@ describe('ReplayDayCache', () => {
 	});
 
 	it('does not bring back a day that a change dropped while its lookup waited', async () => {
-		const db = manualPool();
-		const cache = new ReplayDayCache(() => 'e1', db.pool, 'pbxlogs');
-		await cachedDay(cache, db);
+		const { db, cache } = await cacheHoldingTheDay();
 		const lookup = cache.get(key, NOW);
 		await settle();
 		expect(db.waiting()).toBe(1);

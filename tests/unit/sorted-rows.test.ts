@@ -2,49 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_FILTERS, matchesFilters, type ViewFilters } from '$lib/filters';
 import type { Interaction } from '$lib/interaction';
 import { compareRows } from '$lib/live/sort';
-import { FrameChanges, SortedRows, type RowSource } from '$lib/live/sorted-rows';
+import { SortedRows } from '$lib/live/sorted-rows';
 import { interaction } from './fixtures';
-
-/** A feed in miniature: rows, a version per frame, and what each frame changed. */
-class FakeSource implements RowSource {
-	readonly rows = new Map<string, Interaction>();
-	version = 0;
-	readonly #changes = new FrameChanges();
-
-	set(row: Interaction): void {
-		this.rows.set(row.id, row);
-		this.#changes.touched(row.id);
-	}
-	delete(id: string): void {
-		this.rows.delete(id);
-		this.#changes.touched(id);
-	}
-	/** A snapshot: every row may have changed. */
-	replaceAll(rows: Interaction[]): void {
-		this.rows.clear();
-		for (const row of rows) this.rows.set(row.id, row);
-		this.#changes.touchedAll();
-	}
-	frame(): void {
-		this.#changes.endFrame();
-		this.version++;
-	}
-	changedSince(version: number): ReadonlySet<string> | null {
-		return this.#changes.since(version, this.version);
-	}
-}
+import { FakeRowSource, seededRandom } from './random-rows';
 
 const STATUSES = ['new', 'active', 'acw', 'closed'] as const;
 const QUEUES = ['Sales', 'Support', 'Billing'];
-
-/** A small deterministic generator, so a failure replays the same way. */
-function random(seed: number) {
-	let state = seed;
-	return (n: number) => {
-		state = (state * 1103515245 + 12345) % 2 ** 31;
-		return state % n;
-	};
-}
 
 function randomRow(next: (n: number) => number, id: string): Interaction {
 	const minute = String(next(60)).padStart(2, '0');
@@ -59,9 +22,16 @@ function randomRow(next: (n: number) => number, id: string): Interaction {
 	});
 }
 
-function expected(source: FakeSource, filters: ViewFilters): Interaction[] {
-	const order = compareRows(filters.sort, filters.dir, 0);
-	return [...source.rows.values()].filter((row) => matchesFilters(row, filters)).sort(order);
+/** The filters with `patch`, as the grid applies them: what rows it shows, and in what order. */
+function viewOf(patch: Partial<ViewFilters>) {
+	const filters = { ...DEFAULT_FILTERS, ...patch };
+	const matches = (row: Interaction) => matchesFilters(row, filters);
+	return { filters, matches, order: compareRows(filters.sort, filters.dir, 0) };
+}
+
+function expected(source: FakeRowSource, filters: ViewFilters): Interaction[] {
+	const { matches, order } = viewOf(filters);
+	return [...source.rows.values()].filter(matches).sort(order);
 }
 
 describe('SortedRows', () => {
@@ -73,12 +43,10 @@ describe('SortedRows', () => {
 	];
 	for (const patch of cases) {
 		it(`keeps the same rows in the same order as a full sort (${JSON.stringify(patch)})`, () => {
-			const filters = { ...DEFAULT_FILTERS, ...patch };
-			const next = random(7);
-			const source = new FakeSource();
+			const { filters, matches, order } = viewOf(patch);
+			const next = seededRandom(7);
+			const source = new FakeRowSource();
 			const sorted = new SortedRows();
-			const matches = (row: Interaction) => matchesFilters(row, filters);
-			const order = compareRows(filters.sort, filters.dir, 0);
 			for (let i = 0; i < 50; i++) source.set(randomRow(next, String(i)));
 			source.frame();
 			for (let frame = 0; frame < 300; frame++) {
@@ -95,12 +63,10 @@ describe('SortedRows', () => {
 	}
 
 	it('reusing its arrays, keeps the rows of a full sort, in a new array at every frame that changed them', () => {
-		const filters = { ...DEFAULT_FILTERS, sort: 'agent' as const, dir: 'asc' as const };
-		const next = random(5);
-		const source = new FakeSource();
+		const { filters, matches, order } = viewOf({ sort: 'agent', dir: 'asc' });
+		const next = seededRandom(5);
+		const source = new FakeRowSource();
 		const sorted = new SortedRows({ reuse: true });
-		const matches = (row: Interaction) => matchesFilters(row, filters);
-		const order = compareRows(filters.sort, filters.dir, 0);
 		for (let i = 0; i < 50; i++) source.set(randomRow(next, String(i)));
 		source.frame();
 		let last = sorted.update(source, matches, order);
@@ -126,7 +92,7 @@ describe('SortedRows', () => {
 	it('reusing its arrays, patches the one of the frame before last rather than copying the day', () => {
 		const order = compareRows('created', 'desc', 0);
 		const all = () => true;
-		const source = new FakeSource();
+		const source = new FakeRowSource();
 		const sorted = new SortedRows({ reuse: true });
 		const at = (minute: number) => `2026-03-10T10:${String(minute).padStart(2, '0')}:00.000Z`;
 		source.set(interaction({ id: 'a', createdAt: at(0) }));
@@ -145,12 +111,10 @@ describe('SortedRows', () => {
 
 	for (const patch of cases) {
 		it(`merges frames of many changes (a snapshot's parts) as a full sort would (${JSON.stringify(patch)})`, () => {
-			const filters = { ...DEFAULT_FILTERS, ...patch };
-			const next = random(11);
-			const source = new FakeSource();
+			const { filters, matches, order } = viewOf(patch);
+			const next = seededRandom(11);
+			const source = new FakeRowSource();
 			const sorted = new SortedRows();
-			const matches = (row: Interaction) => matchesFilters(row, filters);
-			const order = compareRows(filters.sort, filters.dir, 0);
 			source.replaceAll([]);
 			source.frame();
 			sorted.update(source, matches, order);
@@ -168,10 +132,8 @@ describe('SortedRows', () => {
 	}
 
 	it('patches only from the frame before, and sorts again after a snapshot or a skipped frame', () => {
-		const filters = { ...DEFAULT_FILTERS };
-		const matches = (row: Interaction) => matchesFilters(row, filters);
-		const order = compareRows(filters.sort, filters.dir, 0);
-		const source = new FakeSource();
+		const { matches, order } = viewOf({});
+		const source = new FakeRowSource();
 		const sorted = new SortedRows();
 		source.set(interaction({ id: 'a', createdAt: '2026-03-10T10:00:00.000Z' }));
 		source.frame();
@@ -192,7 +154,7 @@ describe('SortedRows', () => {
 	it('returns the same array while nothing changed, and a new one when something did', () => {
 		const matches = () => true;
 		const order = compareRows('created', 'desc', 0);
-		const source = new FakeSource();
+		const source = new FakeRowSource();
 		const sorted = new SortedRows();
 		source.set(interaction({ id: 'a' }));
 		source.frame();
@@ -206,7 +168,7 @@ describe('SortedRows', () => {
 	});
 
 	it('sorts again for a new filter or order, and for another source', () => {
-		const source = new FakeSource();
+		const source = new FakeRowSource();
 		const sorted = new SortedRows();
 		source.set(interaction({ id: 'a', status: 'new' }));
 		source.set(interaction({ id: 'b', status: 'closed' }));
@@ -214,7 +176,7 @@ describe('SortedRows', () => {
 		const order = compareRows('created', 'desc', 0);
 		expect(sorted.update(source, () => true, order)).toHaveLength(2);
 		expect(sorted.update(source, (row) => row.status === 'new', order)).toHaveLength(1);
-		const other = new FakeSource();
+		const other = new FakeRowSource();
 		other.frame();
 		expect(sorted.update(other, () => true, order)).toHaveLength(0);
 	});
