@@ -15,7 +15,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MUTANTS, type Mutant } from './lib/mutants';
+import { MUTANTS, mutantProblems, type Mutant } from './lib/mutants';
 import { mutationReport, type Outcome } from './lib/mutation-report';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -58,15 +58,7 @@ process.on('exit', restore);
 
 /** Every mutant must match exactly once before anything is touched. */
 function checkMutants(mutants: Mutant[]): void {
-	const problems: string[] = [];
-	for (const m of mutants) {
-		if (!existsSync(m.file)) problems.push(`${m.id}: ${m.file} does not exist`);
-		else {
-			const count = readFileSync(m.file, 'utf8').split(m.find).length - 1;
-			if (count !== 1) problems.push(`${m.id}: found ${count} times in ${m.file}`);
-		}
-		for (const test of m.tests) if (!existsSync(test)) problems.push(`${m.id}: no test ${test}`);
-	}
+	const problems = mutantProblems(mutants);
 	if (problems.length > 0) {
 		console.error(
 			`The code moved: update scripts/lib/mutants.ts (each find text must match exactly once).\n  ${problems.join('\n  ')}`

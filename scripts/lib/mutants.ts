@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+
 /**
  * The enforcement lines `npm run mutate` removes, one at a time: the scope rule itself
  * (src/lib/server/scope) and every enforcement point docs/ARCHITECTURE.md names (socket
@@ -19,6 +21,23 @@ export interface Mutant {
 	find: string;
 	replace: string;
 	tests: string[];
+}
+
+/**
+ * What keeps mutants from running as written (paths from the project's root): a file or test
+ * that is gone, or a find text that no longer matches exactly once because the code moved.
+ */
+export function mutantProblems(mutants: readonly Mutant[]): string[] {
+	const problems: string[] = [];
+	for (const m of mutants) {
+		if (!existsSync(m.file)) problems.push(`${m.id}: ${m.file} does not exist`);
+		else {
+			const count = readFileSync(m.file, 'utf8').split(m.find).length - 1;
+			if (count !== 1) problems.push(`${m.id}: found ${count} times in ${m.file}`);
+		}
+		for (const test of m.tests) if (!existsSync(test)) problems.push(`${m.id}: no test ${test}`);
+	}
+	return problems;
 }
 
 const UNIT_SCOPE = 'tests/unit/scope.test.ts';
@@ -484,8 +503,8 @@ export const MUTANTS: Mutant[] = [
 		id: 'replay-wall-fields',
 		what: "a wall's replayed day sent with whole rows (caller numbers, CRM ids)",
 		file: 'src/routes/api/replay/+server.ts',
-		find: 'day.rows.map((row) => viewRow(row, request.view));',
-		replace: 'day.rows.map((row) => row);',
+		find: 'loaded.rows.map((row) => viewRow(row, request.view));',
+		replace: 'loaded.rows.map((row) => row);',
 		tests: ['tests/security/replay.test.ts']
 	},
 	{
