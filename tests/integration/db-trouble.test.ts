@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_FILTERS, rangeBounds, type ViewFilters } from '../../src/lib/filters';
 import { connectionDefaults } from '../../src/lib/server/db';
 import { historyCount, historyPage, type HistoryDeps } from '../../src/lib/server/history';
-import { withinTimeLimit } from '../../src/lib/server/history/request';
+import { withinTimeLimit } from '../../src/lib/server/db';
 import type { Scope } from '../../src/lib/server/scope';
 import { Stack } from '../support/stack';
 

@@ -1,7 +1,7 @@
 import { isHttpError } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
 import { databaseTrouble, TOO_SLOW } from '../../src/lib/server/db/errors';
-import { withinTimeLimit } from '../../src/lib/server/history/request';
+import { withinTimeLimit } from '../../src/lib/server/db';
 
 /**
  * Database failures that are the database's state answer 503 with what happened and to retry

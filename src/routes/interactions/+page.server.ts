@@ -1,6 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { parseWindowParam, type HistoryWindowKey, type PersonKey } from '$lib/history/person';
-import { parseView, withinTimeLimit } from '$lib/server/history/request';
+import { withinTimeLimit } from '$lib/server/db';
+import { parseView } from '$lib/server/history/request';
 import { firstScreen } from '$lib/server/live/first-screen';
 import {
 	defaultTenant,

@@ -1,3 +1,4 @@
+import { error as httpError } from '@sveltejs/kit';
 /**
  * Database failures that are the database's state, not the request's fault: a statement past its
  * time limit, a lock wait, no connection left, sort memory or a temporary file that failed, a full
@@ -100,4 +101,20 @@ export function databaseTrouble(error: unknown): DatabaseTrouble | null {
 /** ER_STATEMENT_TIMEOUT (1969): the statement ran past max_statement_time. */
 export function isStatementTimeout(error: unknown): boolean {
 	return databaseTrouble(error)?.kind === 'timeout';
+}
+
+/**
+ * The one mapping of database failures for history, export, insight and replay requests: a
+ * statement past its time limit, a lock wait, no connection left, sort memory, a temporary file
+ * or the disk, a server gone (databaseTrouble) answers 503 with what happened and to retry,
+ * never a 500. Anything else is thrown on.
+ */
+export async function withinTimeLimit<T>(work: () => Promise<T>): Promise<T> {
+	try {
+		return await work();
+	} catch (e) {
+		const trouble = databaseTrouble(e);
+		if (trouble) httpError(503, { message: trouble.message });
+		throw e;
+	}
 }

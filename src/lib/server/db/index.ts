@@ -29,7 +29,13 @@ export function createConnection(target: DatabaseTarget): Promise<mysql.Connecti
 
 export { msToSqlTime, sqlTimeToIso } from './time';
 export { withTransaction } from './transaction';
-export { databaseTrouble, isStatementTimeout, TOO_SLOW, type DatabaseTrouble } from './errors';
+export {
+	databaseTrouble,
+	isStatementTimeout,
+	TOO_SLOW,
+	withinTimeLimit,
+	type DatabaseTrouble
+} from './errors';
 
 export function escapeId(name: string): string {
 	return mysql.escapeId(name);

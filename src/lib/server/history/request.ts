@@ -8,7 +8,7 @@ import {
 } from '$lib/filters';
 import type { TenantInfo } from '$lib/interaction';
 import { intField, parseFields } from '$lib/params';
-import { databaseTrouble, TOO_SLOW } from '../db';
+import { TOO_SLOW } from '../db';
 import { visibleDispositions, visibleQueues, type Scope, type Viewer } from '../scope';
 import { requestScope, type ScopeDeps } from '../scope/http';
 import { CursorError, decodeCursor, type Cursor } from './cursor';
@@ -124,19 +124,3 @@ export function historyRequestOrThrow(
 }
 
 export { TOO_SLOW };
-
-/**
- * The one mapping of database failures for history, export, insight and replay requests: a
- * statement past its time limit, a lock wait, no connection left, sort memory, a temporary file
- * or the disk, a server gone (databaseTrouble) answers 503 with what happened and to retry,
- * never a 500. Anything else is thrown on.
- */
-export async function withinTimeLimit<T>(work: () => Promise<T>): Promise<T> {
-	try {
-		return await work();
-	} catch (e) {
-		const trouble = databaseTrouble(e);
-		if (trouble) error(503, { message: trouble.message });
-		throw e;
-	}
-}

@@ -1,6 +1,6 @@
 import type { Pool } from 'mysql2/promise';
 import type { RangePicture } from '$lib/range/picture';
-import { withinTimeLimit } from '../history/request';
+import { withinTimeLimit } from '../db';
 import type { Metrics } from '../metrics';
 import { goalsOf } from './goals';
 import { rangePicture, type InsightDeps, type InsightRequest } from './index';

@@ -3,7 +3,7 @@ import { parsePersonKey, PERSON_PARAMS, type PersonKey } from '$lib/history/pers
 import { intField, parseFields } from '$lib/params';
 import { CursorError, decodeCursor } from '$lib/server/history/cursor';
 import { personHistoryPage } from '$lib/server/history/person';
-import { withinTimeLimit } from '$lib/server/history/request';
+import { withinTimeLimit } from '$lib/server/db';
 import { personInScope } from '$lib/server/scope';
 import { requestScope } from '$lib/server/scope/http';
 import type { RequestHandler } from './$types';

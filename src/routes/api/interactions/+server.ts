@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { historyPage } from '$lib/server/history';
-import { historyRequestOrThrow, withinTimeLimit } from '$lib/server/history/request';
+import { withinTimeLimit } from '$lib/server/db';
+import { historyRequestOrThrow } from '$lib/server/history/request';
 import type { RequestHandler } from './$types';
 
 /** One page of history for the view in the query string (see docs/API.md). */

@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { withinTimeLimit } from '$lib/server/history/request';
+import { withinTimeLimit } from '$lib/server/db';
 import { dayBreaches, loadReplayDay, replayRequest } from '$lib/server/replay';
 import { replayCacheOf } from '$lib/server/replay/cache';
 import { viewRow } from '$lib/server/scope';

@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { historyCount } from '$lib/server/history';
-import { historyRequestOrThrow, withinTimeLimit } from '$lib/server/history/request';
+import { withinTimeLimit } from '$lib/server/db';
+import { historyRequestOrThrow } from '$lib/server/history/request';
 import type { RequestHandler } from './$types';
 
 /** The total number of rows in a history view; separate so the first page never waits for it. */

@@ -1,7 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { viewSearchParams } from '$lib/filters';
 import { exportCsv, exportFileName } from '$lib/server/export';
-import { historyRequestOrThrow, withinTimeLimit } from '$lib/server/history/request';
+import { withinTimeLimit } from '$lib/server/db';
+import { historyRequestOrThrow } from '$lib/server/history/request';
 import type { RequestHandler } from './$types';
 
 /**

@@ -2,10 +2,11 @@ import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { json } from '@sveltejs/kit';
+import { withinTimeLimit } from '$lib/server/db';
 import type { Logger } from '$lib/server/log';
 import { recordingPath } from '$lib/server/recordings/files';
 import { findClosedInScope } from '$lib/server/recordings/lookup';
-import { interactionRequest } from '$lib/server/recordings/request';
+import { interactionRequest, NO_STORE } from '$lib/server/recordings/request';
 import type { RequestEvent, RequestHandler } from './$types';
 
 /**
@@ -13,9 +14,6 @@ import type { RequestEvent, RequestHandler } from './$types';
  * file is found only through the interaction row the viewer's scope lets through; the client
  * never names a path.
  */
-
-/** Recordings are personal data: no browser or proxy may keep a copy. */
-const NO_STORE = { 'cache-control': 'private, no-store' };
 
 const TYPES: Record<string, string> = {
 	'.wav': 'audio/wav',
@@ -107,7 +105,8 @@ async function serve(event: RequestEvent, withBody: boolean): Promise<Response> 
 	const asked = interactionRequest(locals, locals.viewer, url, params.id, NO_STORE);
 	if (asked instanceof Response) return asked;
 	const { scope, id } = asked;
-	const row = await findClosedInScope(locals, scope, id);
+	// Database trouble (a lock wait, no connection left, …) is a 503 with a message.
+	const row = await withinTimeLimit(() => findClosedInScope(locals, scope, id));
 	if (!row) return unavailable('Not found');
 	const opened = await openRecording(locals.history.recordingsRoot, row.recordingFile, locals.log);
 	if (!opened) return unavailable();
