@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { CDPSession, Page } from '@playwright/test';
 import {
 	drainProbe,
@@ -116,7 +117,12 @@ export async function measure(env: LiveEnv, phase: Phase): Promise<Summary> {
 	const cpu = new CpuSplit({ server: phase.serverPid, MariaDB: ctx.db.pid, ...(listening && { 'socket clients': sockets.pid }) }).start(); // prettier-ignore
 	ctx.log(`${S} (${label}): ${seconds} s at ${rate} commits/s`);
 	const mainThread = await MainThread.start(page);
+	// BENCH_TRACE=/tmp/x: a Chromium trace of each 200/s phase's page (CPU profile included),
+	// written to /tmp/x-floor.json and /tmp/x-product.json, for DevTools' Performance panel.
+	const tracePrefix = rate === 200 && !phase.fleet ? process.env.BENCH_TRACE : undefined;
+	const trace = tracePrefix ? await Trace.start(page) : null;
 	await writer.run();
+	if (trace) await trace.stop(`${tracePrefix}-${label.split(' ')[0]}.json`);
 	const busy = await mainThread.read();
 	const cpuUse = cpu.read();
 	// Whatever is still queued (a backlog under load) must arrive before it is counted.
@@ -192,6 +198,35 @@ class MainThread {
 		const span = after.Timestamp - this.before.Timestamp;
 		const share = (name: string) => `${(((after[name] - this.before[name]) / span) * 100).toFixed(0)}%`; // prettier-ignore
 		return `${share('TaskDuration')} of the time (script ${share('ScriptDuration')}, style ${share('RecalcStyleDuration')}, layout ${share('LayoutDuration')})`; // prettier-ignore
+	}
+}
+
+/** A Chromium trace of a page: its main thread's tasks, frames and a CPU profile. */
+class Trace {
+	private constructor(private readonly cdp: CDPSession) {}
+	static async start(page: Page): Promise<Trace> {
+		const cdp = await page.context().newCDPSession(page);
+		await cdp.send('Tracing.start', {
+			transferMode: 'ReturnAsStream',
+			traceConfig: {
+				includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'v8.execute', 'disabled-by-default-v8.cpu_profiler', 'v8', 'blink.user_timing', 'toplevel', 'disabled-by-default-v8.gc'] // prettier-ignore
+			}
+		});
+		return new Trace(cdp);
+	}
+	async stop(path: string): Promise<void> {
+		const done = new Promise<string>((resolve) => this.cdp.once('Tracing.tracingComplete', (e) => resolve(e.stream as string))); // prettier-ignore
+		await this.cdp.send('Tracing.end');
+		const handle = await done;
+		let text = '';
+		for (;;) {
+			const chunk = await this.cdp.send('IO.read', { handle, size: 1 << 20 });
+			text += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString() : chunk.data;
+			if (chunk.eof) break;
+		}
+		await this.cdp.send('IO.close', { handle });
+		writeFileSync(path, text);
+		await this.cdp.detach();
 	}
 }
 

@@ -16,7 +16,7 @@ ownRows(7_600_000, 7_699_999);
 /** The id of the row at the top edge of the grid's body, and where that row's top is. */
 function topRow(page: Page) {
 	return page.getByTestId('grid-viewport').evaluate((viewport) => {
-		// A header cell: it is sticky, where the thead itself scrolls away.
+		// A header cell: its bottom is where the rows start, under the sticky header.
 		const header = viewport.querySelector('thead th')!.getBoundingClientRect();
 		const box = viewport.getBoundingClientRect();
 		const hit = document.elementFromPoint(box.left + 40, header.bottom + 2);

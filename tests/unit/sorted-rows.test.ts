@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_FILTERS, matchesFilters, type ViewFilters } from '$lib/filters';
 import type { Interaction } from '$lib/interaction';
 import { compareRows } from '$lib/live/sort';
@@ -107,6 +107,36 @@ describe('SortedRows', () => {
 		expect(arrays[3]).not.toBe(arrays[4]);
 		expect(arrays[4]).toBe(arrays[2]);
 		expect(arrays[3]).toBe(arrays[1]);
+	});
+
+	it('puts a changed row that keeps its place back in that place, moving no other row', () => {
+		// A status change on a grid sorted by Created: the day's rows must not be moved in memory
+		// (out and back in, in the array and in its spare) for each of 200 changes a second.
+		const order = compareRows('created', 'desc', 0);
+		const all = () => true;
+		const source = new FakeRowSource();
+		const sorted = new SortedRows({ reuse: true });
+		const at = (minute: number) => `2026-03-10T10:${String(minute).padStart(2, '0')}:00.000Z`;
+		for (let minute = 0; minute < 10; minute++) {
+			source.set(interaction({ id: `r${minute}`, status: 'new', createdAt: at(minute) }));
+		}
+		source.frame();
+		sorted.update(source, all, order);
+		const splice = vi.spyOn(Array.prototype, 'splice');
+		try {
+			for (const [frame, status] of (['active', 'acw', 'closed'] as const).entries()) {
+				source.set(interaction({ id: `r${frame + 3}`, status, createdAt: at(frame + 3) }));
+				source.set(interaction({ id: 'r0', status, createdAt: at(0) }));
+				source.frame();
+				const rows = sorted.update(source, all, order);
+				expect(rows.map((r) => r.id)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0].map((m) => `r${m}`));
+				expect(rows[9 - frame - 3].status).toBe(status);
+				expect(rows[9].status).toBe(status);
+			}
+			expect(splice).not.toHaveBeenCalled();
+		} finally {
+			splice.mockRestore();
+		}
 	});
 
 	for (const patch of cases) {

@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import {
 	addDays,
 	formatZonedDate,
@@ -7,6 +7,7 @@ import {
 	startOfZonedDay,
 	zonedDateOf,
 	zonedMidnight,
+	zonedParts,
 	zoneOffsetMs
 } from '$lib/time/zone';
 
@@ -156,6 +157,49 @@ describe('startOfZonedDay / startOfNextZonedDay', () => {
 	it('America/Santiago 2026-09-05 23:30 local: the next day starts after now', () => {
 		const lateEvening = utc('2026-09-06T03:30:00Z');
 		expect(startOfNextZonedDay(lateEvening, 'America/Santiago')).toBeGreaterThan(lateEvening);
+	});
+});
+
+describe('zonedParts', () => {
+	const zones = ['America/Chicago', 'Europe/Berlin', 'America/Santiago', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/St_Johns', 'Africa/Monrovia', 'UTC']; // prettier-ignore
+	/** Intl's own reading of the wall clock, field by field. */
+	const formats = new Map<string, Intl.DateTimeFormat>();
+	function intl(ms: number, timeZone: string) {
+		let format = formats.get(timeZone);
+		if (!format) formats.set(timeZone, (format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }))); // prettier-ignore
+		const parts: Record<string, number> = {};
+		for (const p of format.formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value); // prettier-ignore
+		return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second }; // prettier-ignore
+	}
+
+	it("reads as Intl does, around every zone's changes and at random instants since 1900", () => {
+		let seed = 11;
+		const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+		for (const zone of zones) {
+			const instants: number[] = [];
+			for (let i = 0; i < 400; i++) instants.push(Math.floor(utc('1900-01-01T00:00:00Z') + random() * 140 * 365.25 * 24 * HOUR)); // prettier-ignore
+			// Every 59 s of the day of a change: the quarter hour that holds it, and its ends.
+			for (
+				let day = utc('2026-01-01T00:00:00Z');
+				day < utc('2027-01-01T00:00:00Z');
+				day += 24 * HOUR
+			) {
+				if (zoneOffsetMs(day, zone) === zoneOffsetMs(day + 24 * HOUR, zone)) continue;
+				for (let ms = day - HOUR; ms < day + 25 * HOUR; ms += 59_000) instants.push(ms);
+			}
+			for (const ms of instants) expect(zonedParts(ms, zone), `${zone} ${iso(ms)}`).toEqual(intl(ms, zone)); // prettier-ignore
+		}
+	});
+
+	it('asks Intl about a quarter hour once, not for every instant in it', () => {
+		const formatToParts = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+		try {
+			const start = utc('2026-07-14T10:15:00Z');
+			for (let ms = start; ms < start + 15 * 60_000; ms += 900) zonedParts(ms, 'Europe/Berlin');
+			expect(formatToParts.mock.calls.length).toBeLessThanOrEqual(2);
+		} finally {
+			formatToParts.mockRestore();
+		}
 	});
 });
 
