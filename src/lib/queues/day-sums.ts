@@ -147,25 +147,30 @@ const KEY_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 /** Characters a key takes: 9 base-64 digits hold 54 bits, a figureKey 53. */
 export const KEY_CHARS = 9;
 const KEY_VALUE = new Int8Array(128).fill(-1);
-for (let i = 0; i < KEY_DIGITS.length; i++) KEY_VALUE[KEY_DIGITS.charCodeAt(i)] = i;
+const KEY_CODES = new Uint8Array(64);
+for (let i = 0; i < KEY_DIGITS.length; i++) {
+	KEY_VALUE[KEY_DIGITS.charCodeAt(i)] = i;
+	KEY_CODES[i] = KEY_DIGITS.charCodeAt(i);
+}
 
 /**
  * Figure keys as one string of KEY_CHARS digits each: 450 kB for 50,000 rows instead of
  * 850 kB of 16-digit numbers, and no number to allocate per row when the message is parsed.
  */
 export function packKeys(keys: readonly number[]): string {
-	const out: string[] = [];
-	for (const key of keys) {
+	// Character codes from 32-bit halves, decoded once: digit by digit in floating point, and
+	// 450,000 string concatenations, took the server 20-30 ms for 50,000 keys.
+	const codes = new Uint8Array(keys.length * KEY_CHARS);
+	for (const [k, key] of keys.entries()) {
 		if (!Number.isSafeInteger(key) || key < 0) throw new Error(`A key cannot be packed: ${key}`);
-		let digits = '';
-		let rest = key;
-		for (let i = 0; i < KEY_CHARS; i++) {
-			digits = KEY_DIGITS[rest % 64] + digits;
-			rest = Math.floor(rest / 64);
-		}
-		out.push(digits);
+		const low = key % 2 ** 32;
+		const high = (key - low) / 2 ** 32;
+		let at = (k + 1) * KEY_CHARS;
+		for (let shift = 0; shift < 30; shift += 6) codes[--at] = KEY_CODES[(low >>> shift) & 63];
+		codes[--at] = KEY_CODES[((low >>> 30) | (high << 2)) & 63];
+		for (let shift = 4; shift < 22; shift += 6) codes[--at] = KEY_CODES[(high >>> shift) & 63];
 	}
-	return out.join('');
+	return new TextDecoder().decode(codes);
 }
 
 /** The `index`th key of packKeys' string (exact: every partial value is below 2^53). */
