@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { Interaction, InteractionChange } from '$lib/interaction';
 import { applyChange } from '$lib/live/apply';
 import { dayFrame } from '$lib/queues/day';
-import { DayBase, goalsOf, withBase } from '$lib/queues/day-sums';
+import {
+	DayBase,
+	figureKey,
+	goalsOf,
+	KEY_CHARS,
+	keyAt,
+	packIds,
+	packKeys,
+	unpackIds,
+	withBase
+} from '$lib/queues/day-sums';
 import { aggregateDay } from '$lib/queues/figures';
 import { DayTally } from '$lib/queues/tally';
 import { daySnapshot } from '$lib/server/live/day-sums';
@@ -46,8 +56,8 @@ describe('day sums', () => {
 			let seq = 1000;
 			const snapshot = daySnapshot([...truth.values()], everything, 'full', { serviceLevelSeconds: GOALS }, tenant, frame.startMs, { epoch: 'e', seq }); // prettier-ignore
 			expect(snapshot.rows.some((row) => row.status === 'closed')).toBe(false);
-			expect(snapshot.rows.length + snapshot.day!.ids.length).toBe(truth.size);
-			expect(snapshot.day!.ids.length).toBeGreaterThan(50);
+			expect(snapshot.rows.length + snapshot.day!.count).toBe(truth.size);
+			expect(snapshot.day!.count).toBeGreaterThan(50);
 			const base = new DayBase(snapshot.day!);
 			const source = new FakeRowSource(frame.startMs);
 			for (const row of snapshot.rows) source.apply(upsert(0, row));
@@ -120,6 +130,46 @@ describe('day sums', () => {
 		expect(snapshot.day!.queues[0][1].closedToday).toBe(1);
 		// The rows in progress are sent as the view sends them (a wall: no number, no CRM id).
 		expect(snapshot.rows.map((row) => [row.id, row.phoneNumber])).toEqual([['b', null]]);
+	});
+});
+
+describe('packed ids and keys of the summed rows', () => {
+	it('unpack to what was packed, in order', () => {
+		const ids = ['', '1', '10', '100', '6100000000', '6100000009', '6100000010', '61000000100', '7', '9'.repeat(20), '9'.repeat(20) + '1', '9'.repeat(30), '9'.repeat(31)]; // prettier-ignore
+		expect(unpackIds(packIds(ids))).toEqual(ids);
+		expect(unpackIds(packIds([]))).toEqual([]);
+		expect(unpackIds(packIds(['']))).toEqual(['']);
+		// Front-coded: neighbours share their leading digits, written once.
+		expect(packIds(['6100012344', '6100012345'])).toBe('A6100012344,J5');
+		expect(() => packIds(['1,2'])).toThrow();
+	});
+
+	it('keys come back exact, 53 bits included', () => {
+		const keys = [0, 1, 63, 64, 2 ** 32, 2 ** 53 - 1, 4503599627370497, 123456789012345];
+		const packed = packKeys(keys);
+		expect(packed.length).toBe(keys.length * KEY_CHARS);
+		expect(keys.map((_, i) => keyAt(packed, i))).toEqual(keys);
+		expect(() => packKeys([2 ** 53])).toThrow();
+		expect(() => packKeys([-1])).toThrow();
+	});
+
+	it("a snapshot's sums find each summed row's key and no other row", () => {
+		const rows = Array.from({ length: 300 }, (_, i) => rowWithStatus(String(6_100_000_000 + i * 7), 'closed')); // prettier-ignore
+		const scope = { tenantId: 1, queues: new Set([1]) };
+		const snapshot = daySnapshot(rows, scope, 'wall', { serviceLevelSeconds: GOALS }, tenant, frame.startMs, { epoch: 'e', seq: 5 }); // prettier-ignore
+		const base = new DayBase(snapshot.day!);
+		expect(snapshot.day!.count).toBe(300);
+		expect(unpackIds(snapshot.day!.ids)).toEqual(rows.map((row) => row.id).sort());
+		for (const row of rows) {
+			expect(base.has(row.id)).toBe(true);
+			// The same figures: no refresh; other figures: the sums no longer hold.
+			expect(base.invalidatedBy({ seq: 6, id: row.id, row })).toBe(false);
+			const changed = { ...row, waitSeconds: (row.waitSeconds ?? 0) + 1 };
+			expect(figureKey(changed)).not.toBe(figureKey(row));
+			expect(base.invalidatedBy({ seq: 6, id: row.id, row: changed })).toBe(true);
+		}
+		expect(base.has('6100000001')).toBe(false);
+		expect(base.has('')).toBe(false);
 	});
 });
 
