@@ -171,6 +171,22 @@ describe('packed ids and keys of the summed rows', () => {
 		expect(base.has('6100000001')).toBe(false);
 		expect(base.has('')).toBe(false);
 	});
+
+	it('sums from a node of the release before (ids and keys as arrays) are read as they were', () => {
+		const rows = Array.from({ length: 50 }, (_, i) => rowWithStatus(String(6_100_000_000 + i * 7), 'closed')); // prettier-ignore
+		const scope = { tenantId: 1, queues: new Set([1]) };
+		const day = daySnapshot(rows, scope, 'wall', { serviceLevelSeconds: GOALS }, tenant, frame.startMs, { epoch: 'e', seq: 5 }).day!; // prettier-ignore
+		const ids = unpackIds(day.ids);
+		const before = { ...day, ids, keys: ids.map((_, i) => keyAt(day.keys, i)) };
+		const base = new DayBase(before as unknown as typeof day);
+		for (const row of rows) {
+			expect(base.has(row.id)).toBe(true);
+			expect(base.invalidatedBy({ seq: 6, id: row.id, row })).toBe(false);
+			const changed = { ...row, waitSeconds: (row.waitSeconds ?? 0) + 1 };
+			expect(base.invalidatedBy({ seq: 6, id: row.id, row: changed })).toBe(true);
+		}
+		expect(base.has('6100000001')).toBe(false);
+	});
 });
 
 function rowWithStatus(id: string, status: Interaction['status'], queueId = 1): Interaction {

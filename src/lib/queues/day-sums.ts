@@ -205,6 +205,12 @@ function hash53(text: string): number {
 }
 
 /** A snapshot's sums as the browser uses them: the rows summed, by id. */
+/** The summed rows as the release before packIds sent them: their ids and keys as arrays. */
+interface SumsBeforePacking {
+	ids: string[];
+	keys: number[];
+}
+
 export class DayBase {
 	readonly days: ReadonlyMap<number, QueueDay>;
 
@@ -217,9 +223,16 @@ export class DayBase {
 
 	/** The figure key of a summed row, or undefined when the row is not in the sums. */
 	#keyOf(id: string): number | undefined {
-		const ids = (this.#ids ??= unpackIds(this.sums.ids));
+		const { ids: packed, keys } = this.sums as DaySums | SumsBeforePacking;
+		// A node of the release before sends the arrays themselves: during a rolling upgrade a
+		// page the new release served may be answered by one of them until it is replaced.
+		if (Array.isArray(packed) && Array.isArray(keys)) {
+			const low = lowerBound(packed, id);
+			return packed[low] === id ? keys[low] : undefined;
+		}
+		const ids = (this.#ids ??= unpackIds(packed as string));
 		const low = lowerBound(ids, id);
-		return ids[low] === id ? keyAt(this.sums.keys, low) : undefined;
+		return ids[low] === id ? keyAt(keys as string, low) : undefined;
 	}
 
 	/** Whether the row of this id is in the sums (the tally must not count it again). */
