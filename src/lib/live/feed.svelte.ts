@@ -102,7 +102,10 @@ export class LiveFeed {
 			reconnectionDelayMax: 10_000,
 			// A dial made while the link was down can hang as the old link did: try again sooner
 			// than Socket.IO's 20 s.
-			timeout: 8_000
+			timeout: 8_000,
+			// Dialled in a task of its own (below): opening the socket was some 11 ms of the
+			// page's hydration task, about 45 ms of a TV stick's, all of it blocking time.
+			autoConnect: false
 		});
 		this.#socket.on('connect_error', (error: Error & { data?: Partial<RefusedHandshakeData> }) => {
 			if (error.message === 'unauthorized') {
@@ -188,6 +191,8 @@ export class LiveFeed {
 				}
 			}
 		});
+		// After the page's first render: every listener is in place, and closing before cancels it.
+		this.#redial = setTimeout(() => this.#socket.connect());
 	}
 
 	/**
