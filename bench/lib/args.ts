@@ -96,7 +96,11 @@ const HELP = `npm run bench -- [options]
   --cluster-sockets N   Socket.IO clients in those phases (default 100)
   --build auto|always|never   npm run build first (auto: when build/ is missing or older than src/)
   --out FILE            results file (default bench/RESULTS.md)
-  --quick               short everything (development)`;
+  --quick               short everything (development)
+Environment:
+  BENCH_TRACE=PREFIX    commit-to-screen: a Chromium trace (timeline and CPU profile) of the
+                        floor's and the product's page at 200 commits/s, written to
+                        PREFIX-floor.json and PREFIX-product.json (DevTools' Performance panel)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
 	const { values } = parseArgs({
