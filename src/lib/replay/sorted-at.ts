@@ -133,13 +133,7 @@ export function mergeSorted<T>(many: T[], few: T[], order: (a: T, b: T) => numbe
 	const out: T[] = [];
 	let from = 0;
 	for (const row of few) {
-		let low = from;
-		let high = many.length;
-		while (low < high) {
-			const mid = (low + high) >>> 1;
-			if (order(many[mid], row) < 0) low = mid + 1;
-			else high = mid;
-		}
+		const low = lowerBound(many, row, order, from);
 		for (let i = from; i < low; i++) out.push(many[i]);
 		out.push(row);
 		from = low;
