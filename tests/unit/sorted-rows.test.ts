@@ -34,6 +34,17 @@ function expected(source: FakeRowSource, filters: ViewFilters): Interaction[] {
 	return [...source.rows.values()].filter(matches).sort(order);
 }
 
+/** The live grid's case: newest created first, every row shown, arrays reused; `at(m)` is 10:m. */
+function liveGridByCreated() {
+	return {
+		order: compareRows('created', 'desc', 0),
+		all: () => true,
+		source: new FakeRowSource(),
+		sorted: new SortedRows({ reuse: true }),
+		at: (minute: number) => `2026-03-10T10:${String(minute).padStart(2, '0')}:00.000Z`
+	};
+}
+
 describe('SortedRows', () => {
 	const cases: Partial<ViewFilters>[] = [
 		{ sort: 'created', dir: 'desc' },
@@ -90,11 +101,7 @@ describe('SortedRows', () => {
 	});
 
 	it('reusing its arrays, patches the one of the frame before last rather than copying the day', () => {
-		const order = compareRows('created', 'desc', 0);
-		const all = () => true;
-		const source = new FakeRowSource();
-		const sorted = new SortedRows({ reuse: true });
-		const at = (minute: number) => `2026-03-10T10:${String(minute).padStart(2, '0')}:00.000Z`;
+		const { order, all, source, sorted, at } = liveGridByCreated();
 		source.set(interaction({ id: 'a', createdAt: at(0) }));
 		source.frame();
 		const arrays = [sorted.update(source, all, order)];
@@ -112,11 +119,7 @@ describe('SortedRows', () => {
 	it('puts a changed row that keeps its place back in that place, moving no other row', () => {
 		// A status change on a grid sorted by Created: the day's rows must not be moved in memory
 		// (out and back in, in the array and in its spare) for each of 200 changes a second.
-		const order = compareRows('created', 'desc', 0);
-		const all = () => true;
-		const source = new FakeRowSource();
-		const sorted = new SortedRows({ reuse: true });
-		const at = (minute: number) => `2026-03-10T10:${String(minute).padStart(2, '0')}:00.000Z`;
+		const { order, all, source, sorted, at } = liveGridByCreated();
 		for (let minute = 0; minute < 10; minute++) {
 			source.set(interaction({ id: `r${minute}`, status: 'new', createdAt: at(minute) }));
 		}
