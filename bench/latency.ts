@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { CDPSession, Page } from '@playwright/test';
 import {
 	drainProbe,
@@ -17,6 +16,7 @@ import { keyOf } from './lib/keys';
 import { settleFleet } from './lib/load';
 import { CpuSplit } from './lib/proc';
 import { framesPerSecond, sleep, summarize, type Summary } from './lib/stats';
+import { Trace } from './lib/trace';
 import { PacedWriter } from './lib/writer';
 import type { FleetResult, LiveEnv } from './live';
 
@@ -198,35 +198,6 @@ class MainThread {
 		const span = after.Timestamp - this.before.Timestamp;
 		const share = (name: string) => `${(((after[name] - this.before[name]) / span) * 100).toFixed(0)}%`; // prettier-ignore
 		return `${share('TaskDuration')} of the time (script ${share('ScriptDuration')}, style ${share('RecalcStyleDuration')}, layout ${share('LayoutDuration')})`; // prettier-ignore
-	}
-}
-
-/** A Chromium trace of a page: its main thread's tasks, frames and a CPU profile. */
-class Trace {
-	private constructor(private readonly cdp: CDPSession) {}
-	static async start(page: Page): Promise<Trace> {
-		const cdp = await page.context().newCDPSession(page);
-		await cdp.send('Tracing.start', {
-			transferMode: 'ReturnAsStream',
-			traceConfig: {
-				includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'v8.execute', 'disabled-by-default-v8.cpu_profiler', 'v8', 'blink.user_timing', 'toplevel', 'disabled-by-default-v8.gc'] // prettier-ignore
-			}
-		});
-		return new Trace(cdp);
-	}
-	async stop(path: string): Promise<void> {
-		const done = new Promise<string>((resolve) => this.cdp.once('Tracing.tracingComplete', (e) => resolve(e.stream as string))); // prettier-ignore
-		await this.cdp.send('Tracing.end');
-		const handle = await done;
-		let text = '';
-		for (;;) {
-			const chunk = await this.cdp.send('IO.read', { handle, size: 1 << 20 });
-			text += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString() : chunk.data;
-			if (chunk.eof) break;
-		}
-		await this.cdp.send('IO.close', { handle });
-		writeFileSync(path, text);
-		await this.cdp.detach();
 	}
 }
 

@@ -10,6 +10,7 @@ import { pageClockOffset } from './lib/browser';
 import { keyOf } from './lib/keys';
 import { ServerProcess } from './lib/server';
 import { framesPerSecond, sleep, summarize } from './lib/stats';
+import { Trace } from './lib/trace';
 import { PacedWriter } from './lib/writer';
 import { startOfZonedDay } from '../src/lib/time/zone';
 import { installWallProbe, drainWallProbe, topFunctions } from './lib/wall-probe';
@@ -83,6 +84,15 @@ export async function wallTvSuite(ctx: Context): Promise<void> {
 			await new PacedWriter(pool, { idBase: 6.15e9, rate: RATE, seconds: 10, targets, createdAgoMs: 3 * 3_600_000 }).run(); // prettier-ignore
 			await sleep(1000);
 		});
+		// BENCH_TRACE=/tmp/x: a Chromium trace of the throttled wall at 50/s, in /tmp/x-wall.json
+		// (before the frame probe, which would add its frames to the page's).
+		const tracePrefix = process.env.BENCH_TRACE;
+		if (tracePrefix) {
+			ctx.log(`${S}: 8 s Chromium trace at ${RATE} changes/s`);
+			const trace = await Trace.start(page);
+			await new PacedWriter(pool, { idBase: 6.4e9, rate: RATE, seconds: 8, targets, createdAgoMs: 3 * 3_600_000 }).run(); // prettier-ignore
+			await trace.stop(`${tracePrefix}-wall.json`);
+		}
 		await installWallProbe(page);
 		await sleep(2000);
 		await drainWallProbe(page);

@@ -100,7 +100,8 @@ const HELP = `npm run bench -- [options]
 Environment:
   BENCH_TRACE=PREFIX    commit-to-screen: a Chromium trace (timeline and CPU profile) of the
                         floor's and the product's page at 200 commits/s, written to
-                        PREFIX-floor.json and PREFIX-product.json (DevTools' Performance panel)`;
+                        PREFIX-floor.json and PREFIX-product.json (DevTools' Performance panel);
+                        wall-tv: the throttled wall at 50 changes/s, PREFIX-wall.json`;
 
 export function parseOptions(argv: string[]): BenchOptions {
 	const { values } = parseArgs({
