@@ -9,6 +9,7 @@ import {
 	type ServerToClientEvents
 } from '$lib/realtime';
 import { currentUntil, dataTime, type DataClock } from './data-time';
+import { FiguresPace, RenderPace } from './render-pace';
 import { FrameChanges } from './sorted-rows';
 import { LiveSync, type SyncStatus } from './sync';
 
@@ -32,8 +33,8 @@ export interface FeedOptions {
 	/** `false`: the position, heartbeats and alerts only, no rows (a replay's screen). */
 	rows?: boolean;
 	/**
-	 * Render at most this often (a timer) instead of once per animation frame: a screen drawn
-	 * at its own slower pace (the wall's list, every 100 ms) need not wake every frame.
+	 * Render at most this often (a timer, RenderPace) instead of once per animation frame: a
+	 * screen drawn at its own slower pace (the wall's list) need not wake every frame.
 	 */
 	renderEveryMs?: number;
 }
@@ -55,15 +56,20 @@ export class LiveFeed {
 	 */
 	whole = $state(false);
 	/**
-	 * Bumped at most every FIGURES_INTERVAL_MS while rows change, always after the last change:
-	 * figures people read rather than watch move (counts, tiles) re-derive from it, so a busy
-	 * tenant's frames go to the rows.
+	 * Bumped at most every FIGURES_INTERVAL_MS while rows change, in a render of the rows
+	 * (FiguresPace) and always after the last change: figures people read rather than watch
+	 * move (counts, tiles) re-derive from it, so a busy tenant's frames go to the rows.
 	 */
 	figuresVersion = $state(0);
 	/** Browser clock minus server clock, in ms: subtract from Date.now() for server time. */
 	clockSkewMs = $state(0);
-	/** When the server was last heard from (any message), in browser time. */
-	lastHeardAt = $state(0);
+	/**
+	 * When the server was last heard from (any message), in browser time. Plain, not state: it
+	 * is written at every message, and a state write schedules a flush of the page's effects
+	 * (50 a second on a busy tenant's wall, for nothing: what shows it re-reads it when the
+	 * clock ticks or the status changes).
+	 */
+	lastHeardAt = 0;
 	/**
 	 * How many times the subscription was put in place: first, after each reconnect, after a
 	 * resync. What else the page asks on the socket in the subscription's scope (its alerts)
@@ -86,15 +92,20 @@ export class LiveFeed {
 
 	#socket: Socket<ServerToClientEvents, ClientToServerEvents>;
 	#sync: LiveSync;
-	#frame = 0;
-	readonly #renderEveryMs: number | undefined;
+	readonly #pace: RenderPace;
 	readonly #changes = new FrameChanges();
-	#figuresTimer: ReturnType<typeof setTimeout> | undefined;
+	readonly #figures: FiguresPace;
 	#figuresNow = false;
 	#redial: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(options: FeedOptions = {}) {
-		this.#renderEveryMs = options.renderEveryMs;
+		this.#pace = new RenderPace(() => this.#flush(), options.renderEveryMs);
+		// Due figures wait for the next render of the rows, at most a render's interval.
+		this.#figures = new FiguresPace(
+			() => this.figuresVersion++,
+			FIGURES_INTERVAL_MS,
+			options.renderEveryMs ?? 20
+		);
 		this.#socket = io({
 			transports: ['websocket'],
 			auth: options.wallToken ? { wallToken: options.wallToken } : {},
@@ -225,9 +236,8 @@ export class LiveFeed {
 
 	/** Server time the rows stopped being current (the feed is not live); null while they are. */
 	currentUntil(): number | null {
-		// Live rows are current whenever they were last heard: `lastHeardAt`, written at every
-		// message, is not read then, so what derives from this (the page's stale state) does not
-		// re-run 200 times a second on a busy tenant.
+		// Live rows are current whenever they were last heard. What derives from this (the
+		// page's stale state) re-runs when the status changes; `lastHeardAt` is final by then.
 		if (this.status === 'live') return null;
 		return currentUntil(this.#dataClock());
 	}
@@ -243,8 +253,8 @@ export class LiveFeed {
 	}
 
 	close(): void {
-		this.#cancelFrame();
-		clearTimeout(this.#figuresTimer);
+		this.#pace.cancel();
+		this.#figures.cancel();
 		clearTimeout(this.#redial);
 		this.#sync.detach();
 		this.#socket.disconnect();
@@ -276,42 +286,20 @@ export class LiveFeed {
 		this.#render();
 	}
 
-	/** Views follow in the next frame, with whatever else changed until then. */
+	/** Views follow in the next frame (or at the feed's pace), with whatever else changed until then. */
 	#render(): void {
-		if (this.#frame) return;
-		this.#frame =
-			typeof requestAnimationFrame === 'function' && !this.#renderEveryMs
-				? requestAnimationFrame(this.#flush)
-				: (setTimeout(this.#flush, this.#renderEveryMs ?? 16) as unknown as number);
+		this.#pace.request();
 	}
 
-	/** Views follow in this task (a frame already asked for is not needed any more). */
+	/** Views follow in this task (a render already asked for is not needed any more). */
 	#renderNow(): void {
-		if (this.#frame) this.#cancelFrame();
-		this.#flush();
+		this.#pace.runNow();
 	}
 
-	/** Drops the render asked for (an animation frame, or a timer: renderEveryMs, no frames). */
-	#cancelFrame(): void {
-		if (typeof cancelAnimationFrame === 'function' && !this.#renderEveryMs) {
-			cancelAnimationFrame(this.#frame);
-		} else clearTimeout(this.#frame);
-	}
-
-	#flush = (): void => {
-		this.#frame = 0;
+	#flush(): void {
 		this.#changes.endFrame();
 		this.version++;
-		if (this.#figuresNow) {
-			this.#figuresNow = false;
-			clearTimeout(this.#figuresTimer);
-			this.#figuresTimer = undefined;
-			this.figuresVersion++;
-		} else {
-			this.#figuresTimer ??= setTimeout(() => {
-				this.#figuresTimer = undefined;
-				this.figuresVersion++;
-			}, FIGURES_INTERVAL_MS);
-		}
-	};
+		this.#figures.rendered(this.#figuresNow);
+		this.#figuresNow = false;
+	}
 }
