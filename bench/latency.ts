@@ -121,8 +121,13 @@ export async function measure(env: LiveEnv, phase: Phase): Promise<Summary> {
 	// written to /tmp/x-floor.json and /tmp/x-product.json, for DevTools' Performance panel.
 	const tracePrefix = rate === 200 && !phase.fleet ? process.env.BENCH_TRACE : undefined;
 	const trace = tracePrefix ? await Trace.start(page) : null;
+	// BENCH_HEAP=/tmp/x: a sampling heap profile of each 200/s phase's page, garbage included
+	// (what was allocated, collected or not), to /tmp/x-floor.heapprofile and -product.heapprofile.
+	const heapPrefix = rate === 200 && !phase.fleet ? process.env.BENCH_HEAP : undefined;
+	const heap = heapPrefix ? await HeapSampling.start(page) : null;
 	await writer.run();
 	if (trace) await trace.stop(`${tracePrefix}-${label.split(' ')[0]}.json`);
+	if (heap) await heap.stop(`${heapPrefix}-${label.split(' ')[0]}.heapprofile`);
 	const busy = await mainThread.read();
 	const cpuUse = cpu.read();
 	// Whatever is still queued (a backlog under load) must arrive before it is counted.
@@ -226,6 +231,26 @@ class Trace {
 		}
 		await this.cdp.send('IO.close', { handle });
 		writeFileSync(path, text);
+		await this.cdp.detach();
+	}
+}
+
+/** A sampling heap profile of a page, objects the collector took back included. */
+class HeapSampling {
+	private constructor(private readonly cdp: CDPSession) {}
+	static async start(page: Page): Promise<HeapSampling> {
+		const cdp = await page.context().newCDPSession(page);
+		await cdp.send('HeapProfiler.enable');
+		await cdp.send('HeapProfiler.startSampling', {
+			samplingInterval: 1024,
+			includeObjectsCollectedByMajorGC: true,
+			includeObjectsCollectedByMinorGC: true
+		});
+		return new HeapSampling(cdp);
+	}
+	async stop(path: string): Promise<void> {
+		const { profile } = await this.cdp.send('HeapProfiler.stopSampling');
+		writeFileSync(path, JSON.stringify(profile));
 		await this.cdp.detach();
 	}
 }

@@ -100,7 +100,9 @@ const HELP = `npm run bench -- [options]
 Environment:
   BENCH_TRACE=PREFIX    commit-to-screen: a Chromium trace (timeline and CPU profile) of the
                         floor's and the product's page at 200 commits/s, written to
-                        PREFIX-floor.json and PREFIX-product.json (DevTools' Performance panel)`;
+                        PREFIX-floor.json and PREFIX-product.json (DevTools' Performance panel)
+  BENCH_HEAP=PREFIX     commit-to-screen: a sampling heap profile (garbage included) of the same
+                        pages, written to PREFIX-floor.heapprofile and PREFIX-product.heapprofile`;
 
 export function parseOptions(argv: string[]): BenchOptions {
 	const { values } = parseArgs({
