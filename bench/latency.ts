@@ -243,8 +243,8 @@ class HeapSampling {
 		await cdp.send('HeapProfiler.enable');
 		await cdp.send('HeapProfiler.startSampling', {
 			samplingInterval: 1024,
-			includeObjectsCollectedByMajorGC: true,
-			includeObjectsCollectedByMinorGC: true
+			includeObjectsCollectedByMajorGC: !process.env.BENCH_HEAP_LIVE,
+			includeObjectsCollectedByMinorGC: !process.env.BENCH_HEAP_LIVE
 		});
 		return new HeapSampling(cdp);
 	}
