@@ -16,7 +16,7 @@ import { keyOf } from './lib/keys';
 import { settleFleet } from './lib/load';
 import { CpuSplit } from './lib/proc';
 import { framesPerSecond, sleep, summarize, type Summary } from './lib/stats';
-import { Trace } from './lib/trace';
+import { HeapSampling, Trace } from './lib/trace';
 import { PacedWriter } from './lib/writer';
 import type { FleetResult, LiveEnv } from './live';
 
@@ -121,8 +121,13 @@ export async function measure(env: LiveEnv, phase: Phase): Promise<Summary> {
 	// written to /tmp/x-floor.json and /tmp/x-product.json, for DevTools' Performance panel.
 	const tracePrefix = rate === 200 && !phase.fleet ? process.env.BENCH_TRACE : undefined;
 	const trace = tracePrefix ? await Trace.start(page) : null;
+	// BENCH_HEAP=/tmp/x: a sampling heap profile of each 200/s phase's page, garbage included
+	// (what was allocated, collected or not), to /tmp/x-floor.heapprofile and -product.heapprofile.
+	const heapPrefix = rate === 200 && !phase.fleet ? process.env.BENCH_HEAP : undefined;
+	const heap = heapPrefix ? await HeapSampling.start(page) : null;
 	await writer.run();
 	if (trace) await trace.stop(`${tracePrefix}-${label.split(' ')[0]}.json`);
+	if (heap) await heap.stop(`${heapPrefix}-${label.split(' ')[0]}.heapprofile`);
 	const busy = await mainThread.read();
 	const cpuUse = cpu.read();
 	// Whatever is still queued (a backlog under load) must arrive before it is counted.

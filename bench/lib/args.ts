@@ -101,7 +101,10 @@ Environment:
   BENCH_TRACE=PREFIX    commit-to-screen: a Chromium trace (timeline and CPU profile) of the
                         floor's and the product's page at 200 commits/s, written to
                         PREFIX-floor.json and PREFIX-product.json (DevTools' Performance panel);
-                        wall-tv: the throttled wall at 50 changes/s, PREFIX-wall.json`;
+                        wall-tv: the throttled wall at 50 changes/s, PREFIX-wall.json
+  BENCH_HEAP=PREFIX     commit-to-screen: a sampling heap profile (garbage included) of the same
+                        pages, written to PREFIX-floor.heapprofile and PREFIX-product.heapprofile
+                        (with BENCH_HEAP_LIVE=1: only what is still alive at the end)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
 	const { values } = parseArgs({

@@ -32,3 +32,23 @@ export class Trace {
 		await this.cdp.detach();
 	}
 }
+
+/** A sampling heap profile of a page (BENCH_HEAP), objects the collector took back included. */
+export class HeapSampling {
+	private constructor(private readonly cdp: CDPSession) {}
+	static async start(page: Page): Promise<HeapSampling> {
+		const cdp = await page.context().newCDPSession(page);
+		await cdp.send('HeapProfiler.enable');
+		await cdp.send('HeapProfiler.startSampling', {
+			samplingInterval: 1024,
+			includeObjectsCollectedByMajorGC: !process.env.BENCH_HEAP_LIVE,
+			includeObjectsCollectedByMinorGC: !process.env.BENCH_HEAP_LIVE
+		});
+		return new HeapSampling(cdp);
+	}
+	async stop(path: string): Promise<void> {
+		const { profile } = await this.cdp.send('HeapProfiler.stopSampling');
+		writeFileSync(path, JSON.stringify(profile));
+		await this.cdp.detach();
+	}
+}

@@ -64,12 +64,18 @@ export class LiveFeed {
 	/** Browser clock minus server clock, in ms: subtract from Date.now() for server time. */
 	clockSkewMs = $state(0);
 	/**
-	 * When the server was last heard from (any message), in browser time. Plain, not state: it
-	 * is written at every message, and a state write schedules a flush of the page's effects
-	 * (50 a second on a busy tenant's wall, for nothing: what shows it re-reads it when the
-	 * clock ticks or the status changes).
+	 * When the server was last heard from (any message), in browser time. A read tracks it only
+	 * while the feed is not live: what reads it then (currentUntil, the wall's freshness) reads
+	 * the status too, or reads it untracked. Signalled at every message, it was a Svelte batch
+	 * (ten maps and sets, a microtask) per message, 200 a second on a busy tenant (issue 26).
 	 */
-	lastHeardAt = 0;
+	get lastHeardAt(): number {
+		void this.#heardSignal;
+		return this.#lastHeardAt;
+	}
+	#lastHeardAt = 0;
+	/** Bumped when the server is heard while the feed is not live. */
+	#heardSignal = $state(0);
 	/**
 	 * How many times the subscription was put in place: first, after each reconnect, after a
 	 * resync. What else the page asks on the socket in the subscription's scope (its alerts)
@@ -148,7 +154,10 @@ export class LiveFeed {
 			rows: this.rows,
 			hooks: {
 				heard: (serverTime) => {
-					this.lastHeardAt = Date.now();
+					this.#lastHeardAt = Date.now();
+					// Not while live: see lastHeardAt. A feed going stale or back to live changes its
+					// status, which every tracked reader of it reads.
+					if (this.status !== 'live') this.#heardSignal++;
 					if (serverTime !== undefined) this.clockSkewMs = Date.now() - serverTime;
 				},
 				status: (status) => {
@@ -236,8 +245,8 @@ export class LiveFeed {
 
 	/** Server time the rows stopped being current (the feed is not live); null while they are. */
 	currentUntil(): number | null {
-		// Live rows are current whenever they were last heard. What derives from this (the
-		// page's stale state) re-runs when the status changes; `lastHeardAt` is final by then.
+		// Live rows are current whenever they were last heard: `lastHeardAt` is not read then,
+		// so what derives from this (the page's stale state) does not re-run at every message.
 		if (this.status === 'live') return null;
 		return currentUntil(this.#dataClock());
 	}

@@ -28,6 +28,35 @@ export function followChanges(
 	}
 }
 
+/**
+ * Visits the rows of a source that changed since the last visit: every row the first time, for
+ * another `key` (what the caller keeps them in), or when the source cannot tell (a snapshot);
+ * else only the rows of the frame's changes that are still there. For a view of a few rows
+ * kept up to date from a big tenant's day (the open client or agent window): walking 50,000
+ * rows at every frame to find the few that changed is what changedSince saves.
+ */
+export class ChangedRows {
+	#source: RowSource | null = null;
+	#key: unknown = undefined;
+	#version = -1;
+
+	visit(source: RowSource, key: unknown, visit: (row: Interaction) => void): void {
+		const same = source === this.#source && key === this.#key;
+		const changed = same ? source.changedSince(this.#version) : null;
+		this.#source = source;
+		this.#key = key;
+		this.#version = source.version;
+		if (changed === null) {
+			for (const row of source.rows.values()) visit(row);
+			return;
+		}
+		for (const id of changed) {
+			const row = source.rows.get(id);
+			if (row) visit(row);
+		}
+	}
+}
+
 /** Live rows and what changed in them, frame by frame (LiveFeed is one). */
 export interface RowSource {
 	readonly rows: ReadonlyMap<string, Interaction>;

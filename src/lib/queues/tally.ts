@@ -2,7 +2,7 @@ import type { Interaction } from '$lib/interaction';
 import { lowerBound } from '$lib/sorted';
 import { followChanges, type RowSource } from '$lib/live/sorted-rows';
 import type { DayFrame } from './day';
-import { aggregateDay, type QueueDay } from './figures';
+import { aggregateDay, countRow, type QueueDay } from './figures';
 import type { QueueThresholds } from './thresholds';
 
 type Counts = { [K in keyof QueueDay]: QueueDay[K] extends number ? K : never }[keyof QueueDay];
@@ -11,9 +11,10 @@ type Counts = { [K in keyof QueueDay]: QueueDay[K] extends number ? K : never }[
  * `aggregateDay` kept up to date change by change, so the summary strip can follow the rows in
  * the very frame the grid does: walking a big tenant's day (50,000 rows) again at every frame
  * was too slow, and following at a slower pace put the strip and the grid out of step (issue
- * 26). Each changed row's old contribution is taken away and its new one added, both computed by
- * `aggregateDay` itself, so the figures stay the one definition. A new source, queues, day,
- * thresholds or filter, or changes that are not known (a snapshot), count every row again.
+ * 26). Each changed row's old contribution is taken away and its new one added, both by
+ * `countRow`, by which `aggregateDay` counts every row, so the figures stay the one definition.
+ * A new source, queues, day, thresholds or filter, or changes that are not known (a snapshot),
+ * count every row again.
  */
 export class DayTally {
 	#days = new Map<number, QueueDay>();
@@ -55,19 +56,20 @@ export class DayTally {
 			return (this.#days = this.#bulk(source, changed, queueIds, frame, thresholdsOf, matches));
 		}
 		// A new map and new days for the queues touched: what derives from them sees a change.
+		// Each row is counted in or out of its (copied) day in place by countRow, the definition
+		// aggregateDay counts by: no day, map or array is made per change.
 		const days = new Map(this.#days);
 		const copied = new Set<number>();
 		const apply = (row: Interaction, sign: 1 | -1) => {
 			const queueId = row.queueId;
-			const day = queueId === null ? undefined : days.get(queueId);
+			let day = queueId === null ? undefined : days.get(queueId);
 			if (queueId === null || !day) return;
-			const part = aggregateDay([row], [queueId], frame, thresholdsOf).get(queueId);
-			if (!part) return;
 			if (!copied.has(queueId)) {
 				copied.add(queueId);
-				days.set(queueId, cloneDay(day));
+				day = cloneDay(day);
+				days.set(queueId, day);
 			}
-			addDay(days.get(queueId)!, part, sign);
+			countRow(day, row, frame, thresholdsOf(queueId).serviceLevelSeconds, sign);
 		};
 		const leave = (row: Interaction) => apply(row, -1);
 		const enter = (row: Interaction) => apply(row, 1);

@@ -15,7 +15,7 @@ import { clockInZone } from '$lib/format';
 import type { Interaction } from '$lib/interaction';
 import { LiveFeed } from '$lib/live/feed.svelte';
 import { compareRows } from '$lib/live/sort';
-import { SortedRows } from '$lib/live/sorted-rows';
+import { ChangedRows, SortedRows } from '$lib/live/sorted-rows';
 import { thresholdsLookup } from '$lib/queues/thresholds';
 import { formatZonedDate, zonedDateOf } from '$lib/time/zone';
 import { intervalFilters } from '$lib/range/narrow';
@@ -81,6 +81,8 @@ export class InteractionsView {
 	// The grid re-reads the rows at every frame: they are patched in place of the frame before
 	// last's rather than copied whole (SortedRows `reuse`).
 	readonly #sorted = new SortedRows({ reuse: true });
+	/** The feed's rows changed since the open window's list last followed them. */
+	readonly #windowChanges = new ChangedRows();
 	readonly #liveRows = $derived.by((): readonly Interaction[] => {
 		// A replay sorts the day once and merges the rows in progress at T (SortedAt).
 		if (this.player) {
@@ -271,22 +273,25 @@ export class InteractionsView {
 			return () => list.cancel();
 		});
 
-		// The open client/agent window updates live from the feed while open.
+		// The open client/agent window updates live from the feed while open: from the rows each
+		// frame changed, not every row of the day (a big tenant's 50,000 at every frame).
 		$effect(() => {
 			const win = this.#data().window;
 			const list = this.windowList;
 			const feed = this.feed;
 			if (!feed || !win || !list) return;
 			void feed.version;
-			for (const row of feed.rows.values()) {
-				const belongs =
-					win.param === 'agent'
-						? String(row.agentId) === win.value
-						: win.param === 'contact'
-							? row.crmContactId === win.value
-							: !row.crmContactId && row.phoneNumber === win.value;
-				if (belongs) untrack(() => list.update(row, true));
-			}
+			untrack(() =>
+				this.#windowChanges.visit(feed, list, (row) => {
+					const belongs =
+						win.param === 'agent'
+							? String(row.agentId) === win.value
+							: win.param === 'contact'
+								? row.crmContactId === win.value
+								: !row.crmContactId && row.phoneNumber === win.value;
+					if (belongs) list.update(row, true);
+				})
+			);
 		});
 	}
 

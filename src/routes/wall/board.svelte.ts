@@ -71,14 +71,14 @@ export class WallBoard {
 	// Arrow bodies: `feed` is only assigned in the constructor, after these fields are declared.
 	readonly serverNow = $derived.by(() => this.now - this.feed.clockSkewMs);
 	/**
-	 * Read when the clock ticks or the feed's status changes (the feed's `lastHeardAt` is not
-	 * state): ages are in whole seconds, and a busy tenant's 50 messages a second must not each
-	 * re-derive the board's freshness and time chain.
+	 * Read when the clock ticks or the feed's status changes, not at every message: a busy
+	 * tenant's 50 messages a second each re-derived the board's freshness and time chain, which
+	 * only the tick (ages in whole seconds) and a change of status can change.
 	 */
 	readonly #lastHeardAt = $derived.by(() => {
 		void this.now;
 		void this.feed.status;
-		return this.feed.lastHeardAt;
+		return untrack(() => this.feed.lastHeardAt);
 	});
 	readonly freshness = $derived.by(() =>
 		freshness({
