@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
+import { afterEach, describe, it, expect, vi } from 'vitest';
 import type { InteractionChange } from '$lib/interaction';
 import type { ChangesMessage } from '$lib/realtime';
-import { Fanout, scopeRoom } from '$lib/server/realtime/rooms';
+import { Fanout, scopeRoom, WALL_BATCH_MS } from '$lib/server/realtime/rooms';
 import { projectChange, viewChange, type RowView, type Scope } from '$lib/server/scope';
 import { Rng } from '../../scripts/lib/random';
 import { interaction } from './fixtures';
@@ -144,5 +144,51 @@ describe('Fanout', () => {
 		fanout.push('e1', [change(1, 1), change(2, 2), change(3, 1), change(4, 3)]);
 		fanout.flush();
 		expect(received(room).map((c) => c.seq)).toEqual([1, 2, 3]);
+	});
+
+	describe('wall displays', () => {
+		afterEach(() => vi.useRealTimers());
+		const change = (seq: number): InteractionChange => ({
+			seq,
+			id: String(seq),
+			tenantId: 1,
+			queueIds: [1],
+			row: interaction({ id: String(seq), tenantId: 1, queueId: 1 })
+		});
+
+		it('a busy stream reaches a wall in a message per WALL_BATCH_MS, the first at once, every change in order', () => {
+			vi.useFakeTimers();
+			const { fanout, join, sent, received } = harness();
+			const wall = join({ tenantId: 1, queues: 'all' }, 'wall');
+			const screen = join({ tenantId: 1, queues: 'all' });
+			// 50 changes a second for two seconds, one a turn of the event loop.
+			for (let seq = 1; seq <= 100; seq++) {
+				fanout.push('e1', [change(seq)]);
+				vi.advanceTimersByTime(20);
+				if (seq === 1) expect(sent.get(wall)).toHaveLength(1);
+			}
+			vi.advanceTimersByTime(WALL_BATCH_MS);
+			expect(received(wall).map((c) => c.seq)).toEqual(
+				Array.from({ length: 100 }, (_, i) => i + 1)
+			);
+			const messages = sent.get(wall)!.length;
+			expect(messages).toBeLessThanOrEqual(Math.ceil(2_000 / WALL_BATCH_MS) + 2);
+			// A screen's room is not paced: each turn's change goes out in that turn.
+			expect(sent.get(screen)).toHaveLength(100);
+			fanout.close();
+		});
+
+		it('a flush (a resync, a new epoch) sends a wall what is pending at once', () => {
+			vi.useFakeTimers();
+			const { fanout, join, received } = harness();
+			const wall = join({ tenantId: 1, queues: 'all' }, 'wall');
+			fanout.push('e1', [change(1)]);
+			vi.advanceTimersByTime(1);
+			fanout.push('e1', [change(2)]);
+			expect(received(wall).map((c) => c.seq)).toEqual([1]);
+			fanout.push('e2', [change(1)]);
+			expect(received(wall).map((c) => c.seq)).toEqual([1, 2]);
+			fanout.close();
+		});
 	});
 });

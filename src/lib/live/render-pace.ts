@@ -1,6 +1,6 @@
 /**
- * When a view follows its rows: once per animation frame, or (`everyMs`) at most once every so
- * many ms. Paced, the first change after a quiet spell is drawn in the next task and later ones
+ * When a view follows its rows (or, on the server, a wall's room is sent its changes): once per
+ * animation frame, or (`everyMs`) at most once every so many ms. Paced, the first change after a quiet spell is drawn in the next task and later ones
  * wait out the rest of the interval: a quiet board is drawn at once, a busy one at a bounded
  * rate. Waiting the whole interval from the first change delayed every change of a quiet board
  * by that much and drew a busy one no less often.

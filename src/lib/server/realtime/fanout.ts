@@ -5,7 +5,8 @@ import type { LiveSocket, RealtimeDeps, RealtimeServer } from './types';
 
 /**
  * The change log to this node's sockets: each entry the live state has applied
- * (`log.appended`) is batched into its scope rooms (rooms.ts), and a resync (`log.resync`)
+ * (`log.appended`) is batched into its scope rooms (rooms.ts: a screen's at each turn, a wall's
+ * at WALL_BATCH_MS at most), and a resync (`log.resync`)
  * sends what is pending, empties the rooms and, once each viewer is checked again, tells its
  * screen to subscribe afresh.
  */
@@ -54,6 +55,7 @@ export function startFanout(deps: FanoutDeps): { fanout: Fanout; stop: () => voi
 		stop() {
 			stopAppended();
 			stopResync();
+			fanout.close();
 		}
 	};
 }

@@ -1,6 +1,7 @@
 import type { InteractionChange } from '$lib/interaction';
 import type { ChangesMessage } from '$lib/realtime';
 import { projectChange, viewChange, type RowView, type Scope } from '../scope';
+import { RenderPace } from '$lib/live/render-pace';
 import type { LiveSocket } from './types';
 
 /**
@@ -45,6 +46,15 @@ export interface FanoutTarget {
 	emit(room: string, message: ChangesMessage): void;
 }
 
+/**
+ * How often at most a wall display's room is sent the changes (a screen's room: at every turn of
+ * the event loop). A busy tenant's 50 changes a second were 50 messages a second to each TV
+ * stick, and receiving one (the browser's IPC, the WebSocket, Socket.IO's decoding, the feed's
+ * turn) cost a stick more than drawing its list; the wall draws its list about this often
+ * anyway. A quiet tenant's change still goes out at once (RenderPace).
+ */
+export const WALL_BATCH_MS = 150;
+
 interface RoomAudience {
 	scope: Scope;
 	view: RowView;
@@ -52,11 +62,17 @@ interface RoomAudience {
 
 export class Fanout {
 	readonly #rooms = new Map<string, RoomAudience>();
+	/** Changes not yet sent to the screens' rooms (sent after the current event-loop turn). */
 	#pending: InteractionChange[] = [];
+	/** Changes not yet sent to the wall displays' rooms (sent at WALL_BATCH_MS at most). */
+	#wallPending: InteractionChange[] = [];
 	#epoch = '';
 	#scheduled: NodeJS.Immediate | null = null;
+	readonly #wallPace: RenderPace;
 
-	constructor(private readonly target: FanoutTarget) {}
+	constructor(private readonly target: FanoutTarget) {
+		this.#wallPace = new RenderPace(() => this.#flushView('wall'), WALL_BATCH_MS);
+	}
 
 	/** The room a socket of this scope and view joins; remembered for projecting into it. */
 	roomFor(scope: Scope, view: RowView = 'full'): string {
@@ -65,22 +81,49 @@ export class Fanout {
 		return room;
 	}
 
-	/** Queues changes for the next flush, which runs once the current event-loop turn is done. */
+	/**
+	 * Queues changes for the next flush: the screens' rooms once the current event-loop turn is
+	 * done, the walls' at their pace.
+	 */
 	push(epoch: string, changes: InteractionChange[]): void {
 		if (changes.length === 0) return;
 		// One message never mixes epochs: the client compares the message's epoch with its own.
 		if (epoch !== this.#epoch) this.flush();
 		this.#epoch = epoch;
-		for (const change of changes) this.#pending.push(change);
-		this.#scheduled ??= setImmediate(() => this.flush());
+		for (const change of changes) {
+			this.#pending.push(change);
+			this.#wallPending.push(change);
+		}
+		this.#scheduled ??= setImmediate(() => this.#flushView('full'));
+		this.#wallPace.request();
 	}
 
 	/** Sends what is pending now (also before a resync, so nothing of the old epoch lingers). */
 	flush(): void {
+		this.#flushView('full');
+		// Nothing pending is no send: the walls' next change still goes out at once.
+		if (this.#wallPending.length > 0) this.#wallPace.runNow();
+	}
+
+	/** Stops the timers; what is pending is not sent. */
+	close(): void {
 		if (this.#scheduled) clearImmediate(this.#scheduled);
 		this.#scheduled = null;
-		const pending = this.#pending;
-		this.#pending = [];
+		this.#wallPace.cancel();
+	}
+
+	/** Sends what is pending to the rooms of one view. */
+	#flushView(view: RowView): void {
+		let pending: InteractionChange[];
+		if (view === 'wall') {
+			pending = this.#wallPending;
+			this.#wallPending = [];
+		} else {
+			if (this.#scheduled) clearImmediate(this.#scheduled);
+			this.#scheduled = null;
+			pending = this.#pending;
+			this.#pending = [];
+		}
 		if (pending.length === 0) return;
 		const byTenant = new Map<number, InteractionChange[]>();
 		for (const change of pending) {
@@ -88,14 +131,15 @@ export class Fanout {
 			if (!list) byTenant.set(change.tenantId, (list = []));
 			list.push(change);
 		}
-		for (const [room, { scope, view }] of this.#rooms) {
+		for (const [room, audience] of this.#rooms) {
+			if (audience.view !== view) continue;
 			if (!this.target.hasMembers(room)) {
 				this.#rooms.delete(room);
 				continue;
 			}
-			const ofTenant = byTenant.get(scope.tenantId);
+			const ofTenant = byTenant.get(audience.scope.tenantId);
 			if (!ofTenant) continue;
-			const changes = projectAll(ofTenant, scope, view);
+			const changes = projectAll(ofTenant, audience.scope, view);
 			if (changes.length > 0) this.target.emit(room, { epoch: this.#epoch, changes });
 		}
 	}
