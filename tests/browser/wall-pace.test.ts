@@ -2,7 +2,7 @@ import { expect, test } from '../support/wall';
 
 /**
  * Issue 26: a wall on a TV stick at 50 changes a second. The board follows the rows at its
- * list's pace (every 150 ms at most), not at every animation frame a change comes in: each such
+ * list's pace (every 100 ms at most; its room is sent changes every 150 ms), not at every animation frame a change comes in: each such
  * frame woke the stick for the board's effects, its tally and a frame of rendering.
  */
 test.describe('wall on a TV stick', () => {
