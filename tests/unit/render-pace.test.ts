@@ -123,6 +123,19 @@ describe('FiguresPace', () => {
 		expect(runs).toHaveLength(3);
 	});
 
+	it('follows a short task (a snapshot part) in a task of its own, once due', () => {
+		const { pace, runs } = figures();
+		pace.later();
+		expect(runs).toHaveLength(0);
+		vi.advanceTimersByTime(150);
+		expect(runs).toHaveLength(1);
+		pace.later();
+		vi.advanceTimersByTime(250 + 149);
+		expect(runs).toHaveLength(1);
+		vi.advanceTimersByTime(1);
+		expect(runs).toHaveLength(2);
+	});
+
 	it('runs nothing once cancelled', () => {
 		const { pace, runs } = figures();
 		pace.rendered();

@@ -308,7 +308,10 @@ export class LiveFeed {
 	#flush(): void {
 		this.#changes.endFrame();
 		this.version++;
-		this.#figures.rendered(this.#figuresNow);
+		// While a snapshot's parts come in, each part's task is kept short: the figures (of a
+		// part of the day) follow in tasks of their own, and at once when the snapshot is whole.
+		if (this.whole || this.#figuresNow) this.#figures.rendered(this.#figuresNow);
+		else this.#figures.later();
 		this.#figuresNow = false;
 	}
 }

@@ -91,6 +91,15 @@ export class FiguresPace {
 		this.#timer ??= setTimeout(() => this.#fire(this.#clock()), this.#dueAt - at + this.#graceMs);
 	}
 
+	/**
+	 * The rows changed in a task that must stay short (a part of a snapshot): the figures follow
+	 * in a task of their own, once due.
+	 */
+	later(): void {
+		const wait = Math.max(0, this.#dueAt - this.#clock()) + this.#graceMs;
+		this.#timer ??= setTimeout(() => this.#fire(this.#clock()), wait);
+	}
+
 	cancel(): void {
 		clearTimeout(this.#timer);
 		this.#timer = undefined;
