@@ -1,16 +1,17 @@
 /**
  * When a view follows its rows (or, on the server, a wall's room is sent its changes): once per
- * animation frame, or (`everyMs`) at most once every so many ms. Paced, the first change after a quiet spell is drawn in the next task and later ones
- * wait out the rest of the interval: a quiet board is drawn at once, a busy one at a bounded
- * rate. Waiting the whole interval from the first change delayed every change of a quiet board
- * by that much and drew a busy one no less often.
+ * animation frame, or (`everyMs`) at most once every so many ms. Paced, the first change after a
+ * quiet spell is drawn in the next task and later ones wait out the rest of the interval: a
+ * quiet board is drawn at once, a busy one at a bounded rate. Waiting the whole interval from
+ * the first change delayed every change of a quiet board by that much and drew a busy one no
+ * less often.
  */
 export class RenderPace {
 	readonly #run: () => void;
 	readonly #everyMs: number | undefined;
 	readonly #clock: () => number;
-	/** The animation frame or timer asked for (0: none). */
-	#pending = 0;
+	/** The animation frame or timer asked for (null: none). */
+	#pending: ReturnType<typeof setTimeout> | number | null = null;
 	/** When `run` last ran (clock ms), -Infinity before. */
 	#ranAt = -Infinity;
 
@@ -27,14 +28,14 @@ export class RenderPace {
 
 	/** Runs it soon: in the next frame, or once the interval since the last run is over. */
 	request(): void {
-		if (this.#pending) return;
+		if (this.#pending !== null) return;
 		if (this.#byFrame) {
 			this.#pending = requestAnimationFrame(this.#fire);
 			return;
 		}
 		const everyMs = this.#everyMs ?? 16;
 		const wait = Math.max(0, this.#ranAt + everyMs - this.#clock());
-		this.#pending = setTimeout(this.#fire, wait) as unknown as number;
+		this.#pending = setTimeout(this.#fire, wait);
 	}
 
 	/** Runs it in this task (what was asked for is then not needed any more). */
@@ -45,14 +46,14 @@ export class RenderPace {
 
 	/** Drops what was asked for. */
 	cancel(): void {
-		if (!this.#pending) return;
-		if (this.#byFrame) cancelAnimationFrame(this.#pending);
+		if (this.#pending === null) return;
+		if (typeof this.#pending === 'number' && this.#byFrame) cancelAnimationFrame(this.#pending);
 		else clearTimeout(this.#pending);
-		this.#pending = 0;
+		this.#pending = null;
 	}
 
 	#fire = (): void => {
-		this.#pending = 0;
+		this.#pending = null;
 		this.#ranAt = this.#clock();
 		this.#run();
 	};
