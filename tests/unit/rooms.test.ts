@@ -30,6 +30,13 @@ function randomScope(random: Rng): Scope {
 	return { tenantId, queues: new Set([1, 2, 3, 4].filter(() => random.next() < 0.4)) };
 }
 
+/** Change `seq` of tenant 1's interaction `seq`, in `queueId`. */
+function change(seq: number, queueId = 1): InteractionChange {
+	const id = String(seq);
+	const row = interaction({ id, tenantId: 1, queueId });
+	return { seq, id, tenantId: 1, queueIds: [queueId], row };
+}
+
 /** A fan-out over fake rooms: what each room was sent, message by message. */
 function harness() {
 	const members = new Set<string>();
@@ -105,13 +112,6 @@ describe('Fanout', () => {
 	it('never mixes epochs in one message: a new epoch flushes the old batch first', () => {
 		const { fanout, join, sent } = harness();
 		const room = join({ tenantId: 1, queues: 'all' });
-		const change = (seq: number): InteractionChange => ({
-			seq,
-			id: String(seq),
-			tenantId: 1,
-			queueIds: [1],
-			row: interaction({ id: String(seq), tenantId: 1, queueId: 1 })
-		});
 		fanout.push('old', [change(7), change(8)]);
 		fanout.push('new', [change(1)]);
 		fanout.flush();
@@ -134,13 +134,6 @@ describe('Fanout', () => {
 	it('a supervisor of two queues gets one message with both, in seq order', () => {
 		const { fanout, join, received } = harness();
 		const room = join({ tenantId: 1, queues: new Set([1, 2]) });
-		const change = (seq: number, queueId: number): InteractionChange => ({
-			seq,
-			id: String(seq),
-			tenantId: 1,
-			queueIds: [queueId],
-			row: interaction({ id: String(seq), tenantId: 1, queueId })
-		});
 		fanout.push('e1', [change(1, 1), change(2, 2), change(3, 1), change(4, 3)]);
 		fanout.flush();
 		expect(received(room).map((c) => c.seq)).toEqual([1, 2, 3]);
@@ -148,13 +141,6 @@ describe('Fanout', () => {
 
 	describe('wall displays', () => {
 		afterEach(() => vi.useRealTimers());
-		const change = (seq: number): InteractionChange => ({
-			seq,
-			id: String(seq),
-			tenantId: 1,
-			queueIds: [1],
-			row: interaction({ id: String(seq), tenantId: 1, queueId: 1 })
-		});
 
 		it('a busy stream reaches a wall in a message per WALL_BATCH_MS, the first at once, every change in order', () => {
 			vi.useFakeTimers();
