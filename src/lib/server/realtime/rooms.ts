@@ -139,7 +139,8 @@ export class Fanout {
 			}
 			const ofTenant = byTenant.get(audience.scope.tenantId);
 			if (!ofTenant) continue;
-			const changes = projectAll(ofTenant, audience.scope, view);
+			// The room's own view: its fields, whichever flush this is.
+			const changes = projectAll(ofTenant, audience.scope, audience.view);
 			if (changes.length > 0) this.target.emit(room, { epoch: this.#epoch, changes });
 		}
 	}
