@@ -295,7 +295,10 @@ export class LiveFeed {
 		this.#render();
 	}
 
-	/** Views follow in the next frame (or at the feed's pace), with whatever else changed until then. */
+	/**
+	 * Views follow in the next frame (or at the feed's pace), with whatever else changed until
+	 * then.
+	 */
 	#render(): void {
 		this.#pace.request();
 	}
