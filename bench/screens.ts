@@ -1,4 +1,5 @@
 import * as chromeLauncher from 'chrome-launcher';
+import { writeFileSync } from 'node:fs';
 import lighthouse from 'lighthouse';
 import { mintWallToken } from '../scripts/lib/accounts';
 import { CHROMIUM } from './lib/browser';
@@ -69,6 +70,8 @@ export async function screensSuite(ctx: Context): Promise<void> {
 	}
 }
 
+let lhrWritten = 0;
+
 export async function audit(port: number, url: string, extraHeaders: Record<string, string>) {
 	const result = await lighthouse(url, {
 		port,
@@ -81,6 +84,17 @@ export async function audit(port: number, url: string, extraHeaders: Record<stri
 	const { categories, audits, runtimeError } = result.lhr;
 	if (runtimeError)
 		throw new Error(`Lighthouse on ${url}: ${runtimeError.code} ${runtimeError.message}`);
+	// BENCH_LHR=/tmp/x: each audit's whole report (its long tasks, main-thread breakdown, …) in
+	// /tmp/x-<page>-<n>.json and its trace in …-trace.json, to compare two builds' tasks rather
+	// than their scores.
+	const lhrPrefix = process.env.BENCH_LHR;
+	if (lhrPrefix) {
+		const page = new URL(url).pathname.replace(/\W+/g, '') || 'root';
+		const name = `${lhrPrefix}-${page}-${++lhrWritten}`;
+		writeFileSync(`${name}.json`, JSON.stringify(result.lhr));
+		const trace = (result.artifacts as { Trace?: unknown }).Trace;
+		if (trace) writeFileSync(`${name}-trace.json`, JSON.stringify(trace));
+	}
 	const score = (id: string) => Math.round((categories[id]?.score ?? 0) * 100);
 	const failing = (categories.accessibility?.auditRefs ?? [])
 		.filter((ref) => ref.weight > 0 && audits[ref.id]?.score === 0)

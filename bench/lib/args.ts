@@ -104,7 +104,10 @@ Environment:
                         wall-tv: the throttled wall at 50 changes/s, PREFIX-wall.json
   BENCH_HEAP=PREFIX     commit-to-screen: a sampling heap profile (garbage included) of the same
                         pages, written to PREFIX-floor.heapprofile and PREFIX-product.heapprofile
-                        (with BENCH_HEAP_LIVE=1: only what is still alive at the end)`;
+                        (with BENCH_HEAP_LIVE=1: only what is still alive at the end)
+  BENCH_LHR=PREFIX      screens, wall-tv: each Lighthouse audit's whole report (long tasks,
+                        main-thread breakdown) in PREFIX-<page>-<n>.json, its trace in
+                        PREFIX-<page>-<n>-trace.json`;
 
 export function parseOptions(argv: string[]): BenchOptions {
 	const { values } = parseArgs({

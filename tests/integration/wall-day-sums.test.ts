@@ -4,7 +4,8 @@ import { LiveSync } from '../../src/lib/live/sync';
 import { dayFrame } from '../../src/lib/queues/day';
 import { DayBase, goalsOf, unpackIds, withBase, type DaySums } from '../../src/lib/queues/day-sums';
 import { aggregateDay } from '../../src/lib/queues/figures';
-import { TestPbx } from '../support/pbx';
+import { SNAPSHOT_PART_ROWS, type SubscribeReply } from '../../src/lib/realtime';
+import { newRow, TestPbx } from '../support/pbx';
 import { subscribedAdmin } from '../support/client';
 import { waitFor, type Stack } from '../support/stack';
 import { stackForFile } from '../support/file-stack';
@@ -14,6 +15,7 @@ import { stackForFile } from '../support/file-stack';
  * summed by the server, plus the rows in progress it holds) equal aggregateDay over every row a
  * Contact Center Admin holds, at the snapshot and after changes (closes, new contacts, a
  * transcription of a summed row); and a wall scoped to one queue is sent no figures of another.
+ * A big tenant's rows in progress come in parts after the sums, as a screen's snapshot does.
  */
 
 let stack: Stack;
@@ -98,6 +100,65 @@ describe('wall day sums', () => {
 		expect(changes.some((change) => base.invalidatedBy(change))).toBe(false);
 		expect(wallFigures().get(inside)!.closedToday).toBe(fullFigures().get(inside)!.closedToday);
 		expect(changes.every((c) => c.row === null || c.row.queueId === inside)).toBe(true);
+		wall.detach();
+	});
+
+	it('come with the rows in progress in parts after them, and still add up to every row', async () => {
+		const tenant = stack.lookups.tenants[0];
+		const queueIds = tenant.queues.map((q) => q.id);
+		const pbx = new TestPbx(stack.admin, stack.pbxDb);
+		// More than two parts' worth in progress, and closed rows to sum beside them.
+		const inProgress = SNAPSHOT_PART_ROWS * 2 + 40;
+		const open = Array.from({ length: inProgress }, (_, i) =>
+			newRow({ id: 820_000 + i, tenantId: tenant.id, queueId: queueIds[i % queueIds.length] })
+		);
+		await pbx.insertActive(open);
+		for (let i = 0; i < 6; i++) {
+			await pbx.insertNew({ id: 821_000 + i, tenantId: tenant.id, queueId: queueIds[0] });
+			await pbx.close(821_000 + i);
+		}
+		const { token } = await stack.app.auth.wallTokens.create({
+			label: 'big tenant',
+			tenantId: tenant.id,
+			queueIds: 'all',
+			createdBy: 0
+		});
+		const { client: admin } = await subscribedAdmin(stack, tenant.id);
+		const last = String(821_005);
+		await waitFor(() => admin.rows.get(last)?.status === 'closed', 10_000, 'the admin holding every row'); // prettier-ignore
+		const goals = queueIds.map((id): [number, number] => [id, 20]);
+		const held = [...admin.rows.values()].filter((row) => row.status !== 'closed');
+		expect(held.length).toBeGreaterThanOrEqual(inProgress);
+
+		// On the wire: the reply holds the sums and a first part; the other parts follow it.
+		const socket = stack.socket('', { wallToken: token });
+		const reply = await new Promise<SubscribeReply>((resolve) =>
+			socket.emit('live:subscribe', { daySums: { serviceLevelSeconds: goals } }, resolve)
+		);
+		if (!reply.ok || reply.kind !== 'snapshot') throw new Error('no snapshot');
+		expect(reply.snapshot.day?.count).toBeGreaterThanOrEqual(6);
+		expect(reply.snapshot.rows.length).toBe(SNAPSHOT_PART_ROWS);
+		expect(reply.parts?.count).toBe(Math.ceil(held.length / SNAPSHOT_PART_ROWS));
+		socket.disconnect();
+
+		// Applied: the rows held are every row in progress, and with the sums they add up to
+		// the figures of every row the admin holds.
+		const rows = new Map<string, Interaction>();
+		let day: DaySums | null = null;
+		const wall = new LiveSync(stack.socket('', { wallToken: token }), {
+			request: { daySums: { serviceLevelSeconds: goals } },
+			rows,
+			hooks: { snapshot: (snapshot) => (day = snapshot.day ?? null) }
+		});
+		await waitFor(() => wall.ready, 10_000, 'the wall subscribed');
+		const sums = day as DaySums | null;
+		if (!sums) throw new Error('no day sums in the snapshot');
+		expect(rows.size).toBe(held.length);
+		const base = new DayBase(sums);
+		const frame = dayFrame(sums.startMs, tenant.timezone);
+		const slOf = goalsOf(goals);
+		const wallFigures = withBase(aggregateDay([...rows.values()].filter(base.counts), queueIds, frame, slOf), base.days, frame.hourLabels.length); // prettier-ignore
+		expect(wallFigures).toEqual(aggregateDay(admin.rows.values(), queueIds, frame, slOf));
 		wall.detach();
 	});
 });

@@ -1,7 +1,10 @@
 import { Decoder, Encoder, PacketType, type Packet } from 'socket.io-parser';
 import { describe, expect, it, vi } from 'vitest';
 import { RawJson, rawJsonParser } from '$lib/server/realtime/raw-json';
+import { SharedDaySnapshots } from '$lib/server/realtime/day-snapshots';
 import { SharedSnapshots } from '$lib/server/realtime/snapshots';
+import type { Interaction } from '$lib/interaction';
+import type { DaySums, SummedSnapshot } from '$lib/queues/day-sums';
 
 /** What a client's stock parser makes of what the server wrote. */
 function decode(parts: unknown[]): Packet {
@@ -97,5 +100,29 @@ describe('SharedSnapshots', () => {
 		expect(JSON.parse(supervisor[0].json)).toEqual([rows[0]]);
 		expect(JSON.parse(wall[0].json)).toEqual([{ id: '1' }]);
 		expect(shared.parts('tenant:1', 'e1', 10, [])).toBe(admin);
+	});
+});
+
+describe('SharedDaySnapshots', () => {
+	const day = { count: 3, ids: 'A1,A2,A3' } as DaySums;
+	const snapshot = (rows: { id: string }[]) =>
+		({ epoch: 'e1', seq: 10, rows: rows as Interaction[], day }) as SummedSnapshot;
+
+	it('sends the sums with the first part of the rows in progress, the rest as parts after', () => {
+		const shared = new SharedDaySnapshots(2000, Date.now, 2);
+		const five = [1, 2, 3, 4, 5].map((id) => ({ id: String(id) }));
+		const key = shared.key('wall:tenant:1', { serviceLevelSeconds: [[3, 20]] });
+		const { snapshot: sent, rest } = shared.encode(key, snapshot(five), false);
+		expect(JSON.parse((sent.rows as unknown as RawJson).json)).toEqual(five.slice(0, 2));
+		expect(JSON.parse((sent.day as unknown as RawJson).json)).toEqual(day);
+		expect(rest.map((part) => JSON.parse(part.json))).toEqual([five.slice(2, 4), five.slice(4)]);
+		// The held encoding serves again at its position (its rows left empty by catchUp).
+		const again = shared.encode(key, snapshot([]), true);
+		expect(again.snapshot.rows).toBe(sent.rows);
+		expect(again.rest).toEqual(rest);
+		// No rows in progress: one part, in the reply.
+		const none = shared.encode(shared.key('wall:tenant:2', { serviceLevelSeconds: [] }), snapshot([]), false); // prettier-ignore
+		expect((none.snapshot.rows as unknown as RawJson).json).toBe('[]');
+		expect(none.rest).toEqual([]);
 	});
 });

@@ -13,7 +13,7 @@ import { dayFrame, hourIndex } from '$lib/queues/day';
 import { freshness } from '$lib/wall/freshness';
 import { liveIn, liveOrder, liveRows } from '$lib/wall/live-list';
 import { SortedRows } from '$lib/live/sorted-rows';
-import { emptyQueueDay, queueFigures } from '$lib/queues/figures';
+import { emptyQueueDay, queueFigures, type QueueDay } from '$lib/queues/figures';
 import { DayTally } from '$lib/queues/tally';
 import { thresholdsLookup, type QueueThresholds } from '$lib/queues/thresholds';
 import { startOfZonedDay } from '$lib/time/zone';
@@ -141,11 +141,23 @@ export class WallBoard {
 		const held = untrack(() =>
 			this.#tally.update(this.feed, queueIds, frame, thresholdsOf, base?.counts ?? everyRow)
 		);
+		if (!this.feed.whole) return this.#shownDays;
 		// Yesterday's sums (or tomorrow's, a moment before this screen sees midnight) add nothing.
-		if (!base || base.sums.startMs !== frame.startMs) return held;
-		return withBase(held, base.days, frame.hourLabels.length);
+		if (!base || base.sums.startMs !== frame.startMs) return (this.#shownDays = held);
+		return (this.#shownDays = withBase(held, base.days, frame.hourLabels.length));
 	});
 	readonly #tally = new DayTally();
+	/**
+	 * The figures and the list last shown of whole rows. While a snapshot's parts come in (on
+	 * opening, and when fresh sums are asked for), the rows held are a part of the day and the
+	 * sums may be the last snapshot's: the wall goes on showing what it showed (nothing yet, on
+	 * opening) rather than counts that drop and climb back part by part. The tally and the
+	 * list's order still take each part in, in the part's own task.
+	 */
+	// Not state: the deriveds read it only when they re-run for a reason of their own.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	#shownDays: ReadonlyMap<number, QueueDay> = new Map();
+	#shownRows: readonly Interaction[] = [];
 
 	/** What the feed's subscribes ask to be summed: mutated, then resubscribed, when goals change. */
 	readonly #goals: DaySumsRequest;
@@ -237,7 +249,9 @@ export class WallBoard {
 			);
 		// The feed's version is followed by followRows, not here: the list keeps its own pace.
 		const inList = this.#inList;
-		return untrack(() => this.#list.update(source, inList, liveOrder));
+		const rows = untrack(() => this.#list.update(source, inList, liveOrder));
+		// A list without reuse (below): an array kept is never written to again.
+		return this.feed.whole ? (this.#shownRows = rows) : this.#shownRows;
 	});
 	/**
 	 * Bumped at each version of the rows (followRows), which comes at most every

@@ -73,27 +73,28 @@ export function createCatchUp(live: RealtimeDeps['live']) {
 			}
 			const { snapshot, changes } = caughtUp;
 			if (dayKey) {
-				const sent = days.encode(dayKey, snapshot, Boolean(heldDay && changes));
-				return { ok: true, kind: 'snapshot', snapshot: sent, changes };
+				const { snapshot: sent, rest } = days.encode(dayKey, snapshot, Boolean(heldDay && changes)); // prettier-ignore
+				return inParts(request, { ok: true, kind: 'snapshot', snapshot: sent, changes }, rest);
 			}
-			const parts =
+			const [first, ...rest] =
 				held && changes
 					? held.parts
 					: snapshots.parts(room, snapshot.epoch, snapshot.seq, newestFirst(snapshot.rows));
-			const [first, ...rest] = parts;
-			const reply: SubscribeReply = {
-				ok: true,
-				kind: 'snapshot',
-				snapshot: { ...snapshot, rows: sentAs(first) },
-				changes
-			};
-			if (rest.length === 0) return reply;
-			const id = `${++lastPartsId}`;
-			reply.parts = { id, count: parts.length };
-			partsAfter.set(reply, () => sendParts(request, id, rest));
-			return reply;
+			const sent = { ...snapshot, rows: sentAs<Interaction[]>(first) };
+			return inParts(request, { ok: true, kind: 'snapshot', snapshot: sent, changes }, rest);
 		});
 	};
+}
+
+type SnapshotReply = Extract<SubscribeReply, { kind: 'snapshot' }>;
+
+/** `reply` (holding the first part), with the `rest` of its parts sent after it (afterReply). */
+function inParts(request: CatchUpRequest, reply: SnapshotReply, rest: RawJson[]): SnapshotReply {
+	if (rest.length === 0) return reply;
+	const id = `${++lastPartsId}`;
+	reply.parts = { id, count: rest.length + 1 };
+	partsAfter.set(reply, () => sendParts(request, id, rest));
+	return reply;
 }
 
 /** Ids of snapshots sent in parts, unique in this process (a socket lives on one process). */

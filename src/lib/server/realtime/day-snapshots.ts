@@ -1,14 +1,22 @@
 import type { LogPosition } from '$lib/interaction';
 import type { DaySumsRequest, SummedSnapshot } from '$lib/queues/day-sums';
+import { SNAPSHOT_PART_ROWS } from '$lib/realtime';
 import { RawJson, sentAs } from './raw-json';
-import { RoomEncodings, SNAPSHOT_SHARE_MS } from './snapshots';
+import { encodeParts, RoomEncodings, SNAPSHOT_SHARE_MS } from './snapshots';
 
 interface Encoded {
 	epoch: string;
 	seq: number;
 	at: number;
-	rows: RawJson;
+	/** The rows in progress, in parts (the first goes in the reply, with the sums). */
+	parts: RawJson[];
 	day: RawJson;
+}
+
+/** A day-sums snapshot to send: the reply's (the sums and the first part), then the other parts. */
+export interface DaySnapshotParts {
+	snapshot: SummedSnapshot;
+	rest: RawJson[];
 }
 
 /**
@@ -19,7 +27,11 @@ interface Encoded {
 export class SharedDaySnapshots {
 	readonly #rooms: RoomEncodings<Encoded>;
 
-	constructor(keepMs = SNAPSHOT_SHARE_MS, clock: () => number = Date.now) {
+	constructor(
+		keepMs = SNAPSHOT_SHARE_MS,
+		clock: () => number = Date.now,
+		private readonly partRows = SNAPSHOT_PART_ROWS
+	) {
 		this.#rooms = new RoomEncodings(keepMs, clock);
 	}
 
@@ -36,9 +48,11 @@ export class SharedDaySnapshots {
 	/**
 	 * The snapshot to send: `snapshot` encoded (and kept for the key), or, when it is the held
 	 * one's position with its rows left empty (LiveService.catchUp's answer to `held`), the
-	 * held encoding.
+	 * held encoding. Its rows in progress come in parts, as a screen's whole snapshot does: a big
+	 * tenant's 1,600 (840 kB) in the wall's first message with the sums were most of a TV
+	 * stick's longest task on opening (issue 26).
 	 */
-	encode(key: string, snapshot: SummedSnapshot, fromHeld: boolean): SummedSnapshot {
+	encode(key: string, snapshot: SummedSnapshot, fromHeld: boolean): DaySnapshotParts {
 		const held = this.#rooms.get(key);
 		let encoded: Encoded | undefined =
 			fromHeld && held && held.epoch === snapshot.epoch && held.seq === snapshot.seq
@@ -50,10 +64,11 @@ export class SharedDaySnapshots {
 				epoch: snapshot.epoch,
 				seq: snapshot.seq,
 				at: this.#rooms.clock(),
-				rows: new RawJson(JSON.stringify(snapshot.rows)),
+				parts: encodeParts(snapshot.rows, this.partRows),
 				day: new RawJson(JSON.stringify(snapshot.day))
 			});
 		}
-		return { ...snapshot, rows: sentAs(encoded.rows), day: sentAs(encoded.day) };
+		const [first, ...rest] = encoded.parts;
+		return { snapshot: { ...snapshot, rows: sentAs(first), day: sentAs(encoded.day) }, rest };
 	}
 }

@@ -45,6 +45,15 @@ export class RoomEncodings<T extends { at: number }> {
 	}
 }
 
+/** `rows` as JSON parts of at most `partRows` rows each, in order. Never empty: no rows is one part. */
+export function encodeParts(rows: readonly unknown[], partRows = SNAPSHOT_PART_ROWS): RawJson[] {
+	const parts: RawJson[] = [];
+	for (let start = 0; start === 0 || start < rows.length; start += partRows) {
+		parts.push(new RawJson(JSON.stringify(rows.slice(start, start + partRows))));
+	}
+	return parts;
+}
+
 /**
  * Snapshot rows, per scope room and log position, encoded in parts of `partRows` rows: a big
  * tenant's day (51,600 rows) in one message was one JSON.parse of some 20 MB in the browser,
@@ -69,10 +78,7 @@ export class SharedSnapshots {
 	parts(room: string, epoch: string, seq: number, rows: readonly unknown[]): RawJson[] {
 		const shared = this.#rooms.get(room);
 		if (shared && shared.epoch === epoch && shared.seq === seq) return shared.parts;
-		const parts: RawJson[] = [];
-		for (let start = 0; start === 0 || start < rows.length; start += this.partRows) {
-			parts.push(new RawJson(JSON.stringify(rows.slice(start, start + this.partRows))));
-		}
+		const parts = encodeParts(rows, this.partRows);
 		const at = this.#rooms.clock();
 		return this.#rooms.set(room, { epoch, seq, at, parts }).parts;
 	}
