@@ -34,7 +34,8 @@ export interface FeedOptions {
 	rows?: boolean;
 	/**
 	 * Render at most this often (a timer, RenderPace) instead of once per animation frame: a
-	 * screen drawn at its own slower pace (the wall's list) need not wake every frame.
+	 * screen drawn at its own slower pace (the wall's list) need not wake every frame; 0 draws
+	 * in the task after a change (the live grid).
 	 */
 	renderEveryMs?: number;
 }
