@@ -43,7 +43,8 @@ export interface FeedOptions {
 /**
  * The browser's live rows as Svelte state. The protocol (snapshot, changes in order, resume on
  * reconnect, start over on a new epoch) is LiveSync's; this class owns the socket, the
- * session's end, the clock and the highlights, and batches renders to one per animation frame.
+ * session's end, the clock and the highlights, and batches renders at the screen's pace (one
+ * per animation frame unless FeedOptions.renderEveryMs says otherwise).
  */
 export class LiveFeed {
 	status = $state<FeedStatus>('connecting');
